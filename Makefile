@@ -1,0 +1,50 @@
+# Quick start:  make run   (set up, run the default experiment)   |   make test
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test rules bench clean help
+
+help:
+	@echo "make run    set up (first time) and run the default experiment"
+	@echo "make test   set up (first time) and run the test suite"
+	@echo "make rules  regenerate docs/rules.md from the code"
+	@echo "make bench  measure ensemble against one-replication-per-model throughput"
+
+# Find a Python >= 3.12: plain names first, then any pyenv-provided 3.12+ version.
+$(PY):
+	@set -e; found=""; \
+	for cand in python3.12 python3.13 python3.14 python3; do \
+	  if command -v $$cand >/dev/null 2>&1 && $$cand -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    found="$$cand"; break; fi; \
+	done; \
+	if [ -z "$$found" ] && command -v pyenv >/dev/null 2>&1; then \
+	  for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(1[2-9]|[2-9][0-9])(\.[0-9]+)?$$' | sort -V); do \
+	    if PYENV_VERSION=$$v python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	      found="env PYENV_VERSION=$$v python"; break; fi; \
+	  done; \
+	fi; \
+	if [ -z "$$found" ]; then \
+	  echo "error: Python 3.12 or newer is needed; install it (e.g. 'pyenv install 3.12') and run make again" >&2; exit 1; fi; \
+	echo "creating $(VENV) with $$found"; \
+	$$found -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m sim $(ARGS)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+rules: $(STAMP)
+	$(PY) -m sim rules
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

@@ -1,0 +1,49 @@
+"""The Central Asian neighbours: Uzbekistan engages for security and trade, Tajikistan keeps its distance.
+
+Both fear extremists, the IMU among them, crossing from Afghan territory (seed 002 ¶5).
+"""
+
+from __future__ import annotations
+
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import rule
+
+
+@rule(
+    "uzbekistan.engages_for_security",
+    statement="Tashkent answers the extremist threat by engaging Kabul, keeping trade and transit open.",
+    sources=("seed 002 ¶5", "seed 003 ¶6"),
+    params=relation_params(
+        "uzbekistan", base=2.7, threat=0.5, follow=0.8, rights=0.0,
+        why="calibrated to ambassador-level ties without recognition in mid-2025",
+    ),
+)
+def engages_for_security(ctx, actor):
+    return desire(ctx, actor, threat=ctx.prev.foreign_militants.presence)
+
+
+@rule(
+    "tajikistan.keeps_distance",
+    statement="Dushanbe, most exposed to militants across its border, keeps Kabul at arm's length.",
+    sources=("seed 002 ¶5",),
+    params=relation_params(
+        "tajikistan", base=1.6, threat=-0.5, follow=0.5, rights=0.0,
+        why="calibrated to working channels without missions in mid-2025",
+    ),
+)
+def keeps_distance(ctx, actor):
+    return desire(ctx, actor, threat=ctx.prev.foreign_militants.presence)
+
+
+class Uzbekistan(StateActor):
+    key = "uzbekistan"
+    label = "Uzbekistan"
+    initial_state = {"relation": 3.0}
+    motives = engages_for_security
+
+
+class Tajikistan(StateActor):
+    key = "tajikistan"
+    label = "Tajikistan"
+    initial_state = {"relation": 1.0}
+    motives = keeps_distance

@@ -1,0 +1,47 @@
+"""China: close contacts and growing economic ties, exposed to militants sheltered in Afghanistan."""
+
+from __future__ import annotations
+
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import assumption, rule
+
+
+@rule(
+    "china.secures_interests",
+    statement="Beijing deepens ties for trade and to keep militants based in Afghanistan away from China, "
+              "and would follow once others recognise.",
+    sources=("seed 003 ¶6", "seed 001 ¶2", "seed 002 ¶4"),
+    params=relation_params(
+        "china", base=3.0, threat=0.3, follow=1.2, rights=0.0,
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+    ),
+)
+def secures_interests(ctx, actor):
+    return desire(ctx, actor, threat=ctx.prev.foreign_militants.presence)
+
+
+@rule(
+    "china.cooperates_against_militants",
+    statement="With ambassador-level ties or more, Beijing adds its weight to counter-terrorism cooperation.",
+    sources=("seed 002 ¶4", "seed 001 ¶5"),
+    params=(
+        assumption("china.ct_contribution", 0.1, 0.0, 0.3,
+                   "share of full counter-terrorism cooperation China supplies at ambassador level or above",
+                   "a guess"),
+    ),
+)
+def cooperates_against_militants(ctx, relation):
+    return ctx.p["china.ct_contribution"] * (relation >= 3)
+
+
+
+class China(StateActor):
+    key = "china"
+    label = "China"
+    initial_state = {"relation": 3.0, "ct": 0.0}
+
+    motives = secures_interests
+
+    def act(self, ctx):
+        super().act(ctx)
+        self.state.ct = cooperates_against_militants(ctx, self.state.relation)

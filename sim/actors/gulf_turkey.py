@@ -1,0 +1,69 @@
+"""Qatar, the United Arab Emirates and Turkey: Taliban-run embassies, mediation, and a wish to stay relevant.
+
+Qatar hosts the Doha process; all three handed Afghan embassies in their capitals to the Taliban (seed 003 ¶6).
+"""
+
+from __future__ import annotations
+
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import rule
+
+
+@rule(
+    "qatar.mediates",
+    statement="Doha keeps the channel between Kabul and the West open and would move with the consensus.",
+    sources=("seed 003 ¶6", "seed 000 ¶3"),
+    params=relation_params(
+        "qatar", base=3.1, follow=0.8, rights=0.2,
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+    ),
+)
+def mediates(ctx, actor):
+    return desire(ctx, actor)
+
+
+@rule(
+    "uae.engages_for_influence",
+    statement="Abu Dhabi engages Kabul for trade and influence and would follow a regional trend.",
+    sources=("seed 003 ¶6",),
+    params=relation_params(
+        "uae", base=3.1, follow=0.8, rights=0.1,
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+    ),
+)
+def engages_for_influence(ctx, actor):
+    return desire(ctx, actor)
+
+
+@rule(
+    "turkey.engages_with_reservations",
+    statement="Ankara keeps an embassy-level presence but, as a NATO member, waits for others before recognising.",
+    sources=("seed 003 ¶6",),
+    params=relation_params(
+        "turkey", base=3.2, follow=0.6, rights=0.3,
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+    ),
+)
+def engages_with_reservations(ctx, actor):
+    return desire(ctx, actor)
+
+
+class Qatar(StateActor):
+    key = "qatar"
+    label = "Qatar"
+    initial_state = {"relation": 3.0}
+    motives = mediates
+
+
+class UAE(StateActor):
+    key = "uae"
+    label = "United Arab Emirates"
+    initial_state = {"relation": 3.0}
+    motives = engages_for_influence
+
+
+class Turkey(StateActor):
+    key = "turkey"
+    label = "Turkey"
+    initial_state = {"relation": 3.0}
+    motives = engages_with_reservations

@@ -1,0 +1,27 @@
+"""India: rebuilding its position in Kabul through trade after investing $3 billion before 2021."""
+
+from __future__ import annotations
+
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import rule
+
+
+@rule(
+    "india.rebuilds_through_trade",
+    statement="New Delhi re-engages Kabul step by step, trade first, to recover its earlier stake and not leave the "
+              "field to Pakistan and China.",
+    sources=("seed 001 ¶2", "seed 001 ¶1", "seed 001 ¶6"),
+    params=relation_params(
+        "india", base=2.4, follow=0.6, rights=0.3,
+        why="calibrated to a technical mission and ministerial talks in early 2025 (seed 001 ¶2)",
+    ),
+)
+def rebuilds_through_trade(ctx, actor):
+    return desire(ctx, actor)
+
+
+class India(StateActor):
+    key = "india"
+    label = "India"
+    initial_state = {"relation": 2.0}
+    motives = rebuilds_through_trade

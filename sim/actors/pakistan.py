@@ -1,0 +1,167 @@
+"""Pakistan: open channels without recognition, the TTP threat, strikes, talks with Kandahar, returns of refugees."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.actors.base import clip01
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import assumption, figure, rule
+
+ATTACK_SCALE = figure(
+    "pakistan.attack_scale", 54.0, 40.0, 70.0,
+    "attacks a month that count as one unit of threat (the 2023 monthly average)",
+    "seed 004 ¶1",
+)
+
+PARAMS = relation_params(
+    "pakistan", base=3.6, threat=-0.4, follow=0.5, rights=0.0,
+    why="calibrated so Pakistan keeps ambassador-level ties without recognising, as in mid-2025 (seed 000 ¶2)",
+    threat_range=(-1.0, 0.0),
+)
+
+
+@rule(
+    "pakistan.weighs_ttp_threat",
+    statement="TTP attacks from Afghan soil strain Islamabad's relation with Kabul.",
+    sources=("seed 001 ¶3", "seed 000 ¶2", "seed 004 ¶1"),
+    params=PARAMS + (ATTACK_SCALE,),
+)
+def weighs_ttp_threat(ctx, actor):
+    return desire(ctx, actor, threat=ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"])
+
+
+@rule(
+    "pakistan.engages_kandahar",
+    statement="Islamabad courts the Kandahar leadership directly; a border clash sets the talks back.",
+    sources=("seed 001 ¶4", "seed 001 ¶5"),
+    params=(
+        assumption("pakistan.talks_build_rate", 0.08, 0.02, 0.2,
+                   "monthly share of the gap between intended and achieved engagement with Kandahar closed",
+                   "building access to a reclusive leader takes months (seed 001 ¶4)"),
+        assumption("pakistan.clash_setback", 0.5, 0.0, 0.9,
+                   "share of achieved engagement with Kandahar lost in a month with a border clash",
+                   "bilateral ties deteriorate after clashes (seed 001 ¶3); size is a guess"),
+    ),
+)
+def engages_kandahar(ctx):
+    p, k = ctx.p, ctx.prev.pakistan.kandahar_engagement
+    k = k + p["pakistan.talks_build_rate"] * (ctx.levers.kandahar_talks - k)
+    return k * (1.0 - p["pakistan.clash_setback"] * ctx.prev.pakistan.clash)
+
+
+@rule(
+    "pakistan.strikes_across_border",
+    statement="After heavy TTP violence Pakistan may strike inside Afghanistan, as far as its policy allows.",
+    sources=("seed 001 ¶3", "seed 000 ¶2"),
+    params=(
+        ATTACK_SCALE,
+        assumption("pakistan.strike_trigger", 2.0, 1.0, 4.0,
+                   "TTP threat (in units of the 2023 monthly attacks) at which a fully kinetic policy strikes every month",
+                   "seed 001 ¶3 describes kinetic actions as routine; the trigger is a guess"),
+    ),
+)
+def strikes_across_border(ctx):
+    threat = ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"]
+    chance = ctx.levers.pakistan_kinetic * clip01(threat / ctx.p["pakistan.strike_trigger"])
+    return (ctx.uniform("pakistan.strikes") < chance).astype(np.float64)
+
+
+@rule(
+    "pakistan.border_clash",
+    statement="Strikes, heavy violence and soured relations can tip into an armed clash between the two states.",
+    sources=("seed 000 ¶1", "seed 001 ¶3", "seed 001 ¶6"),
+    params=(
+        assumption("pakistan.clash_base", 0.01, 0.0, 0.04,
+                   "monthly chance of an armed interstate clash without strikes or unusual violence",
+                   "border skirmishes recur a few times a decade; a guess"),
+        assumption("pakistan.clash_after_strike", 0.25, 0.05, 0.5,
+                   "added chance of a clash in a month with Pakistani strikes",
+                   "strikes invite retaliation (seed 001 ¶3); size is a guess"),
+        assumption("pakistan.clash_per_threat", 0.02, 0.0, 0.06,
+                   "added chance of a clash per unit of TTP threat when talks with Kandahar are absent",
+                   "the texts warn of conflict (seed 000 ¶1); size is a guess"),
+        ATTACK_SCALE,
+    ),
+)
+def border_clash(ctx, strikes):
+    p, pk = ctx.p, ctx.prev.pakistan
+    threat = ctx.prev.ttp.attacks / p["pakistan.attack_scale"]
+    chance = (
+        p["pakistan.clash_base"]
+        + p["pakistan.clash_after_strike"] * strikes
+        + p["pakistan.clash_per_threat"] * threat * (1.0 - pk.kandahar_engagement)
+    )
+    return (ctx.uniform("pakistan.clash") < chance).astype(np.float64)
+
+
+@rule(
+    "pakistan.counterterrorism_at_home",
+    statement="Pakistan's own operations kill or capture a share of TTP fighters each month, not enough to end the threat.",
+    sources=("seed 001 ¶3", "seed 004 ¶2"),
+    params=(
+        assumption("pakistan.operations_attrition", 0.01, 0.004, 0.03,
+                   "monthly share of TTP fighters lost to operations inside Pakistan",
+                   "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)"),
+        assumption("pakistan.strike_attrition", 0.03, 0.0, 0.08,
+                   "share of TTP fighters lost in a month with cross-border strikes",
+                   "strikes have not worked (seed 001 ¶3); size is a guess"),
+    ),
+)
+def counterterrorism_at_home(ctx, strikes):
+    p = ctx.p
+    return p["pakistan.operations_attrition"] + p["pakistan.strike_attrition"] * strikes
+
+
+@rule(
+    "pakistan.forces_refugee_returns",
+    statement="Pakistan pushes Afghan refugees home, more so when TTP violence is high; the returns are a dispute with Kabul.",
+    sources=("seed 000 ¶3",),
+    params=(
+        assumption("pakistan.returns_base", 30.0, 5.0, 60.0,
+                   "thousand Afghans returned from Pakistan a month at the 2023 level of violence",
+                   "deportations since late 2023 ran at tens of thousands a month (outside the texts)"),
+        assumption("pakistan.returns_elasticity", 0.5, 0.0, 1.0,
+                   "elasticity of returns to TTP violence",
+                   "seed 000 ¶3 ties returns to the wider dispute; size is a guess"),
+        ATTACK_SCALE,
+    ),
+)
+def forces_refugee_returns(ctx):
+    threat = ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"]
+    return ctx.p["pakistan.returns_base"] * np.maximum(threat, 0.05) ** ctx.p["pakistan.returns_elasticity"]
+
+
+FRONT_PARTNERS = ("china", "russia", "iran")
+
+
+@rule(
+    "pakistan.convenes_joint_front",
+    statement="Pakistan rallies China, Russia and Iran into a united message against militant sanctuary; each partner "
+              "joins only while it keeps at least a mission in Kabul through which to press.",
+    sources=("seed 001 ¶5", "seed 004 ¶5", "seed 002 ¶4"),
+)
+def convenes_joint_front(ctx):
+    present = sum((ctx.prev_relation[k] >= 2).astype(np.float64) for k in FRONT_PARTNERS)
+    return ctx.levers.joint_front * present / len(FRONT_PARTNERS)
+
+
+class Pakistan(StateActor):
+    key = "pakistan"
+    label = "Pakistan"
+    initial_state = {
+        "relation": 3.0, "kandahar_engagement": 0.0, "strikes": 0.0, "clash": 0.0,
+        "operations": 0.01, "returns": 30.0, "front": 0.0,
+    }
+
+    motives = weighs_ttp_threat
+
+    def act(self, ctx):
+        super().act(ctx)
+        strikes = strikes_across_border(ctx)
+        self.state.strikes = strikes
+        self.state.clash = border_clash(ctx, strikes)
+        self.state.kandahar_engagement = engages_kandahar(ctx)
+        self.state.operations = counterterrorism_at_home(ctx, strikes)
+        self.state.returns = forces_refugee_returns(ctx)
+        self.state.front = convenes_joint_front(ctx)

@@ -1,0 +1,47 @@
+"""Russia: first to recognise, driven by ISKP near its southern flank and by its contest with the West."""
+
+from __future__ import annotations
+
+from sim.actors.states import StateActor, desire, relation_params
+from sim.rules import assumption, rule
+
+
+@rule(
+    "russia.fears_iskp",
+    statement="ISKP near Russia's southern flank makes engaging Kabul a strategic necessity; rivalry with the West "
+              "and influence in Central Asia add to the pull.",
+    sources=("seed 000 ¶3", "seed 002 ¶2", "seed 002 ¶9"),
+    params=relation_params(
+        "russia", base=3.0, threat=1.6, follow=0.5, rights=0.0,
+        why="calibrated so Russia climbs from missions (2021) to recognition in about four years (seed 000 ¶3)",
+    ),
+)
+def fears_iskp(ctx, actor):
+    return desire(ctx, actor, threat=ctx.prev.iskp.capacity)
+
+
+@rule(
+    "russia.cooperates_against_iskp",
+    statement="With ambassador-level ties or more, Moscow shares what it knows about ISKP with Kabul.",
+    sources=("seed 000 ¶3", "seed 002 ¶9"),
+    params=(
+        assumption("russia.ct_contribution", 0.2, 0.0, 0.4,
+                   "share of full counter-terrorism cooperation Russia supplies when at ambassador level or above",
+                   "seed 000 ¶3 names the ISKP motive; the share is a guess"),
+    ),
+)
+def cooperates_against_iskp(ctx, relation):
+    return ctx.p["russia.ct_contribution"] * (relation >= 3)
+
+
+
+class Russia(StateActor):
+    key = "russia"
+    label = "Russia"
+    initial_state = {"relation": 4.0, "ct": 0.0}
+
+    motives = fears_iskp
+
+    def act(self, ctx):
+        super().act(ctx)
+        self.state.ct = cooperates_against_iskp(ctx, self.state.relation)

@@ -1,0 +1,135 @@
+"""The relation ladder every state actor climbs or descends, and the state actors' shared machinery.
+
+A state's relation with Kabul is graded: 0 none, 1 channels, 2 missions,
+3 ambassadors, 4 recognition.  Each month a state weighs its motives (its own
+interests, the threat it faces from Afghan-based militants, whether others have
+recognised, the rights record) into a desired level and, with diplomatic
+inertia, moves one rung towards it.  What moves each state is declared in that
+state's own module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.actors.base import Actor
+from sim.rules import assumption, rule
+
+RELATION_LEVELS = {0: "none", 1: "channels", 2: "missions", 3: "ambassadors", 4: "recognition"}
+RECOGNITION = 4
+
+
+def relation_params(state: str, *, base, follow, rights, why: str, threat=None, threat_range=None):
+    """The motives of one state, each a labelled assumption with a plausible range.
+
+    ``threat`` is left out for a state the texts do not describe as threatened from Afghan soil.
+    """
+    threat_param = ()
+    if threat is not None:
+        tlo, thi = threat_range or (min(0.0, threat * 2), max(0.0, threat * 2))
+        threat_param = (
+            assumption(f"{state}.threat_response", threat, tlo, thi,
+                       f"rungs {state} moves towards Kabul per unit of the threat it faces (negative: away)", why),
+        )
+    return threat_param + (
+        assumption(f"{state}.base_desire", base, max(0.0, base - 1.0), min(4.5, base + 1.0),
+                   f"{state}'s wished-for relation level before threats, peers and rights", why),
+        assumption(f"{state}.follow_peers", follow, 0.0, max(2.0, follow * 2),
+                   f"rungs {state} moves towards recognition as the share of other recognising states goes 0 to 1",
+                   "cascade strength; seed 000 ¶3 expects others to follow Russia but gives no size"),
+        assumption(f"{state}.rights_weight", rights, 0.0, max(2.0, rights * 2),
+                   f"rungs {state} holds back while girls' secondary schools stay shut", why),
+    )
+
+
+STEP_PARAMS = (
+    assumption("states.step_rate", 0.06, 0.02, 0.15,
+               "monthly chance that a state whose wish differs from its level moves one rung",
+               "diplomatic inertia: Russia took about four years from channels to recognition (seed 002 ¶2, seed 000 ¶3)"),
+    assumption("states.hysteresis", 0.15, 0.0, 0.4,
+               "margin beyond half a rung before a state moves, so levels do not flicker",
+               "modelling convenience"),
+    assumption("states.benchmark_sanctuary", 0.5, 0.3, 0.7,
+               "largest TTP sanctuary (0-1) a conditional recogniser accepts as the counter-terrorism benchmark",
+               "seed 000 ¶3 names no TTP hosting as a string; the threshold is a guess"),
+    assumption("states.revocation_rate", 0.25, 0.05, 0.6,
+               "monthly chance a conditional recogniser withdraws recognition once a benchmark is broken",
+               "revocable recognition is a policy design (seed 000 ¶3, seed 002 ¶10); speed is a guess"),
+)
+
+
+def desire(ctx, actor, threat=None):
+    """A state's wished-for relation level: its base wish, the scenario's push, peers, rights and threat.
+
+    Called from each state's own motive rule, which carries that state's sources.
+    """
+    p, k = ctx.p, actor.key
+    wish = (
+        p[f"{k}.base_desire"]
+        + ctx.levers.desire_shift.get(k, 0.0)
+        + peers_follow(ctx, actor)
+        - p[f"{k}.rights_weight"] * (1.0 - ctx.prev.taliban.girls_schools_open)
+    )
+    if threat is not None:
+        wish = wish + p[f"{k}.threat_response"] * threat
+    return wish
+
+
+@rule(
+    "states.relation_ladder",
+    statement="Each state moves one rung at a time towards the relation it wishes for; conditional recognisers hold "
+              "recognition until the benchmarks are met and revoke it when they are broken.",
+    sources=("seed 000 ¶2-3", "seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶11-12"),
+    params=STEP_PARAMS,
+)
+def relation_ladder(ctx, actor: "StateActor", wish):
+    p = ctx.p
+    k = actor.key
+    level = ctx.prev_relation[k]
+    conditional = k in ctx.levers.conditional
+    if conditional:
+        wish = np.where(benchmarks_met(ctx), wish, np.minimum(wish, RECOGNITION - 1))
+    margin = 0.5 + p["states.hysteresis"]
+    cap = ctx.levers.max_relation.get(k, RECOGNITION)
+    up = (wish > level + margin) & (level < cap)
+    down = (wish < level - margin) | (level > cap)
+    rate = p["states.step_rate"]
+    if conditional:
+        # a broken benchmark triggers withdrawal faster than ordinary drift
+        rate = np.where((level == RECOGNITION) & down, np.maximum(rate, p["states.revocation_rate"]), rate)
+    moved = ctx.uniform(f"relation.{k}") < rate
+    return level + np.where(moved & up, 1.0, 0.0) - np.where(moved & down, 1.0, 0.0)
+
+
+@rule(
+    "states.peers_follow",
+    statement="A state is drawn towards recognition by the share of other states that already recognise Kabul.",
+    sources=("seed 000 ¶3", "seed 002 ¶11-12"),
+)
+def peers_follow(ctx, actor):
+    others = ctx.recognising_count - (ctx.prev_relation[actor.key] == RECOGNITION)
+    return ctx.p[f"{actor.key}.follow_peers"] * others / max(len(ctx.prev_relation) - 1, 1)
+
+
+@rule(
+    "states.benchmarks_met",
+    statement="The benchmarks of conditional recognition: girls' secondary schools open and the TTP sanctuary below "
+              "the counter-terrorism threshold.",
+    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
+)
+def benchmarks_met(ctx):
+    t = ctx.prev.taliban
+    return (t.girls_schools_open > 0.5) & (t.sanctuary < ctx.p["states.benchmark_sanctuary"])
+
+
+class StateActor(Actor):
+    """A state with a relation to Kabul.
+
+    ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``).
+    """
+
+    initial_state = {"relation": 0.0}
+    motives = None
+
+    def act(self, ctx):
+        self.state.relation = relation_ladder(ctx, self, self.motives(ctx, self))

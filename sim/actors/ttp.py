@@ -1,0 +1,88 @@
+"""Tehreek-i-Taliban Pakistan: fighters grow under sanctuary and strike inside Pakistan."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.actors.base import Actor
+from sim.rules import assumption, figure, rule
+
+
+@rule(
+    "ttp.recruits_under_sanctuary",
+    statement="The TTP grows where Kabul shelters it, faster when hardship and instability feed recruitment.",
+    sources=("seed 000 ¶2", "seed 002 ¶8", "seed 001 ¶3"),
+    params=(
+        assumption("ttp.recruitment_rate", 0.035, 0.01, 0.07,
+                   "monthly growth of TTP fighters under full sanctuary, before limits",
+                   "calibrated to growth from about 4,000 (2021) to 6,000 (2025, seed 000 ¶2)"),
+        assumption("ttp.fighter_ceiling", 15000.0, 8000.0, 30000.0,
+                   "fighters the group's networks and funds could sustain at most",
+                   "a guess, well above the 6,000 of seed 000 ¶2"),
+        assumption("ttp.hardship_recruitment", 0.5, 0.0, 1.0,
+                   "extra recruitment per unit of humanitarian need above the 2025 level (relative)",
+                   "seed 002 ¶8 links instability to recruitment; size is a guess"),
+        assumption("ttp.recruitment_volatility", 0.03, 0.0, 0.08,
+                   "standard deviation of the monthly relative shock to fighters",
+                   "a guess"),
+    ),
+)
+def recruits_under_sanctuary(ctx):
+    p, f = ctx.p, ctx.prev.ttp.fighters
+    hardship = 1.0 + p["ttp.hardship_recruitment"] * (ctx.hardship - 1.0)
+    growth = p["ttp.recruitment_rate"] * ctx.prev.taliban.sanctuary * hardship * (1.0 - f / p["ttp.fighter_ceiling"])
+    return growth + p["ttp.recruitment_volatility"] * ctx.normal("ttp.recruitment")
+
+
+@rule(
+    "ttp.attacks_inside_pakistan",
+    statement="Fighters with a safe rear base mount attacks inside Pakistan, together with Baloch separatists.",
+    sources=("seed 000 ¶2", "seed 004 ¶1", "seed 004 ¶3"),
+    params=(
+        assumption("ttp.attacks_per_thousand", 11.0, 6.0, 18.0,
+                   "attacks a month per thousand fighters with full sanctuary",
+                   "calibrated to over 650 attacks in 2023 (seed 004 ¶1) with 6,000 fighters (seed 000 ¶2)"),
+        assumption("ttp.attacks_without_sanctuary", 0.3, 0.1, 0.6,
+                   "share of that rate left when Kabul gives no sanctuary at all",
+                   "fighters inside Pakistan keep attacking; a guess"),
+    ),
+)
+def attacks_inside_pakistan(ctx, fighters):
+    p = ctx.p
+    floor = p["ttp.attacks_without_sanctuary"]
+    reach = floor + (1.0 - floor) * ctx.prev.taliban.sanctuary
+    return ctx.poisson("ttp.attacks", p["ttp.attacks_per_thousand"] * fighters / 1000.0 * reach)
+
+
+@rule(
+    "ttp.lethality",
+    statement="Attacks kill; weapons the US left behind make them deadlier until they are returned.",
+    sources=("seed 004 ¶1", "seed 004 ¶3"),
+    params=(
+        figure("ttp.deaths_per_attack", 1.9, 1.2, 2.8,
+               "deaths per attack, from 1,600 dead in 2024 (seed 004 ¶1) over roughly 850 attacks",
+               "seed 004 ¶1"),
+        assumption("ttp.equipment_lethality", 0.15, 0.0, 0.4,
+                   "share of deaths owed to left-behind US weapons, removed if they are returned",
+                   "seed 004 ¶3 reports their use in attacks; share is a guess"),
+    ),
+)
+def lethality(ctx, attacks):
+    p = ctx.p
+    weapons = 1.0 - p["ttp.equipment_lethality"] * ctx.prev.taliban.equipment_returned
+    return ctx.poisson("ttp.deaths", p["ttp.deaths_per_attack"] * weapons * attacks)
+
+
+class TTP(Actor):
+    key = "ttp"
+    label = "Tehreek-i-Taliban Pakistan (with Baloch separatist allies)"
+    initial_state = {"fighters": 6000.0, "attacks": 54.0, "deaths": 110.0}
+
+    def act(self, ctx):
+        f = ctx.prev.ttp.fighters
+        losses = ctx.prev.pakistan.operations
+        fighters = np.maximum(f * (1.0 + recruits_under_sanctuary(ctx) - losses), 100.0)
+        attacks = attacks_inside_pakistan(ctx, fighters)
+        self.state.fighters = fighters
+        self.state.attacks = attacks
+        self.state.deaths = lethality(ctx, attacks)

@@ -1,0 +1,77 @@
+"""Command line: ``python -m sim [overrides]`` runs an experiment; ``rules`` and ``list`` help find one's way."""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = """\
+usage: python -m sim [KEY=VALUE ...]      run an experiment (Hydra overrides)
+       python -m sim list                 experiments, scenarios, hypotheses, starting points, outcomes
+       python -m sim rules [--check]      write docs/rules.md from the code (--check: fail if it is stale)
+
+examples:
+  python -m sim                                            the default experiment
+  python -m sim experiment=recognition_vs_isolation replications=200 out_dir=results/run1
+  python -m sim experiment=all_policies experiment.hypotheses=[engagement_moderates]
+  python -m sim +params.taliban.engagement_effect=0.12     change a model parameter (see docs/rules.md)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    if argv and argv[0] == "list":
+        return _list()
+    if argv and argv[0] == "rules":
+        from sim.rulebook import main as rulebook_main
+
+        return rulebook_main(argv[1:])
+    bad = [a for a in argv if "=" not in a]
+    if bad:
+        print(f"error: {bad[0]!r} is not an override; write KEY=VALUE (python -m sim --help)", file=sys.stderr)
+        return 2
+    return _run(argv)
+
+
+def _run(overrides: list[str]) -> int:
+    from sim.configuration import ConfigError, plan
+    from sim.experiment import run_plan
+
+    try:
+        p = plan(overrides)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(),
+                          figures=p.config.figures)
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: could not write results to {p.out_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    cells = len(p.cells)
+    print(result.table_text)
+    print()
+    print(f"{p.name}: {cells} cells x {p.replications} replications x {p.months} months "
+          f"in {result.seconds:.1f} s")
+    print(f"results:  {result.out_dir / 'results.parquet'}")
+    print(f"summary:  {result.out_dir / 'summary.csv'}")
+    print(f"manifest: {result.out_dir / 'manifest.json'}")
+    if result.figures:
+        print(f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
+              + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else ""))
+    return 0
+
+
+def _list() -> int:
+    from sim.configuration import available
+    from sim.outcomes import OUTCOMES
+
+    for group in ("experiment", "scenario", "hypothesis", "initial"):
+        print(f"{group}: {', '.join(available(group))}")
+    print("outcomes: " + ", ".join(o.name for o in OUTCOMES))
+    return 0

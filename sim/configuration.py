@@ -1,0 +1,273 @@
+"""From configuration files and command-line overrides to validated experiment plans.
+
+Hydra composes the top-level config (experiment choice and overrides); each
+scenario, hypothesis and starting point named by the experiment is read from
+its config group and checked against the structured schema.  Anything wrong
+raises ConfigError with one line saying what and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sim.actors import ACTORS, STATES
+from sim.model import Setup
+from sim.outcomes import OUTCOME_NAMES
+from sim.rules import MECHANISMS, PARAMS, mechanism_param
+from sim.schema import Config, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+REPORTS = ("comparison", "hindcast")
+INTENSITY_LEVERS = (
+    "sanctions", "condemnation", "un_eu_presence", "us_ct_sharing", "us_equipment_leverage",
+    "us_backs_resistance", "joint_front", "kandahar_talks", "pakistan_kinetic",
+)
+
+
+class ConfigError(ValueError):
+    """A user's configuration mistake, reported as one line."""
+
+
+@dataclass
+class Cell:
+    scenario: ScenarioConfig
+    hypothesis: HypothesisConfig
+    setup: Setup
+
+
+@dataclass
+class Plan:
+    config: DictConfig
+    name: str
+    replications: int
+    months: int
+    out_dir: Path
+    baseline: str
+    scenarios: list[ScenarioConfig]
+    hypotheses: list[HypothesisConfig]
+    initial: InitialConfig
+    cells: list[Cell]
+    key_outcomes: list[str]
+    report: str
+
+
+def available(group: str) -> list[str]:
+    return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
+
+
+def _one_line(text) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    # OmegaConf appends its internal types; the key and the value are what a user needs
+    lines = [line for line in lines if not line.startswith(("reference_type=", "object_type="))]
+    return " ".join(lines)
+
+
+def _suggest(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def compose(overrides: list[str]) -> DictConfig:
+    """Compose the top-level config with Hydra, turning every failure into a ConfigError."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+
+    ConfigStore.instance().store(name="schema", node=Config)
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+            return hydra_compose(config_name="config", overrides=list(overrides))
+    except (HydraException, OmegaConfBaseException, ValueError) as exc:
+        message = _one_line(exc)
+        cause = exc.__cause__
+        if cause is not None and _one_line(cause) not in message:
+            message = f"{message}: {_one_line(cause)}"
+        missing = re.search(r"Could not find '(\w+)/([^']+)'", message)
+        if missing:
+            group, name = missing.groups()
+            message = (f"unknown {group} {name!r}{_suggest(name, available(group))}; "
+                       f"available: {', '.join(available(group))}")
+        raise ConfigError(message) from None
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def _load(group: str, name: str, schema):
+    path = CONFIG_DIR / group / f"{name}.yaml"
+    if not path.is_file():
+        raise ConfigError(
+            f"unknown {group} {name!r}{_suggest(name, available(group))}; available: {', '.join(available(group))}"
+        )
+    try:
+        node = OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path))
+        obj = OmegaConf.to_object(node)
+    except OmegaConfBaseException as exc:
+        raise ConfigError(f"configs/{group}/{name}.yaml: {_one_line(exc)}") from None
+    except Exception as exc:  # YAML syntax errors come from the parser
+        raise ConfigError(f"configs/{group}/{name}.yaml is not valid YAML: {_one_line(exc)}") from None
+    if obj.name != name:
+        raise ConfigError(f"configs/{group}/{name}.yaml says name: {obj.name!r}; make it {name!r}")
+    from sim.sources import CitationError, parse_citation
+
+    for citation in obj.sources:
+        try:
+            parse_citation(citation)
+        except CitationError as exc:
+            raise ConfigError(f"configs/{group}/{name}.yaml: {exc}") from None
+    return obj
+
+
+def flatten_params(tree, prefix: str = "") -> dict:
+    """``{taliban: {reversion: 0.05}}`` or ``{"taliban.reversion": 0.05}`` -> ``{"taliban.reversion": 0.05}``."""
+    flat = {}
+    for key, value in (tree or {}).items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten_params(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def check_params(flat: dict, where: str) -> dict:
+    checked = {}
+    for name, value in flat.items():
+        if name not in PARAMS:
+            raise ConfigError(
+                f"{where}: unknown parameter {name!r}{_suggest(name, PARAMS)}; the list is in docs/rules.md"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: parameter {name} must be a number, got {value!r}")
+        p = PARAMS[name]
+        if not p.low <= value <= p.high:
+            raise ConfigError(
+                f"{where}: parameter {name}={value} is outside its plausible range [{p.low}, {p.high}]"
+            )
+        checked[name] = float(value)
+    return checked
+
+
+def _check_scenario(s: ScenarioConfig):
+    where = f"configs/scenario/{s.name}.yaml"
+    lv = s.levers
+    for lever in INTENSITY_LEVERS:
+        value = getattr(lv, lever)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{where}: levers.{lever}={value} must be between 0 and 1")
+    if not 0.0 <= lv.aid_funding <= 3.0:
+        raise ConfigError(f"{where}: levers.aid_funding={lv.aid_funding} must be between 0 and 3 (1 = 2025 level)")
+    for field_name in ("desire_shift", "max_relation"):
+        for state, value in getattr(lv, field_name).items():
+            if state not in STATES:
+                raise ConfigError(f"{where}: levers.{field_name} names {state!r}, not a state actor{_suggest(state, STATES)}")
+            if field_name == "desire_shift" and not -4.0 <= value <= 4.0:
+                raise ConfigError(f"{where}: levers.desire_shift.{state}={value} must be between -4 and 4")
+            if field_name == "max_relation" and not 0 <= value <= 4:
+                raise ConfigError(f"{where}: levers.max_relation.{state}={value} must be a level from 0 to 4")
+    for state in lv.conditional:
+        if state not in STATES:
+            raise ConfigError(f"{where}: levers.conditional names {state!r}, not a state actor{_suggest(state, STATES)}")
+
+
+def _hypothesis_params(h: HypothesisConfig) -> dict:
+    where = f"configs/hypothesis/{h.name}.yaml"
+    params = {mechanism_param(m): 0.0 for m in MECHANISMS}
+    for m, weight in h.mechanisms.items():
+        if m not in MECHANISMS:
+            raise ConfigError(f"{where}: unknown mechanism {m!r}{_suggest(m, MECHANISMS)}; known: {', '.join(MECHANISMS)}")
+        if not 0.0 <= weight <= 1.0:
+            raise ConfigError(f"{where}: mechanism weight {m}={weight} must be between 0 and 1")
+        params[mechanism_param(m)] = float(weight)
+    params.update(check_params(flatten_params(h.params), where))
+    return params
+
+
+def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
+    where = f"configs/initial/{init.name}.yaml"
+    for state, level in init.relations.items():
+        if state not in STATES:
+            raise ConfigError(f"{where}: relations names {state!r}, not a state actor{_suggest(state, STATES)}")
+        if not 0 <= level <= 4:
+            raise ConfigError(f"{where}: relations.{state}={level} must be a level from 0 to 4")
+    actors = {a.key: a for a in ACTORS}
+    for key, values in init.state.items():
+        if key not in actors:
+            raise ConfigError(f"{where}: state names {key!r}, not an actor{_suggest(key, actors)}")
+        for var, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}: state.{key}.{var} must be a number, got {value!r}")
+            if var not in actors[key].initial_state:
+                raise ConfigError(
+                    f"{where}: state.{key}.{var} is not a state variable of {key}; "
+                    f"known: {', '.join(actors[key].initial_state)}"
+                )
+    try:
+        year, month = (int(x) for x in str(init.date).split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"{where}: date {init.date!r} must be written YYYY-MM") from None
+    return dict(init.relations), {k: dict(v) for k, v in init.state.items()}, (year, month)
+
+
+def plan(overrides: list[str]) -> Plan:
+    cfg = compose(overrides)
+    try:
+        exp = cfg.experiment
+        replications = cfg.replications if cfg.replications is not None else exp.replications
+        months = cfg.months if cfg.months is not None else exp.months
+        seed, chunk = cfg.seed, cfg.chunk_size
+        user_params = OmegaConf.to_container(cfg.params, resolve=True)
+    except OmegaConfBaseException as exc:
+        raise ConfigError(_one_line(exc)) from None
+    if replications < 1:
+        raise ConfigError(f"replications={replications} must be at least 1")
+    if not 1 <= months <= 600:
+        raise ConfigError(f"months={months} must be between 1 and 600")
+    if not 0 <= seed < 2**63:
+        raise ConfigError(f"seed={seed} must be a non-negative integer below 2**63")
+    if chunk < 1:
+        raise ConfigError(f"chunk_size={chunk} must be at least 1")
+    if exp.report not in REPORTS:
+        raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(REPORTS)}")
+    if not exp.scenarios or not exp.hypotheses:
+        raise ConfigError("experiment.scenarios and experiment.hypotheses must each name at least one config")
+    for names, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):
+        if len(set(names)) != len(names):
+            raise ConfigError(f"experiment.{what} lists a name twice: {list(names)}")
+    if exp.baseline not in exp.scenarios:
+        raise ConfigError(f"experiment.baseline {exp.baseline!r} must be one of experiment.scenarios {list(exp.scenarios)}")
+    for name in exp.key_outcomes:
+        if name not in OUTCOME_NAMES:
+            raise ConfigError(f"experiment.key_outcomes names unknown outcome {name!r}{_suggest(name, OUTCOME_NAMES)}")
+
+    scenarios = [_load("scenario", n, ScenarioConfig) for n in exp.scenarios]
+    for s in scenarios:
+        _check_scenario(s)
+    hypotheses = [_load("hypothesis", n, HypothesisConfig) for n in exp.hypotheses]
+    initial = _load("initial", exp.initial, InitialConfig)
+    relations, state, start = _initial_setup(initial)
+    overrides_params = check_params(flatten_params(user_params), "params")
+
+    cells = []
+    for h in hypotheses:
+        params = {**_hypothesis_params(h), **overrides_params}
+        for s in scenarios:
+            setup = Setup(levers=s.levers, params=params, relations=relations, state=state,
+                          start=start, months=months, seed=seed)
+            cells.append(Cell(s, h, setup))
+    out_dir = Path(cfg.out_dir) if cfg.out_dir else Path("results") / exp.name
+    return Plan(
+        config=cfg, name=exp.name, replications=replications, months=months, out_dir=out_dir,
+        baseline=exp.baseline, scenarios=scenarios, hypotheses=hypotheses, initial=initial, cells=cells,
+        key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"], report=exp.report,
+    )

@@ -1,0 +1,101 @@
+"""Running a planned experiment: every scenario x hypothesis cell, into the results store, then tables and figures."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+from tqdm import tqdm
+
+from sim.analysis import comparison_text, fan_series, replication_summaries, summary_table
+from sim.configuration import Plan
+from sim.ensemble import run_cell
+from sim.store import StagedOutput, cell_table, month_dates, write_manifest
+
+
+@dataclass
+class Outcome:
+    out_dir: Path
+    table_text: str
+    figures: list
+    seconds: float
+
+
+def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome:
+    started = time.perf_counter()
+    reps = np.arange(plan.replications)
+    staged = StagedOutput(plan.out_dir)
+    try:
+        summaries, fans = {}, {}
+        total = plan.replications * len(plan.cells)
+        with tqdm(total=total, unit="rep", desc=plan.name, disable=not progress, leave=False,
+                  bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]") as bar:
+            for cell in plan.cells:
+                key = (cell.scenario.name, cell.hypothesis.name)
+                bar.set_postfix_str(f"{key[0]} / {key[1]}")
+                record = run_cell(cell.setup, reps, chunk_size=plan.config.chunk_size, on_chunk=bar.update)
+                staged.append_results(cell_table(record, *key, reps, cell.setup.start))
+                summaries[key] = replication_summaries(record)
+                fans[key] = fan_series(record)
+                del record
+        staged.close_results()
+        table = summary_table(summaries, plan.baseline)
+        table.to_csv(staged.path / "summary.csv", index=False, float_format="%.6g")
+        text = comparison_text(table, plan.key_outcomes, plan.baseline)
+        (staged.path / "comparison.txt").write_text(text + "\n", encoding="utf-8")
+        extra_files = []
+        if plan.report == "hindcast":
+            from sim.hindcast import write_hindcast
+
+            extra_files += write_hindcast(staged.path, plan, summaries, fans)
+        figure_files = _figures(staged.path, plan, table, fans) if figures else []
+        OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
+        write_manifest(staged.path, _manifest(plan, figure_files + extra_files))
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return Outcome(plan.out_dir, text, figure_files, time.perf_counter() - started)
+
+
+def _figures(path: Path, plan: Plan, table, fans) -> list:
+    from sim.plots import fan_chart, paired_differences_chart
+
+    labels = {s.name: s.label for s in plan.scenarios} | {h.name: h.label for h in plan.hypotheses}
+    scenarios = [s.name for s in plan.scenarios]
+    hypotheses = [h.name for h in plan.hypotheses]
+    dates = month_dates(plan.cells[0].setup.start, plan.months)
+    files = []
+    for outcome in plan.key_outcomes:
+        name = f"fan_{outcome}.png"
+        fan_chart(path / name, outcome, fans, dates, scenarios, hypotheses, labels)
+        files.append(name)
+    if len(scenarios) > 1:
+        paired_differences_chart(path / "paired_differences.png", table, plan.key_outcomes, plan.baseline, labels)
+        files.append("paired_differences.png")
+    return files
+
+
+def _manifest(plan: Plan, files: list) -> dict:
+    return {
+        "experiment": plan.name,
+        "seed": plan.config.seed,
+        "replications": plan.replications,
+        "months": plan.months,
+        "start": "{:04d}-{:02d}".format(*plan.cells[0].setup.start),
+        "baseline": plan.baseline,
+        "cells": [[c.scenario.name, c.hypothesis.name] for c in plan.cells],
+        "config": OmegaConf.to_container(plan.config, resolve=True),
+        "scenarios": {s.name: asdict(s) for s in plan.scenarios},
+        "hypotheses": {h.name: asdict(h) for h in plan.hypotheses},
+        "initial": asdict(plan.initial),
+        "parameters_by_hypothesis": {c.hypothesis.name: _plain(c.setup.params) for c in plan.cells},
+        "files": ["results.parquet", "summary.csv", "comparison.txt", "config.yaml", "manifest.json", *files],
+    }
+
+
+def _plain(params: dict) -> dict:
+    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in sorted(params.items())}

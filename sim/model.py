@@ -1,0 +1,140 @@
+"""The Mesa model: one instance advances many replications of the region together.
+
+Each month runs in two phases.  First the model freezes a snapshot of every
+actor's state and derives the signals everyone can see (how engaged the world
+is, how many states recognise Kabul, ...).  Then every actor acts on that
+snapshot alone.  No actor sees another's decision of the same month, so the
+activation order cannot change a result, and one replication computes the same
+numbers whatever batch it runs in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import mesa
+import numpy as np
+
+from sim.actors import ACTORS, STATES
+from sim.actors.states import RECOGNITION
+from sim.outcomes import OUTCOMES
+from sim.rules import PARAMS
+from sim.schema import Levers
+from sim.streams import KeyedStreams
+
+
+@dataclass
+class Setup:
+    """Everything one model run needs, already validated: levers, parameters, starting point, clock, seed."""
+
+    levers: Levers = field(default_factory=Levers)
+    params: dict = field(default_factory=dict)
+    relations: dict = field(default_factory=dict)
+    state: dict = field(default_factory=dict)
+    start: tuple[int, int] = (2025, 7)
+    months: int = 120
+    seed: int = 20250701
+
+
+class Month:
+    """What every actor sees in one month: last month's world, the parameters, the levers and keyed draws."""
+
+    def __init__(self, model: "DiplomacyModel"):
+        self.index = model.month_index
+        self.p = model.params
+        self.levers = model.levers
+        self._streams = model.streams
+        self.prev = SimpleNamespace(**{a.key: a.snapshot() for a in model.actors.values()})
+        self.prev_relation = {k: getattr(self.prev, k).relation for k in STATES}
+        n_states = len(STATES)
+        recognising = [self.prev_relation[k] == RECOGNITION for k in STATES]
+        self.recognising_count = sum(r.astype(np.float64) for r in recognising)
+        self.recognised_share = self.recognising_count / n_states
+        self.unconditional_recognition = (
+            sum(r.astype(np.float64) for k, r in zip(STATES, recognising) if k not in self.levers.conditional) / n_states
+        )
+        # benchmark-tied recognition on offer: conditional states engaged at least to the mission level
+        self.conditional_offers = (
+            sum((self.prev_relation[k] >= 2).astype(np.float64) for k in self.levers.conditional) / n_states
+        )
+        contact = sum(np.minimum(self.prev_relation[k], 3.0) / 3.0 for k in STATES)
+        self.engagement = (contact + self.prev.international.presence) / (n_states + 1)
+        regional = [k for k in STATES if k != "united_states"]
+        self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
+        self.joint_front = self.prev.pakistan.front
+        self.ct_cooperation = np.clip(self.prev.united_states.ct + self.prev.russia.ct + self.prev.china.ct, 0.0, 1.0)
+        self.hardship = self.prev.population.humanitarian_need / self.p["population.need_reference"]
+
+    def uniform(self, stream: str) -> np.ndarray:
+        return self._streams.uniform(stream, self.index)
+
+    def normal(self, stream: str) -> np.ndarray:
+        return self._streams.normal(stream, self.index)
+
+    def poisson(self, stream: str, lam) -> np.ndarray:
+        return self._streams.poisson(stream, self.index, lam)
+
+
+class DiplomacyModel(mesa.Model):
+    """The regional diplomacy around the Taliban government, for R replications at once.
+
+    ``replications`` are global replication indices; parameters in ``setup.params``
+    may be scalars or arrays with one value per replication.
+    """
+
+    def __init__(self, setup: Setup | None = None, replications=1, *, rng=None):
+        super().__init__(rng=rng)
+        setup = setup or Setup()
+        reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications)
+        self.replication_ids = reps.astype(np.int64)
+        self.n_replications = len(reps)
+        self.setup = setup
+        self.levers = setup.levers
+        self.params = _resolve_params(setup.params, self.n_replications)
+        self.streams = KeyedStreams(setup.seed, self.replication_ids)
+        self.month_index = 0
+        self.actors = {}
+        for cls in ACTORS:
+            start = dict(setup.state.get(cls.key, {}))
+            if cls.key in setup.relations:
+                start["relation"] = setup.relations[cls.key]
+            self.actors[cls.key] = cls(self, start)
+        self.record = np.zeros((setup.months, len(OUTCOMES), self.n_replications), dtype=np.float32)
+
+    def __getattr__(self, name):
+        # model.taliban, model.pakistan, ... read as the story wants them
+        actors = self.__dict__.get("actors")
+        if actors is not None and name in actors:
+            return actors[name]
+        raise AttributeError(name)
+
+    def step(self):
+        ctx = Month(self)
+        self.agents.do("act", ctx)
+        self._record_month()
+        self.month_index += 1
+
+    def run(self) -> np.ndarray:
+        """Advance every month of the horizon; returns the record (months x outcomes x replications)."""
+        while self.month_index < self.setup.months:
+            self.step()
+        return self.record
+
+    def _record_month(self):
+        row = self.record[self.month_index]
+        for i, outcome in enumerate(OUTCOMES):
+            row[i] = outcome.reporter(self)
+
+
+def _resolve_params(overrides: dict, n: int) -> dict:
+    params = {name: p.default for name, p in PARAMS.items()}
+    for name, value in overrides.items():
+        value = np.asarray(value, dtype=np.float64)
+        if value.ndim == 0:
+            params[name] = float(value)
+        elif value.shape == (n,):
+            params[name] = value
+        else:
+            raise ValueError(f"parameter {name}: expected one value or {n} (one per replication), got shape {value.shape}")
+    return params

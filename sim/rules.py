@@ -1,0 +1,159 @@
+"""Behavioural rules as small named units that carry their sources.
+
+A rule is a function of the month's context decorated with ``@rule``.  The
+decorator records the rule's id, the actor it belongs to, a one-line statement,
+the seed paragraphs it rests on, the parameters it reads (each with a default,
+a plausible range and either a citation or a labelled assumption) and, where
+the texts disagree, the mechanism (hypothesis) that switches it on.
+
+A mechanism-bound rule returns an additive term; the term is scaled by the
+mechanism's weight (0 = the hypothesis is off, 1 = fully on), which may differ
+per replication like any other parameter.  The rulebook (docs/rules.md) is
+generated from this registry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sim.sources import parse_citation
+
+MECHANISMS: dict[str, str] = {
+    "engagement_moderates": (
+        "Contact and recognition strengthen the Taliban pragmatists and open counter-terrorism and aid "
+        "cooperation; isolation and condemnation strengthen the hard-liners."
+    ),
+    "legitimacy_emboldens": (
+        "Recognition without conditions removes the pressure to reform, widens the sanctuary for armed "
+        "groups and spreads instability to neighbours."
+    ),
+    "conditional_leverage": (
+        "Recognition tied to benchmarks (girls' education, counter-terrorism, inclusion), and withdrawn when "
+        "they are broken, extracts commitments."
+    ),
+    "regional_security_bargain": (
+        "A joint front of neighbours, direct talks with the Kandahar leadership and US leverage over left-behind "
+        "equipment move the TTP away from the border."
+    ),
+}
+
+MECHANISM_SOURCES: dict[str, tuple[str, ...]] = {
+    "engagement_moderates": ("seed 003 ¶2-4", "seed 000 ¶3"),
+    "legitimacy_emboldens": ("seed 002 ¶3", "seed 002 ¶6-8", "seed 002 ¶10-12"),
+    "conditional_leverage": ("seed 000 ¶3", "seed 002 ¶10"),
+    "regional_security_bargain": ("seed 001 ¶4-5", "seed 004 ¶2-5"),
+}
+
+
+def mechanism_param(name: str) -> str:
+    return f"mechanism.{name}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A number the model uses: a figure from a text (``sources``) or a labelled assumption."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    meaning: str
+    sources: tuple[str, ...] = ()
+    assumption: str = ""
+    integer: bool = False
+
+    def __post_init__(self):
+        if not (self.low <= self.default <= self.high):
+            raise ValueError(f"parameter {self.name}: default {self.default} outside [{self.low}, {self.high}]")
+        if bool(self.sources) == bool(self.assumption):
+            raise ValueError(f"parameter {self.name}: give either sources (a text's figure) or an assumption label")
+        for c in self.sources:
+            parse_citation(c)
+
+    @property
+    def provenance(self) -> str:
+        return "; ".join(self.sources) if self.sources else f"assumption: {self.assumption}"
+
+
+def assumption(name, default, low, high, meaning, why, integer=False) -> Param:
+    return Param(name, default, low, high, meaning, assumption=why, integer=integer)
+
+
+def figure(name, default, low, high, meaning, *sources, integer=False) -> Param:
+    return Param(name, default, low, high, meaning, sources=tuple(sources), integer=integer)
+
+
+@dataclass
+class Rule:
+    id: str
+    actor: str
+    statement: str
+    sources: tuple[str, ...]
+    params: tuple[Param, ...]
+    mechanism: str | None
+    func: Callable = field(repr=False)
+
+    def __call__(self, ctx, *args):
+        if _trace is not None:
+            _trace.add(self.id)
+        if self.mechanism is None:
+            return self.func(ctx, *args)
+        return ctx.p[mechanism_param(self.mechanism)] * self.func(ctx, *args)
+
+
+RULES: dict[str, Rule] = {}
+PARAMS: dict[str, Param] = {}
+_trace: set[str] | None = None
+
+
+def _register_param(p: Param, owner: str):
+    known = PARAMS.get(p.name)
+    if known is not None and known != p:
+        raise ValueError(f"parameter {p.name} declared twice with different settings ({owner})")
+    PARAMS[p.name] = p
+
+
+for _m in MECHANISMS:
+    _register_param(
+        assumption(
+            mechanism_param(_m), 0.0, 0.0, 1.0,
+            f"weight of the '{_m}' mechanism (0 off, 1 fully on); set by the hypothesis",
+            "switch chosen by the hypothesis config",
+        ),
+        "mechanisms",
+    )
+
+
+def rule(id: str, *, statement: str, sources: tuple[str, ...] | list[str], params=(), mechanism: str | None = None):
+    """Register a behavioural rule; ``id`` is ``<actor>.<name>``."""
+    actor = id.split(".", 1)[0]
+    if not sources:
+        raise ValueError(f"rule {id} cites no seed paragraph")
+    for c in sources:
+        parse_citation(c)
+    if mechanism is not None and mechanism not in MECHANISMS:
+        raise ValueError(f"rule {id}: unknown mechanism {mechanism!r}")
+
+    def decorate(func):
+        if id in RULES:
+            raise ValueError(f"rule {id} registered twice")
+        for p in params:
+            _register_param(p, id)
+        r = Rule(id, actor, statement, tuple(sources), tuple(params), mechanism, func)
+        RULES[id] = r
+        return r
+
+    return decorate
+
+
+@contextlib.contextmanager
+def trace_rules():
+    """Collect the ids of rules called inside the block (used by coverage tests)."""
+    global _trace
+    previous, _trace = _trace, set()
+    try:
+        yield _trace
+    finally:
+        _trace = previous

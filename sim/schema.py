@@ -1,0 +1,93 @@
+"""Structured-config schema: what a scenario, hypothesis, starting point and experiment may say.
+
+OmegaConf checks keys and types against these dataclasses; ranges and names
+(scenario names, parameter names, state actors) are checked in sim.configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from omegaconf import MISSING
+
+
+@dataclass
+class Levers:
+    """What a policy scenario sets: the levers (L) in XLRM terms.
+
+    Intensities are in [0, 1]; ``desire_shift`` adds to a state's wish for a closer
+    (positive) or more distant (negative) relation, in relation-ladder steps.
+    """
+
+    desire_shift: Dict[str, float] = field(default_factory=dict)
+    max_relation: Dict[str, int] = field(default_factory=dict)
+    conditional: List[str] = field(default_factory=list)
+    sanctions: float = 0.4
+    condemnation: float = 0.5
+    aid_funding: float = 1.0
+    un_eu_presence: float = 1.0
+    us_ct_sharing: float = 0.0
+    us_equipment_leverage: float = 0.0
+    us_backs_resistance: float = 0.0
+    joint_front: float = 0.0
+    kandahar_talks: float = 0.0
+    pakistan_kinetic: float = 0.3
+
+
+@dataclass
+class ScenarioConfig:
+    name: str = MISSING
+    label: str = MISSING
+    description: str = MISSING
+    sources: List[str] = field(default_factory=list)
+    levers: Levers = field(default_factory=Levers)
+
+
+@dataclass
+class HypothesisConfig:
+    name: str = MISSING
+    label: str = MISSING
+    description: str = MISSING
+    sources: List[str] = field(default_factory=list)
+    mechanisms: Dict[str, float] = field(default_factory=dict)
+    params: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class InitialConfig:
+    """The world on the first month: relation levels and each actor's state variables."""
+
+    name: str = MISSING
+    date: str = MISSING
+    description: str = MISSING
+    sources: List[str] = field(default_factory=list)
+    relations: Dict[str, int] = field(default_factory=dict)
+    state: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ExperimentConfig:
+    name: str = MISSING
+    description: str = MISSING
+    initial: str = "jul2025"
+    months: int = 120
+    replications: int = 1000
+    baseline: str = "status_quo"
+    scenarios: List[str] = field(default_factory=lambda: ["status_quo"])
+    hypotheses: List[str] = field(default_factory=lambda: ["engagement_moderates"])
+    key_outcomes: List[str] = field(default_factory=list)
+    report: str = "comparison"
+
+
+@dataclass
+class Config:
+    experiment: ExperimentConfig = MISSING
+    replications: Optional[int] = None
+    months: Optional[int] = None
+    seed: int = 20250701
+    out_dir: Optional[str] = None
+    chunk_size: int = 2000
+    progress: bool = True
+    figures: bool = True
+    params: Dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,25 @@
+import numpy as np
+import pytest
+
+from sim.configuration import plan
+
+
+@pytest.fixture(scope="session")
+def main_plan():
+    """The default experiment's cells, small: every scenario x hypothesis of recognition_vs_isolation."""
+    return plan(["replications=8", "months=24"])
+
+
+@pytest.fixture(scope="session")
+def all_cells():
+    return plan(["experiment=all_policies", "replications=8", "months=36"]).cells
+
+
+def setup_of(cells, scenario, hypothesis):
+    for c in cells:
+        if c.scenario.name == scenario and c.hypothesis.name == hypothesis:
+            return c.setup
+    raise KeyError((scenario, hypothesis))
+
+
+np.seterr(all="raise", under="ignore")

@@ -1,0 +1,107 @@
+"""The command line, end to end: results files, exact replication counts, reproducibility, clear errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from sim.outcomes import OUTCOME_NAMES
+from sim.rules import RULES  # noqa: F401
+from sim.store import results_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_sim(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "smoke"
+    result = run_sim("experiment=smoke", "replications=12", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_a_run_writes_every_promised_file(smoke_run):
+    out, result = smoke_run
+    for name in ("results.parquet", "summary.csv", "manifest.json", "config.yaml", "paired_differences.png",
+                 "fan_deaths_pakistan.png"):
+        assert (out / name).is_file(), name
+    assert str(out / "results.parquet") in result.stdout
+    assert "deaths_pakistan" in result.stdout
+
+
+def test_results_have_the_stable_columns_and_exact_replications(smoke_run):
+    out, _ = smoke_run
+    table = pq.read_table(out / "results.parquet")
+    assert table.schema == results_schema()
+    required = {"scenario", "hypothesis", "replication", "date", "attacks_pakistan", "deaths_pakistan",
+                "ttp_fighters", "pragmatist_influence", "girls_schools_open", "humanitarian_need",
+                "recognising_states", "clash_pakistan_afghanistan", "iskp_external_capacity",
+                "relation_pakistan", "relation_russia", "relation_united_states", "relation_china", "relation_iran"}
+    assert required <= set(table.column_names)
+    df = table.to_pandas()
+    per_cell = df.groupby(["scenario", "hypothesis"])["replication"].nunique()
+    assert (per_cell == 12).all() and len(per_cell) == 6
+    assert (df.groupby(["scenario", "hypothesis", "replication"]).size() == 24).all()
+    assert df["date"].min() == pd.Timestamp("2025-07-01").date()
+    assert set(OUTCOME_NAMES) <= set(df.columns)
+
+
+def test_summary_has_paired_differences(smoke_run):
+    out, _ = smoke_run
+    s = pd.read_csv(out / "summary.csv")
+    row = s[(s.scenario == "recognition") & (s.outcome == "recognising_states")].iloc[0]
+    assert row["diff_ci95_low"] <= row["diff_mean"] <= row["diff_ci95_high"]
+    assert row["p2_5"] <= row["mean"] <= row["p97_5"]
+    base = s[s.scenario == "status_quo"]
+    assert (base["diff_mean"] == 0).all()
+
+
+def test_manifest_records_config_seed_versions_commit(smoke_run):
+    out, _ = smoke_run
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["seed"] == 20250701 and m["replications"] == 12
+    assert m["packages"]["mesa"].startswith("3.")
+    assert "commit" in m["git"]
+    assert m["config"]["experiment"]["name"] == "smoke"
+
+
+def test_same_seed_gives_identical_results(smoke_run, tmp_path):
+    out, _ = smoke_run
+    again = tmp_path / "again"
+    result = run_sim("experiment=smoke", "replications=12", f"out_dir={again}", "chunk_size=5")
+    assert result.returncode == 0, result.stderr
+    assert (again / "results.parquet").read_bytes() == (out / "results.parquet").read_bytes()
+
+
+@pytest.mark.parametrize("override, phrase", [
+    ("nonsense_key=1", "nonsense_key"),
+    ("replications=many", "replications"),
+    ("replications=0", "replications"),
+    ("experiment=nope", "unknown experiment"),
+    ("experiment.scenarios=[status_quo,atlantis]", "unknown scenario"),
+    ("+params.taliban.no_such=1", "unknown parameter"),
+    ("+params.taliban.reversion=7", "plausible range"),
+    ("months=0", "months"),
+    ("just_a_word", "KEY=VALUE"),
+])
+def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, phrase):
+    out = tmp_path / "never"
+    result = run_sim(override, f"out_dir={out}")
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and phrase in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not any(tmp_path.iterdir())
+
+
+def test_list_and_help():
+    assert "recognition_vs_isolation" in run_sim("list").stdout
+    assert "usage" in run_sim("--help").stdout
