@@ -29,7 +29,7 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
     reps = np.arange(plan.replications)
     staged = StagedOutput(plan.out_dir)
     try:
-        summaries, fans = {}, {}
+        summaries, fans, hindcast_extracts = {}, {}, {}
         total = plan.replications * len(plan.cells)
         with tqdm(total=total, unit="rep", desc=plan.name, disable=not progress, leave=False,
                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]") as bar:
@@ -40,6 +40,10 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
                 staged.append_results(cell_table(record, *key, reps, cell.setup.start))
                 summaries[key] = replication_summaries(record)
                 fans[key] = fan_series(record)
+                if plan.report == "hindcast":
+                    from sim.hindcast import extract
+
+                    hindcast_extracts[key[1]] = extract(record, cell.setup.start)
                 del record
         staged.close_results()
         table = summary_table(summaries, plan.baseline)
@@ -50,7 +54,8 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
         if plan.report == "hindcast":
             from sim.hindcast import write_hindcast
 
-            extra_files += write_hindcast(staged.path, plan, summaries, fans)
+            extra_files += write_hindcast(staged.path, hindcast_extracts)
+            text = (staged.path / "hindcast.txt").read_text(encoding="utf-8") + "\n" + text
         figure_files = _figures(staged.path, plan, table, fans) if figures else []
         OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
         write_manifest(staged.path, _manifest(plan, figure_files + extra_files))

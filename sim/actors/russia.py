@@ -12,8 +12,9 @@ from sim.rules import assumption, rule
               "and influence in Central Asia add to the pull.",
     sources=("seed 000 ¶3", "seed 002 ¶2", "seed 002 ¶9"),
     params=relation_params(
-        "russia", base=3.0, threat=1.6, follow=0.5, rights=0.0,
-        why="calibrated so Russia climbs from missions (2021) to recognition in about four years (seed 000 ¶3)",
+        "russia", base=3.3, threat=1.6, follow=0.5, rights=0.0,
+        why="bloc rivalry with the West sets a high base (seed 000 ¶3, seed 002 ¶9); the ISKP threat tips it to "
+            "recognition, first in the hindcast (seed 000 ¶3)",
     ),
 )
 def fears_iskp(ctx, actor):

@@ -43,13 +43,17 @@ def relation_params(state: str, *, base, follow, rights, why: str, threat=None, 
 
 
 STEP_PARAMS = (
-    assumption("states.step_rate", 0.06, 0.02, 0.15,
+    assumption("states.step_rate", 0.04, 0.02, 0.1,
                "monthly chance that a state whose wish differs from its level moves one rung",
-               "diplomatic inertia: Russia took about four years from channels to recognition (seed 002 ¶2, seed 000 ¶3)"),
+               "calibrated in the hindcast: Russia took four years from missions (2021) to recognition "
+               "(seed 002 ¶2, seed 000 ¶3)"),
+    assumption("states.withdrawal_margin", 1.0, 0.5, 2.0,
+               "extra rungs a recogniser's wish must fall below recognition before it withdraws unprompted",
+               "withdrawing recognition is rare and costly; conditional recognisers revoke by rule instead"),
     assumption("states.hysteresis", 0.15, 0.0, 0.4,
                "margin beyond half a rung before a state moves, so levels do not flicker",
                "modelling convenience"),
-    assumption("states.benchmark_sanctuary", 0.5, 0.3, 0.7,
+    assumption("states.benchmark_sanctuary", 0.55, 0.3, 0.7,
                "largest TTP sanctuary (0-1) a conditional recogniser accepts as the counter-terrorism benchmark",
                "seed 000 ¶3 names no TTP hosting as a string; the threshold is a guess"),
     assumption("states.revocation_rate", 0.25, 0.05, 0.6,
@@ -92,7 +96,8 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     margin = 0.5 + p["states.hysteresis"]
     cap = ctx.levers.max_relation.get(k, RECOGNITION)
     up = (wish > level + margin) & (level < cap)
-    down = (wish < level - margin) | (level > cap)
+    down_margin = margin + np.where((level == RECOGNITION) & (not conditional), p["states.withdrawal_margin"], 0.0)
+    down = (wish < level - down_margin) | (level > cap)
     rate = p["states.step_rate"]
     if conditional:
         # a broken benchmark triggers withdrawal faster than ordinary drift

@@ -251,7 +251,7 @@ def regional_bargain_moves_ttp(ctx):
     sources=("seed 000 ¶3", "seed 002 ¶10"),
     mechanism="conditional_leverage",
     params=(
-        assumption("taliban.benchmark_sanctuary_effect", 0.3, 0.0, 0.5,
+        assumption("taliban.benchmark_sanctuary_effect", 0.35, 0.0, 0.5,
                    "sanctuary removed when benchmark-tied offers cover all states",
                    "seed 000 ¶3 lists no TTP hosting as a string; size is a guess"),
     ),
