@@ -81,6 +81,12 @@ def _figures(path: Path, plan: Plan, table, fans) -> list:
     if len(scenarios) > 1:
         paired_differences_chart(path / "paired_differences.png", table, plan.key_outcomes, plan.baseline, labels)
         files.append("paired_differences.png")
+    if plan.report == "hindcast":
+        from sim.hindcast import CHART_MARKERS
+        from sim.plots import hindcast_chart
+
+        hindcast_chart(path / "hindcast.png", fans, dates, hypotheses, plan.baseline, labels, list(CHART_MARKERS))
+        files.append("hindcast.png")
     return files
 
 

@@ -101,10 +101,19 @@ CHECKS = (
     Check("months with girls' secondary schools open, Aug 2021-Jul 2025", 0, "none",
           "outside the texts (UNESCO)", False, _total("girls_schools_open", "2021-08", "2025-07")),
     Check("months with an armed Pakistan-Afghanistan clash, Aug 2021-Jul 2025", 4, "about 4",
-          "outside the texts (Chaman 2022, Torkham 2023, border fighting after the strikes of Dec 2024 and Mar 2025)",
+          "outside the texts (Chaman 2022, Torkham 2023 and 2025, fighting after the strikes of Dec 2024)",
           False, _total("clash_pakistan_afghanistan", "2021-08", "2025-07")),
     Check("people in humanitarian need, 2023 (million)", 28.3, "28.3 million", "outside the texts (UN plan 2023)",
           False, _level("humanitarian_need", "2023-01")),
+)
+
+
+# Reported figures drawn on the hindcast chart: (outcome, month, value, label)
+CHART_MARKERS = (
+    ("ttp_fighters", "2025-07", 6000, "6,000+ (000 ¶2)"),
+    ("attacks_pakistan", "2023-12", 650, "650+ in 2023 (004 ¶1)"),
+    ("deaths_pakistan", "2024-12", 1600, "1,600 in 2024 (004 ¶1)"),
+    ("recognising_states", "2025-07", 1, "Russia (000 ¶3)"),
 )
 
 

@@ -96,3 +96,43 @@ def paired_differences_chart(path: Path, table: pd.DataFrame, outcomes: list, ba
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def hindcast_chart(path: Path, fans: dict, dates: np.ndarray, hypotheses: list, scenario: str, labels: dict,
+                   markers: list):
+    """Model bands from the takeover with the figures the texts report marked on them.
+
+    ``markers``: (outcome, date 'YYYY-MM', value, label) tuples.
+    """
+    outcomes = list(dict.fromkeys(m[0] for m in markers))
+    cols = min(2, len(outcomes))
+    rows = int(np.ceil(len(outcomes) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 3.6 * rows), squeeze=False)
+    colours = plt.get_cmap("tab10")
+    x = dates.astype("datetime64[D]").astype(object)
+    for ax, outcome in zip(axes.flat, outcomes):
+        i = OUTCOME_INDEX[outcome]
+        for j, h in enumerate(hypotheses):
+            q = fans[(scenario, h)][:, :, i]
+            ax.fill_between(x, q[0], q[4], color=colours(j), alpha=0.12, linewidth=0)
+            ax.plot(x, q[2], color=colours(j), linewidth=1.4, label=labels.get(h, h))
+        for name, when, value, text in markers:
+            if name == outcome:
+                d = np.datetime64(when, "D").astype(object)
+                ax.plot([d], [value], marker="D", color="black", markersize=6, zorder=5)
+                ax.annotate(text, (d, value), textcoords="offset points", xytext=(-8, -4), ha="right", va="top",
+                            fontsize=8)
+        ax.set_title(_label(outcome) + (", last 12 months" if _OUTCOME[outcome].summary == "annual" else ""),
+                     fontsize=9)
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    handles, names = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(hypotheses), frameon=False, fontsize=8)
+    fig.suptitle("Hindcast from August 2021: model median and 90% band; diamonds are the figures in the texts",
+                 fontsize=10)
+    for ax in list(axes.flat)[len(outcomes):]:
+        ax.set_visible(False)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

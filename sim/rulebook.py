@@ -105,6 +105,14 @@ def render() -> str:
         if name.startswith("mechanism."):
             used_params.add(name)
             out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} |")
+    out += ["## Calibrated values", "",
+            "Assumptions whose defaults were set so the hindcast from August 2021 lands near what the texts report",
+            "(see docs/calibration.md for the procedure and results).", "",
+            "| parameter | default | range | evidence |", "|---|---|---|---|"]
+    for name, p in PARAMS.items():
+        if "calibrated" in p.assumption:
+            out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.assumption} |")
+    out.append("")
     orphans = sorted(set(PARAMS) - used_params)
     if orphans:
         raise ValueError(f"parameters not attached to any rule: {orphans}")
