@@ -219,6 +219,17 @@ def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
     return dict(init.relations), {k: dict(v) for k, v in init.state.items()}, (year, month)
 
 
+def _check_out_dir(out_dir: Path):
+    """A finished run replaces its folder, so refuse any folder that is not empty or an earlier run's."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise ConfigError(f"out_dir {out_dir} is a file; choose a folder")
+        if any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file():
+            raise ConfigError(
+                f"out_dir {out_dir} holds files that are not results of this tool; choose an empty or new folder"
+            )
+
+
 def plan(overrides: list[str]) -> Plan:
     cfg = compose(overrides)
     try:
@@ -266,6 +277,7 @@ def plan(overrides: list[str]) -> Plan:
                           start=start, months=months, seed=seed)
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else Path("results") / exp.name
+    _check_out_dir(out_dir)
     return Plan(
         config=cfg, name=exp.name, replications=replications, months=months, out_dir=out_dir,
         baseline=exp.baseline, scenarios=scenarios, hypotheses=hypotheses, initial=initial, cells=cells,

@@ -102,6 +102,23 @@ def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, p
     assert not out.exists() and not any(tmp_path.iterdir())
 
 
+def test_a_folder_of_other_files_is_never_replaced(tmp_path):
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.tex").write_text("keep me")
+    result = run_sim("experiment=smoke", "replications=2", f"out_dir={precious}")
+    assert result.returncode == 2 and "not results" in result.stderr
+    assert (precious / "chapter1.tex").read_text() == "keep me"
+
+
+def test_a_rerun_replaces_the_earlier_results(smoke_run, tmp_path):
+    out = tmp_path / "twice"
+    for reps in ("3", "4"):
+        assert run_sim("experiment=smoke", f"replications={reps}", f"out_dir={out}", "figures=false").returncode == 0
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["twice"]
+
+
 def test_list_and_help():
     assert "recognition_vs_isolation" in run_sim("list").stdout
     assert "usage" in run_sim("--help").stdout
