@@ -18,7 +18,6 @@ STATISTIC = {
     "mean": "mean over the horizon",
     "final": "value in the last month",
     "share": "share of months",
-    "ever": "happened at least once",
 }
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -35,8 +34,6 @@ def replication_summaries(record: np.ndarray) -> np.ndarray:
             out[i] = series.mean(axis=0)
         elif o.summary == "final":
             out[i] = series[-1]
-        elif o.summary == "ever":
-            out[i] = (series > 0).any(axis=0)
         else:
             raise ValueError(f"unknown summary {o.summary!r} for outcome {o.name}")
     return out

@@ -58,8 +58,6 @@ class Month:
         self.conditional_offers = (
             sum((self.prev_relation[k] >= 2).astype(np.float64) for k in self.levers.conditional) / n_states
         )
-        contact = sum(np.minimum(self.prev_relation[k], 3.0) / 3.0 for k in STATES)
-        self.engagement = (contact + self.prev.international.presence) / (n_states + 1)
         regional = [k for k in STATES if k != "united_states"]
         self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
         self.joint_front = self.prev.pakistan.front

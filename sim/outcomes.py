@@ -3,8 +3,10 @@
 Each outcome is a small named reporter of the model's state in a month.  The
 ``summary`` says how a replication's months become one number for the tables:
 ``annual`` (mean yearly total, for flows), ``mean`` (average level), ``final``
-(level in the last month), ``share`` (share of months in which it holds),
-``ever`` (1 if it happened at any time).
+(level in the last month), ``share`` (share of months in which it holds).
+
+A row dated with a month holds the state at the end of that month: the first
+row of a run is the world after its first monthly step.
 """
 
 from __future__ import annotations

@@ -103,9 +103,9 @@ def border_clash(ctx, strikes):
         assumption("pakistan.operations_attrition", 0.01, 0.004, 0.03,
                    "monthly share of TTP fighters lost to operations inside Pakistan",
                    "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)"),
-        assumption("pakistan.strike_attrition", 0.03, 0.0, 0.08,
+        assumption("pakistan.strike_attrition", 0.015, 0.0, 0.04,
                    "share of TTP fighters lost in a month with cross-border strikes",
-                   "strikes have not worked (seed 001 ¶3); size is a guess"),
+                   "strikes hit camps but have not worked (seed 001 ¶3); size is a guess"),
     ),
 )
 def counterterrorism_at_home(ctx, strikes):

@@ -13,7 +13,7 @@ from sim.rules import assumption, rule
     statement="Without outside backing the resistance stays weak; material support from a state makes it grow.",
     sources=("seed 003 ¶5", "seed 003 ¶7", "seed 003 ¶1"),
     params=(
-        assumption("resistance.backing_gain", 0.04, 0.01, 0.1,
+        assumption("resistance.backing_gain", 0.02, 0.005, 0.06,
                    "monthly strength gained under full outside backing (share of the gap to full strength)",
                    "seed 003 ¶7 reports backing under consideration; size is a guess"),
         assumption("resistance.decay", 0.02, 0.005, 0.05,
@@ -38,7 +38,7 @@ def grows_with_backing(ctx):
     statement="A resistance strong enough to contest Kabul turns the north into civil war; war ends when it weakens.",
     sources=("seed 003 ¶5",),
     params=(
-        assumption("resistance.war_threshold", 0.45, 0.3, 0.7,
+        assumption("resistance.war_threshold", 0.55, 0.35, 0.75,
                    "resistance strength (0-1) at which civil war becomes likely",
                    "seed 003 ¶5 recalls the 1992-96 war; the threshold is a guess"),
         assumption("resistance.war_onset", 0.08, 0.01, 0.2,

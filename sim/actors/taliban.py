@@ -15,7 +15,8 @@ from sim.rules import assumption, rule
 
 RECOGNITION_REFERENCE = assumption(
     "taliban.recognition_reference", 1 / 11, 0.0, 0.3,
-    "share of modelled states recognising without conditions in mid-2025, the point effects are measured from",
+    "share of modelled states recognising in mid-2025 (all of them without conditions), the point effects of "
+    "recognition are measured from",
     "Russia alone among eleven modelled states (seed 000 ¶3)",
 )
 
@@ -72,13 +73,28 @@ def hardline_core_reasserts(ctx):
         assumption("taliban.engagement_effect", 0.08, 0.0, 0.2,
                    "log-odds per month added to pragmatist influence per unit of engagement above mid-2025",
                    "seed 003 ¶4 hopes contact could strengthen softer voices; size is a guess"),
-        assumption("taliban.engagement_reference", 0.86, 0.7, 0.95,
+        assumption("taliban.engagement_reference", 0.625, 0.45, 0.8,
                    "engagement level (0-1) of mid-2025 against which change is measured",
                    "calibrated to the relation levels of July 2025"),
+        assumption("taliban.us_contact_weight", 3.0, 1.0, 5.0,
+                   "how many regional states' contact a US presence counts for in the engagement Kabul feels",
+                   "seed 003 ¶1 and ¶4 see a US presence as the lever that would matter most; size is a guess"),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
-    return ctx.p["taliban.engagement_effect"] * (ctx.engagement - ctx.p["taliban.engagement_reference"])
+    return ctx.p["taliban.engagement_effect"] * (engagement(ctx) - ctx.p["taliban.engagement_reference"])
+
+
+def engagement(ctx):
+    """Contact Kabul has with the world (0-1): each state's place on the whole ladder, recognition included,
+    and the UN/EU missions."""
+    us_weight = ctx.p["taliban.us_contact_weight"]
+    contact, weights = ctx.prev.international.presence, 1.0
+    for state, level in ctx.prev_relation.items():
+        w = us_weight if state == "united_states" else 1.0
+        contact = contact + w * level / 4.0
+        weights += w
+    return contact / weights
 
 
 @rule(
@@ -225,10 +241,10 @@ def legitimacy_widens_sanctuary(ctx):
     sources=("seed 001 ¶4-5", "seed 004 ¶3", "seed 004 ¶5"),
     mechanism="regional_security_bargain",
     params=(
-        assumption("taliban.kandahar_effect", 0.3, 0.0, 0.5,
+        assumption("taliban.kandahar_effect", 0.2, 0.0, 0.5,
                    "sanctuary removed by full Pakistani engagement of the Kandahar leadership",
                    "seed 001 ¶4 cites the 2023 edict as a limited success"),
-        assumption("taliban.front_effect", 0.25, 0.0, 0.5,
+        assumption("taliban.front_effect", 0.2, 0.0, 0.5,
                    "sanctuary removed by a full joint front of Pakistan, China, Russia and Iran",
                    "seed 001 ¶5 and seed 004 ¶5 urge it; size is a guess"),
         assumption("taliban.equipment_effect", 0.1, 0.0, 0.3,

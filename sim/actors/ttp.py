@@ -13,7 +13,7 @@ from sim.rules import assumption, figure, rule
     statement="The TTP grows where Kabul shelters it, faster when hardship and instability feed recruitment.",
     sources=("seed 000 ¶2", "seed 002 ¶8", "seed 001 ¶3"),
     params=(
-        assumption("ttp.recruitment_rate", 0.042, 0.01, 0.07,
+        assumption("ttp.recruitment_rate", 0.039, 0.01, 0.07,
                    "monthly growth of TTP fighters under full sanctuary, before limits",
                    "calibrated to growth from about 4,000 (2021) to 6,000 (2025, seed 000 ¶2)"),
         assumption("ttp.fighter_ceiling", 15000.0, 8000.0, 30000.0,
@@ -31,7 +31,22 @@ def recruits_under_sanctuary(ctx):
     p, f = ctx.p, ctx.prev.ttp.fighters
     hardship = 1.0 + p["ttp.hardship_recruitment"] * (ctx.hardship - 1.0)
     growth = p["ttp.recruitment_rate"] * ctx.prev.taliban.sanctuary * hardship * (1.0 - f / p["ttp.fighter_ceiling"])
-    return growth + p["ttp.recruitment_volatility"] * ctx.normal("ttp.recruitment")
+    return growth + strikes_feed_recruitment(ctx) + p["ttp.recruitment_volatility"] * ctx.normal("ttp.recruitment")
+
+
+@rule(
+    "ttp.strikes_feed_recruitment",
+    statement="Cross-border strikes that kill fighters also hand the group grievances and recruits, one reason "
+              "kinetic action has not reduced the threat.",
+    sources=("seed 001 ¶3", "seed 000 ¶3"),
+    params=(
+        assumption("ttp.strike_recruitment", 0.01, 0.0, 0.03,
+                   "extra monthly growth of fighters in a month with Pakistani strikes",
+                   "seed 001 ¶3 judges kinetic action a failure; the offsetting size is a guess"),
+    ),
+)
+def strikes_feed_recruitment(ctx):
+    return ctx.p["ttp.strike_recruitment"] * ctx.prev.pakistan.strikes
 
 
 @rule(
