@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import DiplomacyModel, Setup
+from sim.model import DiplomacyModel, Setup, record_buffer
 from sim.outcomes import OUTCOMES
 
 
@@ -19,12 +19,12 @@ def run_cell(setup: Setup, replications, chunk_size: int = 2000, on_chunk=None) 
     ``on_chunk(n)`` is called after each chunk with the number of replications done.
     """
     reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
-    record = np.empty((setup.months, len(OUTCOMES), len(reps)), dtype=np.float32)
+    record = record_buffer((setup.months, len(OUTCOMES), len(reps)))
     for lo in range(0, len(reps), chunk_size):
         chunk = reps[lo:lo + chunk_size]
         params = {k: (v[lo:lo + chunk_size] if np.ndim(v) else v) for k, v in setup.params.items()}
         part = Setup(**{**setup.__dict__, "params": params})
-        record[:, :, lo:lo + len(chunk)] = DiplomacyModel(part, chunk).run()
+        DiplomacyModel(part, chunk, record=record[:, :, lo:lo + len(chunk)]).run()
         if on_chunk is not None:
             on_chunk(len(chunk))
     return record

@@ -78,10 +78,11 @@ class DiplomacyModel(mesa.Model):
     """The regional diplomacy around the Taliban government, for R replications at once.
 
     ``replications`` are global replication indices; parameters in ``setup.params``
-    may be scalars or arrays with one value per replication.
+    may be scalars or arrays with one value per replication.  ``record`` may be a
+    (months x outcomes x replications) float32 array to write outcomes into.
     """
 
-    def __init__(self, setup: Setup | None = None, replications=1, *, rng=None):
+    def __init__(self, setup: Setup | None = None, replications=1, *, record=None, rng=None):
         super().__init__(rng=rng)
         setup = setup or Setup()
         reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications)
@@ -98,7 +99,12 @@ class DiplomacyModel(mesa.Model):
             if cls.key in setup.relations:
                 start["relation"] = setup.relations[cls.key]
             self.actors[cls.key] = cls(self, start)
-        self.record = np.zeros((setup.months, len(OUTCOMES), self.n_replications), dtype=np.float32)
+        shape = (setup.months, len(OUTCOMES), self.n_replications)
+        if record is None:
+            record = record_buffer(shape)
+        elif record.shape != shape or record.dtype != np.float32:
+            raise ValueError(f"record must be float32 of shape {shape}, got {record.dtype} {record.shape}")
+        self.record = record
 
     def __getattr__(self, name):
         # model.taliban, model.pakistan, ... read as the story wants them
@@ -123,6 +129,26 @@ class DiplomacyModel(mesa.Model):
         row = self.record[self.month_index]
         for i, outcome in enumerate(OUTCOMES):
             row[i] = outcome.reporter(self)
+
+
+def record_buffer(shape) -> np.ndarray:
+    """An uninitialised float32 outcome record.
+
+    NumPy advises the kernel to back large arrays with huge pages; where the kernel then
+    compacts memory synchronously on first touch, writing a record of a hundred megabytes
+    costs several times the simulation itself.  The record is written once, in order, so
+    ordinary pages serve it as well; the advice is switched off for this allocation only.
+    """
+    try:
+        from numpy._core.multiarray import _get_madvise_hugepage, _set_madvise_hugepage
+    except ImportError:  # an older or newer NumPy without the switch: allocate as usual
+        return np.empty(shape, dtype=np.float32)
+    previous = _get_madvise_hugepage()
+    _set_madvise_hugepage(False)
+    try:
+        return np.empty(shape, dtype=np.float32)
+    finally:
+        _set_madvise_hugepage(previous)
 
 
 def _resolve_params(overrides: dict, n: int) -> dict:

@@ -70,10 +70,8 @@ class KeyedStreams:
         return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 
     def normal(self, stream: str, month: int) -> np.ndarray:
-        """Standard normals by Box-Muller from two keyed uniforms."""
-        u1 = self.uniform(stream, month, 0)
-        u2 = self.uniform(stream, month, 1)
-        return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+        """Standard normals by inverse transform of one keyed uniform."""
+        return _normal_quantile(self.uniform(stream, month))
 
     def bernoulli(self, stream: str, month: int, p) -> np.ndarray:
         """True with probability p (p may be a scalar or one value per replication)."""
