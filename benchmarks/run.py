@@ -39,8 +39,11 @@ def main():
     ap.add_argument("--repeat", type=int, default=3, help="take the best of this many timings")
     args = ap.parse_args()
 
-    cell = next(c for c in plan([f"months={args.months}", "replications=1"]).cells
-                if c.scenario.name == "status_quo" and c.hypothesis.name == "engagement_moderates")
+    cell = next(
+        c
+        for c in plan([f"months={args.months}", "replications=1"]).cells
+        if c.scenario.name == "status_quo" and c.hypothesis.name == "engagement_moderates"
+    )
     setup = cell.setup
 
     ensemble_s = best_of(args.repeat, lambda: DiplomacyModel(setup, args.replications).run())
@@ -53,8 +56,10 @@ def main():
     ensemble = args.replications * args.months / ensemble_s
     single = args.single * args.months / single_s
     print(f"ensemble: {args.replications} replications x {args.months} months in one model: {ensemble_s:.3f} s")
-    print(f"single:   {args.single} replications x {args.months} months, one model each: {single_s:.3f} s "
-          f"(timed on {args.single} replications; cost is linear in them)")
+    print(
+        f"single:   {args.single} replications x {args.months} months, one model each: {single_s:.3f} s "
+        f"(timed on {args.single} replications; cost is linear in them)"
+    )
     print(f"ratio={ensemble / single:.1f} ensemble={ensemble:.0f} single={single:.0f}")
 
 

@@ -71,8 +71,14 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
     for (scenario, hypothesis), values in summaries.items():
         base = summaries.get((baseline, hypothesis))
         for i, o in enumerate(OUTCOMES):
-            row = {"scenario": scenario, "hypothesis": hypothesis, "outcome": o.name, "unit": o.unit,
-                   "statistic": STATISTIC[o.summary], "n": values.shape[1]}
+            row = {
+                "scenario": scenario,
+                "hypothesis": hypothesis,
+                "outcome": o.name,
+                "unit": o.unit,
+                "statistic": STATISTIC[o.summary],
+                "n": values.shape[1],
+            }
             row.update(_interval(values[i]))
             if base is not None:
                 diff = values[i] - base[i]

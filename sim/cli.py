@@ -45,8 +45,7 @@ def _run(overrides: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(),
-                          figures=p.config.figures)
+        result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
@@ -56,14 +55,15 @@ def _run(overrides: list[str]) -> int:
     cells = len(p.cells)
     print(result.table_text)
     print()
-    print(f"{p.name}: {cells} cells x {p.replications} replications x {p.months} months "
-          f"in {result.seconds:.1f} s")
+    print(f"{p.name}: {cells} cells x {p.replications} replications x {p.months} months in {result.seconds:.1f} s")
     print(f"results:  {result.out_dir / 'results.parquet'}")
     print(f"summary:  {result.out_dir / 'summary.csv'}")
     print(f"manifest: {result.out_dir / 'manifest.json'}")
     if result.figures:
-        print(f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
-              + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else ""))
+        print(
+            f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
+            + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else "")
+        )
     return 0
 
 

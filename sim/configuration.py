@@ -20,13 +20,20 @@ from sim.actors import ACTORS, STATES
 from sim.model import Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.schema import Config, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
+from sim.schema import Config, HypothesisConfig, InitialConfig, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 REPORTS = ("comparison", "hindcast")
 INTENSITY_LEVERS = (
-    "sanctions", "condemnation", "un_eu_presence", "us_ct_sharing", "us_equipment_leverage",
-    "us_backs_resistance", "joint_front", "kandahar_talks", "pakistan_kinetic",
+    "sanctions",
+    "condemnation",
+    "un_eu_presence",
+    "us_ct_sharing",
+    "us_equipment_leverage",
+    "us_backs_resistance",
+    "joint_front",
+    "kandahar_talks",
+    "pakistan_kinetic",
 )
 
 
@@ -94,8 +101,9 @@ def compose(overrides: list[str]) -> DictConfig:
         missing = re.search(r"Could not find '(\w+)/([^']+)'", message)
         if missing:
             group, name = missing.groups()
-            message = (f"unknown {group} {name!r}{_suggest(name, available(group))}; "
-                       f"available: {', '.join(available(group))}")
+            message = (
+                f"unknown {group} {name!r}{_suggest(name, available(group))}; available: {', '.join(available(group))}"
+            )
         raise ConfigError(message) from None
     finally:
         GlobalHydra.instance().clear()
@@ -149,9 +157,7 @@ def check_params(flat: dict, where: str) -> dict:
             raise ConfigError(f"{where}: parameter {name} must be a number, got {value!r}")
         p = PARAMS[name]
         if not p.low <= value <= p.high:
-            raise ConfigError(
-                f"{where}: parameter {name}={value} is outside its plausible range [{p.low}, {p.high}]"
-            )
+            raise ConfigError(f"{where}: parameter {name}={value} is outside its plausible range [{p.low}, {p.high}]")
         checked[name] = float(value)
     return checked
 
@@ -168,14 +174,18 @@ def _check_scenario(s: ScenarioConfig):
     for field_name in ("desire_shift", "max_relation"):
         for state, value in getattr(lv, field_name).items():
             if state not in STATES:
-                raise ConfigError(f"{where}: levers.{field_name} names {state!r}, not a state actor{_suggest(state, STATES)}")
+                raise ConfigError(
+                    f"{where}: levers.{field_name} names {state!r}, not a state actor{_suggest(state, STATES)}"
+                )
             if field_name == "desire_shift" and not -4.0 <= value <= 4.0:
                 raise ConfigError(f"{where}: levers.desire_shift.{state}={value} must be between -4 and 4")
             if field_name == "max_relation" and not 0 <= value <= 4:
                 raise ConfigError(f"{where}: levers.max_relation.{state}={value} must be a level from 0 to 4")
     for state in lv.conditional:
         if state not in STATES:
-            raise ConfigError(f"{where}: levers.conditional names {state!r}, not a state actor{_suggest(state, STATES)}")
+            raise ConfigError(
+                f"{where}: levers.conditional names {state!r}, not a state actor{_suggest(state, STATES)}"
+            )
 
 
 def _hypothesis_params(h: HypothesisConfig) -> dict:
@@ -183,7 +193,9 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
     params = {mechanism_param(m): 0.0 for m in MECHANISMS}
     for m, weight in h.mechanisms.items():
         if m not in MECHANISMS:
-            raise ConfigError(f"{where}: unknown mechanism {m!r}{_suggest(m, MECHANISMS)}; known: {', '.join(MECHANISMS)}")
+            raise ConfigError(
+                f"{where}: unknown mechanism {m!r}{_suggest(m, MECHANISMS)}; known: {', '.join(MECHANISMS)}"
+            )
         if not 0.0 <= weight <= 1.0:
             raise ConfigError(f"{where}: mechanism weight {m}={weight} must be between 0 and 1")
         params[mechanism_param(m)] = float(weight)
@@ -256,7 +268,9 @@ def plan(overrides: list[str]) -> Plan:
         if len(set(names)) != len(names):
             raise ConfigError(f"experiment.{what} lists a name twice: {list(names)}")
     if exp.baseline not in exp.scenarios:
-        raise ConfigError(f"experiment.baseline {exp.baseline!r} must be one of experiment.scenarios {list(exp.scenarios)}")
+        raise ConfigError(
+            f"experiment.baseline {exp.baseline!r} must be one of experiment.scenarios {list(exp.scenarios)}"
+        )
     for name in exp.key_outcomes:
         if name not in OUTCOME_NAMES:
             raise ConfigError(f"experiment.key_outcomes names unknown outcome {name!r}{_suggest(name, OUTCOME_NAMES)}")
@@ -273,13 +287,23 @@ def plan(overrides: list[str]) -> Plan:
     for h in hypotheses:
         params = {**_hypothesis_params(h), **overrides_params}
         for s in scenarios:
-            setup = Setup(levers=s.levers, params=params, relations=relations, state=state,
-                          start=start, months=months, seed=seed)
+            setup = Setup(
+                levers=s.levers, params=params, relations=relations, state=state, start=start, months=months, seed=seed
+            )
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else Path("results") / exp.name
     _check_out_dir(out_dir)
     return Plan(
-        config=cfg, name=exp.name, replications=replications, months=months, out_dir=out_dir,
-        baseline=exp.baseline, scenarios=scenarios, hypotheses=hypotheses, initial=initial, cells=cells,
-        key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"], report=exp.report,
+        config=cfg,
+        name=exp.name,
+        replications=replications,
+        months=months,
+        out_dir=out_dir,
+        baseline=exp.baseline,
+        scenarios=scenarios,
+        hypotheses=hypotheses,
+        initial=initial,
+        cells=cells,
+        key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"],
+        report=exp.report,
     )

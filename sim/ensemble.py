@@ -21,10 +21,10 @@ def run_cell(setup: Setup, replications, chunk_size: int = 2000, on_chunk=None) 
     reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
     record = record_buffer((setup.months, len(OUTCOMES), len(reps)))
     for lo in range(0, len(reps), chunk_size):
-        chunk = reps[lo:lo + chunk_size]
-        params = {k: (v[lo:lo + chunk_size] if np.ndim(v) else v) for k, v in setup.params.items()}
+        chunk = reps[lo : lo + chunk_size]
+        params = {k: (v[lo : lo + chunk_size] if np.ndim(v) else v) for k, v in setup.params.items()}
         part = Setup(**{**setup.__dict__, "params": params})
-        DiplomacyModel(part, chunk, record=record[:, :, lo:lo + len(chunk)]).run()
+        DiplomacyModel(part, chunk, record=record[:, :, lo : lo + len(chunk)]).run()
         if on_chunk is not None:
             on_chunk(len(chunk))
     return record

@@ -31,8 +31,14 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
     try:
         summaries, fans, hindcast_extracts = {}, {}, {}
         total = plan.replications * len(plan.cells)
-        with tqdm(total=total, unit="rep", desc=plan.name, disable=not progress, leave=False,
-                  bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]") as bar:
+        with tqdm(
+            total=total,
+            unit="rep",
+            desc=plan.name,
+            disable=not progress,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]",
+        ) as bar:
             for cell in plan.cells:
                 key = (cell.scenario.name, cell.hypothesis.name)
                 bar.set_postfix_str(f"{key[0]} / {key[1]}")

@@ -40,17 +40,20 @@ def _months_between(dates, first: str, last: str) -> np.ndarray:
 def _total(outcome, first, last):
     def compute(record, dates):
         return record[_months_between(dates, first, last), OUTCOME_INDEX[outcome], :].sum(axis=0)
+
     return compute
 
 
 def _level(outcome, month):
     def compute(record, dates):
         return record[_months_between(dates, month, month), OUTCOME_INDEX[outcome], :][0]
+
     return compute
 
 
 def _first_month(condition):
     """Index (months since 1970, as float) of the first month the condition holds; NaN if never."""
+
     def compute(record, dates):
         hit = condition(record)
         first = np.argmax(hit, axis=0).astype(np.float64)
@@ -60,6 +63,7 @@ def _first_month(condition):
         ok = ~np.isnan(first)
         out[ok] = months[first[ok].astype(int)]
         return out
+
     return compute
 
 
@@ -82,29 +86,100 @@ def _month_value(text: str) -> float:
 
 
 CHECKS = (
-    Check("TTP fighters, July 2025", 6000, "at least 6,000", "seed 000 ¶2", True,
-          _level("ttp_fighters", "2025-07"), at_least=True),
-    Check("attacks in Pakistan, 2023", 650, "over 650", "seed 004 ¶1", True,
-          _total("attacks_pakistan", "2023-01", "2023-12"), at_least=True),
-    Check("deaths in attacks in Pakistan, 2024", 1600, "1,600", "seed 004 ¶1", True,
-          _total("deaths_pakistan", "2024-01", "2024-12")),
-    Check("first formal recognition (any state)", _month_value("2025-07"), "July 2025", "seed 000 ¶3", True,
-          _first_month(lambda rec: rec[:, OUTCOME_INDEX["recognising_states"], :] >= 1), as_date=True),
-    Check("share of recognising replications where Russia is first", 1.0, "Russia first", "seed 000 ¶3", True,
-          _russia_first),
-    Check("China accepts a Taliban ambassador", _month_value("2024-01"), "January 2024",
-          "outside the texts (Chinese foreign ministry)", False, _relation_at_least("china", 3), as_date=True),
-    Check("UAE accepts a Taliban ambassador", _month_value("2024-08"), "August 2024",
-          "outside the texts (UAE government)", False, _relation_at_least("uae", 3), as_date=True),
-    Check("India reopens a mission in Kabul", _month_value("2022-06"), "June 2022",
-          "outside the texts (Indian foreign ministry)", False, _relation_at_least("india", 2), as_date=True),
-    Check("months with girls' secondary schools open, Aug 2021-Jul 2025", 0, "none",
-          "outside the texts (UNESCO)", False, _total("girls_schools_open", "2021-08", "2025-07")),
-    Check("months with an armed Pakistan-Afghanistan clash, Aug 2021-Jul 2025", 4, "about 4",
-          "outside the texts (Chaman 2022, Torkham 2023 and 2025, fighting after the strikes of Dec 2024)",
-          False, _total("clash_pakistan_afghanistan", "2021-08", "2025-07")),
-    Check("people in humanitarian need, 2023 (million)", 28.3, "28.3 million", "outside the texts (UN plan 2023)",
-          False, _level("humanitarian_need", "2023-01")),
+    Check(
+        "TTP fighters, July 2025",
+        6000,
+        "at least 6,000",
+        "seed 000 ¶2",
+        True,
+        _level("ttp_fighters", "2025-07"),
+        at_least=True,
+    ),
+    Check(
+        "attacks in Pakistan, 2023",
+        650,
+        "over 650",
+        "seed 004 ¶1",
+        True,
+        _total("attacks_pakistan", "2023-01", "2023-12"),
+        at_least=True,
+    ),
+    Check(
+        "deaths in attacks in Pakistan, 2024",
+        1600,
+        "1,600",
+        "seed 004 ¶1",
+        True,
+        _total("deaths_pakistan", "2024-01", "2024-12"),
+    ),
+    Check(
+        "first formal recognition (any state)",
+        _month_value("2025-07"),
+        "July 2025",
+        "seed 000 ¶3",
+        True,
+        _first_month(lambda rec: rec[:, OUTCOME_INDEX["recognising_states"], :] >= 1),
+        as_date=True,
+    ),
+    Check(
+        "share of recognising replications where Russia is first",
+        1.0,
+        "Russia first",
+        "seed 000 ¶3",
+        True,
+        _russia_first,
+    ),
+    Check(
+        "China accepts a Taliban ambassador",
+        _month_value("2024-01"),
+        "January 2024",
+        "outside the texts (Chinese foreign ministry)",
+        False,
+        _relation_at_least("china", 3),
+        as_date=True,
+    ),
+    Check(
+        "UAE accepts a Taliban ambassador",
+        _month_value("2024-08"),
+        "August 2024",
+        "outside the texts (UAE government)",
+        False,
+        _relation_at_least("uae", 3),
+        as_date=True,
+    ),
+    Check(
+        "India reopens a mission in Kabul",
+        _month_value("2022-06"),
+        "June 2022",
+        "outside the texts (Indian foreign ministry)",
+        False,
+        _relation_at_least("india", 2),
+        as_date=True,
+    ),
+    Check(
+        "months with girls' secondary schools open, Aug 2021-Jul 2025",
+        0,
+        "none",
+        "outside the texts (UNESCO)",
+        False,
+        _total("girls_schools_open", "2021-08", "2025-07"),
+    ),
+    Check(
+        "months with an armed Pakistan-Afghanistan clash, Aug 2021-Jul 2025",
+        4,
+        "about 4",
+        "outside the texts (Chaman 2022, Torkham 2023 and 2025, fighting after the strikes of Dec 2024)",
+        False,
+        _total("clash_pakistan_afghanistan", "2021-08", "2025-07"),
+    ),
+    Check(
+        "people in humanitarian need, 2023 (million)",
+        28.3,
+        "28.3 million",
+        "outside the texts (UN plan 2023)",
+        False,
+        _level("humanitarian_need", "2023-01"),
+    ),
 )
 
 
@@ -153,11 +228,20 @@ def table(extracts: dict) -> pd.DataFrame:
                 inside = bool(hi >= c.reported) if not np.isnan(hi) else True
             else:
                 inside = bool(lo <= c.reported <= (hi if not np.isnan(hi) else np.inf))
-            rows.append({
-                "hypothesis": hypothesis, "quantity": c.quantity, "reported": c.reported_text, "source": c.source,
-                "in_texts": c.in_texts, "model_median": _fmt(med, c.as_date), "model_p05": _fmt(lo, c.as_date),
-                "model_p95": _fmt(hi, c.as_date), "never_share": round(never, 3), "inside_90": inside,
-            })
+            rows.append(
+                {
+                    "hypothesis": hypothesis,
+                    "quantity": c.quantity,
+                    "reported": c.reported_text,
+                    "source": c.source,
+                    "in_texts": c.in_texts,
+                    "model_median": _fmt(med, c.as_date),
+                    "model_p05": _fmt(lo, c.as_date),
+                    "model_p95": _fmt(hi, c.as_date),
+                    "never_share": round(never, 3),
+                    "inside_90": inside,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -169,8 +253,10 @@ def write_hindcast(path: Path, extracts: dict) -> list[str]:
         lines.append(f"hindcast under {hypothesis}")
         for r in sub.itertuples():
             mark = "inside" if r.inside_90 else "OUTSIDE"
-            lines.append(f"  {r.quantity:<70} reported {r.reported:<15} model {r.model_median:>8} "
-                         f"[{r.model_p05}, {r.model_p95}]  {mark}")
+            lines.append(
+                f"  {r.quantity:<70} reported {r.reported:<15} model {r.model_median:>8} "
+                f"[{r.model_p05}, {r.model_p95}]  {mark}"
+            )
         lines.append("")
     (path / "hindcast.txt").write_text("\n".join(lines), encoding="utf-8")
     return ["hindcast.csv", "hindcast.txt"]

@@ -52,7 +52,8 @@ class Month:
         self.recognising_count = sum(r.astype(np.float64) for r in recognising)
         self.recognised_share = self.recognising_count / n_states
         self.unconditional_recognition = (
-            sum(r.astype(np.float64) for k, r in zip(STATES, recognising) if k not in self.levers.conditional) / n_states
+            sum(r.astype(np.float64) for k, r in zip(STATES, recognising) if k not in self.levers.conditional)
+            / n_states
         )
         # benchmark-tied recognition on offer: conditional states engaged at least to the mission level
         self.conditional_offers = (
@@ -160,5 +161,7 @@ def _resolve_params(overrides: dict, n: int) -> dict:
         elif value.shape == (n,):
             params[name] = value
         else:
-            raise ValueError(f"parameter {name}: expected one value or {n} (one per replication), got shape {value.shape}")
+            raise ValueError(
+                f"parameter {name}: expected one value or {n} (one per replication), got shape {value.shape}"
+            )
     return params

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 
-
 @dataclass(frozen=True)
 class Outcome:
     name: str
@@ -35,44 +34,125 @@ def _build():
     from sim.actors.states import RECOGNITION
 
     outcomes = [
-        Outcome("attacks_pakistan", "attacks", "annual", "militant attacks inside Pakistan that month",
-                lambda m: m.ttp.state.attacks, integer=True),
-        Outcome("deaths_pakistan", "deaths", "annual", "people killed in those attacks that month",
-                lambda m: m.ttp.state.deaths, integer=True),
+        Outcome(
+            "attacks_pakistan",
+            "attacks",
+            "annual",
+            "militant attacks inside Pakistan that month",
+            lambda m: m.ttp.state.attacks,
+            integer=True,
+        ),
+        Outcome(
+            "deaths_pakistan",
+            "deaths",
+            "annual",
+            "people killed in those attacks that month",
+            lambda m: m.ttp.state.deaths,
+            integer=True,
+        ),
         Outcome("ttp_fighters", "fighters", "final", "TTP fighters", lambda m: m.ttp.state.fighters),
-        Outcome("ttp_sanctuary", "0-1", "mean", "sanctuary the TTP enjoys in Afghanistan",
-                lambda m: m.taliban.state.sanctuary),
-        Outcome("pragmatist_influence", "0-1", "mean", "influence of Taliban pragmatists against the Kandahar hard-liners",
-                lambda m: m.taliban.state.pragmatist),
-        Outcome("girls_schools_open", "0/1", "share", "girls' secondary schools open",
-                lambda m: m.taliban.state.girls_schools_open, integer=True),
-        Outcome("humanitarian_need", "million people", "mean", "people in humanitarian need",
-                lambda m: m.population.state.humanitarian_need),
-        Outcome("aid_delivered", "index, 2025 = 1", "mean", "humanitarian aid reaching people",
-                lambda m: m.international.state.aid_delivered),
-        Outcome("refugee_flows", "thousand people", "annual", "people leaving Afghanistan that month",
-                lambda m: m.population.state.refugee_outflow),
-        Outcome("refugee_returns", "thousand people", "annual", "Afghans pushed back from Pakistan that month",
-                lambda m: m.pakistan.state.returns),
-        Outcome("drug_economy", "index, 2025 = 1", "mean", "size of the drug trade",
-                lambda m: m.population.state.drug_economy),
-        Outcome("recognising_states", "states", "final", "states formally recognising the Taliban government",
-                lambda m: sum((m.actors[k].state.relation == RECOGNITION) for k in STATES), integer=True),
-        Outcome("clash_pakistan_afghanistan", "0/1", "annual", "armed interstate clash that month",
-                lambda m: m.pakistan.state.clash, integer=True),
-        Outcome("civil_war", "0/1", "share", "civil war that month", lambda m: m.resistance.state.civil_war,
-                integer=True),
-        Outcome("iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad",
-                lambda m: m.iskp.state.capacity),
-        Outcome("influence_balance", "-1..1", "mean",
-                "US relation level minus the mean of China, Russia and Iran, over four",
-                lambda m: (m.united_states.state.relation
-                           - (m.china.state.relation + m.russia.state.relation + m.iran.state.relation) / 3.0) / 4.0),
+        Outcome(
+            "ttp_sanctuary",
+            "0-1",
+            "mean",
+            "sanctuary the TTP enjoys in Afghanistan",
+            lambda m: m.taliban.state.sanctuary,
+        ),
+        Outcome(
+            "pragmatist_influence",
+            "0-1",
+            "mean",
+            "influence of Taliban pragmatists against the Kandahar hard-liners",
+            lambda m: m.taliban.state.pragmatist,
+        ),
+        Outcome(
+            "girls_schools_open",
+            "0/1",
+            "share",
+            "girls' secondary schools open",
+            lambda m: m.taliban.state.girls_schools_open,
+            integer=True,
+        ),
+        Outcome(
+            "humanitarian_need",
+            "million people",
+            "mean",
+            "people in humanitarian need",
+            lambda m: m.population.state.humanitarian_need,
+        ),
+        Outcome(
+            "aid_delivered",
+            "index, 2025 = 1",
+            "mean",
+            "humanitarian aid reaching people",
+            lambda m: m.international.state.aid_delivered,
+        ),
+        Outcome(
+            "refugee_flows",
+            "thousand people",
+            "annual",
+            "people leaving Afghanistan that month",
+            lambda m: m.population.state.refugee_outflow,
+        ),
+        Outcome(
+            "refugee_returns",
+            "thousand people",
+            "annual",
+            "Afghans pushed back from Pakistan that month",
+            lambda m: m.pakistan.state.returns,
+        ),
+        Outcome(
+            "drug_economy",
+            "index, 2025 = 1",
+            "mean",
+            "size of the drug trade",
+            lambda m: m.population.state.drug_economy,
+        ),
+        Outcome(
+            "recognising_states",
+            "states",
+            "final",
+            "states formally recognising the Taliban government",
+            lambda m: sum((m.actors[k].state.relation == RECOGNITION) for k in STATES),
+            integer=True,
+        ),
+        Outcome(
+            "clash_pakistan_afghanistan",
+            "0/1",
+            "annual",
+            "armed interstate clash that month",
+            lambda m: m.pakistan.state.clash,
+            integer=True,
+        ),
+        Outcome(
+            "civil_war", "0/1", "share", "civil war that month", lambda m: m.resistance.state.civil_war, integer=True
+        ),
+        Outcome(
+            "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity
+        ),
+        Outcome(
+            "influence_balance",
+            "-1..1",
+            "mean",
+            "US relation level minus the mean of China, Russia and Iran, over four",
+            lambda m: (
+                (
+                    m.united_states.state.relation
+                    - (m.china.state.relation + m.russia.state.relation + m.iran.state.relation) / 3.0
+                )
+                / 4.0
+            ),
+        ),
     ]
     outcomes += [
-        Outcome(f"relation_{k}", "0-4", "final",
-                f"relation of {k} with Kabul (0 none, 1 channels, 2 missions, 3 ambassadors, 4 recognition)",
-                _relation(k), integer=True)
+        Outcome(
+            f"relation_{k}",
+            "0-4",
+            "final",
+            f"relation of {k} with Kabul (0 none, 1 channels, 2 missions, 3 ambassadors, 4 recognition)",
+            _relation(k),
+            integer=True,
+        )
         for k in STATES
     ]
     return tuple(outcomes)

@@ -23,8 +23,7 @@ def _label(name: str) -> str:
     return f"{name.replace('_', ' ')}{per} ({o.unit})"
 
 
-def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios: list, hypotheses: list,
-              labels: dict):
+def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios: list, hypotheses: list, labels: dict):
     """``fans[(scenario, hypothesis)]``: quantiles (5, 25, 50, 75, 95) x months x outcomes."""
     i = OUTCOME_INDEX[outcome]
     cols = min(2, len(hypotheses))
@@ -80,8 +79,14 @@ def paired_differences_chart(path: Path, table: pd.DataFrame, outcomes: list, ba
                 c = colours(j % 10)
                 ax.plot([r["diff_p2_5"], r["diff_p97_5"]], [yy, yy], color=c, linewidth=0.8, alpha=0.5)
                 ax.plot([r["diff_ci95_low"], r["diff_ci95_high"]], [yy, yy], color=c, linewidth=3.2)
-                ax.plot(r["diff_mean"], yy, "o", color=c, markersize=4,
-                        label=labels.get(h, h) if (y == 0 and k == 0) else None)
+                ax.plot(
+                    r["diff_mean"],
+                    yy,
+                    "o",
+                    color=c,
+                    markersize=4,
+                    label=labels.get(h, h) if (y == 0 and k == 0) else None,
+                )
         ax.axvline(0.0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(scenarios)))
         ax.set_yticklabels([labels.get(s, s) for s in scenarios], fontsize=8)
@@ -91,15 +96,19 @@ def paired_differences_chart(path: Path, table: pd.DataFrame, outcomes: list, ba
     for k in range(len(outcomes), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     fig.legend(loc="lower center", ncol=min(len(hypotheses), 4), frameon=False, fontsize=9)
-    fig.suptitle(f"Difference from {labels.get(baseline, baseline)}, paired by replication: "
-                 "mean, 95% CI (thick), 95% of replications (thin)", fontsize=10)
+    fig.suptitle(
+        f"Difference from {labels.get(baseline, baseline)}, paired by replication: "
+        "mean, 95% CI (thick), 95% of replications (thin)",
+        fontsize=10,
+    )
     fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
-def hindcast_chart(path: Path, fans: dict, dates: np.ndarray, hypotheses: list, scenario: str, labels: dict,
-                   markers: list):
+def hindcast_chart(
+    path: Path, fans: dict, dates: np.ndarray, hypotheses: list, scenario: str, labels: dict, markers: list
+):
     """Model bands from the takeover with the figures the texts report marked on them.
 
     ``markers``: (outcome, date 'YYYY-MM', value, label) tuples.
@@ -120,18 +129,21 @@ def hindcast_chart(path: Path, fans: dict, dates: np.ndarray, hypotheses: list, 
             if name == outcome:
                 d = np.datetime64(when, "D").astype(object)
                 ax.plot([d], [value], marker="D", color="black", markersize=6, zorder=5)
-                ax.annotate(text, (d, value), textcoords="offset points", xytext=(-8, -4), ha="right", va="top",
-                            fontsize=8)
-        ax.set_title(_label(outcome) + (", last 12 months" if _OUTCOME[outcome].summary == "annual" else ""),
-                     fontsize=9)
+                ax.annotate(
+                    text, (d, value), textcoords="offset points", xytext=(-8, -4), ha="right", va="top", fontsize=8
+                )
+        ax.set_title(
+            _label(outcome) + (", last 12 months" if _OUTCOME[outcome].summary == "annual" else ""), fontsize=9
+        )
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(hypotheses), frameon=False, fontsize=8)
-    fig.suptitle("Hindcast from August 2021: model median and 90% band; diamonds are the figures in the texts",
-                 fontsize=10)
-    for ax in list(axes.flat)[len(outcomes):]:
+    fig.suptitle(
+        "Hindcast from August 2021: model median and 90% band; diamonds are the figures in the texts", fontsize=10
+    )
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
     fig.savefig(path, dpi=110)

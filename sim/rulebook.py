@@ -80,7 +80,9 @@ def render() -> str:
         for r in rules:
             module = r.func.__module__.replace(".", "/") + ".py"
             if r.mechanism:
-                scope = f"mechanism `{r.mechanism}` (hypotheses: {', '.join(by_mechanism.get(r.mechanism, [])) or 'none'})"
+                scope = (
+                    f"mechanism `{r.mechanism}` (hypotheses: {', '.join(by_mechanism.get(r.mechanism, [])) or 'none'})"
+                )
             else:
                 scope = "all hypotheses"
             out += [
@@ -96,19 +98,25 @@ def render() -> str:
                 out += ["", "| parameter | default | range | meaning | provenance |", "|---|---|---|---|---|"]
                 for p in r.params:
                     used_params.add(p.name)
-                    out.append(f"| `{p.name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} | "
-                               f"{p.provenance} |")
+                    out.append(
+                        f"| `{p.name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} | "
+                        f"{p.provenance} |"
+                    )
             out.append("")
-    out += ["## Mechanism weights", "",
-            "| parameter | default | range | meaning |", "|---|---|---|---|"]
+    out += ["## Mechanism weights", "", "| parameter | default | range | meaning |", "|---|---|---|---|"]
     for name, p in PARAMS.items():
         if name.startswith("mechanism."):
             used_params.add(name)
             out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} |")
-    out += ["## Calibrated values", "",
-            "Assumptions whose defaults were set so the hindcast from August 2021 lands near what the texts report",
-            "(see docs/calibration.md for the procedure and results).", "",
-            "| parameter | default | range | evidence |", "|---|---|---|---|"]
+    out += [
+        "## Calibrated values",
+        "",
+        "Assumptions whose defaults were set so the hindcast from August 2021 lands near what the texts report",
+        "(see docs/calibration.md for the procedure and results).",
+        "",
+        "| parameter | default | range | evidence |",
+        "|---|---|---|---|",
+    ]
     for name, p in PARAMS.items():
         if "calibrated" in p.assumption:
             out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.assumption} |")
@@ -118,9 +126,13 @@ def render() -> str:
         raise ValueError(f"parameters not attached to any rule: {orphans}")
     out.append("")
 
-    out += ["## Seed paragraph index", "",
-            "Which rules and configs rest on each paragraph. Paragraphs that carry no claim (titles, bylines) are",
-            "marked; paragraphs used by no rule are explained on their source card.", ""]
+    out += [
+        "## Seed paragraph index",
+        "",
+        "Which rules and configs rest on each paragraph. Paragraphs that carry no claim (titles, bylines) are",
+        "marked; paragraphs used by no rule are explained on their source card.",
+        "",
+    ]
     by_paragraph = defaultdict(list)
     for r in RULES.values():
         for citation in r.sources:
@@ -129,8 +141,7 @@ def render() -> str:
                     by_paragraph[ref].append(r.id)
     configs = _config_citations()
     for key, seed in seed_index().items():
-        out += [f"### seed {key} ({seed.dated}): {seed.stance}", "",
-                "| paragraph | rules | configs |", "|---|---|---|"]
+        out += [f"### seed {key} ({seed.dated}): {seed.stance}", "", "| paragraph | rules | configs |", "|---|---|---|"]
         for par in range(1, seed.paragraphs + 1):
             rules = ", ".join(f"`{r}`" for r in by_paragraph.get((key, par), []))
             cfgs = ", ".join(dict.fromkeys(configs.get((key, par), [])))

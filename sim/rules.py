@@ -118,7 +118,10 @@ def _register_param(p: Param, owner: str):
 for _m in MECHANISMS:
     _register_param(
         assumption(
-            mechanism_param(_m), 0.0, 0.0, 1.0,
+            mechanism_param(_m),
+            0.0,
+            0.0,
+            1.0,
             f"weight of the '{_m}' mechanism (0 off, 1 fully on); set by the hypothesis",
             "switch chosen by the hypothesis config",
         ),

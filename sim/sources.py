@@ -62,9 +62,7 @@ def parse_citation(text: str) -> list[tuple[str, int]]:
     if key not in seeds:
         raise CitationError(f"citation {text!r} names seed {key}, which does not exist")
     if not 1 <= first <= last <= seeds[key].paragraphs:
-        raise CitationError(
-            f"citation {text!r} is outside seed {key}, which has paragraphs 1-{seeds[key].paragraphs}"
-        )
+        raise CitationError(f"citation {text!r} is outside seed {key}, which has paragraphs 1-{seeds[key].paragraphs}")
     return [(key, p) for p in range(first, last + 1)]
 
 

@@ -42,8 +42,9 @@ def results_schema() -> pa.Schema:
     return pa.schema(fields)
 
 
-def cell_table(record: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray,
-               start: tuple[int, int]) -> pa.Table:
+def cell_table(
+    record: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray, start: tuple[int, int]
+) -> pa.Table:
     """Long table of one cell: rows ordered by replication, then month."""
     months, _, n = record.shape
     rows = months * n

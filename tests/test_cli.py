@@ -30,8 +30,14 @@ def smoke_run(tmp_path_factory):
 
 def test_a_run_writes_every_promised_file(smoke_run):
     out, result = smoke_run
-    for name in ("results.parquet", "summary.csv", "manifest.json", "config.yaml", "paired_differences.png",
-                 "fan_deaths_pakistan.png"):
+    for name in (
+        "results.parquet",
+        "summary.csv",
+        "manifest.json",
+        "config.yaml",
+        "paired_differences.png",
+        "fan_deaths_pakistan.png",
+    ):
         assert (out / name).is_file(), name
     assert str(out / "results.parquet") in result.stdout
     assert "deaths_pakistan" in result.stdout
@@ -41,10 +47,26 @@ def test_results_have_the_stable_columns_and_exact_replications(smoke_run):
     out, _ = smoke_run
     table = pq.read_table(out / "results.parquet")
     assert table.schema == results_schema()
-    required = {"scenario", "hypothesis", "replication", "date", "attacks_pakistan", "deaths_pakistan",
-                "ttp_fighters", "pragmatist_influence", "girls_schools_open", "humanitarian_need",
-                "recognising_states", "clash_pakistan_afghanistan", "iskp_external_capacity",
-                "relation_pakistan", "relation_russia", "relation_united_states", "relation_china", "relation_iran"}
+    required = {
+        "scenario",
+        "hypothesis",
+        "replication",
+        "date",
+        "attacks_pakistan",
+        "deaths_pakistan",
+        "ttp_fighters",
+        "pragmatist_influence",
+        "girls_schools_open",
+        "humanitarian_need",
+        "recognising_states",
+        "clash_pakistan_afghanistan",
+        "iskp_external_capacity",
+        "relation_pakistan",
+        "relation_russia",
+        "relation_united_states",
+        "relation_china",
+        "relation_iran",
+    }
     assert required <= set(table.column_names)
     df = table.to_pandas()
     per_cell = df.groupby(["scenario", "hypothesis"])["replication"].nunique()
@@ -81,17 +103,20 @@ def test_same_seed_gives_identical_results(smoke_run, tmp_path):
     assert (again / "results.parquet").read_bytes() == (out / "results.parquet").read_bytes()
 
 
-@pytest.mark.parametrize("override, phrase", [
-    ("nonsense_key=1", "nonsense_key"),
-    ("replications=many", "replications"),
-    ("replications=0", "replications"),
-    ("experiment=nope", "unknown experiment"),
-    ("experiment.scenarios=[status_quo,atlantis]", "unknown scenario"),
-    ("+params.taliban.no_such=1", "unknown parameter"),
-    ("+params.taliban.reversion=7", "plausible range"),
-    ("months=0", "months"),
-    ("just_a_word", "KEY=VALUE"),
-])
+@pytest.mark.parametrize(
+    "override, phrase",
+    [
+        ("nonsense_key=1", "nonsense_key"),
+        ("replications=many", "replications"),
+        ("replications=0", "replications"),
+        ("experiment=nope", "unknown experiment"),
+        ("experiment.scenarios=[status_quo,atlantis]", "unknown scenario"),
+        ("+params.taliban.no_such=1", "unknown parameter"),
+        ("+params.taliban.reversion=7", "plausible range"),
+        ("months=0", "months"),
+        ("just_a_word", "KEY=VALUE"),
+    ],
+)
 def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, phrase):
     out = tmp_path / "never"
     result = run_sim(override, f"out_dir={out}")

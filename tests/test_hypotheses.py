@@ -19,7 +19,7 @@ def test_each_hypothesis_changes_results(summaries):
     assert len(hypotheses) == 4
     scenarios = sorted({s for s, _ in summaries})
     for i, a in enumerate(hypotheses):
-        for b in hypotheses[i + 1:]:
+        for b in hypotheses[i + 1 :]:
             differs = any(not np.allclose(summaries[(s, a)], summaries[(s, b)]) for s in scenarios)
             assert differs, (a, b)
 

@@ -25,7 +25,9 @@ def test_every_parameter_has_provenance_and_a_range():
             parse_citation(citation)
 
 
-@pytest.mark.parametrize("bad", ["seed 003 ¶11", "seed 007 ¶1", "seed 3 ¶1", "003 ¶1", "seed 002 ¶0", "seed 002 ¶12-14"])
+@pytest.mark.parametrize(
+    "bad", ["seed 003 ¶11", "seed 007 ¶1", "seed 3 ¶1", "003 ¶1", "seed 002 ¶0", "seed 002 ¶12-14"]
+)
 def test_broken_citations_are_rejected(bad):
     with pytest.raises(CitationError):
         parse_citation(bad)

@@ -69,8 +69,12 @@ def _words(text):
     return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
 
 
-PROJECT_TEXT = [p for pattern in ("*.md", "*.yaml", "*.py") for p in ROOT.rglob(pattern)
-                if not any(part.startswith(".") or part in ("results", "outputs") for part in p.relative_to(ROOT).parts)]
+PROJECT_TEXT = [
+    p
+    for pattern in ("*.md", "*.yaml", "*.py")
+    for p in ROOT.rglob(pattern)
+    if not any(part.startswith(".") or part in ("results", "outputs") for part in p.relative_to(ROOT).parts)
+]
 
 
 def test_no_project_file_copies_a_sentence_of_the_texts():
@@ -80,9 +84,9 @@ def test_no_project_file_copies_a_sentence_of_the_texts():
     grams = set()
     for seed in seed_index().values():
         source = _words((SHARED_SEEDS / seed.file).read_text(encoding="utf-8"))
-        grams |= {tuple(source[i:i + 9]) for i in range(len(source) - 8)}
+        grams |= {tuple(source[i : i + 9]) for i in range(len(source) - 8)}
     assert len(PROJECT_TEXT) > 20
     for path in PROJECT_TEXT:
         words = _words(path.read_text(encoding="utf-8"))
-        copied = [words[i:i + 9] for i in range(len(words) - 8) if tuple(words[i:i + 9]) in grams]
+        copied = [words[i : i + 9] for i in range(len(words) - 8) if tuple(words[i : i + 9]) in grams]
         assert not copied, f"{path.relative_to(ROOT)} repeats a text: {' '.join(copied[0])}"

@@ -18,8 +18,24 @@ from sim.actors.ttp import TTP
 from sim.actors.united_states import UnitedStates
 
 ACTORS = (
-    Taliban, Pakistan, Russia, UnitedStates, China, Iran, India, Uzbekistan, Tajikistan, Qatar, UAE, Turkey,
-    International, TTP, ISKP, ForeignMilitants, Resistance, Population,
+    Taliban,
+    Pakistan,
+    Russia,
+    UnitedStates,
+    China,
+    Iran,
+    India,
+    Uzbekistan,
+    Tajikistan,
+    Qatar,
+    UAE,
+    Turkey,
+    International,
+    TTP,
+    ISKP,
+    ForeignMilitants,
+    Resistance,
+    Population,
 )
 STATES = tuple(a.key for a in ACTORS if issubclass(a, StateActor))
 ACTOR_KEYS = tuple(a.key for a in ACTORS)

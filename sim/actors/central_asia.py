@@ -14,7 +14,11 @@ from sim.rules import rule
     statement="Tashkent answers the extremist threat by engaging Kabul, keeping trade and transit open.",
     sources=("seed 002 ¶5", "seed 003 ¶6"),
     params=relation_params(
-        "uzbekistan", base=2.7, threat=0.5, follow=0.8, rights=0.0,
+        "uzbekistan",
+        base=2.7,
+        threat=0.5,
+        follow=0.8,
+        rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025",
     ),
 )
@@ -27,7 +31,11 @@ def engages_for_security(ctx, actor):
     statement="Dushanbe, most exposed to militants across its border, keeps Kabul at arm's length.",
     sources=("seed 002 ¶5",),
     params=relation_params(
-        "tajikistan", base=1.6, threat=-0.5, follow=0.5, rights=0.0,
+        "tajikistan",
+        base=1.6,
+        threat=-0.5,
+        follow=0.5,
+        rights=0.0,
         why="calibrated to working channels without missions in mid-2025",
     ),
 )

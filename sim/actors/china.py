@@ -9,10 +9,14 @@ from sim.rules import assumption, rule
 @rule(
     "china.secures_interests",
     statement="Beijing deepens ties for trade and to keep militants based in Afghanistan away from China, "
-              "and would follow once others recognise.",
+    "and would follow once others recognise.",
     sources=("seed 003 ¶6", "seed 001 ¶2", "seed 002 ¶4"),
     params=relation_params(
-        "china", base=3.0, threat=0.3, follow=1.2, rights=0.0,
+        "china",
+        base=3.0,
+        threat=0.3,
+        follow=1.2,
+        rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
     ),
 )
@@ -25,14 +29,18 @@ def secures_interests(ctx, actor):
     statement="With ambassador-level ties or more, Beijing adds its weight to counter-terrorism cooperation.",
     sources=("seed 002 ¶4", "seed 001 ¶5"),
     params=(
-        assumption("china.ct_contribution", 0.1, 0.0, 0.3,
-                   "share of full counter-terrorism cooperation China supplies at ambassador level or above",
-                   "a guess"),
+        assumption(
+            "china.ct_contribution",
+            0.1,
+            0.0,
+            0.3,
+            "share of full counter-terrorism cooperation China supplies at ambassador level or above",
+            "a guess",
+        ),
     ),
 )
 def cooperates_against_militants(ctx, relation):
     return ctx.p["china.ct_contribution"] * (relation >= 3)
-
 
 
 class China(StateActor):

@@ -13,9 +13,14 @@ from sim.rules import assumption, rule
     statement="Al-Qaeda and the IMU keep a presence in Afghanistan as large as the sanctuary Kabul tolerates.",
     sources=("seed 002 ¶4-5", "seed 003 ¶3", "seed 002 ¶10"),
     params=(
-        assumption("foreign_militants.settle_rate", 0.03, 0.01, 0.1,
-                   "monthly share of the gap between presence and tolerated sanctuary closed",
-                   "networks move slowly; a guess"),
+        assumption(
+            "foreign_militants.settle_rate",
+            0.03,
+            0.01,
+            0.1,
+            "monthly share of the gap between presence and tolerated sanctuary closed",
+            "networks move slowly; a guess",
+        ),
     ),
 )
 def follow_the_sanctuary(ctx):

@@ -14,7 +14,10 @@ from sim.rules import rule
     statement="Doha keeps the channel between Kabul and the West open and would move with the consensus.",
     sources=("seed 003 ¶6", "seed 000 ¶3"),
     params=relation_params(
-        "qatar", base=3.1, follow=0.8, rights=0.2,
+        "qatar",
+        base=3.1,
+        follow=0.8,
+        rights=0.2,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
     ),
 )
@@ -27,7 +30,10 @@ def mediates(ctx, actor):
     statement="Abu Dhabi engages Kabul for trade and influence and would follow a regional trend.",
     sources=("seed 003 ¶6",),
     params=relation_params(
-        "uae", base=3.1, follow=0.8, rights=0.1,
+        "uae",
+        base=3.1,
+        follow=0.8,
+        rights=0.1,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
     ),
 )
@@ -40,7 +46,10 @@ def engages_for_influence(ctx, actor):
     statement="Ankara keeps an embassy-level presence but, as a NATO member, waits for others before recognising.",
     sources=("seed 003 ¶6",),
     params=relation_params(
-        "turkey", base=3.2, follow=0.6, rights=0.3,
+        "turkey",
+        base=3.2,
+        follow=0.6,
+        rights=0.3,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
     ),
 )

@@ -11,7 +11,10 @@ from sim.rules import rule
     statement="New Delhi re-engages Kabul step by step, trade first, to recover the stake it built before 2021.",
     sources=("seed 001 ¶2", "seed 001 ¶1"),
     params=relation_params(
-        "india", base=2.4, follow=0.6, rights=0.3,
+        "india",
+        base=2.4,
+        follow=0.6,
+        rights=0.3,
         why="calibrated to a technical mission and ministerial talks in early 2025 (seed 001 ¶2)",
     ),
 )

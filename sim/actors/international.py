@@ -11,12 +11,17 @@ from sim.rules import assumption, rule
 @rule(
     "international.condemns_repression",
     statement="While girls stay out of school, the UN, EU and ICC keep up public condemnation (arrest warrants, "
-              "resolutions); it eases when schools reopen.",
+    "resolutions); it eases when schools reopen.",
     sources=("seed 000 ¶1", "seed 003 ¶4", "seed 002 ¶6"),
     params=(
-        assumption("international.condemnation_relief", 0.6, 0.2, 0.9,
-                   "share of condemnation dropped once girls' secondary schools reopen",
-                   "other abuses remain criticised (seed 002 ¶6); a guess"),
+        assumption(
+            "international.condemnation_relief",
+            0.6,
+            0.2,
+            0.9,
+            "share of condemnation dropped once girls' secondary schools reopen",
+            "other abuses remain criticised (seed 002 ¶6); a guess",
+        ),
     ),
 )
 def condemns_repression(ctx):
@@ -27,12 +32,17 @@ def condemns_repression(ctx):
 @rule(
     "international.aid_delivery",
     statement="Donor funding reaches people through UN agencies; a recognised counterpart lets them coordinate and "
-              "monitor delivery better.",
+    "monitor delivery better.",
     sources=("seed 003 ¶3", "seed 003 ¶6"),
     params=(
-        assumption("international.presence_aid_share", 0.4, 0.1, 0.8,
-                   "share of aid delivery lost if the UN and EU missions leave Kabul entirely",
-                   "seed 003 ¶6 counts the missions among the channels now open; size is a guess"),
+        assumption(
+            "international.presence_aid_share",
+            0.4,
+            0.1,
+            0.8,
+            "share of aid delivery lost if the UN and EU missions leave Kabul entirely",
+            "seed 003 ¶6 counts the missions among the channels now open; size is a guess",
+        ),
     ),
 )
 def aid_delivery(ctx):
@@ -47,9 +57,14 @@ def aid_delivery(ctx):
     sources=("seed 003 ¶3",),
     mechanism="engagement_moderates",
     params=(
-        assumption("international.recognition_aid_gain", 0.3, 0.0, 0.6,
-                   "relative gain in aid delivered as recognition goes from mid-2025 to all states",
-                   "seed 003 ¶3 reports the aid agencies' view without a figure"),
+        assumption(
+            "international.recognition_aid_gain",
+            0.3,
+            0.0,
+            0.6,
+            "relative gain in aid delivered as recognition goes from mid-2025 to all states",
+            "seed 003 ¶3 reports the aid agencies' view without a figure",
+        ),
     ),
 )
 def recognised_counterpart_helps_aid(ctx):

@@ -11,13 +11,16 @@ from sim.rules import rule
     statement="Tehran keeps close contacts with Kabul to contain instability and ISKP on its eastern border.",
     sources=("seed 002 ¶5", "seed 003 ¶6", "seed 002 ¶4"),
     params=relation_params(
-        "iran", base=3.0, threat=0.5, follow=0.8, rights=0.0,
+        "iran",
+        base=3.0,
+        threat=0.5,
+        follow=0.8,
+        rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
     ),
 )
 def guards_its_border(ctx, actor):
     return desire(ctx, actor, threat=ctx.prev.iskp.capacity)
-
 
 
 class Iran(StateActor):
@@ -26,4 +29,3 @@ class Iran(StateActor):
     initial_state = {"relation": 3.0}
 
     motives = guards_its_border
-

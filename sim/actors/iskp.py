@@ -13,12 +13,22 @@ from sim.rules import assumption, rule
     statement="ISKP rebuilds its capacity to strike abroad where hardship, displacement and war give it recruits.",
     sources=("seed 002 ¶8", "seed 000 ¶3", "seed 003 ¶3"),
     params=(
-        assumption("iskp.growth_rate", 0.05, 0.02, 0.1,
-                   "monthly growth of ISKP external capacity at 2025 hardship, before suppression",
-                   "calibrated with iskp.suppression so capacity settles near 0.4 under the status quo"),
-        assumption("iskp.civil_war_boost", 1.0, 0.0, 2.0,
-                   "relative extra growth in months of civil war",
-                   "seed 003 ¶5 fears a scramble for power; size is a guess"),
+        assumption(
+            "iskp.growth_rate",
+            0.05,
+            0.02,
+            0.1,
+            "monthly growth of ISKP external capacity at 2025 hardship, before suppression",
+            "calibrated with iskp.suppression so capacity settles near 0.4 under the status quo",
+        ),
+        assumption(
+            "iskp.civil_war_boost",
+            1.0,
+            0.0,
+            2.0,
+            "relative extra growth in months of civil war",
+            "seed 003 ¶5 fears a scramble for power; size is a guess",
+        ),
     ),
 )
 def recruits_from_instability(ctx):
@@ -32,9 +42,14 @@ def recruits_from_instability(ctx):
     statement="Taliban counter-terrorism wears ISKP down, in proportion to the effort and help Kabul brings to it.",
     sources=("seed 003 ¶3",),
     params=(
-        assumption("iskp.suppression", 0.06, 0.02, 0.12,
-                   "monthly share of ISKP capacity removed per unit of Taliban counter-ISKP effort",
-                   "calibrated with iskp.growth_rate"),
+        assumption(
+            "iskp.suppression",
+            0.06,
+            0.02,
+            0.12,
+            "monthly share of ISKP capacity removed per unit of Taliban counter-ISKP effort",
+            "calibrated with iskp.growth_rate",
+        ),
     ),
 )
 def suppressed_by_taliban(ctx):
@@ -47,11 +62,22 @@ def suppressed_by_taliban(ctx):
     sources=("seed 002 ¶4", "seed 002 ¶10"),
     mechanism="legitimacy_emboldens",
     params=(
-        assumption("iskp.sanctuary_growth", 0.02, 0.0, 0.05,
-                   "monthly capacity growth per unit of TTP-style sanctuary above its 2025 level",
-                   "seed 002 ¶4 lists ISKP among groups Kabul is accused of protecting, which seed 003 ¶3 disputes"),
-        assumption("iskp.sanctuary_reference", 0.8, 0.6, 0.95,
-                   "sanctuary of mid-2025", "equal to taliban.sanctuary_base by default"),
+        assumption(
+            "iskp.sanctuary_growth",
+            0.02,
+            0.0,
+            0.05,
+            "monthly capacity growth per unit of TTP-style sanctuary above its 2025 level",
+            "seed 002 ¶4 lists ISKP among groups Kabul is accused of protecting, which seed 003 ¶3 disputes",
+        ),
+        assumption(
+            "iskp.sanctuary_reference",
+            0.8,
+            0.6,
+            0.95,
+            "sanctuary of mid-2025",
+            "equal to taliban.sanctuary_base by default",
+        ),
     ),
 )
 def exploits_wider_sanctuary(ctx):
@@ -64,8 +90,9 @@ def exploits_wider_sanctuary(ctx):
     statement="Plots succeed or are foiled and leaders are killed: capacity moves by chance too.",
     sources=("seed 000 ¶3",),
     params=(
-        assumption("iskp.volatility", 0.015, 0.0, 0.05,
-                   "standard deviation of the monthly shock to ISKP capacity", "a guess"),
+        assumption(
+            "iskp.volatility", 0.015, 0.0, 0.05, "standard deviation of the monthly shock to ISKP capacity", "a guess"
+        ),
     ),
 )
 def capacity_shocks(ctx):
@@ -85,5 +112,3 @@ class ISKP(Actor):
             + capacity_shocks(ctx)
         )
         self.state.capacity = np.clip(ctx.prev.iskp.capacity + change, 0.01, 1.0)
-
-

@@ -9,13 +9,20 @@ from sim.actors.states import StateActor, desire, relation_params
 from sim.rules import assumption, figure, rule
 
 ATTACK_SCALE = figure(
-    "pakistan.attack_scale", 54.0, 40.0, 70.0,
+    "pakistan.attack_scale",
+    54.0,
+    40.0,
+    70.0,
     "attacks a month that count as one unit of threat (the 2023 monthly average)",
     "seed 004 ¶1",
 )
 
 PARAMS = relation_params(
-    "pakistan", base=3.6, threat=-0.4, follow=0.5, rights=0.0,
+    "pakistan",
+    base=3.6,
+    threat=-0.4,
+    follow=0.5,
+    rights=0.0,
     why="calibrated so Pakistan keeps ambassador-level ties without recognising, as in mid-2025 (seed 000 ¶2)",
     threat_range=(-1.0, 0.0),
 )
@@ -36,12 +43,22 @@ def weighs_ttp_threat(ctx, actor):
     statement="Islamabad courts the Kandahar leadership directly; a border clash sets the talks back.",
     sources=("seed 001 ¶4", "seed 001 ¶5"),
     params=(
-        assumption("pakistan.talks_build_rate", 0.08, 0.02, 0.2,
-                   "monthly share of the gap between intended and achieved engagement with Kandahar closed",
-                   "building access to a reclusive leader takes months (seed 001 ¶4)"),
-        assumption("pakistan.clash_setback", 0.5, 0.0, 0.9,
-                   "share of achieved engagement with Kandahar lost in a month with a border clash",
-                   "bilateral ties deteriorate after clashes (seed 001 ¶3); size is a guess"),
+        assumption(
+            "pakistan.talks_build_rate",
+            0.08,
+            0.02,
+            0.2,
+            "monthly share of the gap between intended and achieved engagement with Kandahar closed",
+            "building access to a reclusive leader takes months (seed 001 ¶4)",
+        ),
+        assumption(
+            "pakistan.clash_setback",
+            0.5,
+            0.0,
+            0.9,
+            "share of achieved engagement with Kandahar lost in a month with a border clash",
+            "bilateral ties deteriorate after clashes (seed 001 ¶3); size is a guess",
+        ),
     ),
 )
 def engages_kandahar(ctx):
@@ -56,9 +73,14 @@ def engages_kandahar(ctx):
     sources=("seed 001 ¶3", "seed 000 ¶2"),
     params=(
         ATTACK_SCALE,
-        assumption("pakistan.strike_trigger", 2.0, 1.0, 4.0,
-                   "TTP threat (in units of the 2023 monthly attacks) at which a fully kinetic policy strikes every month",
-                   "seed 001 ¶3 describes kinetic actions as routine; the trigger is a guess"),
+        assumption(
+            "pakistan.strike_trigger",
+            2.0,
+            1.0,
+            4.0,
+            "TTP threat (in units of the 2023 monthly attacks) at which a fully kinetic policy strikes every month",
+            "seed 001 ¶3 describes kinetic actions as routine; the trigger is a guess",
+        ),
     ),
 )
 def strikes_across_border(ctx):
@@ -72,15 +94,30 @@ def strikes_across_border(ctx):
     statement="Strikes, heavy violence and soured relations can tip into an armed clash between the two states.",
     sources=("seed 000 ¶1", "seed 001 ¶3", "seed 001 ¶6"),
     params=(
-        assumption("pakistan.clash_base", 0.01, 0.0, 0.04,
-                   "monthly chance of an armed interstate clash without strikes or unusual violence",
-                   "border skirmishes recur a few times a decade; a guess"),
-        assumption("pakistan.clash_after_strike", 0.25, 0.05, 0.5,
-                   "added chance of a clash in a month with Pakistani strikes",
-                   "strikes invite retaliation (seed 001 ¶3); size is a guess"),
-        assumption("pakistan.clash_per_threat", 0.02, 0.0, 0.06,
-                   "added chance of a clash per unit of TTP threat when talks with Kandahar are absent",
-                   "the texts warn of conflict (seed 000 ¶1); size is a guess"),
+        assumption(
+            "pakistan.clash_base",
+            0.01,
+            0.0,
+            0.04,
+            "monthly chance of an armed interstate clash without strikes or unusual violence",
+            "border skirmishes recur a few times a decade; a guess",
+        ),
+        assumption(
+            "pakistan.clash_after_strike",
+            0.25,
+            0.05,
+            0.5,
+            "added chance of a clash in a month with Pakistani strikes",
+            "strikes invite retaliation (seed 001 ¶3); size is a guess",
+        ),
+        assumption(
+            "pakistan.clash_per_threat",
+            0.02,
+            0.0,
+            0.06,
+            "added chance of a clash per unit of TTP threat when talks with Kandahar are absent",
+            "the texts warn of conflict (seed 000 ¶1); size is a guess",
+        ),
         ATTACK_SCALE,
     ),
 )
@@ -100,12 +137,22 @@ def border_clash(ctx, strikes):
     statement="Pakistan's own operations kill or capture a share of TTP fighters each month, not enough to end the threat.",
     sources=("seed 001 ¶3", "seed 004 ¶2"),
     params=(
-        assumption("pakistan.operations_attrition", 0.01, 0.004, 0.03,
-                   "monthly share of TTP fighters lost to operations inside Pakistan",
-                   "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)"),
-        assumption("pakistan.strike_attrition", 0.015, 0.0, 0.04,
-                   "share of TTP fighters lost in a month with cross-border strikes",
-                   "strikes hit camps but have not worked (seed 001 ¶3); size is a guess"),
+        assumption(
+            "pakistan.operations_attrition",
+            0.01,
+            0.004,
+            0.03,
+            "monthly share of TTP fighters lost to operations inside Pakistan",
+            "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)",
+        ),
+        assumption(
+            "pakistan.strike_attrition",
+            0.015,
+            0.0,
+            0.04,
+            "share of TTP fighters lost in a month with cross-border strikes",
+            "strikes hit camps but have not worked (seed 001 ¶3); size is a guess",
+        ),
     ),
 )
 def counterterrorism_at_home(ctx, strikes):
@@ -118,12 +165,22 @@ def counterterrorism_at_home(ctx, strikes):
     statement="Pakistan pushes Afghan refugees home, more so when TTP violence is high; the returns are a dispute with Kabul.",
     sources=("seed 000 ¶3",),
     params=(
-        assumption("pakistan.returns_base", 30.0, 5.0, 60.0,
-                   "thousand Afghans returned from Pakistan a month at the 2023 level of violence",
-                   "deportations since late 2023 ran at tens of thousands a month (outside the texts)"),
-        assumption("pakistan.returns_elasticity", 0.5, 0.0, 1.0,
-                   "elasticity of returns to TTP violence",
-                   "seed 000 ¶3 ties returns to the wider dispute; size is a guess"),
+        assumption(
+            "pakistan.returns_base",
+            30.0,
+            5.0,
+            60.0,
+            "thousand Afghans returned from Pakistan a month at the 2023 level of violence",
+            "deportations since late 2023 ran at tens of thousands a month (outside the texts)",
+        ),
+        assumption(
+            "pakistan.returns_elasticity",
+            0.5,
+            0.0,
+            1.0,
+            "elasticity of returns to TTP violence",
+            "seed 000 ¶3 ties returns to the wider dispute; size is a guess",
+        ),
         ATTACK_SCALE,
     ),
 )
@@ -138,7 +195,7 @@ FRONT_PARTNERS = ("china", "russia", "iran")
 @rule(
     "pakistan.convenes_joint_front",
     statement="Pakistan rallies China, Russia and Iran into a united message against militant sanctuary; each partner "
-              "joins only while it keeps at least a mission in Kabul through which to press.",
+    "joins only while it keeps at least a mission in Kabul through which to press.",
     sources=("seed 001 ¶5", "seed 004 ¶5", "seed 002 ¶4"),
 )
 def convenes_joint_front(ctx):
@@ -150,8 +207,13 @@ class Pakistan(StateActor):
     key = "pakistan"
     label = "Pakistan"
     initial_state = {
-        "relation": 3.0, "kandahar_engagement": 0.0, "strikes": 0.0, "clash": 0.0,
-        "operations": 0.01, "returns": 30.0, "front": 0.0,
+        "relation": 3.0,
+        "kandahar_engagement": 0.0,
+        "strikes": 0.0,
+        "clash": 0.0,
+        "operations": 0.01,
+        "returns": 30.0,
+        "front": 0.0,
     }
 
     motives = weighs_ttp_threat

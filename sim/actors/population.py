@@ -8,7 +8,10 @@ from sim.actors.base import Actor
 from sim.rules import assumption, rule
 
 NEED_REFERENCE = assumption(
-    "population.need_reference", 22.9, 18.0, 26.0,
+    "population.need_reference",
+    22.9,
+    18.0,
+    26.0,
     "million people in humanitarian need in 2025, the reference level of hardship",
     "UN humanitarian response plan for 2025 (outside the texts; seed 003 ¶3 speaks of a food and health crisis)",
 )
@@ -20,20 +23,47 @@ NEED_REFERENCE = assumption(
     sources=("seed 003 ¶3", "seed 002 ¶8", "seed 003 ¶7"),
     params=(
         NEED_REFERENCE,
-        assumption("population.sanctions_need", 0.3, 0.0, 0.6,
-                   "relative rise in need per unit of sanctions above the status quo",
-                   "economic isolation deepens hardship (seed 002 ¶8); size is a guess"),
-        assumption("population.war_need", 0.4, 0.1, 0.8,
-                   "relative rise in need during civil war", "a guess"),
-        assumption("population.aid_need", 0.3, 0.1, 0.5,
-                   "relative fall in need per unit of delivered aid above the 2025 level",
-                   "seed 003 ¶3 expects better-delivered aid to ease the crisis; size is a guess"),
-        assumption("population.need_adjustment", 0.06, 0.02, 0.15,
-                   "monthly share of the gap to the need the conditions imply closed", "a guess"),
-        assumption("population.need_volatility", 0.01, 0.0, 0.03,
-                   "standard deviation of the monthly relative shock to need (drought, returns, prices)", "a guess"),
-        assumption("population.sanctions_reference", 0.4, 0.2, 0.6,
-                   "sanctions level of the status quo", "equal to the status-quo lever"),
+        assumption(
+            "population.sanctions_need",
+            0.3,
+            0.0,
+            0.6,
+            "relative rise in need per unit of sanctions above the status quo",
+            "economic isolation deepens hardship (seed 002 ¶8); size is a guess",
+        ),
+        assumption("population.war_need", 0.4, 0.1, 0.8, "relative rise in need during civil war", "a guess"),
+        assumption(
+            "population.aid_need",
+            0.3,
+            0.1,
+            0.5,
+            "relative fall in need per unit of delivered aid above the 2025 level",
+            "seed 003 ¶3 expects better-delivered aid to ease the crisis; size is a guess",
+        ),
+        assumption(
+            "population.need_adjustment",
+            0.06,
+            0.02,
+            0.15,
+            "monthly share of the gap to the need the conditions imply closed",
+            "a guess",
+        ),
+        assumption(
+            "population.need_volatility",
+            0.01,
+            0.0,
+            0.03,
+            "standard deviation of the monthly relative shock to need (drought, returns, prices)",
+            "a guess",
+        ),
+        assumption(
+            "population.sanctions_reference",
+            0.4,
+            0.2,
+            0.6,
+            "sanctions level of the status quo",
+            "equal to the status-quo lever",
+        ),
     ),
 )
 def need_follows_economy(ctx):
@@ -55,17 +85,30 @@ def need_follows_economy(ctx):
     sources=("seed 002 ¶8", "seed 003 ¶3"),
     params=(
         NEED_REFERENCE,
-        assumption("population.outflow_base", 20.0, 5.0, 50.0,
-                   "thousand people leaving Afghanistan a month at the 2025 level of need",
-                   "order of magnitude of recent irregular departures (outside the texts)"),
-        assumption("population.war_outflow", 2.0, 0.5, 5.0,
-                   "relative extra outflow during civil war", "the 1990s war drove millions out; a guess"),
+        assumption(
+            "population.outflow_base",
+            20.0,
+            5.0,
+            50.0,
+            "thousand people leaving Afghanistan a month at the 2025 level of need",
+            "order of magnitude of recent irregular departures (outside the texts)",
+        ),
+        assumption(
+            "population.war_outflow",
+            2.0,
+            0.5,
+            5.0,
+            "relative extra outflow during civil war",
+            "the 1990s war drove millions out; a guess",
+        ),
     ),
 )
 def displacement(ctx, need):
     # Departures are drawn in hundreds of people so the month-to-month noise has a plausible size.
     p = ctx.p
-    pressure = need / p["population.need_reference"] * (1.0 + p["population.war_outflow"] * ctx.prev.resistance.civil_war)
+    pressure = (
+        need / p["population.need_reference"] * (1.0 + p["population.war_outflow"] * ctx.prev.resistance.civil_war)
+    )
     hundreds = ctx.poisson("population.outflow", p["population.outflow_base"] * pressure * 10.0)
     return hundreds / 10.0
 
@@ -76,15 +119,24 @@ def displacement(ctx, need):
     sources=("seed 002 ¶8",),
     params=(
         NEED_REFERENCE,
-        assumption("population.drug_adjustment", 0.04, 0.01, 0.1,
-                   "monthly share of the gap to the drug trade the conditions imply closed", "a guess"),
-        assumption("population.drug_war_effect", 0.5, 0.0, 1.0,
-                   "relative rise of the drug trade during civil war", "a guess"),
+        assumption(
+            "population.drug_adjustment",
+            0.04,
+            0.01,
+            0.1,
+            "monthly share of the gap to the drug trade the conditions imply closed",
+            "a guess",
+        ),
+        assumption(
+            "population.drug_war_effect", 0.5, 0.0, 1.0, "relative rise of the drug trade during civil war", "a guess"
+        ),
     ),
 )
 def drug_economy(ctx, need):
     p, d = ctx.p, ctx.prev.population.drug_economy
-    target = need / p["population.need_reference"] * (1.0 + p["population.drug_war_effect"] * ctx.prev.resistance.civil_war)
+    target = (
+        need / p["population.need_reference"] * (1.0 + p["population.drug_war_effect"] * ctx.prev.resistance.civil_war)
+    )
     return d + p["population.drug_adjustment"] * (target - d)
 
 

@@ -9,12 +9,16 @@ from sim.rules import assumption, rule
 @rule(
     "russia.fears_iskp",
     statement="ISKP near Russia's southern flank makes engaging Kabul a strategic necessity; rivalry with the West "
-              "and influence in Central Asia add to the pull.",
+    "and influence in Central Asia add to the pull.",
     sources=("seed 000 ¶3", "seed 002 ¶2", "seed 002 ¶9"),
     params=relation_params(
-        "russia", base=3.3, threat=1.6, follow=0.5, rights=0.0,
+        "russia",
+        base=3.3,
+        threat=1.6,
+        follow=0.5,
+        rights=0.0,
         why="bloc rivalry with the West sets a high base (seed 000 ¶3, seed 002 ¶9); the ISKP threat tips it to "
-            "recognition, first in the hindcast (seed 000 ¶3)",
+        "recognition, first in the hindcast (seed 000 ¶3)",
     ),
 )
 def fears_iskp(ctx, actor):
@@ -26,14 +30,18 @@ def fears_iskp(ctx, actor):
     statement="With ambassador-level ties or more, Moscow shares what it knows about ISKP with Kabul.",
     sources=("seed 000 ¶3", "seed 002 ¶9"),
     params=(
-        assumption("russia.ct_contribution", 0.2, 0.0, 0.4,
-                   "share of full counter-terrorism cooperation Russia supplies when at ambassador level or above",
-                   "seed 000 ¶3 names the ISKP motive; the share is a guess"),
+        assumption(
+            "russia.ct_contribution",
+            0.2,
+            0.0,
+            0.4,
+            "share of full counter-terrorism cooperation Russia supplies when at ambassador level or above",
+            "seed 000 ¶3 names the ISKP motive; the share is a guess",
+        ),
     ),
 )
 def cooperates_against_iskp(ctx, relation):
     return ctx.p["russia.ct_contribution"] * (relation >= 3)
-
 
 
 class Russia(StateActor):

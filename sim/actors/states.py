@@ -28,37 +28,85 @@ def relation_params(state: str, *, base, follow, rights, why: str, threat=None, 
     if threat is not None:
         tlo, thi = threat_range or (min(0.0, threat * 2), max(0.0, threat * 2))
         threat_param = (
-            assumption(f"{state}.threat_response", threat, tlo, thi,
-                       f"rungs {state} moves towards Kabul per unit of the threat it faces (negative: away)", why),
+            assumption(
+                f"{state}.threat_response",
+                threat,
+                tlo,
+                thi,
+                f"rungs {state} moves towards Kabul per unit of the threat it faces (negative: away)",
+                why,
+            ),
         )
     return threat_param + (
-        assumption(f"{state}.base_desire", base, max(0.0, base - 1.0), min(4.5, base + 1.0),
-                   f"{state}'s wished-for relation level before threats, peers and rights", why),
-        assumption(f"{state}.follow_peers", follow, 0.0, max(2.0, follow * 2),
-                   f"rungs {state} moves towards recognition as the share of other recognising states goes 0 to 1",
-                   "cascade strength; seed 000 ¶3 expects others to follow Russia but gives no size"),
-        assumption(f"{state}.rights_weight", rights, 0.0, max(2.0, rights * 2),
-                   f"rungs {state} holds back while girls' secondary schools stay shut", why),
+        assumption(
+            f"{state}.base_desire",
+            base,
+            max(0.0, base - 1.0),
+            min(4.5, base + 1.0),
+            f"{state}'s wished-for relation level before threats, peers and rights",
+            why,
+        ),
+        assumption(
+            f"{state}.follow_peers",
+            follow,
+            0.0,
+            max(2.0, follow * 2),
+            f"rungs {state} moves towards recognition as the share of other recognising states goes 0 to 1",
+            "cascade strength; seed 000 ¶3 expects others to follow Russia but gives no size",
+        ),
+        assumption(
+            f"{state}.rights_weight",
+            rights,
+            0.0,
+            max(2.0, rights * 2),
+            f"rungs {state} holds back while girls' secondary schools stay shut",
+            why,
+        ),
     )
 
 
 STEP_PARAMS = (
-    assumption("states.step_rate", 0.04, 0.02, 0.1,
-               "monthly chance that a state whose wish differs from its level moves one rung",
-               "calibrated in the hindcast: Russia took four years from missions (2021) to recognition "
-               "(seed 002 ¶2, seed 000 ¶3)"),
-    assumption("states.withdrawal_margin", 1.0, 0.5, 2.0,
-               "extra rungs a recogniser's wish must fall below recognition before it withdraws unprompted",
-               "withdrawing recognition is rare and costly; conditional recognisers revoke by rule instead"),
-    assumption("states.hysteresis", 0.15, 0.0, 0.4,
-               "margin beyond half a rung before a state moves, so levels do not flicker",
-               "modelling convenience"),
-    assumption("states.benchmark_sanctuary", 0.55, 0.3, 0.7,
-               "largest TTP sanctuary (0-1) a conditional recogniser accepts as the counter-terrorism benchmark",
-               "seed 000 ¶3 names no TTP hosting as a string; the threshold is a guess"),
-    assumption("states.revocation_rate", 0.25, 0.05, 0.6,
-               "monthly chance a conditional recogniser withdraws recognition once a benchmark is broken",
-               "revocable recognition is a policy design (seed 000 ¶3, seed 002 ¶10); speed is a guess"),
+    assumption(
+        "states.step_rate",
+        0.04,
+        0.02,
+        0.1,
+        "monthly chance that a state whose wish differs from its level moves one rung",
+        "calibrated in the hindcast: Russia took four years from missions (2021) to recognition "
+        "(seed 002 ¶2, seed 000 ¶3)",
+    ),
+    assumption(
+        "states.withdrawal_margin",
+        1.0,
+        0.5,
+        2.0,
+        "extra rungs a recogniser's wish must fall below recognition before it withdraws unprompted",
+        "withdrawing recognition is rare and costly; conditional recognisers revoke by rule instead",
+    ),
+    assumption(
+        "states.hysteresis",
+        0.15,
+        0.0,
+        0.4,
+        "margin beyond half a rung before a state moves, so levels do not flicker",
+        "modelling convenience",
+    ),
+    assumption(
+        "states.benchmark_sanctuary",
+        0.55,
+        0.3,
+        0.7,
+        "largest TTP sanctuary (0-1) a conditional recogniser accepts as the counter-terrorism benchmark",
+        "seed 000 ¶3 names no TTP hosting as a string; the threshold is a guess",
+    ),
+    assumption(
+        "states.revocation_rate",
+        0.25,
+        0.05,
+        0.6,
+        "monthly chance a conditional recogniser withdraws recognition once a benchmark is broken",
+        "revocable recognition is a policy design (seed 000 ¶3, seed 002 ¶10); speed is a guess",
+    ),
 )
 
 
@@ -82,7 +130,7 @@ def desire(ctx, actor, threat=None):
 @rule(
     "states.relation_ladder",
     statement="Each state moves one rung at a time towards the relation it wishes for; conditional recognisers hold "
-              "recognition until the benchmarks are met and revoke it when they are broken.",
+    "recognition until the benchmarks are met and revoke it when they are broken.",
     sources=("seed 000 ¶2-3", "seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶11-12"),
     params=STEP_PARAMS,
 )
@@ -119,7 +167,7 @@ def peers_follow(ctx, actor):
 @rule(
     "states.benchmarks_met",
     statement="The benchmarks of conditional recognition: girls' secondary schools open and the TTP sanctuary below "
-              "the counter-terrorism threshold.",
+    "the counter-terrorism threshold.",
     sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
 )
 def benchmarks_met(ctx):

@@ -14,7 +14,10 @@ from sim.actors.base import Actor, clip01, logistic, logit
 from sim.rules import assumption, rule
 
 RECOGNITION_REFERENCE = assumption(
-    "taliban.recognition_reference", 1 / 11, 0.0, 0.3,
+    "taliban.recognition_reference",
+    1 / 11,
+    0.0,
+    0.3,
     "share of modelled states recognising in mid-2025 (all of them without conditions), the point effects of "
     "recognition are measured from",
     "Russia alone among eleven modelled states (seed 000 ¶3)",
@@ -24,15 +27,25 @@ RECOGNITION_REFERENCE = assumption(
 @rule(
     "taliban.perceived_pressure",
     statement="Sanctions, public condemnation, US coercion and Pakistani strikes add up to the pressure Kabul feels, "
-              "blunted by the partners it has gained in the region.",
+    "blunted by the partners it has gained in the region.",
     sources=("seed 003 ¶4", "seed 000 ¶3", "seed 001 ¶1-2", "seed 002 ¶6", "seed 003 ¶7"),
     params=(
-        assumption("taliban.partner_cushion", 0.5, 0.0, 0.9,
-                   "share of outside pressure absorbed when every regional state engages fully",
-                   "seed 001 ¶2 credits Kabul with diversifying partners; size is a guess"),
-        assumption("taliban.us_coercion_weight", 0.5, 0.0, 1.0,
-                   "pressure added by each fully applied US coercive lever (equipment leverage, backing resistance)",
-                   "seed 003 ¶7 reports both under consideration; weight relative to sanctions is a guess"),
+        assumption(
+            "taliban.partner_cushion",
+            0.5,
+            0.0,
+            0.9,
+            "share of outside pressure absorbed when every regional state engages fully",
+            "seed 001 ¶2 credits Kabul with diversifying partners; size is a guess",
+        ),
+        assumption(
+            "taliban.us_coercion_weight",
+            0.5,
+            0.0,
+            1.0,
+            "pressure added by each fully applied US coercive lever (equipment leverage, backing resistance)",
+            "seed 003 ¶7 reports both under consideration; weight relative to sanctions is a guess",
+        ),
     ),
 )
 def perceived_pressure(ctx):
@@ -51,12 +64,22 @@ def perceived_pressure(ctx):
     statement="Left alone, power drifts back to the hard-line Kandahar circle around the supreme leader.",
     sources=("seed 003 ¶2", "seed 001 ¶4", "seed 002 ¶7"),
     params=(
-        assumption("taliban.pragmatist_home", 0.3, 0.15, 0.45,
-                   "pragmatist influence the leadership settles at under the engagement of mid-2025",
-                   "calibrated so girls' schools stay shut under the status quo, as since 2021"),
-        assumption("taliban.reversion", 0.04, 0.01, 0.1,
-                   "monthly share of the gap to that settling point closed (in log-odds)",
-                   "factional shifts take years, not months"),
+        assumption(
+            "taliban.pragmatist_home",
+            0.3,
+            0.15,
+            0.45,
+            "pragmatist influence the leadership settles at under the engagement of mid-2025",
+            "calibrated so girls' schools stay shut under the status quo, as since 2021",
+        ),
+        assumption(
+            "taliban.reversion",
+            0.04,
+            0.01,
+            0.1,
+            "monthly share of the gap to that settling point closed (in log-odds)",
+            "factional shifts take years, not months",
+        ),
     ),
 )
 def hardline_core_reasserts(ctx):
@@ -70,15 +93,30 @@ def hardline_core_reasserts(ctx):
     sources=("seed 003 ¶2", "seed 003 ¶4", "seed 000 ¶3"),
     mechanism="engagement_moderates",
     params=(
-        assumption("taliban.engagement_effect", 0.08, 0.0, 0.2,
-                   "log-odds per month added to pragmatist influence per unit of engagement above mid-2025",
-                   "seed 003 ¶4 hopes contact could strengthen softer voices; size is a guess"),
-        assumption("taliban.engagement_reference", 0.625, 0.45, 0.8,
-                   "engagement level (0-1) of mid-2025 against which change is measured",
-                   "calibrated to the relation levels of July 2025"),
-        assumption("taliban.us_contact_weight", 3.0, 1.0, 5.0,
-                   "how many regional states' contact a US presence counts for in the engagement Kabul feels",
-                   "seed 003 ¶1 and ¶4 see a US presence as the lever that would matter most; size is a guess"),
+        assumption(
+            "taliban.engagement_effect",
+            0.08,
+            0.0,
+            0.2,
+            "log-odds per month added to pragmatist influence per unit of engagement above mid-2025",
+            "seed 003 ¶4 hopes contact could strengthen softer voices; size is a guess",
+        ),
+        assumption(
+            "taliban.engagement_reference",
+            0.625,
+            0.45,
+            0.8,
+            "engagement level (0-1) of mid-2025 against which change is measured",
+            "calibrated to the relation levels of July 2025",
+        ),
+        assumption(
+            "taliban.us_contact_weight",
+            3.0,
+            1.0,
+            5.0,
+            "how many regional states' contact a US presence counts for in the engagement Kabul feels",
+            "seed 003 ¶1 and ¶4 see a US presence as the lever that would matter most; size is a guess",
+        ),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
@@ -103,12 +141,22 @@ def engagement(ctx):
     sources=("seed 003 ¶4", "seed 000 ¶3", "seed 003 ¶2"),
     mechanism="engagement_moderates",
     params=(
-        assumption("taliban.siege_effect", 0.04, 0.0, 0.12,
-                   "log-odds per month removed from pragmatist influence per unit of pressure above mid-2025",
-                   "seed 003 ¶4 says condemnation stiffened resistance; size is a guess"),
-        assumption("taliban.pressure_reference", 0.65, 0.4, 0.9,
-                   "pressure felt in mid-2025 against which change is measured",
-                   "calibrated to the status-quo levers"),
+        assumption(
+            "taliban.siege_effect",
+            0.04,
+            0.0,
+            0.12,
+            "log-odds per month removed from pragmatist influence per unit of pressure above mid-2025",
+            "seed 003 ¶4 says condemnation stiffened resistance; size is a guess",
+        ),
+        assumption(
+            "taliban.pressure_reference",
+            0.65,
+            0.4,
+            0.9,
+            "pressure felt in mid-2025 against which change is measured",
+            "calibrated to the status-quo levers",
+        ),
     ),
 )
 def siege_hardens(ctx, pressure):
@@ -121,14 +169,22 @@ def siege_hardens(ctx, pressure):
     sources=("seed 002 ¶3", "seed 002 ¶7", "seed 002 ¶10-12"),
     mechanism="legitimacy_emboldens",
     params=(
-        assumption("taliban.unconditional_effect", 0.1, 0.0, 0.25,
-                   "log-odds per month removed from pragmatist influence as the share of unconditional recognisers "
-                   "goes above mid-2025", "seed 002 ¶10 warns of appeasement; size is a guess"),
+        assumption(
+            "taliban.unconditional_effect",
+            0.1,
+            0.0,
+            0.25,
+            "log-odds per month removed from pragmatist influence as the share of unconditional recognisers "
+            "goes above mid-2025",
+            "seed 002 ¶10 warns of appeasement; size is a guess",
+        ),
         RECOGNITION_REFERENCE,
     ),
 )
 def legitimacy_entrenches_hardliners(ctx):
-    return -ctx.p["taliban.unconditional_effect"] * (ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"])
+    return -ctx.p["taliban.unconditional_effect"] * (
+        ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"]
+    )
 
 
 @rule(
@@ -137,9 +193,14 @@ def legitimacy_entrenches_hardliners(ctx):
     sources=("seed 000 ¶3", "seed 002 ¶10-11"),
     mechanism="conditional_leverage",
     params=(
-        assumption("taliban.benchmark_effect", 0.12, 0.0, 0.3,
-                   "log-odds per month added to pragmatist influence as benchmark-tied offers cover all states",
-                   "seed 000 ¶3 sees some room for movement; size is a guess"),
+        assumption(
+            "taliban.benchmark_effect",
+            0.12,
+            0.0,
+            0.3,
+            "log-odds per month added to pragmatist influence as benchmark-tied offers cover all states",
+            "seed 000 ¶3 sees some room for movement; size is a guess",
+        ),
     ),
 )
 def benchmarks_empower_reformers(ctx):
@@ -151,9 +212,14 @@ def benchmarks_empower_reformers(ctx):
     statement="Deaths, appointments and quarrels at the top shift the balance between factions unpredictably.",
     sources=("seed 003 ¶2",),
     params=(
-        assumption("taliban.faction_volatility", 0.12, 0.03, 0.3,
-                   "standard deviation of the monthly shock to pragmatist influence (log-odds)",
-                   "the texts say little is known of the divisions at the top (seed 003 ¶2)"),
+        assumption(
+            "taliban.faction_volatility",
+            0.12,
+            0.03,
+            0.3,
+            "standard deviation of the monthly shock to pragmatist influence (log-odds)",
+            "the texts say little is known of the divisions at the top (seed 003 ¶2)",
+        ),
     ),
 )
 def factional_shocks(ctx):
@@ -165,12 +231,22 @@ def factional_shocks(ctx):
     statement="Girls' secondary schools reopen only when the pragmatists prevail, and close again if they lose ground.",
     sources=("seed 003 ¶4", "seed 000 ¶3", "seed 002 ¶6"),
     params=(
-        assumption("taliban.schools_threshold", 0.55, 0.4, 0.75,
-                   "pragmatist influence at which reopening becomes likely",
-                   "girls' education is the main fault line (seed 003 ¶4); the tipping point is a guess"),
-        assumption("taliban.schools_hazard", 0.06, 0.01, 0.2,
-                   "monthly chance of a reversal once the balance has clearly tipped",
-                   "policy reversals are announced, not continuous"),
+        assumption(
+            "taliban.schools_threshold",
+            0.55,
+            0.4,
+            0.75,
+            "pragmatist influence at which reopening becomes likely",
+            "girls' education is the main fault line (seed 003 ¶4); the tipping point is a guess",
+        ),
+        assumption(
+            "taliban.schools_hazard",
+            0.06,
+            0.01,
+            0.2,
+            "monthly chance of a reversal once the balance has clearly tipped",
+            "policy reversals are announced, not continuous",
+        ),
     ),
 )
 def girls_education_decision(ctx, pragmatist):
@@ -188,13 +264,19 @@ def girls_education_decision(ctx, pragmatist):
 @rule(
     "taliban.schools_for_recognition",
     statement="Where recognition is tied to girls' education, a leadership that is not firmly hard-line may reopen "
-              "schools to win it.",
+    "schools to win it.",
     sources=("seed 000 ¶3", "seed 002 ¶10"),
     mechanism="conditional_leverage",
     params=(
-        assumption("taliban.benchmark_compliance", 0.03, 0.0, 0.1,
-                   "extra monthly chance of reopening when benchmark-tied offers cover all states and pragmatists "
-                   "hold the reference influence", "the texts hope for commitments but give no odds"),
+        assumption(
+            "taliban.benchmark_compliance",
+            0.03,
+            0.0,
+            0.1,
+            "extra monthly chance of reopening when benchmark-tied offers cover all states and pragmatists "
+            "hold the reference influence",
+            "the texts hope for commitments but give no odds",
+        ),
     ),
 )
 def schools_for_recognition(ctx, pragmatist):
@@ -206,12 +288,22 @@ def schools_for_recognition(ctx, pragmatist):
     statement="Kabul lets the TTP and other allied groups operate from its soil with near impunity.",
     sources=("seed 000 ¶2", "seed 002 ¶4", "seed 001 ¶3", "seed 002 ¶7"),
     params=(
-        assumption("taliban.sanctuary_base", 0.8, 0.6, 0.95,
-                   "sanctuary (0-1) the TTP enjoys when nothing pushes either way",
-                   "seed 000 ¶2 says the TTP operates with impunity"),
-        assumption("taliban.sanctuary_adjustment", 0.05, 0.01, 0.15,
-                   "monthly share of the gap to the target sanctuary closed",
-                   "relocating fighters takes months (seed 001 ¶4)"),
+        assumption(
+            "taliban.sanctuary_base",
+            0.8,
+            0.6,
+            0.95,
+            "sanctuary (0-1) the TTP enjoys when nothing pushes either way",
+            "seed 000 ¶2 says the TTP operates with impunity",
+        ),
+        assumption(
+            "taliban.sanctuary_adjustment",
+            0.05,
+            0.01,
+            0.15,
+            "monthly share of the gap to the target sanctuary closed",
+            "relocating fighters takes months (seed 001 ¶4)",
+        ),
     ),
 )
 def sanctuary_target_base(ctx):
@@ -224,32 +316,54 @@ def sanctuary_target_base(ctx):
     sources=("seed 002 ¶4", "seed 002 ¶10", "seed 002 ¶12"),
     mechanism="legitimacy_emboldens",
     params=(
-        assumption("taliban.legitimacy_sanctuary", 0.25, 0.0, 0.5,
-                   "sanctuary added as the share of unconditional recognisers goes from mid-2025 to all states",
-                   "seed 002 ¶10 warns of a new sanctuary; size is a guess"),
+        assumption(
+            "taliban.legitimacy_sanctuary",
+            0.25,
+            0.0,
+            0.5,
+            "sanctuary added as the share of unconditional recognisers goes from mid-2025 to all states",
+            "seed 002 ¶10 warns of a new sanctuary; size is a guess",
+        ),
         RECOGNITION_REFERENCE,
     ),
 )
 def legitimacy_widens_sanctuary(ctx):
-    return ctx.p["taliban.legitimacy_sanctuary"] * (ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"])
+    return ctx.p["taliban.legitimacy_sanctuary"] * (
+        ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"]
+    )
 
 
 @rule(
     "taliban.regional_bargain_moves_ttp",
     statement="Direct talks with Kandahar, a united front of neighbours and US leverage over equipment push the "
-              "leadership to move the TTP away from the border.",
+    "leadership to move the TTP away from the border.",
     sources=("seed 001 ¶4-5", "seed 004 ¶3", "seed 004 ¶5"),
     mechanism="regional_security_bargain",
     params=(
-        assumption("taliban.kandahar_effect", 0.2, 0.0, 0.5,
-                   "sanctuary removed by full Pakistani engagement of the Kandahar leadership",
-                   "seed 001 ¶4 cites the 2023 edict as a limited success"),
-        assumption("taliban.front_effect", 0.2, 0.0, 0.5,
-                   "sanctuary removed by a full joint front of Pakistan, China, Russia and Iran",
-                   "seed 001 ¶5 and seed 004 ¶5 urge it; size is a guess"),
-        assumption("taliban.equipment_effect", 0.1, 0.0, 0.3,
-                   "sanctuary removed when the US fully ties aid to the return of equipment",
-                   "seed 004 ¶3 expects pressure on the Taliban; size is a guess"),
+        assumption(
+            "taliban.kandahar_effect",
+            0.2,
+            0.0,
+            0.5,
+            "sanctuary removed by full Pakistani engagement of the Kandahar leadership",
+            "seed 001 ¶4 cites the 2023 edict as a limited success",
+        ),
+        assumption(
+            "taliban.front_effect",
+            0.2,
+            0.0,
+            0.5,
+            "sanctuary removed by a full joint front of Pakistan, China, Russia and Iran",
+            "seed 001 ¶5 and seed 004 ¶5 urge it; size is a guess",
+        ),
+        assumption(
+            "taliban.equipment_effect",
+            0.1,
+            0.0,
+            0.3,
+            "sanctuary removed when the US fully ties aid to the return of equipment",
+            "seed 004 ¶3 expects pressure on the Taliban; size is a guess",
+        ),
     ),
 )
 def regional_bargain_moves_ttp(ctx):
@@ -267,9 +381,14 @@ def regional_bargain_moves_ttp(ctx):
     sources=("seed 000 ¶3", "seed 002 ¶10"),
     mechanism="conditional_leverage",
     params=(
-        assumption("taliban.benchmark_sanctuary_effect", 0.35, 0.0, 0.5,
-                   "sanctuary removed when benchmark-tied offers cover all states",
-                   "seed 000 ¶3 lists no TTP hosting as a string; size is a guess"),
+        assumption(
+            "taliban.benchmark_sanctuary_effect",
+            0.35,
+            0.0,
+            0.5,
+            "sanctuary removed when benchmark-tied offers cover all states",
+            "seed 000 ¶3 lists no TTP hosting as a string; size is a guess",
+        ),
     ),
 )
 def counterterrorism_benchmark(ctx):
@@ -282,9 +401,14 @@ def counterterrorism_benchmark(ctx):
     sources=("seed 003 ¶1", "seed 003 ¶3"),
     mechanism="engagement_moderates",
     params=(
-        assumption("taliban.pragmatist_sanctuary", 0.4, 0.0, 0.8,
-                   "sanctuary removed per unit of pragmatist influence above its settling point",
-                   "seed 003 ¶1 hopes for an Afghanistan inhospitable to terrorists; size is a guess"),
+        assumption(
+            "taliban.pragmatist_sanctuary",
+            0.4,
+            0.0,
+            0.8,
+            "sanctuary removed per unit of pragmatist influence above its settling point",
+            "seed 003 ¶1 hopes for an Afghanistan inhospitable to terrorists; size is a guess",
+        ),
     ),
 )
 def pragmatists_restrain_militants(ctx):
@@ -297,9 +421,14 @@ def pragmatists_restrain_militants(ctx):
     statement="Kabul fights ISKP, its own enemy; shared intelligence and regional cooperation make it more effective.",
     sources=("seed 003 ¶3", "seed 000 ¶3", "seed 001 ¶5"),
     params=(
-        assumption("taliban.iskp_effort", 0.5, 0.3, 0.8,
-                   "Taliban counter-ISKP effort (0-1) without outside help",
-                   "seed 003 ¶3 says the two share ISKP as an enemy while cooperation stays minimal"),
+        assumption(
+            "taliban.iskp_effort",
+            0.5,
+            0.3,
+            0.8,
+            "Taliban counter-ISKP effort (0-1) without outside help",
+            "seed 003 ¶3 says the two share ISKP as an enemy while cooperation stays minimal",
+        ),
     ),
 )
 def fights_iskp(ctx):
@@ -312,9 +441,14 @@ def fights_iskp(ctx):
     sources=("seed 003 ¶3", "seed 000 ¶3"),
     mechanism="engagement_moderates",
     params=(
-        assumption("taliban.cooperation_effect", 0.3, 0.0, 0.5,
-                   "counter-ISKP effort added by full outside cooperation",
-                   "seed 003 ¶3 calls current sharing minimal; size is a guess"),
+        assumption(
+            "taliban.cooperation_effect",
+            0.3,
+            0.0,
+            0.5,
+            "counter-ISKP effort added by full outside cooperation",
+            "seed 003 ¶3 calls current sharing minimal; size is a guess",
+        ),
     ),
 )
 def ct_cooperation_helps(ctx):
@@ -326,9 +460,14 @@ def ct_cooperation_helps(ctx):
     statement="Kabul has not returned the equipment the US left; it might if aid is tied to it and pragmatists lead.",
     sources=("seed 004 ¶1-2", "seed 003 ¶7"),
     params=(
-        assumption("taliban.equipment_return_rate", 0.01, 0.0, 0.05,
-                   "monthly chance of returning the equipment under full US leverage and full pragmatist influence",
-                   "seed 004 ¶2 reports no sign of compliance"),
+        assumption(
+            "taliban.equipment_return_rate",
+            0.01,
+            0.0,
+            0.05,
+            "monthly chance of returning the equipment under full US leverage and full pragmatist influence",
+            "seed 004 ¶2 reports no sign of compliance",
+        ),
     ),
 )
 def keeps_us_equipment(ctx):

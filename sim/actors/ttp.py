@@ -13,18 +13,38 @@ from sim.rules import assumption, figure, rule
     statement="The TTP grows where Kabul shelters it, faster when hardship and instability feed recruitment.",
     sources=("seed 000 ¶2", "seed 002 ¶8", "seed 001 ¶3"),
     params=(
-        assumption("ttp.recruitment_rate", 0.039, 0.01, 0.07,
-                   "monthly growth of TTP fighters under full sanctuary, before limits",
-                   "calibrated to growth from about 4,000 (2021) to 6,000 (2025, seed 000 ¶2)"),
-        assumption("ttp.fighter_ceiling", 15000.0, 8000.0, 30000.0,
-                   "fighters the group's networks and funds could sustain at most",
-                   "a guess, well above the 6,000 of seed 000 ¶2"),
-        assumption("ttp.hardship_recruitment", 0.5, 0.0, 1.0,
-                   "extra recruitment per unit of humanitarian need above the 2025 level (relative)",
-                   "seed 002 ¶8 links instability to recruitment; size is a guess"),
-        assumption("ttp.recruitment_volatility", 0.03, 0.0, 0.08,
-                   "standard deviation of the monthly relative shock to fighters",
-                   "a guess"),
+        assumption(
+            "ttp.recruitment_rate",
+            0.039,
+            0.01,
+            0.07,
+            "monthly growth of TTP fighters under full sanctuary, before limits",
+            "calibrated to growth from about 4,000 (2021) to 6,000 (2025, seed 000 ¶2)",
+        ),
+        assumption(
+            "ttp.fighter_ceiling",
+            15000.0,
+            8000.0,
+            30000.0,
+            "fighters the group's networks and funds could sustain at most",
+            "a guess, well above the 6,000 of seed 000 ¶2",
+        ),
+        assumption(
+            "ttp.hardship_recruitment",
+            0.5,
+            0.0,
+            1.0,
+            "extra recruitment per unit of humanitarian need above the 2025 level (relative)",
+            "seed 002 ¶8 links instability to recruitment; size is a guess",
+        ),
+        assumption(
+            "ttp.recruitment_volatility",
+            0.03,
+            0.0,
+            0.08,
+            "standard deviation of the monthly relative shock to fighters",
+            "a guess",
+        ),
     ),
 )
 def recruits_under_sanctuary(ctx):
@@ -37,12 +57,17 @@ def recruits_under_sanctuary(ctx):
 @rule(
     "ttp.strikes_feed_recruitment",
     statement="Cross-border strikes that kill fighters also hand the group grievances and recruits, one reason "
-              "kinetic action has not reduced the threat.",
+    "kinetic action has not reduced the threat.",
     sources=("seed 001 ¶3", "seed 000 ¶3"),
     params=(
-        assumption("ttp.strike_recruitment", 0.01, 0.0, 0.03,
-                   "extra monthly growth of fighters in a month with Pakistani strikes",
-                   "seed 001 ¶3 judges kinetic action a failure; the offsetting size is a guess"),
+        assumption(
+            "ttp.strike_recruitment",
+            0.01,
+            0.0,
+            0.03,
+            "extra monthly growth of fighters in a month with Pakistani strikes",
+            "seed 001 ¶3 judges kinetic action a failure; the offsetting size is a guess",
+        ),
     ),
 )
 def strikes_feed_recruitment(ctx):
@@ -54,12 +79,22 @@ def strikes_feed_recruitment(ctx):
     statement="Fighters with a safe rear base mount attacks inside Pakistan, together with Baloch separatists.",
     sources=("seed 000 ¶2", "seed 004 ¶1", "seed 004 ¶3"),
     params=(
-        assumption("ttp.attacks_per_thousand", 13.0, 7.0, 20.0,
-                   "attacks a month per thousand fighters with full sanctuary",
-                   "calibrated to over 650 attacks in 2023 (seed 004 ¶1) with 6,000 fighters (seed 000 ¶2)"),
-        assumption("ttp.attacks_without_sanctuary", 0.3, 0.1, 0.6,
-                   "share of that rate left when Kabul gives no sanctuary at all",
-                   "fighters inside Pakistan keep attacking; a guess"),
+        assumption(
+            "ttp.attacks_per_thousand",
+            13.0,
+            7.0,
+            20.0,
+            "attacks a month per thousand fighters with full sanctuary",
+            "calibrated to over 650 attacks in 2023 (seed 004 ¶1) with 6,000 fighters (seed 000 ¶2)",
+        ),
+        assumption(
+            "ttp.attacks_without_sanctuary",
+            0.3,
+            0.1,
+            0.6,
+            "share of that rate left when Kabul gives no sanctuary at all",
+            "fighters inside Pakistan keep attacking; a guess",
+        ),
     ),
 )
 def attacks_inside_pakistan(ctx, fighters):
@@ -74,12 +109,22 @@ def attacks_inside_pakistan(ctx, fighters):
     statement="Attacks kill; weapons the US left behind make them deadlier until they are returned.",
     sources=("seed 004 ¶1", "seed 004 ¶3"),
     params=(
-        figure("ttp.deaths_per_attack", 2.1, 1.4, 2.8,
-               "deaths per attack: 1,600 dead in 2024 over the 650-odd attacks of 2023 grown by a year's trend",
-               "seed 004 ¶1"),
-        assumption("ttp.equipment_lethality", 0.15, 0.0, 0.4,
-                   "share of deaths owed to left-behind US weapons, removed if they are returned",
-                   "seed 004 ¶3 reports their use in attacks; share is a guess"),
+        figure(
+            "ttp.deaths_per_attack",
+            2.1,
+            1.4,
+            2.8,
+            "deaths per attack: 1,600 dead in 2024 over the 650-odd attacks of 2023 grown by a year's trend",
+            "seed 004 ¶1",
+        ),
+        assumption(
+            "ttp.equipment_lethality",
+            0.15,
+            0.0,
+            0.4,
+            "share of deaths owed to left-behind US weapons, removed if they are returned",
+            "seed 004 ¶3 reports their use in attacks; share is a guess",
+        ),
     ),
 )
 def lethality(ctx, attacks):

@@ -9,10 +9,14 @@ from sim.rules import rule
 @rule(
     "united_states.weighs_iskp_and_domestic_pressure",
     statement="Washington keeps its distance under pressure from women's groups and critics at home, while the "
-              "shared ISKP enemy pulls it towards contact.",
+    "shared ISKP enemy pulls it towards contact.",
     sources=("seed 003 ¶7", "seed 003 ¶6", "seed 003 ¶3", "seed 000 ¶3"),
     params=relation_params(
-        "united_states", base=2.1, threat=0.5, follow=0.3, rights=1.0,
+        "united_states",
+        base=2.1,
+        threat=0.5,
+        follow=0.3,
+        rights=1.0,
         why="calibrated so the US keeps only channels (Doha) while girls' schools stay shut (seed 003 ¶6-7)",
     ),
 )
