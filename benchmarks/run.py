@@ -46,12 +46,14 @@ def main():
     )
     setup = cell.setup
 
+    print(f"timing {args.replications} replications in one model, best of {args.repeat} ...", flush=True)
     ensemble_s = best_of(args.repeat, lambda: DiplomacyModel(setup, args.replications).run())
 
     def singles():
         for r in range(args.single):
             DiplomacyModel(setup, [r]).run()
 
+    print(f"timing {args.single} one-replication models, best of {args.repeat} ...", flush=True)
     single_s = best_of(args.repeat, singles)
     ensemble = args.replications * args.months / ensemble_s
     single = args.single * args.months / single_s

@@ -42,16 +42,26 @@ def replication_summaries(record: np.ndarray) -> np.ndarray:
 def fan_series(record: np.ndarray) -> np.ndarray:
     """Monthly quantiles across replications, shape (quantiles, months, outcomes).
 
-    Flows are shown as the total of the last twelve months, so a fan reads as a yearly figure.
+    Flows are shown as the total of the last twelve months, so a fan reads as a yearly figure; the first
+    eleven months, which have no full year behind them, are left blank (NaN) when the run is long enough.
+    An outcome charted as a mean (0/1 states, rare counts) gets the mean in every quantile slot.
     """
     series = record.astype(np.float64)
+    months = len(series)
     for i, o in enumerate(OUTCOMES):
         if o.summary == "annual":
             c = np.cumsum(series[:, i, :], axis=0)
             c[12:] = c[12:] - c[:-12]
-            months_so_far = np.minimum(np.arange(1, len(c) + 1), 12)[:, None]
-            series[:, i, :] = c * 12.0 / months_so_far
-    return np.quantile(series, FAN_QUANTILES, axis=2)
+            if months >= 24:
+                c[:11] = np.nan
+            else:
+                c = c * 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
+            series[:, i, :] = c
+    fans = np.quantile(series, FAN_QUANTILES, axis=2)
+    for i, o in enumerate(OUTCOMES):
+        if o.chart == "mean":
+            fans[:, :, i] = series[:, i, :].mean(axis=1)
+    return fans
 
 
 def _interval(values: np.ndarray) -> dict:
@@ -89,8 +99,11 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str) -> str:
-    """The table printed at the end of a run: per outcome, each scenario's mean and its effect against the baseline."""
+def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idle: dict | None = None) -> str:
+    """The table printed at the end of a run: per outcome, each scenario's mean and its effect against the baseline.
+
+    ``idle[hypothesis]`` lists the scenarios in which that hypothesis's mechanism has nothing to act on.
+    """
     lines = []
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     scenarios = list(dict.fromkeys(table["scenario"]))
@@ -115,6 +128,12 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str) -> 
             lines.append(s.ljust(width) + "".join(cells))
         lines.append("")
     lines.append(f"Each cell: mean across replications (difference from {baseline} [95% CI], paired by replication).")
+    for hypothesis, scenarios_idle in (idle or {}).items():
+        if scenarios_idle:
+            lines.append(
+                f"Under {hypothesis}, its mechanism has no lever to act on in {', '.join(scenarios_idle)}: "
+                "those cells show the model with no contested mechanism, not that the text predicts no effect."
+            )
     return "\n".join(lines)
 
 

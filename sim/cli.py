@@ -49,6 +49,13 @@ def _run(overrides: list[str]) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(
+            f"error: not enough memory for {p.replications} replications; lower replications or chunk_size "
+            "(nothing was written)",
+            file=sys.stderr,
+        )
+        return 1
     except OSError as exc:
         print(f"error: could not write results to {p.out_dir}: {exc.strerror or exc}", file=sys.stderr)
         return 1

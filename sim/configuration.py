@@ -9,8 +9,9 @@ raises ConfigError with one line saying what and how to fix it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -20,7 +21,7 @@ from sim.actors import ACTORS, STATES
 from sim.model import Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.schema import Config, HypothesisConfig, InitialConfig, ScenarioConfig
+from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 REPORTS = ("comparison", "hindcast")
@@ -80,6 +81,33 @@ def _suggest(name: str, choices) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+SETTINGS = tuple(f.name for f in fields(Config))
+EXPERIMENT_SETTINGS = tuple(f.name for f in fields(ExperimentConfig))
+MAX_REPLICATIONS = 200_000
+
+
+def check_override_keys(overrides: list[str]):
+    """Refuse unknown settings before Hydra sees them: a ``+`` would otherwise let a typo pass silently."""
+    for override in overrides:
+        key, _, value = override.partition("=")
+        key = key.lstrip("+~")
+        head, _, rest = key.partition(".")
+        if head == "params":
+            continue
+        if head not in SETTINGS:
+            hint = f" (did you mean 'experiment.{head}'?)" if head in EXPERIMENT_SETTINGS else _suggest(head, SETTINGS)
+            raise ConfigError(f"unknown setting {head!r}{hint}; settings are {', '.join(SETTINGS)}")
+        if head == "experiment" and rest:
+            field_name = rest.split(".")[0]
+            if field_name not in EXPERIMENT_SETTINGS:
+                raise ConfigError(
+                    f"unknown setting 'experiment.{field_name}'{_suggest(field_name, EXPERIMENT_SETTINGS)}; "
+                    f"experiment settings are {', '.join(EXPERIMENT_SETTINGS)}"
+                )
+        if head == "experiment" and not rest and not value.strip():
+            raise ConfigError(f"experiment= needs a name; available: {', '.join(available('experiment'))}")
+
+
 def compose(overrides: list[str]) -> DictConfig:
     """Compose the top-level config with Hydra, turning every failure into a ConfigError."""
     from hydra import compose as hydra_compose
@@ -88,6 +116,7 @@ def compose(overrides: list[str]) -> DictConfig:
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
 
+    check_override_keys(overrides)
     ConfigStore.instance().store(name="schema", node=Config)
     GlobalHydra.instance().clear()
     try:
@@ -126,6 +155,8 @@ def _load(group: str, name: str, schema):
         raise ConfigError(f"configs/{group}/{name}.yaml says name: {obj.name!r}; make it {name!r}")
     from sim.sources import CitationError, parse_citation
 
+    if not obj.sources:
+        raise ConfigError(f'configs/{group}/{name}.yaml cites no seed paragraph; add sources: ["seed 003 ¶4", ...]')
     for citation in obj.sources:
         try:
             parse_citation(citation)
@@ -156,6 +187,8 @@ def check_params(flat: dict, where: str) -> dict:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"{where}: parameter {name} must be a number, got {value!r}")
         p = PARAMS[name]
+        if p.integer and value != int(value):
+            raise ConfigError(f"{where}: parameter {name} must be a whole number, got {value!r}")
         if not p.low <= value <= p.high:
             raise ConfigError(f"{where}: parameter {name}={value} is outside its plausible range [{p.low}, {p.high}]")
         checked[name] = float(value)
@@ -173,6 +206,8 @@ def _check_scenario(s: ScenarioConfig):
         raise ConfigError(f"{where}: levers.aid_funding={lv.aid_funding} must be between 0 and 3 (1 = 2025 level)")
     for field_name in ("desire_shift", "max_relation"):
         for state, value in getattr(lv, field_name).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}: levers.{field_name}.{state} must be a number, got {value!r}")
             if state not in STATES:
                 raise ConfigError(
                     f"{where}: levers.{field_name} names {state!r}, not a state actor{_suggest(state, STATES)}"
@@ -192,6 +227,8 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
     where = f"configs/hypothesis/{h.name}.yaml"
     params = {mechanism_param(m): 0.0 for m in MECHANISMS}
     for m, weight in h.mechanisms.items():
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            raise ConfigError(f"{where}: mechanism weight {m} must be a number, got {weight!r}")
         if m not in MECHANISMS:
             raise ConfigError(
                 f"{where}: unknown mechanism {m!r}{_suggest(m, MECHANISMS)}; known: {', '.join(MECHANISMS)}"
@@ -203,9 +240,18 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
     return params
 
 
+def _state_variables(actor_class) -> list[str]:
+    names = []
+    for cls in reversed(actor_class.__mro__):
+        names += [n for n in cls.__dict__.get("initial_state", {}) if n not in names]
+    return names
+
+
 def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
     where = f"configs/initial/{init.name}.yaml"
     for state, level in init.relations.items():
+        if isinstance(level, bool) or not isinstance(level, int):
+            raise ConfigError(f"{where}: relations.{state} must be a whole level from 0 to 4, got {level!r}")
         if state not in STATES:
             raise ConfigError(f"{where}: relations names {state!r}, not a state actor{_suggest(state, STATES)}")
         if not 0 <= level <= 4:
@@ -217,10 +263,10 @@ def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
         for var, value in values.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ConfigError(f"{where}: state.{key}.{var} must be a number, got {value!r}")
-            if var not in actors[key].initial_state:
+            if var not in _state_variables(actors[key]):
                 raise ConfigError(
                     f"{where}: state.{key}.{var} is not a state variable of {key}; "
-                    f"known: {', '.join(actors[key].initial_state)}"
+                    f"known: {', '.join(_state_variables(actors[key]))}"
                 )
     try:
         year, month = (int(x) for x in str(init.date).split("-"))
@@ -229,6 +275,22 @@ def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
     except ValueError:
         raise ConfigError(f"{where}: date {init.date!r} must be written YYYY-MM") from None
     return dict(init.relations), {k: dict(v) for k, v in init.state.items()}, (year, month)
+
+
+PRESENTATION_SETTINGS = ("out_dir", "progress", "figures", "chunk_size")
+
+
+def default_out_dir(experiment: str, overrides: list[str]) -> Path:
+    """``results/<experiment>`` for the experiment as configured; a variant gets a folder of its own.
+
+    A variant (other replications, hypotheses, parameters, ...) is named by a short hash of its
+    overrides, so it never replaces the experiment's own results and rerunning it finds the same folder.
+    """
+    changes = sorted(o for o in overrides if o.partition("=")[0].lstrip("+~") not in PRESENTATION_SETTINGS)
+    if not changes:
+        return Path("results") / experiment
+    digest = hashlib.sha1("\n".join(changes).encode()).hexdigest()[:8]
+    return Path("results") / f"{experiment}-{digest}"
 
 
 def _check_out_dir(out_dir: Path):
@@ -252,8 +314,13 @@ def plan(overrides: list[str]) -> Plan:
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
-    if replications < 1:
-        raise ConfigError(f"replications={replications} must be at least 1")
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise ConfigError(
+            f"replications={replications} must be between 1 and {MAX_REPLICATIONS:,} in one run; "
+            "split a larger ensemble over several runs with different seeds"
+        )
+    if cfg.out_dir is not None and not str(cfg.out_dir).strip():
+        raise ConfigError("out_dir is empty; give a folder, or leave it out for results/<experiment>")
     if not 1 <= months <= 600:
         raise ConfigError(f"months={months} must be between 1 and 600")
     if not 0 <= seed < 2**63:
@@ -291,7 +358,7 @@ def plan(overrides: list[str]) -> Plan:
                 levers=s.levers, params=params, relations=relations, state=state, start=start, months=months, seed=seed
             )
             cells.append(Cell(s, h, setup))
-    out_dir = Path(cfg.out_dir) if cfg.out_dir else Path("results") / exp.name
+    out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(exp.name, overrides)
     _check_out_dir(out_dir)
     return Plan(
         config=cfg,

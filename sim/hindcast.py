@@ -228,6 +228,9 @@ def table(extracts: dict) -> pd.DataFrame:
                 inside = bool(hi >= c.reported) if not np.isnan(hi) else True
             else:
                 inside = bool(lo <= c.reported <= (hi if not np.isnan(hi) else np.inf))
+            # share of all replications whose date falls within twelve months of the reported one
+            with np.errstate(invalid="ignore"):
+                within = float(np.mean(np.abs(v - c.reported) <= 12)) if c.as_date else np.nan
             rows.append(
                 {
                     "hypothesis": hypothesis,
@@ -239,6 +242,7 @@ def table(extracts: dict) -> pd.DataFrame:
                     "model_p05": _fmt(lo, c.as_date),
                     "model_p95": _fmt(hi, c.as_date),
                     "never_share": round(never, 3),
+                    "within_a_year_share": within if np.isnan(within) else round(within, 3),
                     "inside_90": inside,
                 }
             )
@@ -253,9 +257,10 @@ def write_hindcast(path: Path, extracts: dict) -> list[str]:
         lines.append(f"hindcast under {hypothesis}")
         for r in sub.itertuples():
             mark = "inside" if r.inside_90 else "OUTSIDE"
+            near = "" if np.isnan(r.within_a_year_share) else f"  ({r.within_a_year_share:.0%} within a year)"
             lines.append(
                 f"  {r.quantity:<70} reported {r.reported:<15} model {r.model_median:>8} "
-                f"[{r.model_p05}, {r.model_p95}]  {mark}"
+                f"[{r.model_p05}, {r.model_p95}]  {mark}{near}"
             )
         lines.append("")
     (path / "hindcast.txt").write_text("\n".join(lines), encoding="utf-8")

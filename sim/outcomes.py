@@ -23,6 +23,13 @@ class Outcome:
     description: str
     reporter: Callable
     integer: bool = False
+    # "fan": quantiles across replications; "mean": the mean alone, for 0/1 states and rare counts,
+    # whose quantiles would only jump between whole numbers
+    chart: str = "fan"
+
+    @property
+    def binary(self) -> bool:
+        return self.unit == "0/1" and self.summary == "share"
 
 
 def _relation(key):
@@ -72,6 +79,7 @@ def _build():
             "girls' secondary schools open",
             lambda m: m.taliban.state.girls_schools_open,
             integer=True,
+            chart="mean",
         ),
         Outcome(
             "humanitarian_need",
@@ -118,14 +126,21 @@ def _build():
         ),
         Outcome(
             "clash_pakistan_afghanistan",
-            "0/1",
+            "months with a clash",
             "annual",
-            "armed interstate clash that month",
+            "1 in a month with an armed interstate clash, else 0",
             lambda m: m.pakistan.state.clash,
             integer=True,
+            chart="mean",
         ),
         Outcome(
-            "civil_war", "0/1", "share", "civil war that month", lambda m: m.resistance.state.civil_war, integer=True
+            "civil_war",
+            "0/1",
+            "share",
+            "civil war that month",
+            lambda m: m.resistance.state.civil_war,
+            integer=True,
+            chart="mean",
         ),
         Outcome(
             "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity

@@ -17,10 +17,16 @@ from sim.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
 _OUTCOME = {o.name: o for o in OUTCOMES}
 
 
+LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 3)))
+
+
 def _label(name: str) -> str:
     o = _OUTCOME[name]
+    if o.binary:
+        return f"share of replications with {name.replace('_', ' ')}"
     per = " per year" if o.summary == "annual" else ""
-    return f"{name.replace('_', ' ')}{per} ({o.unit})"
+    mean = ", mean of replications" if o.chart == "mean" else ""
+    return f"{name.replace('_', ' ')}{per} ({o.unit}){mean}"
 
 
 def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios: list, hypotheses: list, labels: dict):
@@ -36,9 +42,13 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
         for j, s in enumerate(scenarios):
             q = fans[(s, h)][:, :, i]
             c = colours(j % 10)
-            ax.fill_between(x, q[0], q[4], color=c, alpha=0.10, linewidth=0)
-            ax.fill_between(x, q[1], q[3], color=c, alpha=0.22, linewidth=0)
-            ax.plot(x, q[2], color=c, linewidth=1.6, label=labels.get(s, s))
+            if _OUTCOME[outcome].chart == "fan":
+                ax.fill_between(x, q[0], q[4], color=c, alpha=0.10, linewidth=0)
+                ax.fill_between(x, q[1], q[3], color=c, alpha=0.22, linewidth=0)
+            # distinct dashes keep scenarios that coincide visible on top of each other
+            ax.plot(
+                x, q[2], color=c, linewidth=1.6, linestyle=LINE_STYLES[j % len(LINE_STYLES)], label=labels.get(s, s)
+            )
         ax.set_title(labels.get(h, h), fontsize=10)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.YearLocator(2))
@@ -49,7 +59,9 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
     fig.supylabel(_label(outcome) + (", last 12 months" if flow else ""), fontsize=10)
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=min(len(scenarios), 4), frameon=False, fontsize=9)
-    fig.suptitle(f"{outcome.replace('_', ' ')}: median, 50% and 90% of replications", fontsize=11)
+    what = "mean of replications" if _OUTCOME[outcome].chart == "mean" else "median, 50% and 90% of replications"
+    what = "share of replications" if _OUTCOME[outcome].binary else what
+    fig.suptitle(f"{outcome.replace('_', ' ')}: {what}", fontsize=11)
     fig.tight_layout(rect=(0, 0.06 + 0.02 * (len(scenarios) > 4), 1, 0.97))
     fig.savefig(path, dpi=110)
     plt.close(fig)

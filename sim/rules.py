@@ -47,6 +47,21 @@ MECHANISM_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Levers a mechanism needs before it can act (any of them non-zero); None: it acts in every scenario.
+MECHANISM_INPUTS: dict[str, tuple[str, ...] | None] = {
+    "engagement_moderates": None,
+    "legitimacy_emboldens": None,
+    "conditional_leverage": ("conditional",),
+    "regional_security_bargain": ("kandahar_talks", "joint_front", "us_equipment_leverage"),
+}
+
+
+def mechanism_idle(mechanism: str, levers) -> bool:
+    """True if the scenario's levers give the mechanism nothing to act on."""
+    inputs = MECHANISM_INPUTS[mechanism]
+    return inputs is not None and not any(getattr(levers, name) for name in inputs)
+
+
 def mechanism_param(name: str) -> str:
     return f"mechanism.{name}"
 

@@ -36,7 +36,7 @@ def results_schema() -> pa.Schema:
         pa.field("scenario", pa.string()),
         pa.field("hypothesis", pa.string()),
         pa.field("replication", pa.int32()),
-        pa.field("date", pa.date32()),
+        pa.field("date", pa.timestamp("ms")),
     ]
     fields += [pa.field(o.name, pa.int32() if o.integer else pa.float32()) for o in OUTCOMES]
     return pa.schema(fields)
@@ -52,7 +52,7 @@ def cell_table(
         pa.array(np.full(rows, scenario, dtype=object), pa.string()),
         pa.array(np.full(rows, hypothesis, dtype=object), pa.string()),
         pa.array(np.repeat(np.asarray(replications, dtype=np.int32), months)),
-        pa.array(np.tile(month_dates(start, months), n)),
+        pa.array(np.tile(month_dates(start, months).astype("datetime64[ms]"), n)),
     ]
     for i, o in enumerate(OUTCOMES):
         values = record[:, i, :].T.reshape(-1)

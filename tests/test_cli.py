@@ -1,6 +1,7 @@
 """The command line, end to end: results files, exact replication counts, reproducibility, clear errors."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_sim(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +76,8 @@ def test_results_have_the_stable_columns_and_exact_replications(smoke_run):
     per_cell = df.groupby(["scenario", "hypothesis"])["replication"].nunique()
     assert (per_cell == 12).all() and len(per_cell) == 6
     assert (df.groupby(["scenario", "hypothesis", "replication"]).size() == 24).all()
-    assert df["date"].min() == pd.Timestamp("2025-07-01").date()
+    assert df["date"].min() == pd.Timestamp("2025-07-01")
+    assert df["date"].dt.day.eq(1).all()
     assert set(OUTCOME_NAMES) <= set(df.columns)
 
 
@@ -115,6 +120,12 @@ def test_same_seed_gives_identical_results(smoke_run, tmp_path):
         ("+params.taliban.reversion=7", "plausible range"),
         ("months=0", "months"),
         ("just_a_word", "KEY=VALUE"),
+        ("+replicatons=5", "did you mean 'replications'"),
+        ("+experiment.foo=1", "experiment.foo"),
+        ("initial=jul2025", "experiment.initial"),
+        ("replications=100000000000", "replications"),
+        ("experiment=", "needs a name"),
+        ("+params.states.stages_per_rung=2.5", "whole number"),
     ],
 )
 def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, phrase):
@@ -142,6 +153,21 @@ def test_a_rerun_replaces_the_earlier_results(smoke_run, tmp_path):
         assert run_sim("experiment=smoke", f"replications={reps}", f"out_dir={out}", "figures=false").returncode == 0
     assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 4
     assert sorted(p.name for p in tmp_path.iterdir()) == ["twice"]
+
+
+def test_empty_out_dir_is_refused(tmp_path):
+    result = run_sim("out_dir=", cwd=tmp_path)
+    assert result.returncode == 2 and "out_dir is empty" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_variant_gets_its_own_default_folder():
+    from sim.configuration import default_out_dir
+
+    plain = default_out_dir("x", ["out_dir=a", "progress=false"])
+    variant = default_out_dir("x", ["replications=5", "+params.taliban.reversion=0.05"])
+    assert plain.name == "x" and variant.name.startswith("x-") and variant != plain
+    assert variant == default_out_dir("x", ["+params.taliban.reversion=0.05", "replications=5"])
 
 
 def test_list_and_help():

@@ -30,6 +30,13 @@ def test_every_figure_from_the_texts_is_inside_the_90_percent_band(hindcast_tabl
     assert outside.empty, outside[["hypothesis", "quantity", "reported", "model_p05", "model_p95"]].to_string()
 
 
+def test_event_dates_have_a_closed_band_around_the_reported_date(hindcast_table):
+    rows = hindcast_table[hindcast_table["quantity"] == "first formal recognition (any state)"]
+    assert (rows["never_share"] < 0.05).all()  # the band's upper end is a date, not "never"
+    assert (rows["model_p95"] != "never").all()
+    assert (rows["within_a_year_share"] > 0.3).all()
+
+
 def test_russia_recognises_first_and_by_rule_not_by_schedule(hindcast_table):
     rows = hindcast_table[hindcast_table["quantity"].str.contains("Russia is first")]
     assert (rows["model_median"].astype(float) >= 0.9).all()

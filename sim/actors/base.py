@@ -25,7 +25,10 @@ class Actor(mesa.Agent):
     def __init__(self, model, start: dict[str, float]):
         super().__init__(model)
         n = model.n_replications
-        values = {**self.initial_state, **start}
+        values = {}
+        for cls in reversed(type(self).__mro__):  # a subclass adds to, and may override, its bases' state
+            values.update(cls.__dict__.get("initial_state", {}))
+        values.update(start)
         self.state = SimpleNamespace(**{k: np.full(n, float(v)) for k, v in values.items()})
 
     def snapshot(self) -> SimpleNamespace:

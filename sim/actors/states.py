@@ -67,13 +67,22 @@ def relation_params(state: str, *, base, follow, rights, why: str, threat=None, 
 
 STEP_PARAMS = (
     assumption(
-        "states.step_rate",
-        0.04,
-        0.02,
-        0.1,
-        "monthly chance that a state whose wish differs from its level moves one rung",
+        "states.months_per_rung",
+        23.0,
+        10.0,
+        48.0,
+        "mean months a state takes to climb or descend one rung once its wish has moved past its level",
         "calibrated in the hindcast: Russia took four years from missions (2021) to recognition "
         "(seed 002 ¶2, seed 000 ¶3)",
+    ),
+    assumption(
+        "states.stages_per_rung",
+        3,
+        1,
+        6,
+        "preparatory stages (visits, agreements, accreditation) a rung takes; more stages, more regular timing",
+        "diplomatic upgrades come after a run of smaller steps; 1 would make each rung a single random event",
+        integer=True,
     ),
     assumption(
         "states.withdrawal_margin",
@@ -135,9 +144,12 @@ def desire(ctx, actor, threat=None):
     params=STEP_PARAMS,
 )
 def relation_ladder(ctx, actor: "StateActor", wish):
+    """New (level, momentum). Momentum counts the preparatory stages done towards the next rung up
+    (positive) or down (negative); it is lost when the wish falls back within the margin."""
     p = ctx.p
     k = actor.key
     level = ctx.prev_relation[k]
+    momentum = getattr(ctx.prev, k).momentum
     conditional = k in ctx.levers.conditional
     if conditional:
         wish = np.where(benchmarks_met(ctx), wish, np.minimum(wish, RECOGNITION - 1))
@@ -146,12 +158,20 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     up = (wish > level + margin) & (level < cap)
     down_margin = margin + np.where((level == RECOGNITION) & (not conditional), p["states.withdrawal_margin"], 0.0)
     down = (wish < level - down_margin) | (level > cap)
-    rate = p["states.step_rate"]
+    stages = p["states.stages_per_rung"]
+    u = ctx.uniform(f"relation.{k}")
+    advance = (u < stages / p["states.months_per_rung"]).astype(np.float64)
+    momentum = np.where(
+        up, np.maximum(momentum, 0.0) + advance, np.where(down, np.minimum(momentum, 0.0) - advance, 0.0)
+    )
+    step = np.where(momentum >= stages, 1.0, 0.0) - np.where(momentum <= -stages, 1.0, 0.0)
+    # a cap imposed by policy, or a conditional recogniser's revocation, acts without preparation
+    forced = level > cap
     if conditional:
-        # a broken benchmark triggers withdrawal faster than ordinary drift
-        rate = np.where((level == RECOGNITION) & down, np.maximum(rate, p["states.revocation_rate"]), rate)
-    moved = ctx.uniform(f"relation.{k}") < rate
-    return level + np.where(moved & up, 1.0, 0.0) - np.where(moved & down, 1.0, 0.0)
+        forced = forced | ((level == RECOGNITION) & down & (u < p["states.revocation_rate"]))
+    step = np.where(forced, -1.0, step)
+    momentum = np.where(step != 0.0, 0.0, momentum)
+    return level + step, momentum
 
 
 @rule(
@@ -181,8 +201,8 @@ class StateActor(Actor):
     ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``).
     """
 
-    initial_state = {"relation": 0.0}
+    initial_state = {"relation": 0.0, "momentum": 0.0}
     motives = None
 
     def act(self, ctx):
-        self.state.relation = relation_ladder(ctx, self, self.motives(ctx, self))
+        self.state.relation, self.state.momentum = relation_ladder(ctx, self, self.motives(ctx, self))
