@@ -57,6 +57,8 @@ def test_every_claim_paragraph_is_used_by_a_rule_or_set_aside(key):
             assert par.set_aside, f"seed {key} ¶{number} is used by no rule and its card gives no reason"
         unknown = set(par.rules) - used
         assert not unknown, f"seed {key} ¶{number}: card lists rules that do not cite it: {sorted(unknown)}"
+        missing = used - set(par.rules)
+        assert not missing, f"seed {key} ¶{number}: card omits rules that cite it: {sorted(missing)}"
 
 
 @pytest.mark.parametrize("key", sorted(seed_index()))
