@@ -334,6 +334,8 @@ def plan(overrides: list[str]) -> Plan:
     for names, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):
         if len(set(names)) != len(names):
             raise ConfigError(f"experiment.{what} lists a name twice: {list(names)}")
+    if exp.report == "hindcast" and len(exp.scenarios) != 1:
+        raise ConfigError("a hindcast compares one scenario with the past; list exactly one in experiment.scenarios")
     if exp.baseline not in exp.scenarios:
         raise ConfigError(
             f"experiment.baseline {exp.baseline!r} must be one of experiment.scenarios {list(exp.scenarios)}"
@@ -349,6 +351,12 @@ def plan(overrides: list[str]) -> Plan:
     initial = _load("initial", exp.initial, InitialConfig)
     relations, state, start = _initial_setup(initial)
     overrides_params = check_params(flatten_params(user_params), "params")
+    if exp.report == "hindcast":
+        from sim.hindcast import horizon_problem
+
+        problem = horizon_problem(start, months)
+        if problem:
+            raise ConfigError(problem)
 
     cells = []
     for h in hypotheses:

@@ -18,14 +18,14 @@ from sim.store import StagedOutput, cell_table, month_dates, write_manifest
 
 
 @dataclass
-class Outcome:
+class RunResult:
     out_dir: Path
     table_text: str
     figures: list
     seconds: float
 
 
-def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome:
+def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResult:
     started = time.perf_counter()
     reps = np.arange(plan.replications)
     staged = StagedOutput(plan.out_dir)
@@ -63,8 +63,9 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
         if plan.report == "hindcast":
             from sim.hindcast import write_hindcast
 
-            extra_files += write_hindcast(staged.path, hindcast_extracts)
-            text = (staged.path / "hindcast.txt").read_text(encoding="utf-8") + "\n" + text
+            files, hindcast_text = write_hindcast(staged.path, hindcast_extracts)
+            extra_files += files
+            text = hindcast_text + "\n" + text
         figure_files = _figures(staged.path, plan, table, fans) if figures else []
         OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
         write_manifest(staged.path, _manifest(plan, figure_files + extra_files))
@@ -72,7 +73,7 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> Outcome
     except BaseException:
         staged.discard()
         raise
-    return Outcome(plan.out_dir, text, figure_files, time.perf_counter() - started)
+    return RunResult(plan.out_dir, text, figure_files, time.perf_counter() - started)
 
 
 def idle_mechanisms(plan: Plan) -> dict:

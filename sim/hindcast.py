@@ -192,6 +192,21 @@ CHART_MARKERS = (
 )
 
 
+COVERS = ("2022-01", "2025-12")  # the months the checks read, from the earliest to the latest
+
+
+def horizon_problem(start: tuple[int, int], months: int) -> str | None:
+    """Why a run from ``start`` for ``months`` cannot be checked against the past, or None if it can."""
+    first = np.datetime64(f"{start[0]:04d}-{start[1]:02d}", "M")
+    last = first + months - 1
+    if first > np.datetime64(COVERS[0], "M") or last < np.datetime64(COVERS[1], "M"):
+        return (
+            f"a hindcast must run from {COVERS[0]} or earlier to {COVERS[1]} or later; this one runs "
+            f"{first} to {last} (use experiment.initial=aug2021 and at least 53 months)"
+        )
+    return None
+
+
 def extract(record: np.ndarray, start: tuple[int, int]) -> dict:
     dates = month_dates(start, record.shape[0])
     return {c.quantity: c.compute(record.astype(np.float64), dates) for c in CHECKS}
@@ -249,7 +264,8 @@ def table(extracts: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_hindcast(path: Path, extracts: dict) -> list[str]:
+def write_hindcast(path: Path, extracts: dict) -> tuple[list[str], str]:
+    """Write hindcast.csv and hindcast.txt; return the file names and the text."""
     t = table(extracts)
     t.to_csv(path / "hindcast.csv", index=False)
     lines = []
@@ -263,5 +279,6 @@ def write_hindcast(path: Path, extracts: dict) -> list[str]:
                 f"[{r.model_p05}, {r.model_p95}]  {mark}{near}"
             )
         lines.append("")
-    (path / "hindcast.txt").write_text("\n".join(lines), encoding="utf-8")
-    return ["hindcast.csv", "hindcast.txt"]
+    text = "\n".join(lines)
+    (path / "hindcast.txt").write_text(text, encoding="utf-8")
+    return ["hindcast.csv", "hindcast.txt"], text

@@ -126,11 +126,12 @@ def test_same_seed_gives_identical_results(smoke_run, tmp_path):
         ("replications=100000000000", "replications"),
         ("experiment=", "needs a name"),
         ("+params.states.stages_per_rung=2.5", "whole number"),
+        ("experiment=hindcast months=24", "a hindcast must run"),
     ],
 )
 def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, phrase):
     out = tmp_path / "never"
-    result = run_sim(override, f"out_dir={out}")
+    result = run_sim(*override.split(" "), f"out_dir={out}")
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error:") and phrase in lines[0], result.stderr
