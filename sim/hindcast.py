@@ -198,7 +198,7 @@ COVERS = ("2022-01", "2025-12")  # the months the checks read, from the earliest
 def horizon_problem(start: tuple[int, int], months: int) -> str | None:
     """Why a run from ``start`` for ``months`` cannot be checked against the past, or None if it can."""
     first = np.datetime64(f"{start[0]:04d}-{start[1]:02d}", "M")
-    last = first + months - 1
+    last = first + np.timedelta64(months - 1, "M")
     if first > np.datetime64(COVERS[0], "M") or last < np.datetime64(COVERS[1], "M"):
         return (
             f"a hindcast must run from {COVERS[0]} or earlier to {COVERS[1]} or later; this one runs "
