@@ -40,10 +40,10 @@ MECHANISMS: dict[str, str] = {
 }
 
 MECHANISM_SOURCES: dict[str, tuple[str, ...]] = {
-    "engagement_moderates": ("seed 003 ¶2-4", "seed 000 ¶3"),
-    "legitimacy_emboldens": ("seed 002 ¶3", "seed 002 ¶6-8", "seed 002 ¶10-12"),
-    "conditional_leverage": ("seed 000 ¶3", "seed 002 ¶10"),
-    "regional_security_bargain": ("seed 001 ¶4-5", "seed 004 ¶2-3", "seed 004 ¶5"),
+    "engagement_moderates": ("seed 003 ¶1-4", "seed 000 ¶3"),
+    "legitimacy_emboldens": ("seed 002 ¶3-4", "seed 002 ¶6", "seed 002 ¶8", "seed 002 ¶10-12"),
+    "conditional_leverage": ("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
+    "regional_security_bargain": ("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
 }
 
 

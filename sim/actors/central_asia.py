@@ -11,8 +11,8 @@ from sim.rules import rule
 
 @rule(
     "uzbekistan.engages_for_security",
-    statement="Tashkent answers the extremist threat by engaging Kabul, keeping trade and transit open.",
-    sources=("seed 002 ¶5", "seed 003 ¶6"),
+    statement="Uzbekistan fears extremists crossing from Afghanistan; the model assumes it answers by engaging Kabul.",
+    sources=("seed 002 ¶5",),
     params=relation_params(
         "uzbekistan",
         base=2.7,
@@ -28,7 +28,8 @@ def engages_for_security(ctx, actor):
 
 @rule(
     "tajikistan.keeps_distance",
-    statement="Dushanbe, most exposed to militants across its border, keeps Kabul at arm's length.",
+    statement="Tajikistan fears extremists crossing from Afghanistan; the model assumes it answers by keeping Kabul at "
+    "arm's length, the opposite of its neighbour.",
     sources=("seed 002 ¶5",),
     params=relation_params(
         "tajikistan",

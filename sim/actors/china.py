@@ -10,7 +10,7 @@ from sim.rules import assumption, rule
     "china.secures_interests",
     statement="Beijing deepens ties for trade and to keep militants based in Afghanistan away from China, "
     "and would follow once others recognise.",
-    sources=("seed 003 ¶6", "seed 001 ¶2", "seed 002 ¶4"),
+    sources=("seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶4"),
     params=relation_params(
         "china",
         base=3.0,
@@ -26,8 +26,9 @@ def secures_interests(ctx, actor):
 
 @rule(
     "china.cooperates_against_militants",
-    statement="With ambassador-level ties or more, Beijing adds its weight to counter-terrorism cooperation.",
-    sources=("seed 002 ¶4", "seed 001 ¶5"),
+    statement="China is threatened by militants sheltered in Afghanistan; the model assumes that with ambassador-level "
+    "ties or more Beijing adds some weight to counter-terrorism cooperation with Kabul.",
+    sources=("seed 002 ¶4",),
     params=(
         assumption(
             "china.ct_contribution",

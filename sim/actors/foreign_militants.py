@@ -11,7 +11,7 @@ from sim.rules import assumption, rule
 @rule(
     "foreign_militants.follow_the_sanctuary",
     statement="Al-Qaeda and the IMU keep a presence in Afghanistan as large as the sanctuary Kabul tolerates.",
-    sources=("seed 002 ¶4-5", "seed 003 ¶3", "seed 002 ¶10"),
+    sources=("seed 002 ¶4", "seed 003 ¶3", "seed 002 ¶10"),
     params=(
         assumption(
             "foreign_militants.settle_rate",

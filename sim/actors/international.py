@@ -12,7 +12,7 @@ from sim.rules import assumption, rule
     "international.condemns_repression",
     statement="While girls stay out of school, the UN, EU and ICC keep up public condemnation (arrest warrants, "
     "resolutions); it eases when schools reopen.",
-    sources=("seed 000 ¶1", "seed 003 ¶4", "seed 002 ¶6"),
+    sources=("seed 000 ¶1", "seed 003 ¶4"),
     params=(
         assumption(
             "international.condemnation_relief",

@@ -27,7 +27,7 @@ from sim.rules import assumption, rule
             0.0,
             2.0,
             "relative extra growth in months of civil war",
-            "seed 003 ¶5 fears a scramble for power; size is a guess",
+            "war gives armed groups room; seed 003 ¶5 fears civil war but does not mention ISKP; a guess",
         ),
     ),
 )
@@ -87,7 +87,7 @@ def exploits_wider_sanctuary(ctx):
 
 @rule(
     "iskp.capacity_shocks",
-    statement="Plots succeed or are foiled and leaders are killed: capacity moves by chance too.",
+    statement="ISKP is resurgent; the model adds chance (plots foiled, leaders killed) to its capacity, an assumption.",
     sources=("seed 000 ¶3",),
     params=(
         assumption(

@@ -40,7 +40,7 @@ def weighs_ttp_threat(ctx, actor):
 
 @rule(
     "pakistan.engages_kandahar",
-    statement="Islamabad courts the Kandahar leadership directly; a border clash sets the talks back.",
+    statement="Islamabad courts the Kandahar leadership directly; a border clash sets the talks back (an assumption).",
     sources=("seed 001 ¶4", "seed 001 ¶5"),
     params=(
         assumption(
@@ -91,8 +91,9 @@ def strikes_across_border(ctx):
 
 @rule(
     "pakistan.border_clash",
-    statement="Strikes, heavy violence and soured relations can tip into an armed clash between the two states.",
-    sources=("seed 000 ¶1", "seed 001 ¶3", "seed 001 ¶6"),
+    statement="The texts warn that the quarrel could turn into open conflict on the western border; the model's "
+    "reading (an assumption) is that strikes and heavy violence can tip it into an armed clash between the states.",
+    sources=("seed 000 ¶1", "seed 001 ¶6"),
     params=(
         assumption(
             "pakistan.clash_base",
@@ -135,7 +136,7 @@ def border_clash(ctx, strikes):
 @rule(
     "pakistan.counterterrorism_at_home",
     statement="Pakistan's own operations kill or capture a share of TTP fighters each month, not enough to end the threat.",
-    sources=("seed 001 ¶3", "seed 004 ¶2"),
+    sources=("seed 001 ¶3",),
     params=(
         assumption(
             "pakistan.operations_attrition",
@@ -162,7 +163,8 @@ def counterterrorism_at_home(ctx, strikes):
 
 @rule(
     "pakistan.forces_refugee_returns",
-    statement="Pakistan pushes Afghan refugees home, more so when TTP violence is high; the returns are a dispute with Kabul.",
+    statement="Refugee repatriation is a dispute with Kabul; the model lets Pakistan push more Afghans home when TTP "
+    "violence is high (an assumption).",
     sources=("seed 000 ¶3",),
     params=(
         assumption(

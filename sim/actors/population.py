@@ -29,7 +29,7 @@ NEED_REFERENCE = assumption(
             0.0,
             0.6,
             "relative rise in need per unit of sanctions above the status quo",
-            "economic isolation deepens hardship (seed 002 ¶8); size is a guess",
+            "a guess; seed 003 ¶7 reports calls for tighter sanctions, while seed 002 ¶8 blames misrule for the crisis; size is a guess",
         ),
         assumption("population.war_need", 0.4, 0.1, 0.8, "relative rise in need during civil war", "a guess"),
         assumption(

@@ -10,7 +10,7 @@ from sim.rules import assumption, rule
     "russia.fears_iskp",
     statement="ISKP near Russia's southern flank makes engaging Kabul a strategic necessity; rivalry with the West "
     "and influence in Central Asia add to the pull.",
-    sources=("seed 000 ¶3", "seed 002 ¶2", "seed 002 ¶9"),
+    sources=("seed 000 ¶3", "seed 002 ¶9"),
     params=relation_params(
         "russia",
         base=3.3,

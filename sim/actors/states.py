@@ -139,8 +139,9 @@ def desire(ctx, actor, threat=None):
 @rule(
     "states.relation_ladder",
     statement="Each state moves one rung at a time towards the relation it wishes for; conditional recognisers hold "
-    "recognition until the benchmarks are met and revoke it when they are broken.",
-    sources=("seed 000 ¶2-3", "seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶11-12"),
+    "recognition until the benchmarks are met (the texts' strings) and revoke it when they are broken (revocation is "
+    "a policy design of the scenario, not a text's claim).",
+    sources=("seed 000 ¶2-3", "seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶2", "seed 002 ¶11-12"),
     params=STEP_PARAMS,
 )
 def relation_ladder(ctx, actor: "StateActor", wish):

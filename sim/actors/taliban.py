@@ -28,7 +28,7 @@ RECOGNITION_REFERENCE = assumption(
     "taliban.perceived_pressure",
     statement="Sanctions, public condemnation, US coercion and Pakistani strikes add up to the pressure Kabul feels, "
     "blunted by the partners it has gained in the region.",
-    sources=("seed 003 ¶4", "seed 000 ¶3", "seed 001 ¶1-2", "seed 002 ¶6", "seed 003 ¶7"),
+    sources=("seed 003 ¶4", "seed 000 ¶2-3", "seed 001 ¶1-3", "seed 003 ¶7"),
     params=(
         assumption(
             "taliban.partner_cushion",
@@ -90,7 +90,7 @@ def hardline_core_reasserts(ctx):
 @rule(
     "taliban.engagement_strengthens_pragmatists",
     statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue.",
-    sources=("seed 003 ¶2", "seed 003 ¶4", "seed 000 ¶3"),
+    sources=("seed 003 ¶1-2", "seed 003 ¶4"),
     mechanism="engagement_moderates",
     params=(
         assumption(
@@ -166,7 +166,7 @@ def siege_hardens(ctx, pressure):
 @rule(
     "taliban.legitimacy_entrenches_hardliners",
     statement="Recognition given without conditions removes the reason to reform and entrenches the ruling hard core.",
-    sources=("seed 002 ¶3", "seed 002 ¶7", "seed 002 ¶10-12"),
+    sources=("seed 002 ¶3", "seed 002 ¶6", "seed 002 ¶10-13"),
     mechanism="legitimacy_emboldens",
     params=(
         assumption(
@@ -190,7 +190,7 @@ def legitimacy_entrenches_hardliners(ctx):
 @rule(
     "taliban.benchmarks_empower_reformers",
     statement="Recognition on offer against clear benchmarks gives the reformers an argument the hard-liners must answer.",
-    sources=("seed 000 ¶3", "seed 002 ¶10-11"),
+    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 003 ¶4"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -229,7 +229,7 @@ def factional_shocks(ctx):
 @rule(
     "taliban.girls_education_decision",
     statement="Girls' secondary schools reopen only when the pragmatists prevail, and close again if they lose ground.",
-    sources=("seed 003 ¶4", "seed 000 ¶3", "seed 002 ¶6"),
+    sources=("seed 003 ¶2", "seed 003 ¶4"),
     params=(
         assumption(
             "taliban.schools_threshold",
@@ -265,7 +265,7 @@ def girls_education_decision(ctx, pragmatist):
     "taliban.schools_for_recognition",
     statement="Where recognition is tied to girls' education, a leadership that is not firmly hard-line may reopen "
     "schools to win it.",
-    sources=("seed 000 ¶3", "seed 002 ¶10"),
+    sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -275,7 +275,7 @@ def girls_education_decision(ctx, pragmatist):
             0.1,
             "extra monthly chance of reopening when benchmark-tied offers cover all states and pragmatists "
             "hold the reference influence",
-            "the texts hope for commitments but give no odds",
+            "the texts hope for commitments but give no odds; seed 003 ¶2 doubts the movement bargains at all",
         ),
     ),
 )
@@ -302,7 +302,7 @@ def schools_for_recognition(ctx, pragmatist):
             0.01,
             0.15,
             "monthly share of the gap to the target sanctuary closed",
-            "relocating fighters takes months (seed 001 ¶4)",
+            "a guess; seed 001 ¶4 asks for the TTP to be moved but gives no timing",
         ),
     ),
 )
@@ -337,7 +337,7 @@ def legitimacy_widens_sanctuary(ctx):
     "taliban.regional_bargain_moves_ttp",
     statement="Direct talks with Kandahar, a united front of neighbours and US leverage over equipment push the "
     "leadership to move the TTP away from the border.",
-    sources=("seed 001 ¶4-5", "seed 004 ¶3", "seed 004 ¶5"),
+    sources=("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
     mechanism="regional_security_bargain",
     params=(
         assumption(
@@ -397,8 +397,9 @@ def counterterrorism_benchmark(ctx):
 
 @rule(
     "taliban.pragmatists_restrain_militants",
-    statement="Stronger pragmatists, seeking cooperation abroad, restrain the groups that embarrass Kabul.",
-    sources=("seed 003 ¶1", "seed 003 ¶3"),
+    statement="Engagement is hoped to make Afghanistan inhospitable to terrorists; the model assumes this works "
+    "through stronger pragmatists restraining the groups, the TTP among them, that embarrass Kabul.",
+    sources=("seed 003 ¶1",),
     mechanism="engagement_moderates",
     params=(
         assumption(
@@ -419,7 +420,7 @@ def pragmatists_restrain_militants(ctx):
 @rule(
     "taliban.fights_iskp",
     statement="Kabul fights ISKP, its own enemy; shared intelligence and regional cooperation make it more effective.",
-    sources=("seed 003 ¶3", "seed 000 ¶3", "seed 001 ¶5"),
+    sources=("seed 003 ¶3", "seed 000 ¶3"),
     params=(
         assumption(
             "taliban.iskp_effort",
@@ -457,7 +458,8 @@ def ct_cooperation_helps(ctx):
 
 @rule(
     "taliban.keeps_us_equipment",
-    statement="Kabul has not returned the equipment the US left; it might if aid is tied to it and pragmatists lead.",
+    statement="Kabul has not returned the equipment the US left; the model assumes it might if aid is tied to it and "
+    "pragmatists lead.",
     sources=("seed 004 ¶1-2", "seed 003 ¶7"),
     params=(
         assumption(

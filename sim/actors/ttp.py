@@ -56,9 +56,9 @@ def recruits_under_sanctuary(ctx):
 
 @rule(
     "ttp.strikes_feed_recruitment",
-    statement="Cross-border strikes that kill fighters also hand the group grievances and recruits, one reason "
-    "kinetic action has not reduced the threat.",
-    sources=("seed 001 ¶3", "seed 000 ¶3"),
+    statement="Kinetic action has not reduced the threat; the model's reading (an assumption) is that strikes which "
+    "kill fighters also hand the group grievances and recruits.",
+    sources=("seed 001 ¶3",),
     params=(
         assumption(
             "ttp.strike_recruitment",

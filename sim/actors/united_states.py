@@ -27,7 +27,7 @@ def weighs_iskp_and_domestic_pressure(ctx, actor):
 @rule(
     "united_states.shares_intelligence",
     statement="Intelligence sharing against ISKP needs a US presence in Kabul and a policy that allows it.",
-    sources=("seed 003 ¶3", "seed 003 ¶4"),
+    sources=("seed 003 ¶3",),
 )
 def shares_intelligence(ctx, relation):
     return ctx.levers.us_ct_sharing * (relation >= 2)
