@@ -69,6 +69,11 @@ def available(group: str) -> list[str]:
     return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml"))
 
 
+def _is_number(value) -> bool:
+    # YAML's true/false are ints to Python; a setting that wants a number never means them
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _one_line(text) -> str:
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     # OmegaConf appends its internal types; the key and the value are what a user needs
@@ -184,7 +189,7 @@ def check_params(flat: dict, where: str) -> dict:
             raise ConfigError(
                 f"{where}: unknown parameter {name!r}{_suggest(name, PARAMS)}; the list is in docs/rules.md"
             )
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not _is_number(value):
             raise ConfigError(f"{where}: parameter {name} must be a number, got {value!r}")
         p = PARAMS[name]
         if p.integer and value != int(value):
@@ -206,7 +211,7 @@ def _check_scenario(s: ScenarioConfig):
         raise ConfigError(f"{where}: levers.aid_funding={lv.aid_funding} must be between 0 and 3 (1 = 2025 level)")
     for field_name in ("desire_shift", "max_relation"):
         for state, value in getattr(lv, field_name).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if not _is_number(value):
                 raise ConfigError(f"{where}: levers.{field_name}.{state} must be a number, got {value!r}")
             if state not in STATES:
                 raise ConfigError(
@@ -227,7 +232,7 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
     where = f"configs/hypothesis/{h.name}.yaml"
     params = {mechanism_param(m): 0.0 for m in MECHANISMS}
     for m, weight in h.mechanisms.items():
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        if not _is_number(weight):
             raise ConfigError(f"{where}: mechanism weight {m} must be a number, got {weight!r}")
         if m not in MECHANISMS:
             raise ConfigError(
@@ -238,13 +243,6 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
         params[mechanism_param(m)] = float(weight)
     params.update(check_params(flatten_params(h.params), where))
     return params
-
-
-def _state_variables(actor_class) -> list[str]:
-    names = []
-    for cls in reversed(actor_class.__mro__):
-        names += [n for n in cls.__dict__.get("initial_state", {}) if n not in names]
-    return names
 
 
 def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
@@ -261,12 +259,12 @@ def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
         if key not in actors:
             raise ConfigError(f"{where}: state names {key!r}, not an actor{_suggest(key, actors)}")
         for var, value in values.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if not _is_number(value):
                 raise ConfigError(f"{where}: state.{key}.{var} must be a number, got {value!r}")
-            if var not in _state_variables(actors[key]):
+            if var not in actors[key].state_defaults():
                 raise ConfigError(
                     f"{where}: state.{key}.{var} is not a state variable of {key}; "
-                    f"known: {', '.join(_state_variables(actors[key]))}"
+                    f"known: {', '.join(actors[key].state_defaults())}"
                 )
     try:
         year, month = (int(x) for x in str(init.date).split("-"))

@@ -25,11 +25,16 @@ class Actor(mesa.Agent):
     def __init__(self, model, start: dict[str, float]):
         super().__init__(model)
         n = model.n_replications
-        values = {}
-        for cls in reversed(type(self).__mro__):  # a subclass adds to, and may override, its bases' state
-            values.update(cls.__dict__.get("initial_state", {}))
-        values.update(start)
+        values = {**self.state_defaults(), **start}
         self.state = SimpleNamespace(**{k: np.full(n, float(v)) for k, v in values.items()})
+
+    @classmethod
+    def state_defaults(cls) -> dict[str, float]:
+        """Starting values of every state variable: a subclass adds to, and may override, its bases' state."""
+        values = {}
+        for klass in reversed(cls.__mro__):
+            values.update(klass.__dict__.get("initial_state", {}))
+        return values
 
     def snapshot(self) -> SimpleNamespace:
         return SimpleNamespace(**vars(self.state))
