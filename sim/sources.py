@@ -23,9 +23,6 @@ class Seed:
     paragraphs: int
     not_claims: tuple[int, ...]
 
-    @property
-    def claim_paragraphs(self) -> list[int]:
-        return [p for p in range(1, self.paragraphs + 1) if p not in self.not_claims]
 
 
 @functools.cache
@@ -64,10 +61,3 @@ def parse_citation(text: str) -> list[tuple[str, int]]:
     if not 1 <= first <= last <= seeds[key].paragraphs:
         raise CitationError(f"citation {text!r} is outside seed {key}, which has paragraphs 1-{seeds[key].paragraphs}")
     return [(key, p) for p in range(first, last + 1)]
-
-
-def cite(*citations: str) -> tuple[str, ...]:
-    """Validate citations at import time, so a broken one fails loudly and early."""
-    for c in citations:
-        parse_citation(c)
-    return tuple(citations)

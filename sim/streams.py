@@ -73,10 +73,6 @@ class KeyedStreams:
         """Standard normals by inverse transform of one keyed uniform."""
         return _normal_quantile(self.uniform(stream, month))
 
-    def bernoulli(self, stream: str, month: int, p) -> np.ndarray:
-        """True with probability p (p may be a scalar or one value per replication)."""
-        return self.uniform(stream, month) < p
-
     def poisson(self, stream: str, month: int, lam) -> np.ndarray:
         """Poisson counts from one keyed uniform per replication.
 
