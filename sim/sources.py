@@ -24,7 +24,6 @@ class Seed:
     not_claims: tuple[int, ...]
 
 
-
 @functools.cache
 def seed_index() -> dict[str, Seed]:
     data = yaml.safe_load((SEEDS_DIR / "index.yaml").read_text(encoding="utf-8"))
