@@ -26,6 +26,9 @@ class Outcome:
     # "fan": quantiles across replications; "mean": the mean alone, for 0/1 states and rare counts,
     # whose quantiles would only jump between whole numbers
     chart: str = "fan"
+    # which way is better for the people of the region: "lower", "higher", or "" where no side is better
+    # (a relation level or the influence balance is a position, not a welfare outcome)
+    better: str = ""
 
     @property
     def binary(self) -> bool:
@@ -48,6 +51,7 @@ def _build():
             "militant attacks inside Pakistan that month",
             lambda m: m.ttp.state.attacks,
             integer=True,
+            better="lower",
         ),
         Outcome(
             "deaths_pakistan",
@@ -56,14 +60,16 @@ def _build():
             "people killed in those attacks that month",
             lambda m: m.ttp.state.deaths,
             integer=True,
+            better="lower",
         ),
-        Outcome("ttp_fighters", "fighters", "final", "TTP fighters", lambda m: m.ttp.state.fighters),
+        Outcome("ttp_fighters", "fighters", "final", "TTP fighters", lambda m: m.ttp.state.fighters, better="lower"),
         Outcome(
             "ttp_sanctuary",
             "0-1",
             "mean",
             "sanctuary the TTP enjoys in Afghanistan",
             lambda m: m.taliban.state.sanctuary,
+            better="lower",
         ),
         Outcome(
             "pragmatist_influence",
@@ -71,6 +77,7 @@ def _build():
             "mean",
             "influence of Taliban pragmatists against the Kandahar hard-liners",
             lambda m: m.taliban.state.pragmatist,
+            better="higher",
         ),
         Outcome(
             "girls_schools_open",
@@ -80,6 +87,7 @@ def _build():
             lambda m: m.taliban.state.girls_schools_open,
             integer=True,
             chart="mean",
+            better="higher",
         ),
         Outcome(
             "humanitarian_need",
@@ -87,6 +95,7 @@ def _build():
             "mean",
             "people in humanitarian need",
             lambda m: m.population.state.humanitarian_need,
+            better="lower",
         ),
         Outcome(
             "aid_delivered",
@@ -94,6 +103,7 @@ def _build():
             "mean",
             "humanitarian aid reaching people",
             lambda m: m.international.state.aid_delivered,
+            better="higher",
         ),
         Outcome(
             "refugee_flows",
@@ -101,6 +111,7 @@ def _build():
             "annual",
             "people leaving Afghanistan that month",
             lambda m: m.population.state.refugee_outflow,
+            better="lower",
         ),
         Outcome(
             "refugee_returns",
@@ -108,6 +119,7 @@ def _build():
             "annual",
             "Afghans pushed back from Pakistan that month",
             lambda m: m.pakistan.state.returns,
+            better="lower",
         ),
         Outcome(
             "drug_economy",
@@ -115,6 +127,7 @@ def _build():
             "mean",
             "size of the drug trade",
             lambda m: m.population.state.drug_economy,
+            better="lower",
         ),
         Outcome(
             "recognising_states",
@@ -132,6 +145,7 @@ def _build():
             lambda m: m.pakistan.state.clash,
             integer=True,
             chart="mean",
+            better="lower",
         ),
         Outcome(
             "civil_war",
@@ -141,9 +155,11 @@ def _build():
             lambda m: m.resistance.state.civil_war,
             integer=True,
             chart="mean",
+            better="lower",
         ),
         Outcome(
-            "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity
+            "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity,
+            better="lower",
         ),
         Outcome(
             "influence_balance",

@@ -78,22 +78,41 @@ class Param:
     sources: tuple[str, ...] = ()
     assumption: str = ""
     integer: bool = False
+    # the part of [low, high] that a calibration against the record leaves plausible (declared beside the
+    # evidence); sampling draws from it, so that uncertainty never throws the model off the record it fits
+    calibrated_range: tuple[float, float] | None = None
 
     def __post_init__(self):
         if not (self.low <= self.default <= self.high):
             raise ValueError(f"parameter {self.name}: default {self.default} outside [{self.low}, {self.high}]")
+        if self.calibrated_range is not None:
+            lo, hi = self.calibrated_range
+            if not (self.low <= lo <= self.default <= hi <= self.high):
+                raise ValueError(
+                    f"parameter {self.name}: calibrated range {self.calibrated_range} must hold the default "
+                    f"and lie inside [{self.low}, {self.high}]"
+                )
         if bool(self.sources) == bool(self.assumption):
             raise ValueError(f"parameter {self.name}: give either sources (a text's figure) or an assumption label")
         for c in self.sources:
             parse_citation(c)
 
     @property
+    def uncertain(self) -> bool:
+        """A guessed number (an assumption, not a mechanism switch) whose value is uncertain within its range."""
+        return bool(self.assumption) and not self.name.startswith("mechanism.") and self.low < self.high
+
+    @property
+    def sampling_range(self) -> tuple[float, float]:
+        return self.calibrated_range if self.calibrated_range is not None else (self.low, self.high)
+
+    @property
     def provenance(self) -> str:
         return "; ".join(self.sources) if self.sources else f"assumption: {self.assumption}"
 
 
-def assumption(name, default, low, high, meaning, why, integer=False) -> Param:
-    return Param(name, default, low, high, meaning, assumption=why, integer=integer)
+def assumption(name, default, low, high, meaning, why, integer=False, calibrated_range=None) -> Param:
+    return Param(name, default, low, high, meaning, assumption=why, integer=integer, calibrated_range=calibrated_range)
 
 
 def figure(name, default, low, high, meaning, *sources, integer=False) -> Param:
