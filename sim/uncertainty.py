@@ -1,0 +1,80 @@
+"""Sampling the model's guessed numbers: one parameter point per replication.
+
+Every parameter declared as an assumption (not a figure from a text, not a mechanism
+switch) is uncertain within its declared range, or within the narrower range its
+calibration leaves plausible.  Replication r gets one value of each, and the same
+value in every scenario and hypothesis of a run, so common random numbers extend
+from shocks to parameters.
+
+``random`` draws each value from the keyed streams, so replication r's point depends
+only on (seed, r) and is the same alone, in a batch or in any chunk.  ``lhs`` and
+``sobol`` (scipy.stats.qmc) spread the points of a whole run more evenly; their design
+is a function of (seed, number of replications in the run), and a chunk takes its rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from sim.rules import PARAMS, Param
+from sim.streams import KeyedStreams, mix64
+
+METHODS = ("random", "lhs", "sobol")
+
+
+def uncertain_parameters(fixed=()) -> list[Param]:
+    """The parameters that sampling draws, in a stable order; ``fixed`` names ones set explicitly instead."""
+    return [p for name, p in sorted(PARAMS.items()) if p.uncertain and name not in set(fixed)]
+
+
+def unit_design(seed: int, replications, params: list[Param], method: str = "random", total: int | None = None):
+    """Points in the unit cube, shape (len(replications), len(params)).
+
+    ``total`` is the run's number of replications, which sets a Latin-hypercube or Sobol design.
+    """
+    reps = np.asarray(replications, dtype=np.int64)
+    if method == "random":
+        streams = KeyedStreams(seed, reps)
+        columns = [streams.uniform(f"parameter:{p.name}", 0) for p in params]
+        return np.stack(columns, axis=1) if columns else np.empty((len(reps), 0))
+    if method not in METHODS:
+        raise ValueError(f"unknown sampling method {method!r}; choose one of {', '.join(METHODS)}")
+    from scipy.stats import qmc
+
+    total = int(total if total is not None else reps.max() + 1)
+    if len(reps) and reps.max() >= total:
+        raise ValueError(f"replication {reps.max()} is outside a design of {total} points")
+    design_seed = mix64(int(seed) ^ 0xD1B54A32D192ED03) & 0xFFFFFFFF
+    if method == "lhs":
+        engine = qmc.LatinHypercube(d=len(params), seed=design_seed)
+    else:
+        engine = qmc.Sobol(d=len(params), scramble=True, seed=design_seed)
+    with warnings.catch_warnings():
+        # Sobol balance is best at powers of two; any other size is still a valid low-discrepancy design
+        warnings.simplefilter("ignore", UserWarning)
+        design = engine.random(total)
+    return design[reps]
+
+
+def scale(unit: np.ndarray, params: list[Param]) -> dict[str, np.ndarray]:
+    """Map unit-cube columns onto each parameter's sampling range; whole-number parameters are rounded."""
+    values = {}
+    for j, p in enumerate(params):
+        lo, hi = p.sampling_range
+        if p.integer:
+            # every whole number in the range equally likely
+            column = np.floor(lo + unit[:, j] * (hi - lo + 1)).clip(lo, hi)
+        else:
+            column = lo + unit[:, j] * (hi - lo)
+        values[p.name] = column
+    return values
+
+
+def draw_parameters(
+    seed: int, replications, *, method: str = "random", total: int | None = None, fixed=()
+) -> dict[str, np.ndarray]:
+    """One value per replication for every uncertain parameter not named in ``fixed``."""
+    params = uncertain_parameters(fixed)
+    return scale(unit_design(seed, replications, params, method, total), params)
