@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 USAGE = """\
@@ -17,14 +18,40 @@ examples:
 """
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as on Ctrl-C, leaving nothing half-written."""
+
+
+def _terminate(signum, frame):
+    raise Terminated(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    # a stop request at any moment, from start-up to the last file, ends the same way as Ctrl-C
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt as exc:
+        how = f"stopped by {exc.args[0]}" if isinstance(exc, Terminated) and exc.args else "interrupted"
+        print(f"{how}; no results were written or replaced", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return 0
     if argv and argv[0] == "list":
+        if len(argv) > 1:
+            print(f"error: 'list' takes no arguments, got {' '.join(argv[1:])!r}", file=sys.stderr)
+            return 2
         return _list()
     if argv and argv[0] == "rules":
+        unknown = [a for a in argv[1:] if a != "--check"]
+        if unknown:
+            print(f"error: unknown option {unknown[0]!r} for 'rules'; the only option is --check", file=sys.stderr)
+            return 2
         from sim.rulebook import main as rulebook_main
 
         return rulebook_main(argv[1:])
@@ -38,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(overrides: list[str]) -> int:
     from sim.configuration import ConfigError, plan
     from sim.experiment import run_plan
+    from sim.store import OutputRefused
 
     try:
         p = plan(overrides)
@@ -46,13 +74,13 @@ def _run(overrides: list[str]) -> int:
         return 2
     try:
         result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except OutputRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except MemoryError:
         print(
-            f"error: not enough memory for {p.replications} replications; lower replications or chunk_size "
-            "(nothing was written)",
+            f"error: not enough memory for {p.replications:,} replications; lower replications or months, or "
+            "set max_memory_gb to what this machine can give (nothing was written)",
             file=sys.stderr,
         )
         return 1

@@ -14,7 +14,15 @@ from sim.analysis import comparison_text, fan_series, replication_summaries, sum
 from sim.configuration import Plan
 from sim.ensemble import run_cell
 from sim.rules import mechanism_idle
-from sim.store import StagedOutput, cell_table, month_dates, write_manifest
+from sim.store import (
+    RunLock,
+    StagedOutput,
+    cell_table,
+    check_out_dir,
+    month_dates,
+    remove_stale_staging,
+    write_manifest,
+)
 
 
 @dataclass
@@ -27,6 +35,14 @@ class RunResult:
 
 def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResult:
     started = time.perf_counter()
+    with RunLock(plan.out_dir):
+        remove_stale_staging(plan.out_dir)
+        # checked again now that no other run can write here
+        check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
+        return _run_locked(plan, progress, figures, started)
+
+
+def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
     reps = np.arange(plan.replications)
     staged = StagedOutput(plan.out_dir)
     try:
@@ -69,7 +85,7 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResu
         figure_files = _figures(staged.path, plan, table, fans) if figures else []
         OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
         write_manifest(staged.path, _manifest(plan, figure_files + extra_files))
-        staged.commit()
+        staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
     except BaseException:
         staged.discard()
         raise

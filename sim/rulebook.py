@@ -11,7 +11,7 @@ import yaml
 import sim.actors  # noqa: F401  (importing the actors registers their rules)
 from sim.actors import ACTORS
 from sim.rules import MECHANISM_SOURCES, MECHANISMS, PARAMS, RULES
-from sim.sources import parse_citation, seed_index
+from sim.sources import CitationError, parse_citation, seed_index
 
 ROOT = Path(__file__).resolve().parent.parent
 RULEBOOK = ROOT / "docs" / "rules.md"
@@ -32,10 +32,18 @@ def _config_citations() -> dict[tuple[str, int], list[str]]:
     cited = defaultdict(list)
     for group in ("scenario", "hypothesis", "initial"):
         for path in sorted((CONFIG_DIR / group).glob("*.yaml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for citation in data.get("sources") or []:
-                for ref in parse_citation(citation):
-                    cited[ref].append(f"{group}/{path.stem}")
+            where = f"configs/{group}/{path.name}"
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                sources = data.get("sources") or [] if isinstance(data, dict) else None
+                if not isinstance(sources, list):
+                    raise RulebookError(f"{where} must be a mapping with a list of sources")
+                for citation in sources:
+                    for ref in parse_citation(citation):
+                        cited[ref].append(f"{group}/{path.stem}")
+            except (OSError, UnicodeDecodeError, yaml.YAMLError, CitationError, TypeError) as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise RulebookError(f"{where}: {first}") from None
     return cited
 
 
@@ -152,8 +160,16 @@ def render() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+class RulebookError(ValueError):
+    """A config file the rulebook indexes cannot be read; one line says which and why."""
+
+
 def main(argv: list[str]) -> int:
-    text = render()
+    try:
+        text = render()
+    except RulebookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if "--check" in argv:
         current = RULEBOOK.read_text(encoding="utf-8") if RULEBOOK.exists() else ""
         if current != text:

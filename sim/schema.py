@@ -90,4 +90,6 @@ class Config:
     chunk_size: int = 2000
     progress: bool = True
     figures: bool = True
+    overwrite: bool = False
+    max_memory_gb: Optional[float] = None
     params: Dict[str, Any] = field(default_factory=dict)

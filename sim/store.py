@@ -8,11 +8,13 @@ leaves half-written results where the finished ones would be.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib.metadata
 import json
 import os
 import platform
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -60,13 +62,210 @@ def cell_table(
     return pa.Table.from_arrays(columns, schema=results_schema())
 
 
+MARKER = ".sim-results.json"
+TOOL = "sim"
+# Names a run may write at the top of a results folder; a user's file of such a name is never replaced,
+# so with overwrite=true such a file is refused before the run rather than found in the way after it.
+OUTPUT_NAMES = ("summary.csv", "comparison.txt", "config.yaml", "manifest.json", "report.md", "results", "figures")
+OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.")
+OUTPUT_SUFFIXES = (".parquet", ".png")
+
+
+def _might_write(name: str) -> bool:
+    return name in OUTPUT_NAMES or name.startswith(OUTPUT_PREFIXES) or name.endswith(OUTPUT_SUFFIXES)
+
+
+class OutputRefused(ValueError):
+    """The results folder cannot be written without risking someone's files; one line says why."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def tool_files(folder: Path) -> set[str] | None:
+    """Top-level names the tool wrote into ``folder`` (marker included), or None if it holds no results of ours.
+
+    A folder is ours when it holds the marker, which lists every file of the run.  A folder written
+    before the marker existed is recognised by a manifest that names this tool's files.
+    """
+    marker = folder / MARKER
+    try:
+        if marker.is_file():
+            data = json.loads(marker.read_text(encoding="utf-8"))
+            if data.get("tool") == TOOL and isinstance(data.get("files"), list):
+                return {str(f) for f in data["files"]} | {MARKER}
+            return None
+        manifest = folder / "manifest.json"
+        if manifest.is_file():
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            files = data.get("files") if isinstance(data, dict) else None
+            if isinstance(files, list) and "experiment" in data and "results.parquet" in files:
+                return {str(f) for f in files}
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def _names(paths) -> str:
+    paths = sorted(paths)
+    shown = ", ".join(paths[:4])
+    return shown + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
+
+
+def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
+    """Refuse a folder the run could not fill without touching files the tool did not write."""
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise OutputRefused(f"out_dir {out_dir} is a link to a folder that does not exist; fix or remove the link")
+    if not out_dir.exists():
+        parent = _existing_ancestor(out_dir.resolve().parent)
+        if not _writable(parent):
+            raise OutputRefused(f"cannot create out_dir {out_dir}: {parent} is write-protected; choose another folder")
+        return
+    if not out_dir.is_dir():
+        raise OutputRefused(f"out_dir {out_dir} is a file; choose a folder")
+    real = out_dir.resolve()
+    for folder in (real, real.parent):
+        if not _writable(folder):
+            raise OutputRefused(
+                f"out_dir {out_dir}: {folder} is not writable (write-protected?); choose another folder "
+                "or change its permissions"
+            )
+    try:
+        entries = {e.name for e in real.iterdir()}
+    except OSError as exc:
+        raise OutputRefused(f"cannot read out_dir {out_dir}: {exc.strerror or exc}") from None
+    ours = tool_files(real) or set()
+    foreign = entries - ours
+    if not foreign:
+        return
+    if not overwrite:
+        raise OutputRefused(
+            f"out_dir {out_dir} holds files this tool did not write ({_names(foreign)}); choose an empty or new "
+            "folder, or pass overwrite=true to write beside them (they are kept)"
+        )
+    clashing = [n for n in foreign if _might_write(n)]
+    if clashing:
+        raise OutputRefused(
+            f"out_dir {out_dir} holds {_names(clashing)}, not written by this tool, under names a run may write; "
+            "move them or choose another folder"
+        )
+
+
+def _writable(folder: Path) -> bool:
+    """Writable, and not marked read-only by its owner (root may write anywhere, but a user's 'chmod a-w' is
+    a statement that the folder is to be kept as it is)."""
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return False
+    return os.access(folder, os.R_OK | os.W_OK | os.X_OK) and bool(mode & stat.S_IWUSR)
+
+
+def _existing_ancestor(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+class RunLock:
+    """One run per results folder at a time: an advisory lock on a hidden file beside the folder.
+
+    The lock file holds the owner's process id so that a second run can name it.  It is removed
+    when the run ends; a file left by a killed run is free again, since the kernel drops the lock.
+    """
+
+    def __init__(self, target: Path):
+        real = Path(target).resolve()
+        self.path = real.parent / f".{real.name}.lock"
+        self._fd: int | None = None
+
+    def acquire(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
+                os.close(fd)
+                raise OutputRefused(
+                    f"another run (process {owner}) is writing to this results folder; wait for it to finish "
+                    "or choose another out_dir"
+                ) from None
+            # the previous owner may have removed the file between our open and our lock: lock the file
+            # that is at the path now, or two runs could each hold a lock on a different file
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def release(self):
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+def remove_stale_staging(target: Path):
+    """Remove staging folders that runs into ``target`` left when they were killed (their process is gone).
+
+    Called while holding the folder's lock, so no live run of this version can own them.
+    """
+    real = Path(target).resolve()
+    prefix = f".{real.name}."
+    removed = []
+    if not real.parent.is_dir():
+        return removed
+    for entry in real.parent.iterdir():
+        name = entry.name
+        if not name.startswith(prefix) or not entry.is_dir() or entry.is_symlink():
+            continue
+        kind, _, pid = name[len(prefix) :].partition("-")
+        if kind not in ("partial", "old", "trash") or not pid.isdigit():
+            continue
+        if int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
 class StagedOutput:
-    """A staging folder that becomes ``target`` on ``commit()`` and vanishes otherwise."""
+    """A staging folder whose files replace the run's own files in ``target`` on ``commit()``.
+
+    Files the tool did not write are never touched: when the target holds nothing else, the
+    staging folder takes its place in one rename; otherwise each of the tool's files is replaced
+    one by one and the rest stay where they were.  A symbolic link to a folder is written through.
+    """
 
     def __init__(self, target: Path):
         self.target = Path(target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = self.target.parent / f".{self.target.name}.partial-{os.getpid()}"
+        self.real = self.target.resolve()
+        self.real.parent.mkdir(parents=True, exist_ok=True)
+        self.path = self.real.parent / f".{self.real.name}.partial-{os.getpid()}"
         if self.path.exists():
             shutil.rmtree(self.path)
         self.path.mkdir()
@@ -82,15 +281,43 @@ class StagedOutput:
             self._writer.close()
             self._writer = None
 
-    def commit(self):
+    def _write_marker(self, run: dict):
+        files = sorted(e.name for e in self.path.iterdir()) + [MARKER]
+        marker = {"tool": TOOL, "files": sorted(set(files)), **run}
+        (self.path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+    def commit(self, run: dict | None = None):
         self.close_results()
-        old = None
-        if self.target.exists():
-            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
-            self.target.rename(old)
-        self.path.rename(self.target)
-        if old is not None:
+        self._write_marker(run or {})
+        real = self.real
+        if not real.exists():
+            self.path.rename(real)
+            return
+        old_files = tool_files(real) or set()
+        entries = {e.name for e in real.iterdir()}
+        if entries <= old_files and not self.target.is_symlink():
+            # nothing but our own earlier results: swap the whole folder in one step
+            old = real.parent / f".{real.name}.old-{os.getpid()}"
+            real.rename(old)
+            self.path.rename(real)
             shutil.rmtree(old, ignore_errors=True)
+            return
+        new_files = {e.name for e in self.path.iterdir()}
+        foreign = (entries - old_files) & new_files
+        if foreign:  # checked before the run; someone put a file here since
+            raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
+        trash = real.parent / f".{real.name}.trash-{os.getpid()}"
+        trash.mkdir(exist_ok=True)
+        # the marker goes last, so an interruption midway leaves the folder described by the old one
+        for name in sorted(new_files - {MARKER}) + [MARKER]:
+            dest = real / name
+            if dest.is_dir() and not dest.is_symlink():
+                dest.rename(trash / name)
+            os.replace(self.path / name, dest)
+        for name in sorted((old_files & entries) - new_files):
+            (real / name).rename(trash / name)
+        shutil.rmtree(trash, ignore_errors=True)
+        self.path.rmdir()
 
     def discard(self):
         with contextlib.suppress(Exception):

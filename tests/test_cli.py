@@ -127,6 +127,13 @@ def test_same_seed_gives_identical_results(smoke_run, tmp_path):
         ("experiment=", "needs a name"),
         ("+params.states.stages_per_rung=2.5", "whole number"),
         ("experiment=hindcast months=24", "a hindcast must run"),
+        ("+params.states.stages_per_rung=inf", "finite number"),
+        ("+params.states.stages_per_rung=nan", "finite number"),
+        ("+params.mechanism.legitimacy_emboldens=0.5", "hypothesis file"),
+        ("experiment=../configs/experiment/smoke", "not a path"),
+        ("experiment.scenarios=[/etc/passwd]", "not a path"),
+        ("experiment.initial=..", "not a path"),
+        ("max_memory_gb=-1", "max_memory_gb"),
     ],
 )
 def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, override, phrase):
@@ -144,7 +151,7 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path):
     precious.mkdir()
     (precious / "chapter1.tex").write_text("keep me")
     result = run_sim("experiment=smoke", "replications=2", f"out_dir={precious}")
-    assert result.returncode == 2 and "not results" in result.stderr
+    assert result.returncode == 2 and "chapter1.tex" in result.stderr and "did not write" in result.stderr
     assert (precious / "chapter1.tex").read_text() == "keep me"
 
 
@@ -160,15 +167,6 @@ def test_empty_out_dir_is_refused(tmp_path):
     result = run_sim("out_dir=", cwd=tmp_path)
     assert result.returncode == 2 and "out_dir is empty" in result.stderr
     assert not any(tmp_path.iterdir())
-
-
-def test_a_variant_gets_its_own_default_folder():
-    from sim.configuration import default_out_dir
-
-    plain = default_out_dir("x", ["out_dir=a", "progress=false"])
-    variant = default_out_dir("x", ["replications=5", "+params.taliban.reversion=0.05"])
-    assert plain.name == "x" and variant.name.startswith("x-") and variant != plain
-    assert variant == default_out_dir("x", ["+params.taliban.reversion=0.05", "replications=5"])
 
 
 def test_list_and_help():

@@ -138,10 +138,12 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idl
 
 
 def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"  # e.g. the interval of a single replication
     a = abs(x)
     return f"{x:.0f}" if a >= 100 else f"{x:.1f}" if a >= 10 else f"{x:.2f}"
 
 
 def _signed(x: float) -> str:
     s = _fmt(x)
-    return s if s.startswith("-") else "+" + s
+    return s if s.startswith("-") or s == "n/a" else "+" + s

@@ -1,0 +1,172 @@
+"""A user's files are never lost: results folders, locks, signals, stale leftovers and resource estimates."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from sim.store import MARKER
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_sim(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def run_sim(*args, cwd=ROOT):
+    proc = start_sim(*args, cwd=cwd)
+    out, err = proc.communicate(timeout=600)
+    return proc.returncode, out, err
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_manifest_beside_other_files_does_not_make_a_folder_ours(tmp_path):
+    out = tmp_path / "webapp"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"name": "my web app"}')
+    (out / "index.html").write_text("<html></html>")
+    before = snapshot(out)
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={out}")
+    assert code == 2 and "index.html" in one_error_line(err) and "manifest.json" in err
+    # even with overwrite=true, a file of a name the run writes is not replaced
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "overwrite=true")
+    assert code == 2 and "manifest.json" in one_error_line(err)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["webapp"]
+
+
+def test_notes_added_to_a_results_folder_survive_every_later_run(tmp_path):
+    out = tmp_path / "results"
+    assert run_sim("experiment=smoke", "replications=3", f"out_dir={out}")[0] == 0
+    (out / "notes.md").write_text("what I think of these results")
+    (out / "analysis").mkdir()
+    (out / "analysis" / "fit.py").write_text("print(1)")
+    code, _, err = run_sim("experiment=smoke", "replications=4", f"out_dir={out}", "figures=false")
+    assert code == 2 and "notes.md" in one_error_line(err) and "overwrite=true" in err
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
+    code, _, err = run_sim("experiment=smoke", "replications=4", f"out_dir={out}", "figures=false", "overwrite=true")
+    assert code == 0, err
+    assert (out / "notes.md").read_text() == "what I think of these results"
+    assert (out / "analysis" / "fit.py").read_text() == "print(1)"
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 4
+    # the first run's figures were the tool's own: gone with figures=false; the marker lists the new files
+    assert not list(out.glob("*.png"))
+    marker = json.loads((out / MARKER).read_text())
+    assert marker["tool"] == "sim" and "results.parquet" in marker["files"] and "notes.md" not in marker["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
+    out = tmp_path / "busy"
+    first = start_sim("experiment=smoke", "replications=3000", "months=120", f"out_dir={out}", "figures=false")
+    lock = tmp_path / ".busy.lock"
+    deadline = time.time() + 60
+    while not (lock.exists() and lock.read_text().strip()) and time.time() < deadline:
+        time.sleep(0.05)
+    assert first.poll() is None, "the first run ended before the second could start"
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "figures=false")
+    assert code == 1 and str(first.pid) in one_error_line(err) and "another run" in err
+    assert first.wait(timeout=600) == 0
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy"]
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_a_stopped_run_leaves_the_old_results_and_nothing_else(tmp_path, how):
+    out = tmp_path / "run"
+    assert run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "figures=false")[0] == 0
+    before = snapshot(out)
+    proc = start_sim("experiment=smoke", "replications=20000", "months=120", f"out_dir={out}", "figures=false")
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".run.partial-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(getattr(signal, how))
+    _, err = proc.communicate(timeout=60)
+    assert snapshot(out) == before
+    if how == "SIGTERM":
+        assert proc.returncode == 143 and "stopped by SIGTERM" in one_error_line(err)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    else:
+        assert list(tmp_path.glob(".run.partial-*")), "a killed run cannot clean up; the next run must"
+        assert run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "figures=false")[0] == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_a_run_too_big_for_memory_is_refused_before_it_starts(tmp_path):
+    out = tmp_path / "big"
+    code, _, err = run_sim("replications=20000", "max_memory_gb=1", f"out_dir={out}")
+    line = one_error_line(err)
+    assert code == 2 and "GB of memory" in line and "lower replications to about" in line
+    # the advice names a size that fits: the suggested count passes the same check
+    fits = int(line.split("lower replications to about ")[1].split(" ")[0].replace(",", ""))
+    from sim.configuration import estimate_resources
+
+    assert 1000 < fits < 20000 and estimate_resources(fits, 120, 16)[0] <= 1e9
+    assert not any(tmp_path.iterdir())
+
+
+def test_write_protected_and_linked_folders(tmp_path):
+    kept = tmp_path / "kept"
+    assert run_sim("experiment=smoke", "replications=2", f"out_dir={kept}", "figures=false")[0] == 0
+    before = snapshot(kept)
+    kept.chmod(0o555)
+    try:
+        code, _, err = run_sim("experiment=smoke", "replications=3", f"out_dir={kept}", "figures=false")
+    finally:
+        kept.chmod(0o755)
+    assert code == 2 and "not writable" in one_error_line(err)
+    assert snapshot(kept) == before
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    for reps in ("2", "3"):
+        assert run_sim("experiment=smoke", f"replications={reps}", f"out_dir={link}", "figures=false")[0] == 0
+    assert link.is_symlink() and (real / "results.parquet").is_file()
+    assert pq.read_table(real / "results.parquet").to_pandas()["replication"].nunique() == 3
+
+
+def test_setting_a_default_value_keeps_the_default_folder(tmp_path):
+    from sim.configuration import compose, default_out_dir
+
+    def folder(*overrides):
+        return default_out_dir(compose(list(overrides)), list(overrides))
+
+    assert folder() == Path("results/recognition_vs_isolation")
+    assert folder("replications=1000", "seed=20250701", "progress=false") == folder()
+    assert folder("experiment=hindcast") == Path("results/hindcast")
+    variant = folder("replications=5", "+params.taliban.reversion=0.05")
+    assert variant.name.startswith("recognition_vs_isolation-") and variant == folder(
+        "+params.taliban.reversion=0.05", "replications=5"
+    )
+    assert folder("replications=6") not in (variant, folder())
+
+
+def test_every_default_starting_value_lies_in_its_declared_range():
+    from sim.actors import ACTORS
+    from sim.initial import start_range
+
+    for actor in ACTORS:
+        for var, value in actor.state_defaults().items():
+            bounds = start_range(actor.key, var)
+            assert bounds.low <= value <= bounds.high, f"{actor.key}.{var}={value} outside [{bounds.low}, {bounds.high}]"
