@@ -3,13 +3,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test rules bench clean help
+LOCK := requirements.lock
+
+.PHONY: run test rules bench lock clean help
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
 	@echo "make test   set up (first time) and run the test suite"
 	@echo "make rules  regenerate docs/rules.md from the code"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
+	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
 
 # Find a Python >= 3.12: plain names first, then any pyenv-provided 3.12+ version.
 $(PY):
@@ -29,9 +32,10 @@ $(PY):
 	echo "creating $(VENV) with $$found"; \
 	$$found -m venv $(VENV)
 
-$(STAMP): $(PY) pyproject.toml
+# Installs the exact versions the tests passed with ($(LOCK)); pyproject.toml says what is needed.
+$(STAMP): $(PY) pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -45,6 +49,16 @@ rules: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+lock: $(PY)
+	@rm -rf .venv-lock && $(PY) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	@{ echo "# Exact versions the test suite passed with; 'make lock' regenerates this file."; \
+	   echo "# Python $$(.venv-lock/bin/python -c 'import platform; print(platform.python_version())')"; \
+	   .venv-lock/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)
+	@rm -rf .venv-lock
+	@echo "wrote $(LOCK); run 'make test' to check it"
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
