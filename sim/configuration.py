@@ -442,8 +442,8 @@ def plan(overrides: list[str]) -> Plan:
         raise ConfigError(f"months={months} must be between 1 and 600")
     if not 0 <= seed < 2**63:
         raise ConfigError(f"seed={seed} must be a non-negative integer below 2**63")
-    if chunk < 1:
-        raise ConfigError(f"chunk_size={chunk} must be at least 1")
+    if not 1 <= chunk <= MAX_REPLICATIONS:
+        raise ConfigError(f"chunk_size={chunk} must be between 1 and {MAX_REPLICATIONS:,} replications")
     if exp.report not in REPORTS:
         raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(REPORTS)}")
     if not exp.scenarios or not exp.hypotheses:
