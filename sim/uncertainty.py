@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+import sim.actors  # noqa: F401  (importing the actors registers their parameters)
 from sim.rules import PARAMS, Param
 from sim.streams import KeyedStreams, mix64
 
