@@ -1,0 +1,160 @@
+"""The engine: an experiment as independent tasks, one per (cell, chunk of replications), run anywhere.
+
+Keyed randomness makes every chunk independent of every other and its result the same wherever
+it runs, so the engine only has to run each task once and put its file in place.  Each task writes
+its own Parquet file atomically into the run's staging folder; the driver notes every finished
+chunk in ``progress.json`` there, so a run that was killed can be completed (``resume=true``) by
+computing only the chunks that are missing.
+
+Executors: ``serial`` runs the tasks in this process; ``local`` starts a Dask ``LocalCluster``
+with one single-threaded worker process per core; ``address`` connects to an existing Dask
+scheduler (``executor.address=tcp://HOST:8786``), whose workers must see the results folder
+(a shared file system).  ``auto`` is ``serial`` for runs so small that starting workers would take
+longer than the run, and ``local`` otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from sim.model import DiplomacyModel, Setup
+from sim.store import cell_table
+
+RESULTS_DIR = "results"
+PROGRESS_FILE = "progress.json"
+EXECUTORS = ("auto", "serial", "local")
+# below this many replication-months the start of worker processes (about 2 s, imports included) dominates
+AUTO_SERIAL_LIMIT = 3_000_000
+
+
+@dataclass(frozen=True)
+class Task:
+    cell: int
+    scenario: str
+    hypothesis: str
+    first: int  # first replication index of the chunk
+    count: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.cell:03d}-{self.scenario}--{self.hypothesis}/chunk-{self.first:07d}.parquet"
+
+
+def plan_tasks(cells, replications: int, chunk_size: int) -> list[Task]:
+    """Tasks in a fixed order: cell by cell, chunks in replication order."""
+    tasks = []
+    for i, cell in enumerate(cells):
+        for first in range(0, replications, chunk_size):
+            tasks.append(
+                Task(i, cell.scenario.name, cell.hypothesis.name, first, min(chunk_size, replications - first))
+            )
+    return tasks
+
+
+def chunk_setup(setup: Setup, first: int, count: int) -> Setup:
+    """The cell's setup restricted to one chunk: per-replication parameters sliced to the chunk's rows."""
+    params = {k: (np.asarray(v)[first : first + count] if np.ndim(v) else v) for k, v in setup.params.items()}
+    return replace(setup, params=params)
+
+
+def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
+    """Run one chunk and write its rows to ``folder/results/<task.name>``, atomically. Runs on a worker."""
+    reps = np.arange(task.first, task.first + task.count, dtype=np.int64)
+    record = DiplomacyModel(setup, reps).run()
+    table = cell_table(record, task.scenario, task.hypothesis, reps, setup.start)
+    path = Path(folder) / RESULTS_DIR / task.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, partial, compression="zstd")
+    os.replace(partial, path)
+    return task, table.num_rows
+
+
+def fingerprint(manifest_settings: dict) -> str:
+    """What makes two runs' chunks interchangeable: every setting that shapes the results."""
+    text = json.dumps(manifest_settings, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+class Progress:
+    """``progress.json`` in the staging folder: the run's fingerprint and the chunks already in place."""
+
+    def __init__(self, folder: Path, key: str, total: int):
+        self.path = Path(folder) / PROGRESS_FILE
+        self.key = key
+        self.total = total
+        self.done: set[str] = set()
+
+    def load(self) -> bool:
+        """Take over the finished chunks of an earlier, interrupted run of the same settings."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if data.get("fingerprint") != self.key:
+            return False
+        results = self.path.parent / RESULTS_DIR
+        self.done = {name for name in data.get("done", []) if (results / name).is_file()}
+        return True
+
+    def add(self, task: Task):
+        self.done.add(task.name)
+        self.save()
+
+    def save(self):
+        tmp = self.path.with_name(f".{PROGRESS_FILE}.tmp")
+        data = {"fingerprint": self.key, "chunks": self.total, "done": sorted(self.done)}
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def choose_executor(kind: str, address: str | None, replication_months: int) -> str:
+    if address:
+        return "address"
+    if kind == "auto":
+        return "serial" if replication_months <= AUTO_SERIAL_LIMIT or (os.cpu_count() or 1) < 2 else "local"
+    return kind
+
+
+def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=None, workers=None, on_done=None):
+    """Run ``jobs`` (pairs of a task and its chunk setup) not yet in ``progress``; ``on_done(task)`` after each."""
+    pending = [(task, setup) for task, setup in jobs if task.name not in progress.done]
+    if executor == "serial":
+        for task, setup in pending:
+            compute_chunk(setup, task, str(folder))
+            progress.add(task)
+            if on_done:
+                on_done(task)
+        return
+    from distributed import Client, LocalCluster, as_completed
+
+    if executor == "address":
+        client, cluster = Client(address, timeout="10s"), None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    try:
+        futures = [client.submit(compute_chunk, setup, task, str(folder), pure=False) for task, setup in pending]
+        for future in as_completed(futures):
+            task, _ = future.result()
+            progress.add(task)
+            if on_done:
+                on_done(task)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
