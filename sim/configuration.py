@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -24,7 +24,7 @@ from sim.rules import MECHANISMS, PARAMS, mechanism_param
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-REPORTS = ("comparison", "hindcast")
+REPORTS = ("comparison", "hindcast", "robustness", "sensitivity", "discovery")
 INTENSITY_LEVERS = (
     "sanctions",
     "condemnation",
@@ -63,6 +63,8 @@ class Plan:
     cells: list[Cell]
     key_outcomes: list[str]
     report: str
+    # one value per replication of every drawn parameter (shared by every cell); empty when nothing is drawn
+    drawn: dict = field(default_factory=dict)
 
 
 def available(group: str) -> list[str]:
@@ -366,7 +368,7 @@ def plan(overrides: list[str]) -> Plan:
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(exp.name, overrides)
     _check_out_dir(out_dir)
-    return Plan(
+    result = Plan(
         config=cfg,
         name=exp.name,
         replications=replications,
@@ -380,3 +382,8 @@ def plan(overrides: list[str]) -> Plan:
         key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"],
         report=exp.report,
     )
+    from sim.analysis.common import ANALYSES, prepare
+
+    if exp.report in ANALYSES:
+        prepare(result)
+    return result
