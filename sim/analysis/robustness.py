@@ -269,7 +269,7 @@ def robustness_section(folder: Path) -> str:
     table = pd.read_csv(folder / "robustness.csv")
     flips = pd.read_csv(folder / "rank_flips.csv").fillna("")
     exp = _experiment(folder)
-    name = lambda key: names.get(key, key)  # noqa: E731
+    name = lambda key: names.get(key, key)
     lines = ["## Robustness across worldviews", ""]
     lines.append(
         f"Every policy under every worldview, in the same {_futures(folder)} futures (assumptions and shocks drawn "

@@ -40,10 +40,9 @@ DEFAULT_EFFECT = {"policy": "recognition", "against": "isolation", "outcome": "d
 
 def design_settings(config: dict) -> dict:
     """The design as the run's config sets it: Sobol base sample, Morris trajectories, parameter lists."""
+    import sim.actors  # noqa: F401  (registers every parameter)
     from sim.configuration import flatten_params
     from sim.uncertainty import uncertain_parameters
-
-    import sim.actors  # noqa: F401  (registers every parameter)
 
     exp = config["experiment"]
     settings = dict(exp.get("analysis") or {})
