@@ -68,7 +68,14 @@ def policy_grid(replications: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, "-m", "sim", "experiment=policy_grid", f"replications={replications}", f"out_dir={tmp}/grid"],
+            [
+                sys.executable,
+                "-m",
+                "sim",
+                "experiment=policy_grid",
+                f"replications={replications}",
+                f"out_dir={tmp}/grid",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -87,12 +94,16 @@ def main():
     ap.add_argument("--skip-grid", action="store_true")
     args = ap.parse_args()
     rows, seconds = sobol_ensemble(args.n, args.months)
-    print(f"Sobol design, 10 assumptions, N={args.n}: {rows:,} points x {args.months} months as one ensemble: "
-          f"{seconds:.1f} s ({rows * args.months / seconds / 1e3:.0f}k replication-months/s; target <= 10 s)")
+    print(
+        f"Sobol design, 10 assumptions, N={args.n}: {rows:,} points x {args.months} months as one ensemble: "
+        f"{seconds:.1f} s ({rows * args.months / seconds / 1e3:.0f}k replication-months/s; target <= 10 s)"
+    )
     if not args.skip_grid:
         seconds = policy_grid(args.grid_replications)
-        print(f"experiment=policy_grid, {args.grid_replications:,} replications, 32 cells, report files included: "
-              f"{seconds:.1f} s (target <= 60 s)")
+        print(
+            f"experiment=policy_grid, {args.grid_replications:,} replications, 32 cells, report files included: "
+            f"{seconds:.1f} s (target <= 60 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -314,18 +314,16 @@ def robustness_section(folder: Path) -> str:
     else:
         lines.append(
             f"{len(flips)} pairs of policies change order between worldviews (counting only orders clearer than twice "
-            "the standard error of the paired difference):"
+            "the standard error of the paired difference; to beat is to have the better mean outcome):"
         )
         lines.append("")
         for outcome, group in flips.groupby("outcome", sort=False):
             words = outcome_words(outcome)
-            good = "less" if OUTCOME[outcome].better == "lower" else "more"
             for _, f in group.iterrows():
                 under = _list([name(h) for h in f["under"].split(";")])
                 rev = _list([name(h) for h in f["reversed_under"].split(";")])
                 lines.append(
-                    f"- {name(f['better'])} beats {name(f['worse'])} on {words} ({good}) under {under}, "
-                    f"but loses under {rev}."
+                    f"- {name(f['better'])} beats {name(f['worse'])} on {words} under {under}, but loses under {rev}."
                 )
     lines += [
         "",
