@@ -27,7 +27,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 def sobol_ensemble(n: int, months: int) -> tuple[int, float]:
     from sim.analysis.common import attach_design
-    from sim.analysis.sensitivity import design_values
     from sim.configuration import plan
     from sim.model import DiplomacyModel
     from sim.uncertainty import uncertain_parameters

@@ -46,7 +46,7 @@ def _planted_policies(n=400, seed=1):
 
 
 def test_regret_is_zero_for_the_best_policy_and_the_gap_for_the_others():
-    table, flips = robustness_table(_planted_policies(), ["deaths_pakistan"], ["A", "B", "C"], ["h1", "h2"], {})
+    table, _ = robustness_table(_planted_policies(), ["deaths_pakistan"], ["A", "B", "C"], ["h1", "h2"], {})
     row = table.set_index(["policy", "hypothesis"])
     assert row.loc[("A", "h1"), "regret_max"] == 0 and row.loc[("A", "h1"), "rank"] == 1
     assert row.loc[("B", "h2"), "regret_max"] == 0 and row.loc[("B", "h2"), "rank"] == 1
