@@ -9,10 +9,10 @@ raises ConfigError with one line saying what and how to fix it.
 from __future__ import annotations
 
 import difflib
-import math
 import hashlib
+import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -28,7 +28,7 @@ from sim.store import OutputRefused, check_out_dir
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-REPORTS = ("comparison", "hindcast")
+REPORTS = ("comparison", "hindcast", "robustness", "sensitivity", "discovery")
 INTENSITY_LEVERS = (
     "sanctions",
     "condemnation",
@@ -67,6 +67,8 @@ class Plan:
     cells: list[Cell]
     key_outcomes: list[str]
     report: str
+    # one value per replication of every drawn parameter (shared by every cell); empty when nothing is drawn
+    drawn: dict = field(default_factory=dict)
 
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -491,7 +493,7 @@ def plan(overrides: list[str]) -> Plan:
         check_out_dir(out_dir, overwrite=cfg.overwrite)
     except OutputRefused as exc:
         raise ConfigError(str(exc)) from None
-    return Plan(
+    result = Plan(
         config=cfg,
         name=exp.name,
         replications=replications,
@@ -505,3 +507,8 @@ def plan(overrides: list[str]) -> Plan:
         key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"],
         report=exp.report,
     )
+    from sim.analysis.common import ANALYSES, prepare
+
+    if exp.report in ANALYSES:
+        prepare(result)
+    return result

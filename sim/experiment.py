@@ -69,6 +69,10 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
                     hindcast_extracts[key[1]] = extract(record, cell.setup.start)
                 del record
         staged.close_results()
+        if plan.drawn:
+            from sim.analysis.common import write_parameters
+
+            write_parameters(staged.path, plan.drawn, plan.replications)
         table = summary_table(summaries, plan.baseline)
         idle = idle_mechanisms(plan)
         table["mechanism_idle"] = [s in idle.get(h, ()) for s, h in zip(table["scenario"], table["hypothesis"])]
@@ -85,6 +89,13 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         figure_files = _figures(staged.path, plan, table, fans) if figures else []
         OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
         write_manifest(staged.path, _manifest(plan, figure_files + extra_files))
+        from sim.analysis.common import ANALYSES, analysis_section, write_analysis
+
+        if plan.report in ANALYSES:
+            # the analysis reads the folder as stored (results, parameters, config, manifest), then is listed in it
+            extra_files += write_analysis(plan.report, staged.path)
+            text = analysis_section(plan.report, staged.path) + "\n" + text
+            write_manifest(staged.path, _manifest(plan, figure_files + extra_files))
         staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
     except BaseException:
         staged.discard()
@@ -140,9 +151,18 @@ def _manifest(plan: Plan, files: list) -> dict:
         "hypotheses": {h.name: asdict(h) for h in plan.hypotheses},
         "initial": asdict(plan.initial),
         "parameters_by_hypothesis": {c.hypothesis.name: _plain(c.setup.params) for c in plan.cells},
-        "files": ["results.parquet", "summary.csv", "comparison.txt", "config.yaml", "manifest.json", *files],
+        "files": [
+            "results.parquet",
+            *(["parameters.parquet"] if plan.drawn else []),
+            "summary.csv",
+            "comparison.txt",
+            "config.yaml",
+            "manifest.json",
+            *files,
+        ],
     }
 
 
 def _plain(params: dict) -> dict:
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in sorted(params.items())}
+    # a value drawn per replication is stored once, in parameters.parquet
+    return {k: ("per replication" if np.ndim(v) else v) for k, v in sorted(params.items())}

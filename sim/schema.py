@@ -78,6 +78,8 @@ class ExperimentConfig:
     hypotheses: List[str] = field(default_factory=lambda: ["engagement_moderates"])
     key_outcomes: List[str] = field(default_factory=list)
     report: str = "comparison"
+    # settings of a decision analysis (report: robustness, sensitivity or discovery), checked by its module
+    analysis: Dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,0 +1,373 @@
+"""Scenario discovery: in which region of the assumptions does a policy fail?
+
+A failure is declared in the experiment config: the policy's effect on one outcome, against a comparison
+scenario in the same future (same assumptions, same shocks), is worse than a threshold in the outcome's
+bad direction.  PRIM (patient rule induction, the ``prim`` package) then peels the space of assumptions
+down to boxes where failures are dense: each box is a handful of ranges a reader can check against what
+they believe, with its coverage (the share of all failures inside it) and density (the share of futures
+inside it that fail).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.common import (
+    OUTCOME,
+    PALETTE,
+    attach_design,
+    labels,
+    outcome_unit,
+    outcome_words,
+    paired_effect,
+    param_labels,
+    read_config,
+    read_parameters,
+    replication_values,
+    save_figure,
+)
+
+SETTINGS = ("policy", "against", "outcome", "threshold", "sampling", "min_density", "max_boxes", "max_dims")
+DEFAULTS = {
+    "policy": "recognition",
+    "against": None,  # the experiment's baseline
+    "outcome": "deaths_pakistan",
+    "threshold": 0.0,
+    "sampling": "random",
+    "min_density": 0.75,
+    "max_boxes": 2,
+    "max_dims": 4,
+}
+# fewer failures (or successes) than this and a box would describe a handful of futures, not a region
+MIN_CASES = 10
+
+
+def settings_of(config: dict) -> dict:
+    exp = config["experiment"]
+    settings = {**DEFAULTS, **(exp.get("analysis") or {})}
+    if settings["against"] is None:
+        settings["against"] = exp["baseline"]
+    return settings
+
+
+def prepare(plan):
+    from omegaconf import OmegaConf
+
+    from sim.configuration import ConfigError, flatten_params
+    from sim.uncertainty import METHODS, draw_parameters
+
+    config = OmegaConf.to_container(plan.config, resolve=True)
+    given = config["experiment"].get("analysis") or {}
+    unknown = sorted(set(given) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a discovery setting; known: {', '.join(SETTINGS)}")
+    s = settings_of(config)
+    scenarios = [sc.name for sc in plan.scenarios]
+    for key in ("policy", "against"):
+        if s[key] not in scenarios:
+            raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be one of experiment.scenarios {scenarios}")
+    if s["policy"] == s["against"]:
+        raise ConfigError("experiment.analysis.policy and .against must differ")
+    if s["outcome"] not in OUTCOME or not OUTCOME[s["outcome"]].better:
+        raise ConfigError(
+            f"experiment.analysis.outcome={s['outcome']!r} must be an outcome with a better direction (e.g. deaths_pakistan)"
+        )
+    for key, low, high in (("threshold", -np.inf, np.inf), ("min_density", 0.0, 1.0)):
+        value = s[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ConfigError(f"experiment.analysis.{key}={value!r} must be a number in [{low}, {high}]")
+    for key in ("max_boxes", "max_dims"):
+        if isinstance(s[key], bool) or not isinstance(s[key], int) or s[key] < 1:
+            raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be a whole number of at least 1")
+    if s["sampling"] not in METHODS:
+        raise ConfigError(f"experiment.analysis.sampling={s['sampling']!r} must be one of {', '.join(METHODS)}")
+    if getattr(plan, "drawn", None):
+        return  # the run already draws the assumptions for every cell
+    user = flatten_params(config.get("params") or {})
+    reps = np.arange(plan.replications)
+    attach_design(
+        plan, draw_parameters(plan.config.seed, reps, method=s["sampling"], total=plan.replications, fixed=user)
+    )
+
+
+def failures(effect: np.ndarray, outcome: str, threshold: float) -> np.ndarray:
+    """Whether the effect is worse than the threshold in the outcome's bad direction."""
+    return effect > threshold if OUTCOME[outcome].better == "lower" else effect < -threshold
+
+
+def _choose(trajectory: pd.DataFrame, min_density: float, max_dims: int) -> int | None:
+    """The step of the peeling trajectory to keep: the largest coverage at the declared density, few dimensions."""
+    ok = trajectory[(trajectory["res dim"] <= max_dims) & (trajectory["res dim"] > 0)]
+    if ok.empty:
+        return None
+    dense = ok[ok["density"] >= min_density]
+    if not dense.empty:
+        return int(dense["coverage"].astype(float).idxmax())
+    return int(ok["density"].astype(float).idxmax())
+
+
+def find_boxes(x: pd.DataFrame, fails: np.ndarray, min_density: float, max_boxes: int, max_dims: int) -> list[dict]:
+    """PRIM boxes, each: coverage, density, mass and the limits of its restricted parameters.
+
+    Coverage and density are over the whole sample (a second box counts only what the first left).
+    """
+    import logging
+
+    import prim
+
+    logging.getLogger("prim").setLevel(logging.WARNING)
+    finder = prim.Prim(x.astype(np.float64), fails.astype(bool), threshold=None)
+    boxes, base = [], fails.mean()
+    total = int(fails.sum())
+    for _ in range(max_boxes):
+        box = finder.find_box()
+        if box is None:
+            break
+        step = _choose(box.peeling_trajectory, min_density, max_dims)
+        if step is None:
+            break
+        box.select(step)
+        inside = fails[box.yi]
+        density = float(inside.mean()) if len(inside) else 0.0
+        if density <= base:
+            break
+        limits = box.limits
+        boxes.append(
+            {
+                "coverage": float(inside.sum() / total),
+                "density": density,
+                "mass": float(len(inside) / len(fails)),
+                "limits": [
+                    (name, float(row["min"]), float(row["max"]), float(row["qp values"]))
+                    for name, row in limits.iterrows()
+                ],
+            }
+        )
+        if len(boxes) == max_boxes or fails[finder.yi_remaining].sum() < MIN_CASES:
+            break
+    return boxes
+
+
+def discovery_table(folder: Path) -> pd.DataFrame:
+    folder = Path(folder)
+    config = read_config(folder)
+    s = settings_of(config)
+    params = read_parameters(folder)
+    # a parameter that never varies cannot bound a box
+    params = params.loc[:, params.nunique() > 1]
+    values = replication_values(folder, [s["outcome"]])
+    effects = paired_effect(values, s["outcome"], s["policy"], s["against"])
+    rows = []
+    for hypothesis in config["experiment"]["hypotheses"]:
+        sub = effects[effects["hypothesis"] == hypothesis].set_index("replication").sort_index()
+        fails = failures(sub["effect"].to_numpy(), s["outcome"], float(s["threshold"]))
+        x = params.loc[sub.index]
+        base = {
+            "hypothesis": hypothesis,
+            "policy": s["policy"],
+            "against": s["against"],
+            "outcome": s["outcome"],
+            "threshold": float(s["threshold"]),
+            "futures": len(fails),
+            "failure_share": float(fails.mean()),
+        }
+        boxes = []
+        if MIN_CASES <= fails.sum() <= len(fails) - MIN_CASES:
+            boxes = find_boxes(x, fails, float(s["min_density"]), int(s["max_boxes"]), int(s["max_dims"]))
+        if not boxes:
+            rows.append({**base, "box": 0})
+        for k, box in enumerate(boxes, start=1):
+            for name, low, high, qp in box["limits"]:
+                rows.append(
+                    {
+                        **base,
+                        "box": k,
+                        "coverage": box["coverage"],
+                        "density": box["density"],
+                        "mass": box["mass"],
+                        "parameter": name,
+                        "low": low,
+                        "high": high,
+                        "range_low": float(params[name].min()),
+                        "range_high": float(params[name].max()),
+                        "quasi_p": qp,
+                    }
+                )
+    columns = [
+        "hypothesis",
+        "policy",
+        "against",
+        "outcome",
+        "threshold",
+        "futures",
+        "failure_share",
+        "box",
+        "coverage",
+        "density",
+        "mass",
+        "parameter",
+        "low",
+        "high",
+        "range_low",
+        "range_high",
+        "quasi_p",
+    ]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def write_discovery(folder: Path) -> list[str]:
+    """discovery.csv and discovery_boxes.png from the stored results."""
+    folder = Path(folder)
+    table = discovery_table(folder)
+    table.to_csv(folder / "discovery.csv", index=False, float_format="%.6g")
+    box_chart(folder / "discovery_boxes.png", table, labels(folder), param_labels())
+    return ["discovery.csv", "discovery_boxes.png"]
+
+
+def _failure_words(row, names: dict) -> str:
+    bad = "raises" if OUTCOME[row["outcome"]].better == "lower" else "lowers"
+    by = f" by more than {row['threshold']:g} {outcome_unit(row['outcome'])}" if row["threshold"] else ""
+    return (
+        f"{names.get(row['policy'], row['policy'])} {bad} {outcome_words(row['outcome'])}{by} "
+        f"against {names.get(row['against'], row['against'])}"
+    )
+
+
+def _wrap(text: str, width: int = 52) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def _number(x: float) -> str:
+    a = abs(x)
+    return f"{x:.0f}" if a >= 100 else f"{x:.3g}"
+
+
+def box_chart(path: Path, table: pd.DataFrame, names: dict, meanings: dict):
+    """Per hypothesis, each box's restricted ranges drawn inside the parameter's sampled range (0-1 scaled)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    found = table[table["box"] > 0]
+    shares = table.groupby("hypothesis", sort=False)["failure_share"].first()
+    with_boxes = [h for h in shares.index if (found["hypothesis"] == h).any()]
+    without = [f"{names.get(h, h)} fails in {shares[h]:.0%}" for h in shares.index if h not in with_boxes]
+    counts = [int((found["hypothesis"] == h).sum()) for h in with_boxes] or [1]
+    height = min(9.5, 1.9 + sum(0.5 * c + 0.9 for c in counts))
+    fig, axes = plt.subplots(len(counts), 1, figsize=(12, height), squeeze=False, gridspec_kw={"height_ratios": counts})
+    first = table.iloc[0]
+    if not with_boxes:
+        axes[0, 0].axis("off")
+        axes[0, 0].text(0.0, 0.5, "No region of the assumptions where failures concentrate.", fontsize=10)
+    for ax, h in zip(axes[:, 0], with_boxes):
+        sub = found[found["hypothesis"] == h]
+        share = shares[h]
+        labels_, spans = [], []
+        for _, r in sub.iterrows():
+            width = r["range_high"] - r["range_low"]
+            lo = (r["low"] - r["range_low"]) / width
+            hi = (r["high"] - r["range_low"]) / width
+            labels_.append(
+                f"Box {int(r['box'])}: {_wrap(meanings.get(r['parameter'], r['parameter']))}\n[{r['parameter']}]"
+            )
+            spans.append((lo, hi, int(r["box"]), r))
+        y = np.arange(len(spans))
+        for i, (lo, hi, box, r) in enumerate(spans):
+            colour = PALETTE[(box - 1) % len(PALETTE)]
+            ax.plot([0, 1], [i, i], color="#BBBBBB", linewidth=6, solid_capstyle="butt")
+            ax.plot([lo, hi], [i, i], color=colour, linewidth=6, solid_capstyle="butt")
+            ax.text(
+                1.02,
+                i,
+                f"{_number(r['low'])} to {_number(r['high'])}  (range {_number(r['range_low'])} to "
+                f"{_number(r['range_high'])})",
+                va="center",
+                fontsize=8,
+            )
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels_, fontsize=8.5)
+        ax.set_ylim(len(spans) - 0.5, -0.5)
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.5, 1])
+        ax.set_xticklabels(["lowest sampled", "middle", "highest sampled"], fontsize=8)
+        ax.tick_params(axis="y", length=0)
+        stats = "; ".join(
+            f"box {int(b)}: coverage {g['coverage'].iloc[0]:.0%}, density {g['density'].iloc[0]:.0%}"
+            for b, g in sub.groupby("box")
+        )
+        ax.set_title(f"{names.get(h, h)}: fails in {share:.0%} of futures. {stats}", fontsize=9.5, loc="left")
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+    fig.suptitle(
+        f"Where it fails: {_failure_words(first, names)}\n"
+        "coloured: the ranges of the assumptions that bound each PRIM box; grey: the range sampled",
+        fontsize=11,
+    )
+    bottom = 0.0
+    if without:
+        bottom = 0.5 / height
+        fig.text(
+            0.01,
+            0.15 / height,
+            "No box (too few failures, or none denser than everywhere): " + "; ".join(without) + ".",
+            fontsize=9,
+        )
+    fig.tight_layout(rect=(0, bottom, 0.8, 0.97 - 0.2 / height))
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def discovery_section(folder: Path) -> str:
+    folder = Path(folder)
+    table = pd.read_csv(folder / "discovery.csv")
+    names = labels(folder)
+    meanings = param_labels()
+    first = table.iloc[0]
+    lines = ["## Where the policy fails: scenario discovery", ""]
+    lines.append(
+        f"Failure: {_failure_words(first, names)} in the same future. PRIM searches the {first['futures']:,} "
+        "sampled futures for boxes of assumptions where failures concentrate. Coverage: the share of all failures "
+        "inside the box; density: the share of futures inside the box that fail."
+    )
+    lines.append("")
+    for h, sub in table.groupby("hypothesis", sort=False):
+        share = sub["failure_share"].iloc[0]
+        head = f"- **{names.get(h, h)}**: fails in {share:.0%} of futures."
+        if (sub["box"] == 0).all():
+            lines.append(head + " No box: too few failures or successes to bound, or none denser than the whole.")
+            continue
+        lines.append(head)
+        for box, g in sub.groupby("box"):
+            ranges = []
+            for _, r in g.iterrows():
+                meaning = meanings.get(r["parameter"], r["parameter"])
+                at_low = np.isclose(r["low"], r["range_low"])
+                at_high = np.isclose(r["high"], r["range_high"])
+                if at_low and not at_high:
+                    where = f"at most {_number(r['high'])}"
+                elif at_high and not at_low:
+                    where = f"at least {_number(r['low'])}"
+                else:
+                    where = f"between {_number(r['low'])} and {_number(r['high'])}"
+                ranges.append(
+                    f"{meaning} (`{r['parameter']}`) {where} (sampled {_number(r['range_low'])} to "
+                    f"{_number(r['range_high'])})"
+                )
+            lines.append(
+                f"  - Box {int(box)} (coverage {g['coverage'].iloc[0]:.0%}, density {g['density'].iloc[0]:.0%}, "
+                f"{g['mass'].iloc[0]:.0%} of futures): " + "; ".join(ranges) + "."
+            )
+    lines += ["", "![Boxes where the policy fails](discovery_boxes.png)", "", "Table: `discovery.csv`.", ""]
+    return "\n".join(lines)
