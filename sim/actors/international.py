@@ -66,7 +66,7 @@ def aid_delivery(ctx):
             "extra aid delivered (relative to the 2025 level) at the full shock of the takeover",
             "calibrated in the hindcast to UN appeals' funding: about $3.2-3.3 billion received in 2022, twice the "
             "2024 amount (OCHA Financial Tracking Service)",
-            calibrated_range=(1.8, 4.0),
+            calibrated_range=(1.7, 3.9),
         ),
         assumption(
             "international.donor_response",

@@ -145,6 +145,7 @@ def border_clash(ctx, strikes):
             0.03,
             "monthly share of TTP fighters lost to operations inside Pakistan",
             "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)",
+            calibrated_range=(0.0048, 0.027),
         ),
         assumption(
             "pakistan.strike_attrition",

@@ -46,7 +46,9 @@ NEED_REFERENCE = assumption(
             0.02,
             0.15,
             "monthly share of the gap to the need the conditions imply closed",
-            "a guess",
+            "calibrated in the hindcast with population.collapse_need to the UN plans' need of 2022-2025 (OCHA); the "
+            "range is what a history match against those records leaves plausible",
+            calibrated_range=(0.029, 0.142),
         ),
         assumption(
             "population.need_volatility",
@@ -95,7 +97,7 @@ def need_follows_economy(ctx):
             "calibrated in the hindcast to the UN plans' 24.4 million in need in 2022 and 28.3 million in 2023 "
             "(OCHA, Jan 2022 and Jan 2023) from 18.4 million in 2021; the World Bank put the fall of GDP at about "
             "a fifth in 2021 and a further 6% in 2022",
-            calibrated_range=(1.2, 2.2),
+            calibrated_range=(0.85, 2.85),
         ),
     ),
 )
@@ -117,7 +119,7 @@ def collapse_raises_need(ctx):
             "monthly share of the takeover's economic shock that fades",
             "calibrated in the hindcast: need fell back to 23.7 million in 2024 and 22.9 million in 2025 (OCHA, "
             "Dec 2023 and Dec 2024) as the currency stabilised and the World Bank recorded growth again in 2023",
-            calibrated_range=(0.05, 0.11),
+            calibrated_range=(0.051, 0.19),
         ),
     ),
 )
