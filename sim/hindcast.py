@@ -251,7 +251,7 @@ def extract(record: np.ndarray, start: tuple[int, int]) -> dict:
 
 
 def _fmt(value: float, as_date: bool) -> str:
-    if np.isnan(value):
+    if not np.isfinite(value):
         return "never"
     if as_date:
         return str(np.datetime64(int(round(value)), "M"))
@@ -262,7 +262,7 @@ def _band(values: np.ndarray, q_lo: float, q_hi: float) -> tuple[float, float]:
     """Quantiles over all replications, with 'never' (NaN) counted as later than any date."""
     filled = np.where(np.isnan(values), np.inf, values)
     lo, hi = np.quantile(filled, [q_lo, q_hi], method="inverted_cdf")
-    return float(lo), float(hi) if np.isfinite(hi) else np.nan
+    return (float(lo) if np.isfinite(lo) else np.nan), (float(hi) if np.isfinite(hi) else np.nan)
 
 
 def _overlaps(low, high, band_lo, band_hi, at_least) -> bool:

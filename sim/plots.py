@@ -165,6 +165,17 @@ def hindcast_chart(
             elif name == "recognising_states" and text == "first_recognition":
                 ax.axvline(d0, color="black", linestyle="--", linewidth=1.0)
                 continue
+            elif first == last:  # a level in one month: the record's range as a bar
+                ax.errorbar(
+                    [d0],
+                    [(low + high) / 2],
+                    yerr=[[(high - low) / 2]],
+                    fmt="D",
+                    color="black",
+                    markersize=4,
+                    capsize=3,
+                    zorder=5,
+                )
             else:
                 ax.fill_between(
                     [d0, d1], [low, low], [max(high, low * 1.01)] * 2, color="black", alpha=0.5, linewidth=0, zorder=5

@@ -56,7 +56,7 @@ def aid_delivery(ctx):
     "international.emergency_appeal",
     statement="Donors answer the economic collapse with emergency humanitarian funding that arrives within months "
     "and fades as the collapse does.",
-    sources=("seed 003 ¶3",),
+    sources=("seed 003 ¶3", "seed 003 ¶7"),
     params=(
         assumption(
             "international.emergency_surge",

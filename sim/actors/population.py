@@ -86,7 +86,7 @@ def need_follows_economy(ctx):
     "population.collapse_raises_need",
     statement="The takeover cut off the aid that paid for most public spending and froze the central bank's reserves; "
     "the economy that collapsed with them leaves more people in need until it adapts.",
-    sources=("seed 003 ¶3", "seed 003 ¶7"),
+    sources=("seed 003 ¶3",),
     params=(
         assumption(
             "population.collapse_need",
