@@ -79,6 +79,9 @@ REACHED = (
     "girls_schools",
     "civil_war",
     "aid_2022_vs_2024",
+    "returns_2023",
+    "returns_2024",
+    "returns_2025",
     "aid_2023_vs_2024",
     "china_ambassador",
     "pakistan_ambassadors",
@@ -142,3 +145,11 @@ def test_peer_steps_bunch_the_ambassador_level_steps():
         a = np.where(np.isnan(with_peers[check]), 1e9, with_peers[check])
         b = np.where(np.isnan(without[check]), 1e9, without[check])
         assert np.median(b) - np.median(a) >= 3, check
+
+
+def test_violence_launches_the_deportation_campaign():
+    """Returns jump only once a campaign starts, and a campaign needs violence above the tolerated level."""
+    values = _status_quo([])
+    calm = _status_quo(["+params.pakistan.campaign_tolerance=0.95", "+params.pakistan.campaign_trigger=0.1"])
+    assert np.median(values["returns_2023"]) > 400
+    assert np.median(calm["returns_2023"]) < np.median(values["returns_2023"]) - 200

@@ -114,7 +114,7 @@ def capacity_shocks(ctx):
             "calibrated to four such attacks from August 2021 to July 2025 at a capacity near 0.45: Peshawar "
             "(Mar 2022), Bajaur (Jul 2023), Kerman (Jan 2024), Crocus City Hall near Moscow (Mar 2024), as "
             "attributed by the UN Monitoring Team reports of 2022-2024",
-            calibrated_range=(0.073, 0.37),
+            calibrated_range=(0.1, 0.38),
         ),
     ),
 )
