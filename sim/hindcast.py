@@ -323,11 +323,11 @@ def table(extracts: dict) -> pd.DataFrame:
 
 
 def hindcast_text(t: pd.DataFrame) -> str:
-    lines = [
+    title = (
         "Hindcast from August 2021 against the public record to July 2025 "
-        "(record | model median [50% band] [90% band]; '?' marks a figure recalled with doubt)",
-        "",
-    ]
+        "(record | model median [50% band] [90% band]; '?' marks a figure recalled with doubt)"
+    )
+    lines = [title, ""]
     for hypothesis, sub in t.groupby("hypothesis", sort=False):
         lines.append(f"under {hypothesis}")
         for r in sub.itertuples():

@@ -19,7 +19,9 @@ def hindcast_table():
 
 
 def _status_quo(overrides, reps=200):
-    p = plan(["experiment=hindcast", f"replications={reps}", "experiment.hypotheses=[engagement_moderates]", *overrides])
+    p = plan(
+        ["experiment=hindcast", f"replications={reps}", "experiment.hypotheses=[engagement_moderates]", *overrides]
+    )
     cell = p.cells[0]
     return extract(run_cell(cell.setup, reps), cell.setup.start)
 
