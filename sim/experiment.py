@@ -128,10 +128,10 @@ def _figures(path: Path, plan: Plan, table, fans) -> list:
         paired_differences_chart(path / "paired_differences.png", table, plan.key_outcomes, plan.baseline, labels)
         files.append("paired_differences.png")
     if plan.report == "hindcast":
-        from sim.hindcast import CHART_MARKERS
+        from sim.hindcast import chart_markers
         from sim.plots import hindcast_chart
 
-        hindcast_chart(path / "hindcast.png", fans, dates, hypotheses, plan.baseline, labels, list(CHART_MARKERS))
+        hindcast_chart(path / "hindcast.png", fans, dates, hypotheses, plan.baseline, labels, chart_markers())
         files.append("hindcast.png")
     return files
 

@@ -47,6 +47,7 @@ class Month:
         self._streams = model.streams
         self.prev = SimpleNamespace(**{a.key: a.snapshot() for a in model.actors.values()})
         self.prev_relation = {k: getattr(self.prev, k).relation for k in STATES}
+        self.prev_stepped = {k: getattr(self.prev, k).stepped for k in STATES}
         n_states = len(STATES)
         recognising = [self.prev_relation[k] == RECOGNITION for k in STATES]
         self.recognising_count = sum(r.astype(np.float64) for r in recognising)

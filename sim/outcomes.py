@@ -158,7 +158,21 @@ def _build():
             better="lower",
         ),
         Outcome(
-            "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity,
+            "iskp_external_capacity",
+            "0-1",
+            "mean",
+            "ISKP capacity to strike abroad",
+            lambda m: m.iskp.state.capacity,
+            better="lower",
+        ),
+        Outcome(
+            "iskp_attacks_abroad",
+            "attacks",
+            "annual",
+            "1 in a month with an ISKP mass-casualty attack outside Afghanistan, else 0",
+            lambda m: m.iskp.state.attack_abroad,
+            integer=True,
+            chart="mean",
             better="lower",
         ),
         Outcome(

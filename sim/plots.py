@@ -121,42 +121,76 @@ def paired_differences_chart(path: Path, table: pd.DataFrame, outcomes: list, ba
 def hindcast_chart(
     path: Path, fans: dict, dates: np.ndarray, hypotheses: list, scenario: str, labels: dict, markers: list
 ):
-    """Model bands from the takeover with the figures the texts report marked on them.
+    """Model bands from the takeover with the public record marked on them.
 
-    ``markers``: (outcome, date 'YYYY-MM', value, label) tuples.
+    ``markers``: (outcome, first month, last month, low, high, label).  A level or mean is drawn as a box
+    over its months; a yearly total as a bar at its last month (flows are charted as twelve-month sums); a
+    date as a dashed vertical line.
     """
     outcomes = list(dict.fromkeys(m[0] for m in markers))
     cols = min(2, len(outcomes))
     rows = int(np.ceil(len(outcomes) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 3.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 3.4 * rows), squeeze=False)
     colours = plt.get_cmap("tab10")
     x = dates.astype("datetime64[D]").astype(object)
     for ax, outcome in zip(axes.flat, outcomes):
         i = OUTCOME_INDEX[outcome]
+        annual = _OUTCOME[outcome].summary == "annual"
         for j, h in enumerate(hypotheses):
             q = fans[(scenario, h)][:, :, i]
             ax.fill_between(x, q[0], q[4], color=colours(j), alpha=0.12, linewidth=0)
             ax.plot(x, q[2], color=colours(j), linewidth=1.4, label=labels.get(h, h))
-        for name, when, value, text in markers:
-            if name == outcome:
-                d = np.datetime64(when, "D").astype(object)
-                ax.plot([d], [value], marker="D", color="black", markersize=6, zorder=5)
-                ax.annotate(
-                    text, (d, value), textcoords="offset points", xytext=(-8, -4), ha="right", va="top", fontsize=8
+        for name, first, last, low, high, text in markers:
+            if name != outcome:
+                continue
+            d0 = np.datetime64(str(first), "D").astype(object)
+            d1 = (np.datetime64(str(last), "M") + np.timedelta64(1, "M")).astype("datetime64[D]").astype(object)
+            if low == high and first != last and not annual:
+                ax.plot([d0, d1], [low, low], color="black", linewidth=2.0, zorder=5)
+            elif annual:
+                months = (np.datetime64(str(last), "M") - np.datetime64(str(first), "M")).astype(int) + 1
+                if months != 12:
+                    continue  # a part-year total has no twelve-month sum to sit on
+                d = np.datetime64(str(last), "D").astype(object)
+                ax.errorbar(
+                    [d],
+                    [(low + high) / 2],
+                    yerr=[[(high - low) / 2]],
+                    fmt="D",
+                    color="black",
+                    markersize=4,
+                    capsize=3,
+                    zorder=5,
                 )
-        ax.set_title(
-            _label(outcome) + (", last 12 months" if _OUTCOME[outcome].summary == "annual" else ""), fontsize=9
-        )
+            elif name == "recognising_states" and text == "first_recognition":
+                ax.axvline(d0, color="black", linestyle="--", linewidth=1.0)
+                continue
+            elif first == last:  # a level in one month: the record's range as a bar
+                ax.errorbar(
+                    [d0],
+                    [(low + high) / 2],
+                    yerr=[[(high - low) / 2]],
+                    fmt="D",
+                    color="black",
+                    markersize=4,
+                    capsize=3,
+                    zorder=5,
+                )
+            else:
+                ax.fill_between(
+                    [d0, d1], [low, low], [max(high, low * 1.01)] * 2, color="black", alpha=0.5, linewidth=0, zorder=5
+                )
+        ax.set_title(_label(outcome) + (", last 12 months" if annual else ""), fontsize=9)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     handles, names = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, names, loc="lower center", ncol=len(hypotheses), frameon=False, fontsize=8)
     fig.suptitle(
-        "Hindcast from August 2021: model median and 90% band; diamonds are the figures in the texts", fontsize=10
+        "Hindcast from August 2021: model median and 90% band; black: the public record to July 2025", fontsize=10
     )
     for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    fig.tight_layout(rect=(0, 0.05, 1, 0.96))
     fig.savefig(path, dpi=110)
     plt.close(fig)

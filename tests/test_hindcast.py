@@ -1,18 +1,29 @@
-"""The hindcast from August 2021: the figures the texts give fall inside the model's 90% bands."""
+"""The hindcast from August 2021 against the public record to July 2025."""
 
 import numpy as np
 import pytest
 
 from sim.configuration import plan
 from sim.ensemble import run_cell
-from sim.hindcast import CHECKS, extract, table
+from sim.hindcast import CHECKS, RECORDS, UNOBSERVED, extract, load_records, table
+from sim.outcomes import OUTCOME_NAMES
+
+REPS = 300
 
 
 @pytest.fixture(scope="module")
 def hindcast_table():
-    p = plan(["experiment=hindcast", "replications=300"])
-    extracts = {c.hypothesis.name: extract(run_cell(c.setup, 300), c.setup.start) for c in p.cells}
+    p = plan(["experiment=hindcast", f"replications={REPS}"])
+    extracts = {c.hypothesis.name: extract(run_cell(c.setup, REPS), c.setup.start) for c in p.cells}
     return table(extracts)
+
+
+def _status_quo(overrides, reps=200):
+    p = plan(
+        ["experiment=hindcast", f"replications={reps}", "experiment.hypotheses=[engagement_moderates]", *overrides]
+    )
+    cell = p.cells[0]
+    return extract(run_cell(cell.setup, reps), cell.setup.start)
 
 
 def test_hindcast_starts_at_the_takeover_and_runs_past_russias_recognition():
@@ -23,6 +34,32 @@ def test_hindcast_starts_at_the_takeover_and_runs_past_russias_recognition():
     assert [c.scenario.name for c in p.cells] == ["status_quo"] * 4
 
 
+def test_every_reported_outcome_is_held_against_a_record_or_says_why_not():
+    checked = {e["outcome"] for e in RECORDS}
+    missing = [o for o in OUTCOME_NAMES if o not in checked and o not in UNOBSERVED]
+    assert not missing, f"outcomes with neither a record nor a note: {missing}"
+
+
+def test_the_record_refuses_anything_dated_after_july_2025(tmp_path):
+    path = tmp_path / "records.yaml"
+    path.write_text(
+        "records:\n  - {id: late, outcome: ttp_fighters, kind: level, when: 2025-08, range: [6000, 6000], source: x}\n"
+    )
+    with pytest.raises(ValueError, match="after 2025-07"):
+        load_records(path)
+
+
+def test_the_report_marks_a_record_outside_the_band():
+    """The verdicts follow the bands: a record far above every replication is outside, one at the median inside."""
+    check = next(c for c in CHECKS if c.id == "ttp_2023")  # record 4,000-6,000
+    low_values = {c.id: np.full(100, np.nan) for c in CHECKS}
+    low_values["ttp_2023"] = np.linspace(1000, 2000, 100)
+    centred = dict(low_values, ttp_2023=np.linspace(3000, 7000, 100))
+    t = table({"low": low_values, "centred": centred}).set_index(["hypothesis", "id"])
+    assert not t.loc[("low", check.id), "inside_90"]
+    assert t.loc[("centred", check.id), "inside_50"] and t.loc[("centred", check.id), "inside_90"]
+
+
 def test_every_figure_from_the_texts_is_inside_the_90_percent_band(hindcast_table):
     from_texts = hindcast_table[hindcast_table["in_texts"]]
     assert len(from_texts) == 4 * sum(c.in_texts for c in CHECKS)
@@ -30,27 +67,91 @@ def test_every_figure_from_the_texts_is_inside_the_90_percent_band(hindcast_tabl
     assert outside.empty, outside[["hypothesis", "quantity", "reported", "model_p05", "model_p95"]].to_string()
 
 
-def test_event_dates_have_a_closed_band_around_the_reported_date(hindcast_table):
-    rows = hindcast_table[hindcast_table["quantity"] == "first formal recognition (any state)"]
+# Records the calibrated model reaches under every hypothesis (the misses are findings in docs/calibration.md)
+REACHED = (
+    "attacks_2021",
+    "attacks_2022",
+    "attacks_2024",
+    "deaths_2022",
+    "deaths_2023",
+    "ttp_2023",
+    "ttp_2024",
+    "clashes",
+    "iskp_abroad",
+    "girls_schools",
+    "civil_war",
+    "aid_2022_vs_2024",
+    "returns_2023",
+    "returns_2024",
+    "returns_2025",
+    "aid_2023_vs_2024",
+    "china_ambassador",
+    "pakistan_ambassadors",
+    "russia_2025",
+    "united_states_never_above_channels",
+    "china_2025",
+    "india_2025",
+    "pakistan_2025",
+)
+
+
+def test_records_outside_the_texts_are_inside_the_90_percent_band(hindcast_table):
+    rows = hindcast_table[hindcast_table["id"].isin(REACHED)]
+    assert len(rows) == 4 * len(REACHED)
+    outside = rows[~rows["inside_90"]]
+    assert outside.empty, outside[["hypothesis", "id", "reported", "model_p05", "model_p95"]].to_string()
+
+
+def test_first_recognition_has_a_closed_band_under_three_and_a_half_years(hindcast_table):
+    rows = hindcast_table[hindcast_table["id"] == "first_recognition"]
     assert (rows["never_share"] < 0.05).all()  # the band's upper end is a date, not "never"
-    assert (rows["model_p95"] != "never").all()
-    assert (rows["within_a_year_share"] > 0.3).all()
+    assert (rows["band90_months"] <= 42).all(), rows[["hypothesis", "model_p05", "model_p95"]].to_string()
+    assert (rows["within_a_year_share"] > 0.45).all()
 
 
 def test_russia_recognises_first_and_by_rule_not_by_schedule(hindcast_table):
-    rows = hindcast_table[hindcast_table["quantity"].str.contains("Russia is first")]
+    rows = hindcast_table[hindcast_table["id"] == "russia_first"]
     assert (rows["model_median"].astype(float) >= 0.9).all()
-
-
-def test_outside_facts_are_reported_beside_the_model(hindcast_table):
-    outside = hindcast_table[~hindcast_table["in_texts"]]
-    assert len(outside) >= 4 * 4
-    assert set(outside["source"].str.startswith("outside the texts")) == {True}
 
 
 def test_recognition_is_not_scheduled():
     """With the ISKP threat removed, Russia's wish falls and recognition by 2025 becomes rare: it is emergent."""
-    p = plan(["experiment=hindcast", "replications=200", "+params.russia.threat_response=0.0"])
-    cell = p.cells[0]
-    values = extract(run_cell(cell.setup, 200), cell.setup.start)["first formal recognition (any state)"]
+    values = _status_quo(["+params.russia.threat_response=0.0"])["first_recognition"]
     assert np.isnan(values).mean() > 0.9
+
+
+def test_the_takeover_shock_raises_need_then_fades():
+    values = _status_quo([])
+    without = _status_quo(["+params.population.collapse_need=0.5", "+params.international.emergency_surge=0.5"])
+    # the collapse lifts need in 2022-23 by millions, and need falls back by 2025
+    assert np.median(values["need_2023"]) - np.median(without["need_2023"]) > 1.0
+    assert np.median(values["need_2022"]) > 24.0
+    assert np.median(values["need_2025"]) < np.median(values["need_2023"]) - 1.0
+    # donors' emergency funding doubles aid in 2022 against 2024
+    assert np.median(values["aid_2022_vs_2024"]) > 1.7
+
+
+def test_an_iskp_attack_abroad_speeds_russias_recognition():
+    """Triggers set the pace: without the alarm of ISKP attacks abroad Moscow recognises later."""
+    with_alarm = _status_quo([])["first_recognition"]
+    without = _status_quo(["+params.states.incident_impetus=0.0"])["first_recognition"]
+    later = np.nanmedian(np.where(np.isnan(without), 1e9, without)) - np.nanmedian(with_alarm)
+    assert later >= 3  # months
+
+
+def test_peer_steps_bunch_the_ambassador_level_steps():
+    """Other states' steps speed a state's own: without them, China's and Pakistan's steps come later."""
+    with_peers = _status_quo([])
+    without = _status_quo(["+params.states.peer_step_impetus=0.0"])
+    for check in ("china_ambassador", "pakistan_ambassadors"):
+        a = np.where(np.isnan(with_peers[check]), 1e9, with_peers[check])
+        b = np.where(np.isnan(without[check]), 1e9, without[check])
+        assert np.median(b) - np.median(a) >= 3, check
+
+
+def test_violence_launches_the_deportation_campaign():
+    """Returns jump only once a campaign starts, and a campaign needs violence above the tolerated level."""
+    values = _status_quo([])
+    calm = _status_quo(["+params.pakistan.campaign_tolerance=0.95", "+params.pakistan.campaign_trigger=0.1"])
+    assert np.median(values["returns_2023"]) > 400
+    assert np.median(calm["returns_2023"]) < np.median(values["returns_2023"]) - 200

@@ -99,10 +99,34 @@ def capacity_shocks(ctx):
     return ctx.p["iskp.volatility"] * ctx.normal("iskp.capacity")
 
 
+@rule(
+    "iskp.strikes_abroad",
+    statement="With capacity to strike abroad, ISKP mounts mass-casualty attacks beyond Afghanistan now and then; "
+    "each one alarms the states it threatens.",
+    sources=("seed 000 ¶3", "seed 002 ¶4"),
+    params=(
+        assumption(
+            "iskp.attacks_abroad_rate",
+            0.2,
+            0.05,
+            0.4,
+            "monthly chance of a mass-casualty attack abroad per unit of external capacity",
+            "calibrated to four such attacks from August 2021 to July 2025 at a capacity near 0.45: Peshawar "
+            "(Mar 2022), Bajaur (Jul 2023), Kerman (Jan 2024), Crocus City Hall near Moscow (Mar 2024), as "
+            "attributed by the UN Monitoring Team reports of 2022-2024",
+            calibrated_range=(0.1, 0.38),
+        ),
+    ),
+)
+def strikes_abroad(ctx):
+    chance = ctx.p["iskp.attacks_abroad_rate"] * ctx.prev.iskp.capacity
+    return (ctx.uniform("iskp.abroad") < chance).astype(np.float64)
+
+
 class ISKP(Actor):
     key = "iskp"
     label = "Islamic State-Khorasan Province"
-    initial_state = {"capacity": 0.4}
+    initial_state = {"capacity": 0.4, "attack_abroad": 0.0}
 
     def act(self, ctx):
         change = (
@@ -112,3 +136,4 @@ class ISKP(Actor):
             + capacity_shocks(ctx)
         )
         self.state.capacity = np.clip(ctx.prev.iskp.capacity + change, 0.01, 1.0)
+        self.state.attack_abroad = strikes_abroad(ctx)

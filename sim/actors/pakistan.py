@@ -145,6 +145,7 @@ def border_clash(ctx, strikes):
             0.03,
             "monthly share of TTP fighters lost to operations inside Pakistan",
             "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)",
+            calibrated_range=(0.0048, 0.027),
         ),
         assumption(
             "pakistan.strike_attrition",
@@ -172,8 +173,8 @@ def counterterrorism_at_home(ctx, strikes):
             30.0,
             5.0,
             60.0,
-            "thousand Afghans returned from Pakistan a month at the 2023 level of violence",
-            "deportations since late 2023 ran at tens of thousands a month (outside the texts)",
+            "thousand Afghans returned from Pakistan a month during a campaign at the 2023 level of violence",
+            "deportations in 2024 ran at tens of thousands a month (IOM-UNHCR flash updates, outside the texts)",
         ),
         assumption(
             "pakistan.returns_elasticity",
@@ -186,9 +187,79 @@ def counterterrorism_at_home(ctx, strikes):
         ATTACK_SCALE,
     ),
 )
-def forces_refugee_returns(ctx):
+def forces_refugee_returns(ctx, deporting, wave):
+    """Thousand Afghans returned this month: a trickle before any campaign; once one runs, a rate that rises with
+    TTP violence, plus the first wave of the campaign while it lasts."""
     threat = ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"]
-    return ctx.p["pakistan.returns_base"] * np.maximum(threat, 0.05) ** ctx.p["pakistan.returns_elasticity"]
+    campaign = ctx.p["pakistan.returns_base"] * np.maximum(threat, 0.05) ** ctx.p["pakistan.returns_elasticity"]
+    return ctx.p["pakistan.returns_before_campaign"] + deporting * campaign + wave
+
+
+@rule(
+    "pakistan.deportation_campaign",
+    statement="Refugee repatriation is a dispute with Kabul; the model's reading (an assumption) is that heavy TTP "
+    "violence, blamed on Afghans, tips Islamabad into a deportation campaign that, once launched, stays, with a first "
+    "wave of returns that ebbs over months.",
+    sources=("seed 000 ¶3",),
+    params=(
+        ATTACK_SCALE,
+        assumption(
+            "pakistan.campaign_trigger",
+            0.5,
+            0.1,
+            1.0,
+            "monthly chance of launching a deportation campaign per unit of TTP threat above the tolerated level",
+            "Pakistan launched its plan to expel undocumented Afghans on 3 Oct 2023, days after suicide bombings "
+            "it blamed on Afghans, about ten months after the TTP's truce ended (IOM-UNHCR flash updates)",
+            calibrated_range=(0.16, 0.95),
+        ),
+        assumption(
+            "pakistan.campaign_tolerance",
+            0.75,
+            0.5,
+            0.95,
+            "TTP threat (in units of the 2023 monthly attacks) Islamabad bears without turning on Afghan refugees",
+            "no campaign through 2022 at some 25-33 attacks a month (PIPS, PICSS), one in 2023 at over 50",
+            calibrated_range=(0.52, 0.93),
+        ),
+        assumption(
+            "pakistan.returns_before_campaign",
+            4.0,
+            1.0,
+            10.0,
+            "thousand Afghans returned from Pakistan a month before any campaign",
+            "returns and deportations of 2022 in the tens of thousands a year (IOM flow monitoring; uncertain)",
+            calibrated_range=(1.5, 8.7),
+        ),
+        assumption(
+            "pakistan.first_wave",
+            170.0,
+            80.0,
+            250.0,
+            "thousand Afghans returned in the first month of a campaign, on top of its steady rate",
+            "about 490,000 returned from mid-September to December 2023 (IOM-UNHCR flash updates)",
+            calibrated_range=(85.0, 232.0),
+        ),
+        assumption(
+            "pakistan.wave_decay",
+            0.45,
+            0.2,
+            0.7,
+            "monthly share of the first wave that ebbs",
+            "returns fell from their peak in November 2023 to tens of thousands a month in 2024 (IOM-UNHCR)",
+            calibrated_range=(0.32, 0.68),
+        ),
+    ),
+)
+def deportation_campaign(ctx):
+    """(campaign on 0/1, first wave this month): launched at a chance rising with violence, never called off."""
+    p, pk = ctx.p, ctx.prev.pakistan
+    threat = ctx.prev.ttp.attacks / p["pakistan.attack_scale"]
+    excess = np.maximum(threat - p["pakistan.campaign_tolerance"], 0.0)
+    launched = (pk.deporting < 0.5) & (ctx.uniform("pakistan.deportation") < p["pakistan.campaign_trigger"] * excess)
+    deporting = np.where(launched, 1.0, pk.deporting)
+    wave = np.where(launched, p["pakistan.first_wave"], pk.deportation_wave * (1.0 - p["pakistan.wave_decay"]))
+    return deporting, wave
 
 
 FRONT_PARTNERS = ("china", "russia", "iran")
@@ -215,6 +286,9 @@ class Pakistan(StateActor):
         "clash": 0.0,
         "operations": 0.01,
         "returns": 30.0,
+        # a deportation campaign has run since October 2023 (the July 2025 state); 0 before it, as in 2021
+        "deporting": 1.0,
+        "deportation_wave": 0.0,
         "front": 0.0,
     }
 
@@ -227,5 +301,6 @@ class Pakistan(StateActor):
         self.state.clash = border_clash(ctx, strikes)
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
-        self.state.returns = forces_refugee_returns(ctx)
+        self.state.deporting, self.state.deportation_wave = deportation_campaign(ctx)
+        self.state.returns = forces_refugee_returns(ctx, self.state.deporting, self.state.deportation_wave)
         self.state.front = convenes_joint_front(ctx)

@@ -46,7 +46,9 @@ NEED_REFERENCE = assumption(
             0.02,
             0.15,
             "monthly share of the gap to the need the conditions imply closed",
-            "a guess",
+            "calibrated in the hindcast with population.collapse_need to the UN plans' need of 2022-2025 (OCHA); the "
+            "range is what a history match against those records leaves plausible",
+            calibrated_range=(0.029, 0.142),
         ),
         assumption(
             "population.need_volatility",
@@ -71,12 +73,58 @@ def need_follows_economy(ctx):
     target = p["population.need_reference"] * np.maximum(
         0.2,
         1.0
+        + collapse_raises_need(ctx)
         + p["population.sanctions_need"] * (ctx.levers.sanctions - p["population.sanctions_reference"])
         + p["population.war_need"] * ctx.prev.resistance.civil_war
         - p["population.aid_need"] * (ctx.prev.international.aid_delivered - 1.0),
     )
     shock = 1.0 + p["population.need_volatility"] * ctx.normal("population.need")
     return np.maximum(h + p["population.need_adjustment"] * (target - h), 1.0) * shock
+
+
+@rule(
+    "population.collapse_raises_need",
+    statement="The takeover cut off the aid that paid for most public spending and froze the central bank's reserves; "
+    "the economy that collapsed with them leaves more people in need until it adapts.",
+    sources=("seed 003 ¶3",),
+    params=(
+        assumption(
+            "population.collapse_need",
+            1.5,
+            0.5,
+            3.0,
+            "relative rise in the need the economy implies at the full shock of the takeover (economic_shock = 1)",
+            "calibrated in the hindcast to the UN plans' 24.4 million in need in 2022 and 28.3 million in 2023 "
+            "(OCHA, Jan 2022 and Jan 2023) from 18.4 million in 2021; the World Bank put the fall of GDP at about "
+            "a fifth in 2021 and a further 6% in 2022",
+            calibrated_range=(0.85, 2.85),
+        ),
+    ),
+)
+def collapse_raises_need(ctx):
+    return ctx.p["population.collapse_need"] * ctx.prev.population.economic_shock
+
+
+@rule(
+    "population.economy_adapts",
+    statement="The shock of the takeover fades as cash shipments, trade and households' adaptation take over from "
+    "the lost aid and reserves.",
+    sources=("seed 003 ¶3",),
+    params=(
+        assumption(
+            "population.shock_recovery",
+            0.08,
+            0.02,
+            0.2,
+            "monthly share of the takeover's economic shock that fades",
+            "calibrated in the hindcast: need fell back to 23.7 million in 2024 and 22.9 million in 2025 (OCHA, "
+            "Dec 2023 and Dec 2024) as the currency stabilised and the World Bank recorded growth again in 2023",
+            calibrated_range=(0.051, 0.19),
+        ),
+    ),
+)
+def economy_adapts(ctx):
+    return ctx.prev.population.economic_shock * (1.0 - ctx.p["population.shock_recovery"])
 
 
 @rule(
@@ -143,9 +191,11 @@ def drug_economy(ctx, need):
 class Population(Actor):
     key = "population"
     label = "Afghan population"
-    initial_state = {"humanitarian_need": 22.9, "refugee_outflow": 20.0, "drug_economy": 1.0}
+    # economic_shock: what remains (0-1) of the collapse that followed the takeover; 0 once it has passed
+    initial_state = {"humanitarian_need": 22.9, "refugee_outflow": 20.0, "drug_economy": 1.0, "economic_shock": 0.0}
 
     def act(self, ctx):
+        self.state.economic_shock = economy_adapts(ctx)
         need = need_follows_economy(ctx)
         self.state.humanitarian_need = need
         self.state.refugee_outflow = displacement(ctx, need)

@@ -68,20 +68,24 @@ def relation_params(state: str, *, base, follow, rights, why: str, threat=None, 
 STEP_PARAMS = (
     assumption(
         "states.months_per_rung",
-        23.0,
+        44.0,
         10.0,
-        48.0,
-        "mean months a state takes to climb or descend one rung once its wish has moved past its level",
-        "calibrated in the hindcast: Russia took four years from missions (2021) to recognition "
-        "(seed 002 ¶2, seed 000 ¶3)",
+        72.0,
+        "mean months a state takes to climb or descend one rung, in quiet times with nothing to set the pace, once "
+        "its wish has moved past its level",
+        "calibrated in the hindcast with the triggers below: the dated steps of 2021-2025 (India's mission, June "
+        "2022; China's ambassador, Sep 2023-Jan 2024; the UAE's, Aug 2024; Pakistan's, May 2025; Russia's "
+        "recognition, July 2025) came in bursts after other states' steps and after attacks, not at an even pace",
+        calibrated_range=(32.0, 69.0),
     ),
     assumption(
         "states.stages_per_rung",
-        3,
+        5,
         1,
-        6,
+        8,
         "preparatory stages (visits, agreements, accreditation) a rung takes; more stages, more regular timing",
-        "diplomatic upgrades come after a run of smaller steps; 1 would make each rung a single random event",
+        "diplomatic upgrades come after a run of smaller steps; Russia's recognition followed a public turn (July "
+        "2024), a law allowing the ban to be lifted (Dec 2024) and the court ruling that lifted it (Apr 2025)",
         integer=True,
     ),
     assumption(
@@ -119,6 +123,70 @@ STEP_PARAMS = (
 )
 
 
+# States whose preparation an ISKP attack abroad speeds up: those that name ISKP as a threat to themselves
+ISKP_EXPOSED = ("russia", "iran", "united_states")
+
+TIMING_PARAMS = (
+    assumption(
+        "states.trigger_pace",
+        0.35,
+        0.1,
+        0.7,
+        "added monthly chance of completing a preparatory stage per unit of impetus (an impetus of 1 follows one "
+        "trigger)",
+        "calibrated in the hindcast: steps followed their triggers within months (the UAE seven months after "
+        "China's ambassador, Pakistan's upgrade within weeks of the Beijing meeting of May 2025)",
+        calibrated_range=(0.12, 0.63),
+    ),
+    assumption(
+        "states.peer_step_impetus",
+        0.12,
+        0.0,
+        0.5,
+        "impetus a state gains when another state climbs a rung with Kabul",
+        "no state wants to be left behind by a rival's step (seed 001 ¶1-2, seed 002 ¶9); size calibrated in the "
+        "hindcast to the cluster of ambassador-level steps of 2024-2025",
+        calibrated_range=(0.04, 0.48),
+    ),
+    assumption(
+        "states.incident_impetus",
+        0.5,
+        0.0,
+        1.5,
+        "impetus a state that names ISKP as its threat gains from an ISKP mass-casualty attack abroad",
+        "Moscow's path to recognition began after Crocus City Hall (Mar 2024): President Putin called the "
+        "Taliban allies against terrorism in July 2024 (seed 000 ¶3 names the ISKP motive)",
+        calibrated_range=(0.044, 1.34),
+    ),
+    assumption(
+        "states.impetus_decay",
+        0.15,
+        0.05,
+        0.4,
+        "monthly share of a state's impetus that fades",
+        "attention after a trigger lasts months, not years; a guess",
+    ),
+)
+
+
+@rule(
+    "states.preparation_pace",
+    statement="Diplomatic preparation moves fastest after a trigger: another state's step towards Kabul, or an ISKP "
+    "attack abroad for the states ISKP threatens; in quiet months it creeps.",
+    sources=("seed 000 ¶3", "seed 001 ¶1-2", "seed 002 ¶9", "seed 003 ¶3"),
+    params=TIMING_PARAMS,
+)
+def preparation_pace(ctx, actor):
+    """New impetus and this month's chance of completing a preparatory stage."""
+    p, k = ctx.p, actor.key
+    others_stepped = sum(ctx.prev_stepped[j] for j in ctx.prev_stepped if j != k)
+    incident = ctx.prev.iskp.attack_abroad if k in ISKP_EXPOSED else 0.0
+    impetus = getattr(ctx.prev, k).impetus * (1.0 - p["states.impetus_decay"])
+    impetus = impetus + p["states.peer_step_impetus"] * others_stepped + p["states.incident_impetus"] * incident
+    quiet = p["states.stages_per_rung"] / p["states.months_per_rung"]
+    return impetus, np.clip(quiet + p["states.trigger_pace"] * impetus, 0.0, 1.0)
+
+
 def desire(ctx, actor, threat=None):
     """A state's wished-for relation level: its base wish, the scenario's push, peers, rights and threat.
 
@@ -145,7 +213,7 @@ def desire(ctx, actor, threat=None):
     params=STEP_PARAMS,
 )
 def relation_ladder(ctx, actor: "StateActor", wish):
-    """New (level, momentum). Momentum counts the preparatory stages done towards the next rung up
+    """New (level, momentum, impetus). Momentum counts the preparatory stages done towards the next rung up
     (positive) or down (negative); it is lost when the wish falls back within the margin."""
     p = ctx.p
     k = actor.key
@@ -160,8 +228,9 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     down_margin = margin + np.where((level == RECOGNITION) & (not conditional), p["states.withdrawal_margin"], 0.0)
     down = (wish < level - down_margin) | (level > cap)
     stages = p["states.stages_per_rung"]
+    impetus, stage_chance = preparation_pace(ctx, actor)
     u = ctx.uniform(f"relation.{k}")
-    advance = (u < stages / p["states.months_per_rung"]).astype(np.float64)
+    advance = (u < stage_chance).astype(np.float64)
     momentum = np.where(
         up, np.maximum(momentum, 0.0) + advance, np.where(down, np.minimum(momentum, 0.0) - advance, 0.0)
     )
@@ -172,7 +241,7 @@ def relation_ladder(ctx, actor: "StateActor", wish):
         forced = forced | ((level == RECOGNITION) & down & (u < p["states.revocation_rate"]))
     step = np.where(forced, -1.0, step)
     momentum = np.where(step != 0.0, 0.0, momentum)
-    return level + step, momentum
+    return level + step, momentum, impetus
 
 
 @rule(
@@ -202,8 +271,11 @@ class StateActor(Actor):
     ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``).
     """
 
-    initial_state = {"relation": 0.0, "momentum": 0.0}
+    # stepped: 1 in a month the state climbed a rung; impetus: what recent triggers add to its pace
+    initial_state = {"relation": 0.0, "momentum": 0.0, "stepped": 0.0, "impetus": 0.0}
     motives = None
 
     def act(self, ctx):
-        self.state.relation, self.state.momentum = relation_ladder(ctx, self, self.motives(ctx, self))
+        level, self.state.momentum, self.state.impetus = relation_ladder(ctx, self, self.motives(ctx, self))
+        self.state.stepped = (level > ctx.prev_relation[self.key]).astype(np.float64)
+        self.state.relation = level
