@@ -30,12 +30,26 @@ PARAMS = relation_params(
 
 @rule(
     "pakistan.weighs_ttp_threat",
-    statement="TTP attacks from Afghan soil strain Islamabad's relation with Kabul.",
-    sources=("seed 001 ¶3", "seed 000 ¶2", "seed 004 ¶1"),
-    params=PARAMS + (ATTACK_SCALE,),
+    statement="TTP attacks from Afghan soil strain Islamabad's relation with Kabul, and so does the quarrel over the "
+    "Afghans it sends back.",
+    sources=("seed 001 ¶3", "seed 000 ¶2", "seed 004 ¶1", "seed 000 ¶3"),
+    params=PARAMS
+    + (
+        ATTACK_SCALE,
+        assumption(
+            "pakistan.returns_strain",
+            0.3,
+            0.0,
+            0.8,
+            "rungs Islamabad's wish falls per unit of forced returns above the base level (relative)",
+            "seed 000 ¶3 counts repatriation among the disputes engagement has not settled; size is a guess",
+        ),
+    ),
 )
 def weighs_ttp_threat(ctx, actor):
-    return desire(ctx, actor, threat=ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"])
+    p = ctx.p
+    strain = p["pakistan.returns_strain"] * (ctx.prev.pakistan.returns / p["pakistan.returns_base"] - 1.0)
+    return desire(ctx, actor, threat=ctx.prev.ttp.attacks / p["pakistan.attack_scale"]) - strain
 
 
 @rule(
@@ -164,8 +178,8 @@ def counterterrorism_at_home(ctx, strikes):
 @rule(
     "pakistan.forces_refugee_returns",
     statement="Refugee repatriation is a dispute with Kabul; the model lets Pakistan push more Afghans home when TTP "
-    "violence is high (an assumption).",
-    sources=("seed 000 ¶3",),
+    "violence is high and more arrive across the border (an assumption).",
+    sources=("seed 000 ¶3", "seed 002 ¶8"),
     params=(
         assumption(
             "pakistan.returns_base",
@@ -183,12 +197,34 @@ def counterterrorism_at_home(ctx, strikes):
             "elasticity of returns to TTP violence",
             "seed 000 ¶3 ties returns to the wider dispute; size is a guess",
         ),
+        assumption(
+            "pakistan.returns_arrival_elasticity",
+            0.5,
+            0.0,
+            1.0,
+            "elasticity of returns to the outflow of people from Afghanistan",
+            "seed 002 ¶8 counts population movement among the burdens on neighbours; size is a guess",
+        ),
+        assumption(
+            "pakistan.threat_floor",
+            0.05,
+            0.01,
+            0.2,
+            "least threat (in units of the 2023 monthly attacks) that returns respond to",
+            "keeps returns from vanishing in a calm month; a guess",
+        ),
         ATTACK_SCALE,
     ),
 )
 def forces_refugee_returns(ctx):
-    threat = ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"]
-    return ctx.p["pakistan.returns_base"] * np.maximum(threat, 0.05) ** ctx.p["pakistan.returns_elasticity"]
+    p = ctx.p
+    threat = np.maximum(ctx.prev.ttp.attacks / p["pakistan.attack_scale"], p["pakistan.threat_floor"])
+    arrivals = ctx.prev.population.refugee_outflow / p["population.outflow_base"]
+    return (
+        p["pakistan.returns_base"]
+        * threat ** p["pakistan.returns_elasticity"]
+        * arrivals ** p["pakistan.returns_arrival_elasticity"]
+    )
 
 
 FRONT_PARTNERS = ("china", "russia", "iran")
