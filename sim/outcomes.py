@@ -148,6 +148,14 @@ def _build():
             better="lower",
         ),
         Outcome(
+            "clash_risk",
+            "chance a month",
+            "mean",
+            "monthly chance of an armed interstate clash between Pakistan and Afghanistan",
+            lambda m: m.pakistan.state.clash_risk,
+            better="lower",
+        ),
+        Outcome(
             "civil_war",
             "0/1",
             "share",

@@ -137,6 +137,7 @@ def strikes_across_border(ctx):
     ),
 )
 def border_clash(ctx, strikes):
+    """(clash 0/1, its chance that month)."""
     p, pk = ctx.p, ctx.prev.pakistan
     threat = ctx.prev.ttp.attacks / p["pakistan.attack_scale"]
     chance = (
@@ -144,7 +145,7 @@ def border_clash(ctx, strikes):
         + p["pakistan.clash_after_strike"] * strikes
         + p["pakistan.clash_per_threat"] * threat * (1.0 - pk.kandahar_engagement)
     )
-    return (ctx.uniform("pakistan.clash") < chance).astype(np.float64)
+    return (ctx.uniform("pakistan.clash") < chance).astype(np.float64), np.minimum(chance, 1.0)
 
 
 @rule(
@@ -249,6 +250,7 @@ class Pakistan(StateActor):
         "kandahar_engagement": 0.0,
         "strikes": 0.0,
         "clash": 0.0,
+        "clash_risk": 0.0,
         "operations": 0.01,
         "returns": 30.0,
         "front": 0.0,
@@ -260,7 +262,7 @@ class Pakistan(StateActor):
         super().act(ctx)
         strikes = strikes_across_border(ctx)
         self.state.strikes = strikes
-        self.state.clash = border_clash(ctx, strikes)
+        self.state.clash, self.state.clash_risk = border_clash(ctx, strikes)
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
         self.state.returns = forces_refugee_returns(ctx)

@@ -182,24 +182,23 @@ def _conferred(level, upgrade):
     return np.where(level >= 4, 1.0, upgrade * level / 3.0)
 
 
-def legitimacy(ctx, relations=None):
+def legitimacy(ctx, relations, conditional=()):
     """Legitimacy conferred without conditions (0-1): recognition and diplomatic upgrades by states whose policy
     sets no benchmarks, a US step counting as much as its weight in engagement."""
     p = ctx.p
-    relations = ctx.prev_relation if relations is None else relations
     us_weight, upgrade = p["taliban.us_contact_weight"], p["taliban.upgrade_legitimacy"]
     total, weights = 0.0, 0.0
     for state, level in relations.items():
         w = us_weight if state == "united_states" else 1.0
         weights += w
-        if state not in ctx.levers.conditional:
+        if state not in conditional:
             total = total + w * _conferred(level, upgrade)
     return total / weights
 
 
 def legitimacy_change(ctx):
-    """Legitimacy conferred without conditions above its level of July 2025 (with the same weights)."""
-    return legitimacy(ctx) - legitimacy(ctx, {k: float(v) for k, v in MID_2025_RELATIONS.items()})
+    """Legitimacy conferred without conditions above the level of July 2025, when no state set benchmarks."""
+    return legitimacy(ctx, ctx.prev_relation, ctx.levers.conditional) - legitimacy(ctx, MID_2025_RELATIONS)
 
 
 @rule(
