@@ -196,6 +196,21 @@ def legitimacy(ctx, relations, conditional=()):
     return total / weights
 
 
+def leverage_spent(ctx):
+    """Legitimacy handed over without conditions since July 2025, state by state: one state's step back does not
+    buy back what another gave away."""
+    p = ctx.p
+    us_weight, upgrade = p["taliban.us_contact_weight"], p["taliban.upgrade_legitimacy"]
+    total, weights = 0.0, 0.0
+    for state, level in ctx.prev_relation.items():
+        w = us_weight if state == "united_states" else 1.0
+        weights += w
+        if state not in ctx.levers.conditional:
+            given = _conferred(level, upgrade) - _conferred(MID_2025_RELATIONS[state], upgrade)
+            total = total + w * np.maximum(given, 0.0)
+    return total / weights
+
+
 def legitimacy_change(ctx):
     """Legitimacy conferred without conditions above the level of July 2025, when no state set benchmarks."""
     return legitimacy(ctx, ctx.prev_relation, ctx.levers.conditional) - legitimacy(ctx, MID_2025_RELATIONS)
@@ -294,15 +309,15 @@ def benchmarks_empower_reformers(ctx):
             0.08,
             0.0,
             0.2,
-            "log-odds per month removed from pragmatist influence per unit of legitimacy given without conditions "
-            "above mid-2025",
+            "log-odds per month removed from pragmatist influence per unit of legitimacy handed over without "
+            "conditions since mid-2025 (each state's upgrades counted, withdrawals not netted)",
             "an extension of seed 000 ¶3 (recognition as a tool with strings) and seed 002 ¶11; size is a guess",
         ),
         UPGRADE_LEGITIMACY,
     ),
 )
-def free_upgrades_spend_leverage(ctx, conferred):
-    return -ctx.p["taliban.spent_leverage_effect"] * np.maximum(conferred, 0.0)
+def free_upgrades_spend_leverage(ctx):
+    return -ctx.p["taliban.spent_leverage_effect"] * leverage_spent(ctx)
 
 
 @rule(
@@ -434,13 +449,19 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
 )
 def weighs_offer_against_ideology(ctx, pragmatist):
     """(schools, sanctuary): how far Kabul leans (0-1) towards meeting each benchmark."""
+    if not ctx.levers.conditional and not ctx.levers.joint_front:
+        return 0.0, 0.0  # nothing on the table: no benchmark to meet
     p = ctx.p
-    value = p["taliban.offer_value"] * ctx.conditional_offers * (1.0 + p["taliban.sanctions_stake"] * ctx.prev.international.sanctions)
+    value = (
+        p["taliban.offer_value"]
+        * ctx.conditional_offers
+        * (1.0 + p["taliban.sanctions_stake"] * ctx.prev.international.sanctions)
+    )
     hard = 1.0 - pragmatist
     width = p["taliban.compliance_width"]
-    schools = logistic((value - p["taliban.schools_ideological_cost"] * hard) / width)
+    schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
     ct_value = value + p["taliban.front_demand_value"] * ctx.joint_front
-    sanctuary = logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width)
+    sanctuary = np.where(ct_value > 0.0, logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width), 0.0)
     return schools, sanctuary
 
 
@@ -881,7 +902,7 @@ class Taliban(Actor):
             + siege_hardens(ctx, pressure)
             + legitimacy_entrenches_hardliners(ctx, conferred)
             + benchmarks_empower_reformers(ctx)
-            + free_upgrades_spend_leverage(ctx, conferred)
+            + free_upgrades_spend_leverage(ctx)
             + factional_shocks(ctx)
         )
         pragmatist = logistic(logit(s.pragmatist) + drift)
