@@ -30,24 +30,25 @@ MECHANISMS: dict[str, str] = {
         "cooperation; isolation and condemnation strengthen the hard-liners."
     ),
     "legitimacy_emboldens": (
-        "Recognition without conditions removes the pressure to reform, widens the sanctuary for armed "
-        "groups and spreads instability to neighbours."
+        "Recognition and upgrades without conditions remove the pressure to reform, widen the sanctuary for armed "
+        "groups and spread instability to neighbours; accountability restrains the sanctuary."
     ),
     "conditional_leverage": (
-        "Recognition tied to benchmarks (girls' education, counter-terrorism, inclusion), and withdrawn when "
-        "they are broken, extracts commitments."
+        "Recognition offered against benchmarks (girls' education, counter-terrorism), and withdrawn when they are "
+        "broken, extracts commitments when Kabul judges the offer worth its ideological cost; free upgrades spend "
+        "the leverage."
     ),
     "regional_security_bargain": (
-        "A joint front of neighbours, direct talks with the Kandahar leadership and US leverage over left-behind "
-        "equipment move the TTP away from the border."
+        "A joint front of neighbours, direct talks with the Kandahar leadership, US leverage over left-behind "
+        "equipment and Kabul's dependence on its neighbours move the TTP away from the border."
     ),
 }
 
 MECHANISM_SOURCES: dict[str, tuple[str, ...]] = {
     "engagement_moderates": ("seed 003 ¶1-4", "seed 000 ¶3"),
-    "legitimacy_emboldens": ("seed 002 ¶3-4", "seed 002 ¶6", "seed 002 ¶8", "seed 002 ¶10-12"),
-    "conditional_leverage": ("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
-    "regional_security_bargain": ("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
+    "legitimacy_emboldens": ("seed 002 ¶3-4", "seed 002 ¶6-8", "seed 002 ¶10-12"),
+    "conditional_leverage": ("seed 000 ¶2-3", "seed 002 ¶10-12", "seed 003 ¶2"),
+    "regional_security_bargain": ("seed 001 ¶1-5", "seed 004 ¶1-3", "seed 004 ¶5"),
 }
 
 

@@ -78,6 +78,13 @@ FINDINGS = {
         "attacks rise in every draw, but where the equipment comes back the deadlier weapons go with it, so deaths "
         "rise in only about 78% of draws"
     ),
+    **{
+        (RB, "conditional_recognition", o): (
+            "the scenario's Western warming (lighter sanctions, a US step closer) lessens Kabul's need of its "
+            "neighbours; where their offers build slowly that outweighs them: violence falls in about 79% of draws"
+        )
+        for o in VIOLENCE
+    },
     (LE, "isolation", "ttp_fighters"): (
         "attacks fall in 83% of draws, but the aid cut deepens hardship, which this view accepts as a recruiting "
         "ground (seed 002 ¶8): the TTP's strength falls in only about 64%"

@@ -204,7 +204,8 @@ def conditional_offer(ctx, actor, wish):
         return prev
     level = ctx.prev_relation[k]
     margin = 0.5 + ctx.p["states.hysteresis"]
-    making = (level >= RECOGNITION - 1) & (wish > RECOGNITION - margin)
+    # the wish that would carry it from ambassadors to recognition, were the benchmarks met
+    making = (level >= RECOGNITION - 1) & (wish > RECOGNITION - 1 + margin)
     return prev + ctx.p["states.offer_build_rate"] * (making.astype(np.float64) - prev)
 
 
