@@ -17,14 +17,11 @@ import mesa
 import numpy as np
 
 from sim.actors import ACTORS, STATES
-from sim.actors.states import RECOGNITION
+from sim.actors.states import NEIGHBOURS, RECOGNITION
 from sim.outcomes import OUTCOMES
 from sim.rules import PARAMS
 from sim.schema import Levers
 from sim.streams import KeyedStreams
-
-# the states with a border or a stake in the TTP and ISKP question whose joint pressure the regional bargain counts
-NEIGHBOURS = ("pakistan", "china", "russia", "iran", "uzbekistan", "tajikistan")
 
 
 @dataclass

@@ -60,3 +60,10 @@ def test_compliance_weighs_the_offer_against_the_ideological_cost():
     cheap = schools(**{"taliban.schools_ideological_cost": 0.4, "taliban.offer_value": 2.0})
     dear = schools(**{"taliban.schools_ideological_cost": 1.5, "taliban.offer_value": 0.5})
     assert cheap > dear + 0.1, (cheap, dear)
+
+
+def test_mid_2025_reference_relations_are_those_of_the_starting_point():
+    from sim.actors.states import MID_2025_RELATIONS
+
+    p = plan(["experiment=recognition_vs_isolation", "replications=1"])
+    assert {k: int(v) for k, v in p.cells[0].setup.relations.items()} == MID_2025_RELATIONS

@@ -18,6 +18,24 @@ from sim.rules import assumption, rule
 RELATION_LEVELS = {0: "none", 1: "channels", 2: "missions", 3: "ambassadors", 4: "recognition"}
 RECOGNITION = 4
 
+# Relation levels of July 2025 (configs/initial/jul2025.yaml): the point legitimacy is measured from.
+MID_2025_RELATIONS = {
+    "pakistan": 3,
+    "russia": 4,
+    "united_states": 1,
+    "china": 3,
+    "iran": 3,
+    "india": 2,
+    "uzbekistan": 3,
+    "tajikistan": 1,
+    "qatar": 3,
+    "uae": 3,
+    "turkey": 3,
+}
+
+# the states with a border or a stake in the TTP and ISKP question whose joint pressure the regional bargain counts
+NEIGHBOURS = ("pakistan", "china", "russia", "iran", "uzbekistan", "tajikistan")
+
 
 def relation_params(state: str, *, base, follow, rights, why: str, threat=None, threat_range=None):
     """The motives of one state, each a labelled assumption with a plausible range.
@@ -145,7 +163,8 @@ RIVALS = {
     "pakistan": ("india",),
     "india": ("pakistan", "china"),
 }
-RIVAL_REFERENCE = {"united_states": 10 / 3, "pakistan": 2.0, "india": 3.0}
+# the rivals' mean relation in July 2025
+RIVAL_REFERENCE = {k: sum(MID_2025_RELATIONS[r] for r in rivals) / len(rivals) for k, rivals in RIVALS.items()}
 
 
 def rival_params(state: str, response: float, why: str):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.actors.base import Actor, clip01, logistic, logit
+from sim.actors.states import MID_2025_RELATIONS, NEIGHBOURS
 from sim.rules import assumption, rule
 
 RECOGNITION_REFERENCE = assumption(
@@ -161,20 +162,8 @@ def engagement(ctx):
     return contact / weights + ctx.p["taliban.talks_engagement"] * ctx.prev.pakistan.kandahar_engagement
 
 
-# Relation levels of July 2025 (configs/initial/jul2025.yaml): the point legitimacy is measured from.
-MID_2025_RELATIONS = {
-    "pakistan": 3,
-    "russia": 4,
-    "united_states": 1,
-    "china": 3,
-    "iran": 3,
-    "india": 2,
-    "uzbekistan": 3,
-    "tajikistan": 1,
-    "qatar": 3,
-    "uae": 3,
-    "turkey": 3,
-}
+# share of the neighbours recognising in July 2025 (Russia alone)
+MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOURS) / len(NEIGHBOURS)
 
 
 def _conferred(level, upgrade):
@@ -667,7 +656,7 @@ def neighbours_leverage(ctx):
         + p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
         + (1.0 - ctx.prev_relation["united_states"] / 4.0)
     )
-    free = np.maximum(ctx.regional_recognition - 1.0 / 6.0, 0.0)  # Russia alone among six neighbours in mid-2025
+    free = np.maximum(ctx.regional_recognition - MID_2025_REGIONAL_RECOGNITION, 0.0)
     return (
         -p["taliban.dependence_effect"] * (distance - p["taliban.western_distance_reference"])
         + p["taliban.free_recognition_sanctuary"] * free
