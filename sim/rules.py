@@ -132,9 +132,21 @@ class Rule:
         if self.mechanism is None:
             return self.func(ctx, *args)
         if isinstance(self.mechanism, str):
-            return ctx.p[mechanism_param(self.mechanism)] * self.func(ctx, *args)
-        weight = sum(ctx.p[mechanism_param(m)] for m in self.mechanism)
-        return np.minimum(weight, 1.0) * self.func(ctx, *args)
+            weight = ctx.p[mechanism_param(self.mechanism)]
+        else:
+            weight = np.minimum(sum(ctx.p[mechanism_param(m)] for m in self.mechanism), 1.0)
+        if np.isscalar(weight) and weight == 0.0:
+            return 0.0  # switched off in every replication: the term is zero, no need to compute it
+        return weight * self.func(ctx, *args)
+
+
+def mechanism_active(params: dict, *mechanisms: str) -> bool:
+    """False only if every named mechanism is switched off in every replication."""
+    for m in mechanisms:
+        w = params[mechanism_param(m)]
+        if not (np.isscalar(w) and w == 0.0):
+            return True
+    return False
 
 
 RULES: dict[str, Rule] = {}

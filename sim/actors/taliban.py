@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.actors.base import Actor, clip01, logistic, logit
 from sim.actors.states import MID_2025_RELATIONS, NEIGHBOURS
-from sim.rules import assumption, rule
+from sim.rules import assumption, mechanism_active, rule
 
 RECOGNITION_REFERENCE = assumption(
     "taliban.recognition_reference",
@@ -166,43 +166,30 @@ def engagement(ctx):
 MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOURS) / len(NEIGHBOURS)
 
 
-def _conferred(level, upgrade):
-    """Legitimacy one state confers: all of it by recognition, a share per rung below it."""
-    return np.where(level >= 4, 1.0, upgrade * level / 3.0)
+def legitimacy_terms(ctx):
+    """(change, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
+    benchmarks), and legitimacy handed over without conditions since then, state by state (one state's step back
+    does not buy back what another gave away).
 
-
-def legitimacy(ctx, relations, conditional=()):
-    """Legitimacy conferred without conditions (0-1): recognition and diplomatic upgrades by states whose policy
-    sets no benchmarks, a US step counting as much as its weight in engagement."""
+    A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
+    while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
+    """
     p = ctx.p
-    us_weight, upgrade = p["taliban.us_contact_weight"], p["taliban.upgrade_legitimacy"]
-    total, weights = 0.0, 0.0
-    for state, level in relations.items():
-        w = us_weight if state == "united_states" else 1.0
-        weights += w
-        if state not in conditional:
-            total = total + w * _conferred(level, upgrade)
-    return total / weights
-
-
-def leverage_spent(ctx):
-    """Legitimacy handed over without conditions since July 2025, state by state: one state's step back does not
-    buy back what another gave away."""
-    p = ctx.p
-    us_weight, upgrade = p["taliban.us_contact_weight"], p["taliban.upgrade_legitimacy"]
-    total, weights = 0.0, 0.0
-    for state, level in ctx.prev_relation.items():
-        w = us_weight if state == "united_states" else 1.0
-        weights += w
-        if state not in ctx.levers.conditional:
-            given = _conferred(level, upgrade) - _conferred(MID_2025_RELATIONS[state], upgrade)
-            total = total + w * np.maximum(given, 0.0)
-    return total / weights
-
-
-def legitimacy_change(ctx):
-    """Legitimacy conferred without conditions above the level of July 2025, when no state set benchmarks."""
-    return legitimacy(ctx, ctx.prev_relation, ctx.levers.conditional) - legitimacy(ctx, MID_2025_RELATIONS)
+    upgrade, us_weight = p["taliban.upgrade_legitimacy"], p["taliban.us_contact_weight"]
+    states = list(ctx.prev_relation)
+    us = states.index("united_states")
+    levels = np.stack([ctx.prev_relation[k] for k in states])
+    mid = np.array([float(MID_2025_RELATIONS[k]) for k in states])[:, None]
+    free = np.array([k not in ctx.levers.conditional for k in states], dtype=np.float64)[:, None]
+    now = np.where(levels >= 4, 1.0, upgrade * levels / 3.0)
+    then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
+    given = np.maximum(now - then, 0.0) * free
+    now = now * free
+    extra = us_weight - 1.0  # the US counts us_weight times, the others once
+    weights = len(states) + extra
+    change = (now.sum(axis=0) + extra * now[us] - then.sum(axis=0) - extra * then[us]) / weights
+    spent = (given.sum(axis=0) + extra * given[us]) / weights
+    return change, spent
 
 
 @rule(
@@ -305,8 +292,8 @@ def benchmarks_empower_reformers(ctx):
         UPGRADE_LEGITIMACY,
     ),
 )
-def free_upgrades_spend_leverage(ctx):
-    return -ctx.p["taliban.spent_leverage_effect"] * leverage_spent(ctx)
+def free_upgrades_spend_leverage(ctx, spent):
+    return -ctx.p["taliban.spent_leverage_effect"] * spent
 
 
 @rule(
@@ -440,6 +427,8 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     """(schools, sanctuary): how far Kabul leans (0-1) towards meeting each benchmark."""
     if not ctx.levers.conditional and not ctx.levers.joint_front:
         return 0.0, 0.0  # nothing on the table: no benchmark to meet
+    if not mechanism_active(ctx.p, "conditional_leverage"):
+        return 0.0, 0.0  # only that mechanism's rules act on the decision
     p = ctx.p
     value = (
         p["taliban.offer_value"]
@@ -884,14 +873,17 @@ class Taliban(Actor):
         s = ctx.prev.taliban
         p = ctx.p
         pressure = perceived_pressure(ctx)
-        conferred = legitimacy_change(ctx)
+        if mechanism_active(p, "legitimacy_emboldens", "conditional_leverage"):
+            conferred, spent = legitimacy_terms(ctx)
+        else:
+            conferred = spent = 0.0  # only the rules of those two mechanisms read legitimacy
         drift = (
             hardline_core_reasserts(ctx)
             + engagement_strengthens_pragmatists(ctx)
             + siege_hardens(ctx, pressure)
             + legitimacy_entrenches_hardliners(ctx, conferred)
             + benchmarks_empower_reformers(ctx)
-            + free_upgrades_spend_leverage(ctx)
+            + free_upgrades_spend_leverage(ctx, spent)
             + factional_shocks(ctx)
         )
         pragmatist = logistic(logit(s.pragmatist) + drift)
