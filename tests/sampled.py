@@ -6,6 +6,8 @@ hypothesis of a test sees the same parameter points (common random numbers exten
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
 from sim.model import Setup
@@ -13,12 +15,14 @@ from sim.rules import PARAMS
 
 
 def sampled_parameters(n: int, seed: int = 2025) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
+    """One draw per replication of every uncertain parameter; each parameter has its own generator, keyed by its
+    name, so that declaring a new parameter leaves the others' draws as they were."""
     draws = {}
     for name, p in sorted(PARAMS.items()):
         if not p.uncertain:
             continue
         lo, hi = p.sampling_range
+        rng = np.random.default_rng([seed, zlib.crc32(name.encode())])
         values = rng.uniform(lo, hi, n)
         draws[name] = np.floor(values + 0.5).clip(lo, hi) if p.integer else values
     return draws

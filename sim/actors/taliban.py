@@ -369,9 +369,9 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
 @rule(
     "taliban.weighs_offer_against_ideology",
     statement="Kabul meets a benchmark only if what the offers put on the table (recognition, with sanctions relief, "
-    "a joint front's demand on sanctuary) outweighs the ideological cost, which the hard-liners feel most: the "
-    "movement is slow to bargain on its principles and close to the TTP.",
-    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶5"),
+    "a joint front's demand on sanctuary, carried further by direct talks with Kandahar) outweighs the ideological "
+    "cost, which the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
+    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4-5"),
     params=(
         assumption(
             "taliban.offer_value",
@@ -396,6 +396,15 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
             0.8,
             "value to Kabul of meeting a full joint front's demand on sanctuary",
             "seed 001 ¶5 urges the front as a message Kabul must heed; size is a guess",
+        ),
+        assumption(
+            "taliban.talks_channel_gain",
+            0.5,
+            0.0,
+            1.0,
+            "relative extra value of offers and demands carried by full talks with the Kandahar leadership",
+            "seed 000 ¶3 sees recognition bringing regimes to the table, seed 001 ¶4 places power in Kandahar; "
+            "size is a guess",
         ),
         assumption(
             "taliban.schools_ideological_cost",
@@ -437,8 +446,11 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     )
     hard = 1.0 - pragmatist
     width = p["taliban.compliance_width"]
+    # direct talks with the Kandahar leadership carry the offer to those who decide
+    channel = 1.0 + p["taliban.talks_channel_gain"] * ctx.prev.pakistan.kandahar_engagement
+    value = value * channel
     schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
-    ct_value = value + p["taliban.front_demand_value"] * ctx.joint_front
+    ct_value = value + p["taliban.front_demand_value"] * ctx.joint_front * channel
     sanctuary = np.where(ct_value > 0.0, logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width), 0.0)
     return schools, sanctuary
 
