@@ -153,6 +153,8 @@ def _build():
             "mean",
             "monthly chance of an armed interstate clash between Pakistan and Afghanistan",
             lambda m: m.pakistan.state.clash_risk,
+            # it jumps in months with strikes, so bands across replications would only flicker
+            chart="mean",
             better="lower",
         ),
         Outcome(
