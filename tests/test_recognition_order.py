@@ -14,8 +14,14 @@ REPLICATIONS = 120
 
 
 def first_recognisers(overrides) -> Counter:
-    p = plan(["experiment=hindcast", f"replications={REPLICATIONS}", "experiment.hypotheses=[engagement_moderates]",
-              *overrides])
+    p = plan(
+        [
+            "experiment=hindcast",
+            f"replications={REPLICATIONS}",
+            "experiment.hypotheses=[engagement_moderates]",
+            *overrides,
+        ]
+    )
     record = run_cell(p.cells[0].setup, REPLICATIONS)
     recognises = np.stack([record[:, OUTCOME_INDEX[f"relation_{k}"], :] >= 4 for k in STATES])
     any_state = recognises.any(axis=0)

@@ -24,30 +24,54 @@ VIOLENCE = ("attacks_pakistan", "deaths_pakistan", "ttp_fighters")
 # hypothesis -> scenario -> {outcome: "+" raises, "-" lowers}, against the status quo
 PREDICTIONS = {
     EM: {
-        "isolation": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "humanitarian_need": "+",
-                      "iskp_external_capacity": "+"},
-        "recognition": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+", "humanitarian_need": "-",
-                        "iskp_external_capacity": "-"},
-        "us_normalisation": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+",
-                             "iskp_external_capacity": "-"},
-        "us_hard_line": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "humanitarian_need": "+",
-                         "iskp_external_capacity": "+"},
+        "isolation": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "iskp_external_capacity": "+",
+        },
+        "recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "humanitarian_need": "-",
+            "iskp_external_capacity": "-",
+        },
+        "us_normalisation": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+", "iskp_external_capacity": "-"},
+        "us_hard_line": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "iskp_external_capacity": "+",
+        },
         "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "clash_risk": "+"},
     },
     LE: {
         "isolation": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
-        "recognition": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "humanitarian_need": "+",
-                        "clash_risk": "+", "iskp_external_capacity": "+"},
-        "conditional_recognition": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+",
-                                    "iskp_external_capacity": "-"},
+        "recognition": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "clash_risk": "+",
+            "iskp_external_capacity": "+",
+        },
+        "conditional_recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "iskp_external_capacity": "-",
+        },
         "us_normalisation": {**dict.fromkeys(VIOLENCE, "+"), "iskp_external_capacity": "+"},
         "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "+"},
     },
     CL: {
         "isolation": {**dict.fromkeys(VIOLENCE, "+"), "humanitarian_need": "+"},
         "recognition": {"girls_schools_open": "-"},
-        "conditional_recognition": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+",
-                                    "humanitarian_need": "-", "clash_risk": "-", "iskp_external_capacity": "-"},
+        "conditional_recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "humanitarian_need": "-",
+            "clash_risk": "-",
+            "iskp_external_capacity": "-",
+        },
         "joint_ct_front": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
         "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "clash_risk": "+"},
     },
@@ -85,7 +109,9 @@ FINDINGS = {
 }
 
 CASES = [
-    (h, s, o, d) for h, by_scenario in PREDICTIONS.items() for s, by_outcome in by_scenario.items()
+    (h, s, o, d)
+    for h, by_scenario in PREDICTIONS.items()
+    for s, by_outcome in by_scenario.items()
     for o, d in by_outcome.items()
 ]
 

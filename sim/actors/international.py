@@ -101,7 +101,9 @@ def sanctions_follow_rights_and_recognition(ctx):
     ),
 )
 def aid_follows_rights(ctx):
-    target = ctx.levers.aid_funding * (1.0 + ctx.p["international.rights_aid_gain"] * ctx.prev.taliban.girls_schools_open)
+    target = ctx.levers.aid_funding * (
+        1.0 + ctx.p["international.rights_aid_gain"] * ctx.prev.taliban.girls_schools_open
+    )
     a = ctx.prev.international.aid_funding
     return a + ctx.p["international.policy_adjustment"] * (target - a)
 

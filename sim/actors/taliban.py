@@ -539,7 +539,10 @@ def sanctuary_target_base(ctx):
 )
 def legitimacy_widens_sanctuary(ctx, conferred):
     p = ctx.p
-    return p["taliban.legitimacy_sanctuary"] * conferred + p["taliban.talks_legitimacy"] * ctx.prev.pakistan.kandahar_engagement
+    return (
+        p["taliban.legitimacy_sanctuary"] * conferred
+        + p["taliban.talks_legitimacy"] * ctx.prev.pakistan.kandahar_engagement
+    )
 
 
 @rule(
