@@ -53,15 +53,8 @@ class Month:
         self.recognised_share = self.recognising_count / n_states
         # recognition on offer against benchmarks: only what conditional states have actually put on the table
         self.conditional_offers = sum(getattr(self.prev, k).offer for k in self.levers.conditional) / n_states
-        neighbours = [k for k in NEIGHBOURS if k in self.prev_relation]
-        self.regional_offers = sum(
-            getattr(self.prev, k).offer for k in neighbours if k in self.levers.conditional
-        ) / len(neighbours)
-        self.regional_recognition = sum(
-            (self.prev_relation[k] == RECOGNITION).astype(np.float64)
-            for k in neighbours
-            if k not in self.levers.conditional
-        ) / len(neighbours)
+        neighbours = [k for k in NEIGHBOURS if k in self.levers.conditional]
+        self.regional_offers = sum(getattr(self.prev, k).offer for k in neighbours) / len(NEIGHBOURS)
         regional = [k for k in STATES if k != "united_states"]
         self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
         self.joint_front = self.prev.pakistan.front

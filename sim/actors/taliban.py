@@ -660,7 +660,10 @@ def neighbours_leverage(ctx):
         + p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
         + (1.0 - ctx.prev_relation["united_states"] / 4.0)
     )
-    free = np.maximum(ctx.regional_recognition - MID_2025_REGIONAL_RECOGNITION, 0.0)
+    recognising = sum(
+        (ctx.prev_relation[k] == 4).astype(np.float64) for k in NEIGHBOURS if k not in ctx.levers.conditional
+    )
+    free = np.maximum(recognising / len(NEIGHBOURS) - MID_2025_REGIONAL_RECOGNITION, 0.0)
     return (
         -p["taliban.dependence_effect"] * (distance - p["taliban.western_distance_reference"])
         + p["taliban.free_recognition_sanctuary"] * free
