@@ -13,7 +13,6 @@ from tqdm import tqdm
 from sim.analysis import comparison_text, fan_series, replication_summaries, summary_table
 from sim.configuration import Plan
 from sim.ensemble import run_cell
-from sim.rules import mechanism_idle
 from sim.store import (
     RunLock,
     StagedOutput,
@@ -74,10 +73,8 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
 
             write_parameters(staged.path, plan.drawn, plan.replications)
         table = summary_table(summaries, plan.baseline)
-        idle = idle_mechanisms(plan)
-        table["mechanism_idle"] = [s in idle.get(h, ()) for s, h in zip(table["scenario"], table["hypothesis"])]
         table.to_csv(staged.path / "summary.csv", index=False, float_format="%.6g")
-        text = comparison_text(table, plan.key_outcomes, plan.baseline, idle)
+        text = comparison_text(table, plan.key_outcomes, plan.baseline)
         (staged.path / "comparison.txt").write_text(text + "\n", encoding="utf-8")
         extra_files = []
         if plan.report == "hindcast":
@@ -101,15 +98,6 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         staged.discard()
         raise
     return RunResult(plan.out_dir, text, figure_files, time.perf_counter() - started)
-
-
-def idle_mechanisms(plan: Plan) -> dict:
-    """Per hypothesis, the scenarios in which every mechanism it switches on has no lever to act on."""
-    idle = {}
-    for h in plan.hypotheses:
-        on = [m for m, w in h.mechanisms.items() if w > 0]
-        idle[h.name] = [s.name for s in plan.scenarios if on and all(mechanism_idle(m, s.levers) for m in on)]
-    return idle
 
 
 def _figures(path: Path, plan: Plan, table, fans) -> list:

@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.actors import ACTORS, STATES
-from sim.actors.states import RECOGNITION
+from sim.actors.states import NEIGHBOURS, RECOGNITION
 from sim.outcomes import OUTCOMES
 from sim.rules import PARAMS
 from sim.schema import Levers
@@ -52,14 +52,10 @@ class Month:
         recognising = [self.prev_relation[k] == RECOGNITION for k in STATES]
         self.recognising_count = sum(r.astype(np.float64) for r in recognising)
         self.recognised_share = self.recognising_count / n_states
-        self.unconditional_recognition = (
-            sum(r.astype(np.float64) for k, r in zip(STATES, recognising) if k not in self.levers.conditional)
-            / n_states
-        )
-        # benchmark-tied recognition on offer: conditional states engaged at least to the mission level
-        self.conditional_offers = (
-            sum((self.prev_relation[k] >= 2).astype(np.float64) for k in self.levers.conditional) / n_states
-        )
+        # recognition on offer against benchmarks: only what conditional states have actually put on the table
+        self.conditional_offers = sum(getattr(self.prev, k).offer for k in self.levers.conditional) / n_states
+        neighbours = [k for k in NEIGHBOURS if k in self.levers.conditional]
+        self.regional_offers = sum(getattr(self.prev, k).offer for k in neighbours) / len(NEIGHBOURS)
         regional = [k for k in STATES if k != "united_states"]
         self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
         self.joint_front = self.prev.pakistan.front

@@ -148,6 +148,16 @@ def _build():
             better="lower",
         ),
         Outcome(
+            "clash_risk",
+            "chance a month",
+            "mean",
+            "monthly chance of an armed interstate clash between Pakistan and Afghanistan",
+            lambda m: m.pakistan.state.clash_risk,
+            # it jumps in months with strikes, so bands across replications would only flicker
+            chart="mean",
+            better="lower",
+        ),
+        Outcome(
             "civil_war",
             "0/1",
             "share",

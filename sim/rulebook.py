@@ -87,10 +87,11 @@ def render() -> str:
         out += [f"## {labels[actor]} (`{actor}`)", ""]
         for r in rules:
             module = r.func.__module__.replace(".", "/") + ".py"
-            if r.mechanism:
-                scope = (
-                    f"mechanism `{r.mechanism}` (hypotheses: {', '.join(by_mechanism.get(r.mechanism, [])) or 'none'})"
-                )
+            if r.mechanisms:
+                hyps = sorted({h for m in r.mechanisms for h in by_mechanism.get(m, [])})
+                names = ", ".join(f"`{m}`" for m in r.mechanisms)
+                kind = "mechanism" if len(r.mechanisms) == 1 else "mechanisms (a link these texts accept)"
+                scope = f"{kind} {names} (hypotheses: {', '.join(hyps) or 'none'})"
             else:
                 scope = "all hypotheses"
             out += [

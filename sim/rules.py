@@ -8,7 +8,9 @@ the texts disagree, the mechanism (hypothesis) that switches it on.
 
 A mechanism-bound rule returns an additive term; the term is scaled by the
 mechanism's weight (0 = the hypothesis is off, 1 = fully on), which may differ
-per replication like any other parameter.  The rulebook (docs/rules.md) is
+per replication like any other parameter.  A link that several texts accept
+but others do not is bound to the set of their mechanisms and scaled by the
+sum of their weights (at most 1).  The rulebook (docs/rules.md) is
 generated from this registry.
 """
 
@@ -18,6 +20,8 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
+
 from sim.sources import parse_citation
 
 MECHANISMS: dict[str, str] = {
@@ -26,40 +30,26 @@ MECHANISMS: dict[str, str] = {
         "cooperation; isolation and condemnation strengthen the hard-liners."
     ),
     "legitimacy_emboldens": (
-        "Recognition without conditions removes the pressure to reform, widens the sanctuary for armed "
-        "groups and spreads instability to neighbours."
+        "Recognition and upgrades without conditions remove the pressure to reform, widen the sanctuary for armed "
+        "groups and spread instability to neighbours; accountability restrains the sanctuary."
     ),
     "conditional_leverage": (
-        "Recognition tied to benchmarks (girls' education, counter-terrorism, inclusion), and withdrawn when "
-        "they are broken, extracts commitments."
+        "Recognition offered against benchmarks (girls' education, counter-terrorism), and withdrawn when they are "
+        "broken, extracts commitments when Kabul judges the offer worth its ideological cost; free upgrades spend "
+        "the leverage."
     ),
     "regional_security_bargain": (
-        "A joint front of neighbours, direct talks with the Kandahar leadership and US leverage over left-behind "
-        "equipment move the TTP away from the border."
+        "A joint front of neighbours, direct talks with the Kandahar leadership, US leverage over left-behind "
+        "equipment and Kabul's dependence on its neighbours move the TTP away from the border."
     ),
 }
 
 MECHANISM_SOURCES: dict[str, tuple[str, ...]] = {
     "engagement_moderates": ("seed 003 ¶1-4", "seed 000 ¶3"),
-    "legitimacy_emboldens": ("seed 002 ¶3-4", "seed 002 ¶6", "seed 002 ¶8", "seed 002 ¶10-12"),
-    "conditional_leverage": ("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
-    "regional_security_bargain": ("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
+    "legitimacy_emboldens": ("seed 002 ¶3-4", "seed 002 ¶6-8", "seed 002 ¶10-12"),
+    "conditional_leverage": ("seed 000 ¶2-3", "seed 002 ¶10-12", "seed 003 ¶2"),
+    "regional_security_bargain": ("seed 001 ¶1-5", "seed 004 ¶1-3", "seed 004 ¶5"),
 }
-
-
-# Levers a mechanism needs before it can act (any of them non-zero); None: it acts in every scenario.
-MECHANISM_INPUTS: dict[str, tuple[str, ...] | None] = {
-    "engagement_moderates": None,
-    "legitimacy_emboldens": None,
-    "conditional_leverage": ("conditional",),
-    "regional_security_bargain": ("kandahar_talks", "joint_front", "us_equipment_leverage"),
-}
-
-
-def mechanism_idle(mechanism: str, levers) -> bool:
-    """True if the scenario's levers give the mechanism nothing to act on."""
-    inputs = MECHANISM_INPUTS[mechanism]
-    return inputs is not None and not any(getattr(levers, name) for name in inputs)
 
 
 def mechanism_param(name: str) -> str:
@@ -126,15 +116,37 @@ class Rule:
     statement: str
     sources: tuple[str, ...]
     params: tuple[Param, ...]
-    mechanism: str | None
+    mechanism: str | tuple[str, ...] | None
     func: Callable = field(repr=False)
+
+    @property
+    def mechanisms(self) -> tuple[str, ...]:
+        """The mechanisms (hypotheses) that accept this link; empty for a link every text accepts or none disputes."""
+        if self.mechanism is None:
+            return ()
+        return (self.mechanism,) if isinstance(self.mechanism, str) else tuple(self.mechanism)
 
     def __call__(self, ctx, *args):
         if _trace is not None:
             _trace.add(self.id)
         if self.mechanism is None:
             return self.func(ctx, *args)
-        return ctx.p[mechanism_param(self.mechanism)] * self.func(ctx, *args)
+        if isinstance(self.mechanism, str):
+            weight = ctx.p[mechanism_param(self.mechanism)]
+        else:
+            weight = np.minimum(sum(ctx.p[mechanism_param(m)] for m in self.mechanism), 1.0)
+        if np.isscalar(weight) and weight == 0.0:
+            return 0.0  # switched off in every replication: the term is zero, no need to compute it
+        return weight * self.func(ctx, *args)
+
+
+def mechanism_active(params: dict, *mechanisms: str) -> bool:
+    """False only if every named mechanism is switched off in every replication."""
+    for m in mechanisms:
+        w = params[mechanism_param(m)]
+        if not (np.isscalar(w) and w == 0.0):
+            return True
+    return False
 
 
 RULES: dict[str, Rule] = {}
@@ -163,15 +175,31 @@ for _m in MECHANISMS:
     )
 
 
-def rule(id: str, *, statement: str, sources: tuple[str, ...] | list[str], params=(), mechanism: str | None = None):
-    """Register a behavioural rule; ``id`` is ``<actor>.<name>``."""
+def rule(
+    id: str,
+    *,
+    statement: str,
+    sources: tuple[str, ...] | list[str],
+    params=(),
+    mechanism: str | tuple[str, ...] | None = None,
+):
+    """Register a behavioural rule; ``id`` is ``<actor>.<name>``.
+
+    ``mechanism`` names the hypothesis mechanism the rule belongs to, or a tuple of the mechanisms whose texts
+    accept the link (the rule then acts with the sum of their weights, at most 1).
+    """
     actor = id.split(".", 1)[0]
     if not sources:
         raise ValueError(f"rule {id} cites no seed paragraph")
     for c in sources:
         parse_citation(c)
-    if mechanism is not None and mechanism not in MECHANISMS:
-        raise ValueError(f"rule {id}: unknown mechanism {mechanism!r}")
+    if isinstance(mechanism, (list, tuple)):
+        mechanism = tuple(mechanism)
+        if len(mechanism) < 2 or len(set(mechanism)) != len(mechanism):
+            raise ValueError(f"rule {id}: a set of mechanisms names at least two, each once")
+    for m in (mechanism,) if isinstance(mechanism, str) else mechanism or ():
+        if m not in MECHANISMS:
+            raise ValueError(f"rule {id}: unknown mechanism {m!r}")
 
     def decorate(func):
         if id in RULES:

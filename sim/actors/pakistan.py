@@ -30,12 +30,26 @@ PARAMS = relation_params(
 
 @rule(
     "pakistan.weighs_ttp_threat",
-    statement="TTP attacks from Afghan soil strain Islamabad's relation with Kabul.",
-    sources=("seed 001 ¶3", "seed 000 ¶2", "seed 004 ¶1"),
-    params=PARAMS + (ATTACK_SCALE,),
+    statement="TTP attacks from Afghan soil strain Islamabad's relation with Kabul, and so does the quarrel over the "
+    "Afghans it sends back.",
+    sources=("seed 001 ¶3", "seed 000 ¶2", "seed 004 ¶1", "seed 000 ¶3"),
+    params=PARAMS
+    + (
+        ATTACK_SCALE,
+        assumption(
+            "pakistan.returns_strain",
+            0.3,
+            0.0,
+            0.8,
+            "rungs Islamabad's wish falls per unit of forced returns above the base level (relative)",
+            "seed 000 ¶3 counts repatriation among the disputes engagement has not settled; size is a guess",
+        ),
+    ),
 )
 def weighs_ttp_threat(ctx, actor):
-    return desire(ctx, actor, threat=ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"])
+    p = ctx.p
+    strain = p["pakistan.returns_strain"] * (ctx.prev.pakistan.returns / p["pakistan.returns_base"] - 1.0)
+    return desire(ctx, actor, threat=ctx.prev.ttp.attacks / p["pakistan.attack_scale"]) - strain
 
 
 @rule(
@@ -123,6 +137,7 @@ def strikes_across_border(ctx):
     ),
 )
 def border_clash(ctx, strikes):
+    """(clash 0/1, its chance that month)."""
     p, pk = ctx.p, ctx.prev.pakistan
     threat = ctx.prev.ttp.attacks / p["pakistan.attack_scale"]
     chance = (
@@ -130,7 +145,7 @@ def border_clash(ctx, strikes):
         + p["pakistan.clash_after_strike"] * strikes
         + p["pakistan.clash_per_threat"] * threat * (1.0 - pk.kandahar_engagement)
     )
-    return (ctx.uniform("pakistan.clash") < chance).astype(np.float64)
+    return (ctx.uniform("pakistan.clash") < chance).astype(np.float64), np.minimum(chance, 1.0)
 
 
 @rule(
@@ -165,8 +180,8 @@ def counterterrorism_at_home(ctx, strikes):
 @rule(
     "pakistan.forces_refugee_returns",
     statement="Refugee repatriation is a dispute with Kabul; the model lets Pakistan push more Afghans home when TTP "
-    "violence is high (an assumption).",
-    sources=("seed 000 ¶3",),
+    "violence is high and more arrive across the border (an assumption).",
+    sources=("seed 000 ¶3", "seed 002 ¶8"),
     params=(
         assumption(
             "pakistan.returns_base",
@@ -184,15 +199,37 @@ def counterterrorism_at_home(ctx, strikes):
             "elasticity of returns to TTP violence",
             "seed 000 ¶3 ties returns to the wider dispute; size is a guess",
         ),
+        assumption(
+            "pakistan.returns_arrival_elasticity",
+            0.5,
+            0.0,
+            1.0,
+            "elasticity of returns to the outflow of people from Afghanistan",
+            "seed 002 ¶8 counts population movement among the burdens on neighbours; size is a guess",
+        ),
+        assumption(
+            "pakistan.threat_floor",
+            0.05,
+            0.01,
+            0.2,
+            "least threat (in units of the 2023 monthly attacks) that returns respond to",
+            "keeps returns from vanishing in a calm month; a guess",
+        ),
         ATTACK_SCALE,
     ),
 )
 def forces_refugee_returns(ctx, deporting, wave):
     """Thousand Afghans returned this month: a trickle before any campaign; once one runs, a rate that rises with
     TTP violence, plus the first wave of the campaign while it lasts."""
-    threat = ctx.prev.ttp.attacks / ctx.p["pakistan.attack_scale"]
-    campaign = ctx.p["pakistan.returns_base"] * np.maximum(threat, 0.05) ** ctx.p["pakistan.returns_elasticity"]
-    return ctx.p["pakistan.returns_before_campaign"] + deporting * campaign + wave
+    p = ctx.p
+    threat = np.maximum(ctx.prev.ttp.attacks / p["pakistan.attack_scale"], p["pakistan.threat_floor"])
+    arrivals = ctx.prev.population.refugee_outflow / p["population.outflow_base"]
+    campaign = (
+        p["pakistan.returns_base"]
+        * threat ** p["pakistan.returns_elasticity"]
+        * arrivals ** p["pakistan.returns_arrival_elasticity"]
+    )
+    return p["pakistan.returns_before_campaign"] + deporting * campaign + wave
 
 
 @rule(
@@ -284,6 +321,7 @@ class Pakistan(StateActor):
         "kandahar_engagement": 0.0,
         "strikes": 0.0,
         "clash": 0.0,
+        "clash_risk": 0.0,
         "operations": 0.01,
         "returns": 30.0,
         # a deportation campaign has run since October 2023 (the July 2025 state); 0 before it, as in 2021
@@ -298,7 +336,7 @@ class Pakistan(StateActor):
         super().act(ctx)
         strikes = strikes_across_border(ctx)
         self.state.strikes = strikes
-        self.state.clash = border_clash(ctx, strikes)
+        self.state.clash, self.state.clash_risk = border_clash(ctx, strikes)
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
         self.state.deporting, self.state.deportation_wave = deportation_campaign(ctx)

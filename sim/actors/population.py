@@ -19,19 +19,20 @@ NEED_REFERENCE = assumption(
 
 @rule(
     "population.need_follows_economy",
-    statement="Humanitarian need rises with sanctions, war and the loss of aid, and falls as delivered aid grows.",
-    sources=("seed 003 ¶3", "seed 002 ¶8", "seed 003 ¶7"),
+    statement="Humanitarian need rises with the economic collapse, war, the loss of aid and returnees pushed back from "
+    "Pakistan, and falls as delivered aid grows.",
+    sources=("seed 003 ¶3", "seed 000 ¶2-3", "seed 002 ¶8", "seed 003 ¶5"),
     params=(
         NEED_REFERENCE,
-        assumption(
-            "population.sanctions_need",
-            0.3,
-            0.0,
-            0.6,
-            "relative rise in need per unit of sanctions above the status quo",
-            "a guess; seed 003 ¶7 reports calls for tighter sanctions, while seed 002 ¶8 blames misrule for the crisis; size is a guess",
-        ),
         assumption("population.war_need", 0.4, 0.1, 0.8, "relative rise in need during civil war", "a guess"),
+        assumption(
+            "population.returns_need",
+            0.05,
+            0.0,
+            0.15,
+            "relative rise in need per unit of forced returns from Pakistan above their mid-2025 level (relative)",
+            "seed 000 ¶3 names repatriation as a dispute and seed 002 ¶8 population movement as a burden; size is a guess",
+        ),
         assumption(
             "population.aid_need",
             0.3,
@@ -58,6 +59,41 @@ NEED_REFERENCE = assumption(
             "standard deviation of the monthly relative shock to need (drought, returns, prices)",
             "a guess",
         ),
+    ),
+)
+def need_follows_economy(ctx):
+    p, h = ctx.p, ctx.prev.population.humanitarian_need
+    returns = ctx.prev.pakistan.returns / p["pakistan.returns_base"] - 1.0
+    target = p["population.need_reference"] * np.maximum(
+        0.2,
+        1.0
+        + collapse_raises_need(ctx)
+        + sanctions_deepen_need(ctx)
+        + misrule_deepens_need(ctx)
+        + regional_trade_eases_need(ctx)
+        + p["population.war_need"] * ctx.prev.resistance.civil_war
+        + p["population.returns_need"] * returns
+        - p["population.aid_need"] * (ctx.prev.international.aid_delivered - 1.0),
+    )
+    shock = 1.0 + p["population.need_volatility"] * ctx.normal("population.need")
+    return np.maximum(h + p["population.need_adjustment"] * (target - h), 1.0) * shock
+
+
+@rule(
+    "population.sanctions_deepen_need",
+    statement="Sanctions and isolation deepen the humanitarian crisis: engagement is urged to avert a collapse, and "
+    "isolation hampers the aid effort. The critic blames misrule instead, the regional texts are silent.",
+    sources=("seed 000 ¶2", "seed 003 ¶3", "seed 003 ¶7"),
+    mechanism=("engagement_moderates", "conditional_leverage"),
+    params=(
+        assumption(
+            "population.sanctions_need",
+            0.3,
+            0.0,
+            0.6,
+            "relative rise in need per unit of sanctions above the status quo",
+            "seed 000 ¶2 and seed 003 ¶3 tie engagement to averting collapse; size is a guess",
+        ),
         assumption(
             "population.sanctions_reference",
             0.4,
@@ -68,18 +104,61 @@ NEED_REFERENCE = assumption(
         ),
     ),
 )
-def need_follows_economy(ctx):
-    p, h = ctx.p, ctx.prev.population.humanitarian_need
-    target = p["population.need_reference"] * np.maximum(
-        0.2,
-        1.0
-        + collapse_raises_need(ctx)
-        + p["population.sanctions_need"] * (ctx.levers.sanctions - p["population.sanctions_reference"])
-        + p["population.war_need"] * ctx.prev.resistance.civil_war
-        - p["population.aid_need"] * (ctx.prev.international.aid_delivered - 1.0),
-    )
-    shock = 1.0 + p["population.need_volatility"] * ctx.normal("population.need")
-    return np.maximum(h + p["population.need_adjustment"] * (target - h), 1.0) * shock
+def sanctions_deepen_need(ctx):
+    p = ctx.p
+    return p["population.sanctions_need"] * (ctx.prev.international.sanctions - p["population.sanctions_reference"])
+
+
+@rule(
+    "population.misrule_deepens_need",
+    statement="The emergency comes from weak, repressive government as much as from the economy: when the hard core "
+    "gains ground, need grows; when the pragmatists gain, it eases.",
+    sources=("seed 002 ¶8", "seed 002 ¶6-7"),
+    mechanism="legitimacy_emboldens",
+    params=(
+        assumption(
+            "population.misrule_need",
+            0.4,
+            0.0,
+            0.8,
+            "relative rise in need per unit of pragmatist influence lost below its settling point",
+            "seed 002 ¶8 joins misrule, economic breakdown and rights abuses as causes; size is a guess",
+        ),
+    ),
+)
+def misrule_deepens_need(ctx):
+    p = ctx.p
+    return p["population.misrule_need"] * (p["taliban.pragmatist_home"] - ctx.prev.taliban.pragmatist)
+
+
+@rule(
+    "population.regional_trade_eases_need",
+    statement="Trade and economic ties with the neighbours carry the Afghan economy; closer regional ties ease need, "
+    "a cooling raises it.",
+    sources=("seed 001 ¶1-2", "seed 003 ¶6"),
+    mechanism="regional_security_bargain",
+    params=(
+        assumption(
+            "population.trade_need",
+            0.3,
+            0.0,
+            0.6,
+            "relative fall in need per unit of regional engagement above mid-2025",
+            "an extension of seed 001 ¶1-2 (economic ties, trade with India); size is a guess",
+        ),
+        assumption(
+            "population.regional_engagement_reference",
+            0.7,
+            0.5,
+            0.85,
+            "regional engagement (0-1) of mid-2025: the ten regional states' mean relation over four",
+            "the relation levels of July 2025",
+        ),
+    ),
+)
+def regional_trade_eases_need(ctx):
+    p = ctx.p
+    return -p["population.trade_need"] * (ctx.regional_engagement - p["population.regional_engagement_reference"])
 
 
 @rule(

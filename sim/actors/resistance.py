@@ -78,13 +78,22 @@ def grows_with_backing(ctx):
             "monthly chance a civil war ends once the resistance has fallen below the threshold",
             "a guess",
         ),
+        assumption(
+            "resistance.war_width",
+            0.03,
+            0.01,
+            0.08,
+            "spread of resistance strength around the threshold over which war onset or end goes from rare to full",
+            "a guess",
+        ),
     ),
 )
 def civil_war(ctx, strength):
     p = ctx.p
     at_war = ctx.prev.resistance.civil_war > 0.5
-    onset = p["resistance.war_onset"] * logistic((strength - p["resistance.war_threshold"]) / 0.03)
-    end = p["resistance.war_end"] * logistic((p["resistance.war_threshold"] - strength) / 0.03)
+    width = p["resistance.war_width"]
+    onset = p["resistance.war_onset"] * logistic((strength - p["resistance.war_threshold"]) / width)
+    end = p["resistance.war_end"] * logistic((p["resistance.war_threshold"] - strength) / width)
     u = ctx.uniform("resistance.war")
     return np.where(at_war, u >= end, u < onset).astype(np.float64)
 

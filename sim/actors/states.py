@@ -18,6 +18,24 @@ from sim.rules import assumption, rule
 RELATION_LEVELS = {0: "none", 1: "channels", 2: "missions", 3: "ambassadors", 4: "recognition"}
 RECOGNITION = 4
 
+# Relation levels of July 2025 (configs/initial/jul2025.yaml): the point legitimacy is measured from.
+MID_2025_RELATIONS = {
+    "pakistan": 3,
+    "russia": 4,
+    "united_states": 1,
+    "china": 3,
+    "iran": 3,
+    "india": 2,
+    "uzbekistan": 3,
+    "tajikistan": 1,
+    "qatar": 3,
+    "uae": 3,
+    "turkey": 3,
+}
+
+# the states with a border or a stake in the TTP and ISKP question whose joint pressure the regional bargain counts
+NEIGHBOURS = ("pakistan", "china", "russia", "iran", "uzbekistan", "tajikistan")
+
 
 def relation_params(state: str, *, base, follow, rights, why: str, threat=None, threat_range=None):
     """The motives of one state, each a labelled assumption with a plausible range.
@@ -188,7 +206,7 @@ def preparation_pace(ctx, actor):
 
 
 def desire(ctx, actor, threat=None):
-    """A state's wished-for relation level: its base wish, the scenario's push, peers, rights and threat.
+    """A state's wished-for relation level: its base wish, the scenario's push, peers, rivals, rights and threat.
 
     Called from each state's own motive rule, which carries that state's sources.
     """
@@ -197,11 +215,85 @@ def desire(ctx, actor, threat=None):
         p[f"{k}.base_desire"]
         + ctx.levers.desire_shift.get(k, 0.0)
         + peers_follow(ctx, actor)
+        + rivals_pull(ctx, actor)
         - p[f"{k}.rights_weight"] * (1.0 - ctx.prev.taliban.girls_schools_open)
     )
     if threat is not None:
         wish = wish + p[f"{k}.threat_response"] * threat
     return wish
+
+
+# --- what a state wishes: rivals and conditional offers (kept apart from the ladder's timing) -----------------
+
+# Whose standing in Kabul each state watches: a rival's gain pulls it closer so as not to lose ground.
+RIVALS = {
+    "united_states": ("china", "russia", "iran"),
+    "pakistan": ("india",),
+    "india": ("pakistan", "china"),
+}
+# the rivals' mean relation in July 2025
+RIVAL_REFERENCE = {k: sum(MID_2025_RELATIONS[r] for r in rivals) / len(rivals) for k, rivals in RIVALS.items()}
+
+
+def rival_params(state: str, response: float, why: str):
+    return (
+        assumption(
+            f"{state}.rival_response",
+            response,
+            0.0,
+            2 * response,
+            f"rungs {state} moves towards Kabul per rung its rivals' mean relation rises above mid-2025",
+            why,
+        ),
+    )
+
+
+@rule(
+    "states.rivals_pull",
+    statement="A state watches its rivals' standing in Kabul: the US the China-Russia-Iran orbit, Pakistan India's "
+    "return, India its neighbours' ties; a rival's gain pulls it closer.",
+    sources=("seed 003 ¶1", "seed 003 ¶6", "seed 001 ¶2-3", "seed 000 ¶3", "seed 002 ¶9"),
+    params=rival_params("united_states", 0.4, "seed 003 ¶1 wants Afghanistan kept out of that orbit; size is a guess")
+    + rival_params("pakistan", 0.3, "seed 001 ¶3 calls India's return a wake-up call; size is a guess")
+    + rival_params("india", 0.3, "seed 001 ¶2 has India regaining lost ground; size is a guess"),
+)
+def rivals_pull(ctx, actor):
+    rivals = RIVALS.get(actor.key)
+    if not rivals:
+        return 0.0
+    mean = sum(ctx.prev_relation[r] for r in rivals) / len(rivals)
+    return ctx.p[f"{actor.key}.rival_response"] * (mean - RIVAL_REFERENCE[actor.key])
+
+
+@rule(
+    "states.makes_conditional_offer",
+    statement="A state whose policy ties recognition to benchmarks makes an offer only once it would recognise but "
+    "for the benchmarks and holds at least ambassadors; the offer builds up over months and lapses if it no "
+    "longer wishes to recognise.",
+    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
+    params=(
+        assumption(
+            "states.offer_build_rate",
+            0.1,
+            0.03,
+            0.3,
+            "monthly share of the gap between a state's offer and a full, credible offer closed",
+            "an offer is negotiated and made credible over months (seed 000 ¶3 speaks of structured "
+            "engagement); the pace is a guess",
+        ),
+    ),
+)
+def conditional_offer(ctx, actor, wish):
+    """The strength (0-1) of a conditional state's offer of recognition against benchmarks."""
+    k = actor.key
+    prev = getattr(ctx.prev, k).offer
+    if k not in ctx.levers.conditional:
+        return prev
+    level = ctx.prev_relation[k]
+    margin = 0.5 + ctx.p["states.hysteresis"]
+    # the wish that would carry it from ambassadors to recognition, were the benchmarks met
+    making = (level >= RECOGNITION - 1) & (wish > RECOGNITION - 1 + margin)
+    return prev + ctx.p["states.offer_build_rate"] * (making.astype(np.float64) - prev)
 
 
 @rule(
@@ -271,11 +363,14 @@ class StateActor(Actor):
     ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``).
     """
 
-    # stepped: 1 in a month the state climbed a rung; impetus: what recent triggers add to its pace
-    initial_state = {"relation": 0.0, "momentum": 0.0, "stepped": 0.0, "impetus": 0.0}
+    # stepped: 1 in a month the state climbed a rung; impetus: what recent triggers add to its pace;
+    # offer: the strength of the conditional recognition it offers (0 where it makes none)
+    initial_state = {"relation": 0.0, "momentum": 0.0, "stepped": 0.0, "impetus": 0.0, "offer": 0.0}
     motives = None
 
     def act(self, ctx):
-        level, self.state.momentum, self.state.impetus = relation_ladder(ctx, self, self.motives(ctx, self))
+        wish = self.motives(ctx, self)
+        self.state.offer = conditional_offer(ctx, self, wish)
+        level, self.state.momentum, self.state.impetus = relation_ladder(ctx, self, wish)
         self.state.stepped = (level > ctx.prev_relation[self.key]).astype(np.float64)
         self.state.relation = level

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.actors.base import Actor, clip01, logistic, logit
-from sim.rules import assumption, rule
+from sim.actors.states import MID_2025_RELATIONS, NEIGHBOURS
+from sim.rules import assumption, mechanism_active, rule
 
 RECOGNITION_REFERENCE = assumption(
     "taliban.recognition_reference",
@@ -26,9 +27,9 @@ RECOGNITION_REFERENCE = assumption(
 
 @rule(
     "taliban.perceived_pressure",
-    statement="Sanctions, public condemnation, US coercion and Pakistani strikes add up to the pressure Kabul feels, "
-    "blunted by the partners it has gained in the region.",
-    sources=("seed 003 ¶4", "seed 000 ¶2-3", "seed 001 ¶1-3", "seed 003 ¶7"),
+    statement="Sanctions, public condemnation, US coercion, Pakistani strikes, a joint front of the neighbours and "
+    "publicly set benchmarks add up to the pressure Kabul feels, blunted by the partners it has gained in the region.",
+    sources=("seed 003 ¶4", "seed 000 ¶2-3", "seed 001 ¶1-3", "seed 003 ¶7", "seed 003 ¶2", "seed 001 ¶5"),
     params=(
         assumption(
             "taliban.partner_cushion",
@@ -46,17 +47,35 @@ RECOGNITION_REFERENCE = assumption(
             "pressure added by each fully applied US coercive lever (equipment leverage, backing resistance)",
             "seed 003 ¶7 reports both under consideration; weight relative to sanctions is a guess",
         ),
+        assumption(
+            "taliban.front_pressure",
+            0.5,
+            0.0,
+            1.0,
+            "pressure added by a full joint front of the neighbours against militant sanctuary",
+            "seed 001 ¶5 means the front as a single message of pressure; weight is a guess",
+        ),
+        assumption(
+            "taliban.conditions_pressure",
+            0.3,
+            0.0,
+            0.8,
+            "pressure added when offers tied to benchmarks cover every state",
+            "seed 003 ¶2 reads demands from outside as pressure the movement resists; weight is a guess",
+        ),
     ),
 )
 def perceived_pressure(ctx):
-    lv = ctx.levers
+    lv, p, intl = ctx.levers, ctx.p, ctx.prev.international
     raw = (
-        lv.sanctions
-        + ctx.prev.international.condemnation
-        + ctx.p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
+        intl.sanctions
+        + intl.condemnation
+        + p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
         + ctx.prev.pakistan.strikes
+        + p["taliban.front_pressure"] * ctx.joint_front
+        + p["taliban.conditions_pressure"] * ctx.conditional_offers
     )
-    return raw * (1.0 - ctx.p["taliban.partner_cushion"] * ctx.regional_engagement)
+    return raw * (1.0 - p["taliban.partner_cushion"] * ctx.regional_engagement)
 
 
 @rule(
@@ -117,6 +136,14 @@ def hardline_core_reasserts(ctx):
             "how many regional states' contact a US presence counts for in the engagement Kabul feels",
             "seed 003 ¶1 and ¶4 see a US presence as the lever that would matter most; size is a guess",
         ),
+        assumption(
+            "taliban.talks_engagement",
+            0.1,
+            0.0,
+            0.25,
+            "engagement added by full Pakistani talks with the Kandahar leadership",
+            "an extension of seed 003 ¶2: regular contact with the leadership is engagement; size is a guess",
+        ),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
@@ -132,7 +159,37 @@ def engagement(ctx):
         w = us_weight if state == "united_states" else 1.0
         contact = contact + w * level / 4.0
         weights += w
-    return contact / weights
+    return contact / weights + ctx.p["taliban.talks_engagement"] * ctx.prev.pakistan.kandahar_engagement
+
+
+# share of the neighbours recognising in July 2025 (Russia alone)
+MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOURS) / len(NEIGHBOURS)
+
+
+def legitimacy_terms(ctx):
+    """(change, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
+    benchmarks), and legitimacy handed over without conditions since then, state by state (one state's step back
+    does not buy back what another gave away).
+
+    A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
+    while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
+    """
+    p = ctx.p
+    upgrade, us_weight = p["taliban.upgrade_legitimacy"], p["taliban.us_contact_weight"]
+    states = list(ctx.prev_relation)
+    us = states.index("united_states")
+    levels = np.stack([ctx.prev_relation[k] for k in states])
+    mid = np.array([float(MID_2025_RELATIONS[k]) for k in states])[:, None]
+    free = np.array([k not in ctx.levers.conditional for k in states], dtype=np.float64)[:, None]
+    now = np.where(levels >= 4, 1.0, upgrade * levels / 3.0)
+    then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
+    given = np.maximum(now - then, 0.0) * free
+    now = now * free
+    extra = us_weight - 1.0  # the US counts us_weight times, the others once
+    weights = len(states) + extra
+    change = (now.sum(axis=0) + extra * now[us] - then.sum(axis=0) - extra * then[us]) / weights
+    spent = (given.sum(axis=0) + extra * given[us]) / weights
+    return change, spent
 
 
 @rule(
@@ -163,28 +220,37 @@ def siege_hardens(ctx, pressure):
     return -ctx.p["taliban.siege_effect"] * (pressure - ctx.p["taliban.pressure_reference"])
 
 
+UPGRADE_LEGITIMACY = assumption(
+    "taliban.upgrade_legitimacy",
+    0.3,
+    0.1,
+    0.6,
+    "share of recognition's legitimacy that ties at ambassador level confer (missions and channels pro rata)",
+    "seed 002 ¶6 says visits, forums and upgrades build an appearance of recognition; the share is a guess",
+)
+
+
 @rule(
     "taliban.legitimacy_entrenches_hardliners",
-    statement="Recognition given without conditions removes the reason to reform and entrenches the ruling hard core.",
+    statement="Recognition and upgrades given without conditions remove the reason to reform and entrench the ruling "
+    "hard core; legitimacy withheld takes some of that comfort away.",
     sources=("seed 002 ¶3", "seed 002 ¶6", "seed 002 ¶10-13"),
     mechanism="legitimacy_emboldens",
     params=(
         assumption(
             "taliban.unconditional_effect",
-            0.1,
+            0.15,
             0.0,
-            0.25,
-            "log-odds per month removed from pragmatist influence as the share of unconditional recognisers "
-            "goes above mid-2025",
+            0.3,
+            "log-odds per month removed from pragmatist influence per unit of legitimacy conferred without conditions "
+            "above mid-2025",
             "seed 002 ¶10 warns of appeasement; size is a guess",
         ),
-        RECOGNITION_REFERENCE,
+        UPGRADE_LEGITIMACY,
     ),
 )
-def legitimacy_entrenches_hardliners(ctx):
-    return -ctx.p["taliban.unconditional_effect"] * (
-        ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"]
-    )
+def legitimacy_entrenches_hardliners(ctx, conferred):
+    return -ctx.p["taliban.unconditional_effect"] * conferred
 
 
 @rule(
@@ -205,6 +271,29 @@ def legitimacy_entrenches_hardliners(ctx):
 )
 def benchmarks_empower_reformers(ctx):
     return ctx.p["taliban.benchmark_effect"] * ctx.conditional_offers
+
+
+@rule(
+    "taliban.free_upgrades_spend_leverage",
+    statement="Recognition and upgrades handed over without strings spend the leverage the reformers argue from: "
+    "what Kabul gets for nothing it will not reform for. Withholding more without an offer gains nothing.",
+    sources=("seed 000 ¶3", "seed 002 ¶11"),
+    mechanism="conditional_leverage",
+    params=(
+        assumption(
+            "taliban.spent_leverage_effect",
+            0.08,
+            0.0,
+            0.2,
+            "log-odds per month removed from pragmatist influence per unit of legitimacy handed over without "
+            "conditions since mid-2025 (each state's upgrades counted, withdrawals not netted)",
+            "an extension of seed 000 ¶3 (recognition as a tool with strings) and seed 002 ¶11; size is a guess",
+        ),
+        UPGRADE_LEGITIMACY,
+    ),
+)
+def free_upgrades_spend_leverage(ctx, spent):
+    return -ctx.p["taliban.spent_leverage_effect"] * spent
 
 
 @rule(
@@ -247,25 +336,130 @@ def factional_shocks(ctx):
             "monthly chance of a reversal once the balance has clearly tipped",
             "policy reversals are announced, not continuous",
         ),
+        assumption(
+            "taliban.schools_width",
+            0.05,
+            0.02,
+            0.1,
+            "spread of pragmatist influence over which the chance of a reversal goes from low to full",
+            "a sharp but not instant tipping point; a guess",
+        ),
+        assumption(
+            "taliban.schools_close_gap",
+            0.1,
+            0.05,
+            0.2,
+            "how far pragmatist influence must fall below the threshold before open schools are shut again",
+            "a reversal once made is costly to undo; a guess",
+        ),
     ),
 )
-def girls_education_decision(ctx, pragmatist):
+def girls_education_decision(ctx, pragmatist, schools_compliance):
     p = ctx.p
     open_now = ctx.prev.taliban.girls_schools_open > 0.5
-    width = 0.05
+    width = p["taliban.schools_width"]
     theta = p["taliban.schools_threshold"]
     reopen = p["taliban.schools_hazard"] * logistic((pragmatist - theta) / width)
-    reopen = reopen + schools_for_recognition(ctx, pragmatist)
-    close = p["taliban.schools_hazard"] * logistic((theta - 0.1 - pragmatist) / width)
+    reopen = reopen + schools_for_recognition(ctx, schools_compliance)
+    close = p["taliban.schools_hazard"] * logistic((theta - p["taliban.schools_close_gap"] - pragmatist) / width)
     u = ctx.uniform("taliban.schools")
     return np.where(open_now, u >= close, u < reopen).astype(np.float64)
 
 
 @rule(
+    "taliban.weighs_offer_against_ideology",
+    statement="Kabul meets a benchmark only if what the offers put on the table (recognition, with sanctions relief, "
+    "a joint front's demand on sanctuary, carried further by direct talks with Kandahar) outweighs the ideological "
+    "cost, which the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
+    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4-5"),
+    params=(
+        assumption(
+            "taliban.offer_value",
+            1.2,
+            0.5,
+            2.0,
+            "value to Kabul of offers of recognition against benchmarks from every state",
+            "seed 001 ¶1 and seed 002 ¶6 show Kabul seeking recognition; size relative to the costs is a guess",
+        ),
+        assumption(
+            "taliban.sanctions_stake",
+            0.5,
+            0.0,
+            1.0,
+            "relative extra value of an offer per unit of sanctions it would lift",
+            "seed 000 ¶3 ties recognition to commitments; that relief adds to it is an assumption",
+        ),
+        assumption(
+            "taliban.front_demand_value",
+            0.4,
+            0.0,
+            0.8,
+            "value to Kabul of meeting a full joint front's demand on sanctuary",
+            "seed 001 ¶5 urges the front as a message Kabul must heed; size is a guess",
+        ),
+        assumption(
+            "taliban.talks_channel_gain",
+            0.5,
+            0.0,
+            1.0,
+            "relative extra value of offers and demands carried by full talks with the Kandahar leadership",
+            "seed 000 ¶3 sees recognition bringing regimes to the table, seed 001 ¶4 places power in Kandahar; "
+            "size is a guess",
+        ),
+        assumption(
+            "taliban.schools_ideological_cost",
+            0.8,
+            0.4,
+            1.5,
+            "cost of reopening girls' secondary schools to a leadership wholly in hard-line hands",
+            "seed 003 ¶2: the movement is ideological and rarely bargains; size relative to the value is a guess",
+        ),
+        assumption(
+            "taliban.ttp_kinship_cost",
+            0.6,
+            0.3,
+            1.2,
+            "cost of restraining the TTP to a leadership wholly in hard-line hands",
+            "seed 002 ¶4 and seed 000 ¶2 on Kabul's protection of the group; size is a guess",
+        ),
+        assumption(
+            "taliban.compliance_width",
+            0.15,
+            0.05,
+            0.3,
+            "spread of the value-minus-cost balance over which meeting a benchmark goes from unlikely to likely",
+            "uncertainty about the leadership's calculus; a guess",
+        ),
+    ),
+)
+def weighs_offer_against_ideology(ctx, pragmatist):
+    """(schools, sanctuary): how far Kabul leans (0-1) towards meeting each benchmark."""
+    if not ctx.levers.conditional and not ctx.levers.joint_front:
+        return 0.0, 0.0  # nothing on the table: no benchmark to meet
+    if not mechanism_active(ctx.p, "conditional_leverage"):
+        return 0.0, 0.0  # only that mechanism's rules act on the decision
+    p = ctx.p
+    value = (
+        p["taliban.offer_value"]
+        * ctx.conditional_offers
+        * (1.0 + p["taliban.sanctions_stake"] * ctx.prev.international.sanctions)
+    )
+    hard = 1.0 - pragmatist
+    width = p["taliban.compliance_width"]
+    # direct talks with the Kandahar leadership carry the offer to those who decide
+    channel = 1.0 + p["taliban.talks_channel_gain"] * ctx.prev.pakistan.kandahar_engagement
+    value = value * channel
+    schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
+    ct_value = value + p["taliban.front_demand_value"] * ctx.joint_front * channel
+    sanctuary = np.where(ct_value > 0.0, logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width), 0.0)
+    return schools, sanctuary
+
+
+@rule(
     "taliban.schools_for_recognition",
-    statement="Where recognition is tied to girls' education, a leadership that is not firmly hard-line may reopen "
-    "schools to win it.",
-    sources=("seed 000 ¶3",),
+    statement="Where recognition is tied to girls' education and Kabul judges the offer worth its ideological cost, "
+    "it may reopen schools to win it.",
+    sources=("seed 000 ¶3", "seed 002 ¶10"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -273,14 +467,13 @@ def girls_education_decision(ctx, pragmatist):
             0.03,
             0.0,
             0.1,
-            "extra monthly chance of reopening when benchmark-tied offers cover all states and pragmatists "
-            "hold the reference influence",
+            "monthly chance of reopening for recognition once Kabul leans fully towards meeting the benchmark",
             "the texts hope for commitments but give no odds; seed 003 ¶2 doubts the movement bargains at all",
         ),
     ),
 )
-def schools_for_recognition(ctx, pragmatist):
-    return ctx.p["taliban.benchmark_compliance"] * ctx.conditional_offers * np.clip(pragmatist / 0.4, 0.0, 1.5)
+def schools_for_recognition(ctx, schools_compliance):
+    return ctx.p["taliban.benchmark_compliance"] * schools_compliance
 
 
 @rule(
@@ -304,6 +497,14 @@ def schools_for_recognition(ctx, pragmatist):
             "monthly share of the gap to the target sanctuary closed",
             "a guess; seed 001 ¶4 asks for the TTP to be moved but gives no timing",
         ),
+        assumption(
+            "taliban.sanctuary_floor",
+            0.05,
+            0.0,
+            0.15,
+            "least sanctuary left whatever Kabul does: a border it cannot seal",
+            "a guess; seed 001 ¶4 hopes only to move the TTP from the border",
+        ),
     ),
 )
 def sanctuary_target_base(ctx):
@@ -312,25 +513,57 @@ def sanctuary_target_base(ctx):
 
 @rule(
     "taliban.legitimacy_widens_sanctuary",
-    statement="Unconditional recognition lets Kabul widen the space it gives to the TTP, IMU, ISKP and al-Qaeda.",
-    sources=("seed 002 ¶4", "seed 002 ¶10", "seed 002 ¶12"),
+    statement="Legitimacy given without conditions (recognition, upgrades, talks) lets Kabul widen the space it gives "
+    "to the TTP, IMU, ISKP and al-Qaeda.",
+    sources=("seed 002 ¶4", "seed 002 ¶6", "seed 002 ¶10", "seed 002 ¶12"),
     mechanism="legitimacy_emboldens",
     params=(
         assumption(
             "taliban.legitimacy_sanctuary",
-            0.25,
+            0.35,
             0.0,
-            0.5,
-            "sanctuary added as the share of unconditional recognisers goes from mid-2025 to all states",
+            0.6,
+            "sanctuary added per unit of legitimacy conferred without conditions above mid-2025",
             "seed 002 ¶10 warns of a new sanctuary; size is a guess",
         ),
-        RECOGNITION_REFERENCE,
+        assumption(
+            "taliban.talks_legitimacy",
+            0.05,
+            0.0,
+            0.15,
+            "sanctuary added by full talks with Kandahar held without conditions",
+            "seed 002 ¶6: Kabul turns visits and meetings into standing; an extension, size a guess",
+        ),
+        UPGRADE_LEGITIMACY,
     ),
 )
-def legitimacy_widens_sanctuary(ctx):
-    return ctx.p["taliban.legitimacy_sanctuary"] * (
-        ctx.unconditional_recognition - ctx.p["taliban.recognition_reference"]
+def legitimacy_widens_sanctuary(ctx, conferred):
+    p = ctx.p
+    return (
+        p["taliban.legitimacy_sanctuary"] * conferred
+        + p["taliban.talks_legitimacy"] * ctx.prev.pakistan.kandahar_engagement
     )
+
+
+@rule(
+    "taliban.accountability_restrains_sanctuary",
+    statement="Pressure that holds Kabul to account (sanctions, condemnation, coercion, a joint front, strikes, "
+    "benchmarks) keeps it from widening the sanctuary; easing it without commitments lets the space grow.",
+    sources=("seed 002 ¶11-12", "seed 002 ¶10"),
+    mechanism="legitimacy_emboldens",
+    params=(
+        assumption(
+            "taliban.accountability_effect",
+            0.15,
+            0.0,
+            0.35,
+            "sanctuary removed per unit of pressure above mid-2025",
+            "an extension of seed 002 ¶11-12, which ask for accountability on terrorism; size is a guess",
+        ),
+    ),
+)
+def accountability_restrains_sanctuary(ctx, pressure):
+    return -ctx.p["taliban.accountability_effect"] * (pressure - ctx.p["taliban.pressure_reference"])
 
 
 @rule(
@@ -375,10 +608,95 @@ def regional_bargain_moves_ttp(ctx):
     )
 
 
+WESTERN_REFERENCE = assumption(
+    "taliban.western_distance_reference",
+    1.65,
+    1.2,
+    2.1,
+    "the West's distance from Kabul in mid-2025: sanctions 0.4, condemnation 0.5, no coercion, US at channels (0.75)",
+    "the status-quo levers and the US relation of July 2025",
+)
+
+
+@rule(
+    "taliban.neighbours_leverage",
+    statement="Kabul needs its neighbours most when the West keeps it at a distance, and their demands on the TTP then "
+    "weigh more; recognition the neighbours give freely spends that leverage, benchmarks they set on sanctuary use it.",
+    sources=("seed 001 ¶1-3", "seed 001 ¶5", "seed 004 ¶5", "seed 003 ¶6"),
+    mechanism="regional_security_bargain",
+    params=(
+        assumption(
+            "taliban.dependence_effect",
+            0.08,
+            0.0,
+            0.2,
+            "sanctuary removed per unit of Western distance above mid-2025",
+            "an extension of seed 001 ¶1 (Kabul turns to the region to escape isolation); size is a guess",
+        ),
+        assumption(
+            "taliban.free_recognition_sanctuary",
+            0.25,
+            0.0,
+            0.5,
+            "sanctuary added as the share of neighbours recognising without conditions goes from mid-2025 to all",
+            "an extension of seed 001 ¶3: Kabul's new partners weaken Pakistan's hand; size is a guess",
+        ),
+        assumption(
+            "taliban.neighbour_benchmark_effect",
+            0.3,
+            0.0,
+            0.5,
+            "sanctuary removed when every neighbour offers recognition against a sanctuary benchmark",
+            "seed 001 ¶5 and seed 000 ¶3 (no TTP hosting as a string); size is a guess",
+        ),
+        WESTERN_REFERENCE,
+    ),
+)
+def neighbours_leverage(ctx):
+    p, lv, intl = ctx.p, ctx.levers, ctx.prev.international
+    distance = (
+        intl.sanctions
+        + intl.condemnation
+        + p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
+        + (1.0 - ctx.prev_relation["united_states"] / 4.0)
+    )
+    recognising = sum(
+        (ctx.prev_relation[k] == 4).astype(np.float64) for k in NEIGHBOURS if k not in ctx.levers.conditional
+    )
+    free = np.maximum(recognising / len(NEIGHBOURS) - MID_2025_REGIONAL_RECOGNITION, 0.0)
+    return (
+        -p["taliban.dependence_effect"] * (distance - p["taliban.western_distance_reference"])
+        + p["taliban.free_recognition_sanctuary"] * free
+        - p["taliban.neighbour_benchmark_effect"] * ctx.regional_offers
+    )
+
+
+@rule(
+    "taliban.strikes_provoke_retaliation",
+    statement="Kabul answers cross-border strikes by loosening its restraint on the TTP: texts that judge coercion "
+    "futile (the kinetic approach failed, siege stiffens resistance, change does not come under siege) accept this.",
+    sources=("seed 001 ¶3", "seed 003 ¶4", "seed 000 ¶3"),
+    mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
+    params=(
+        assumption(
+            "taliban.strike_retaliation",
+            0.3,
+            0.05,
+            0.6,
+            "sanctuary added in a month with Pakistani strikes",
+            "seed 001 ¶3 records deteriorating ties after strikes; size is a guess",
+        ),
+    ),
+)
+def strikes_provoke_retaliation(ctx):
+    return ctx.p["taliban.strike_retaliation"] * ctx.prev.pakistan.strikes
+
+
 @rule(
     "taliban.counterterrorism_benchmark",
-    statement="Where recognition is tied to ending the TTP's sanctuary, Kabul restrains the group to qualify.",
-    sources=("seed 000 ¶3", "seed 002 ¶10"),
+    statement="Where recognition is tied to ending the TTP's sanctuary, or a joint front demands it, and Kabul judges "
+    "the offer worth the cost, it restrains the group to qualify.",
+    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 001 ¶5"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -386,13 +704,13 @@ def regional_bargain_moves_ttp(ctx):
             0.35,
             0.0,
             0.5,
-            "sanctuary removed when benchmark-tied offers cover all states",
+            "sanctuary removed once Kabul leans fully towards meeting the sanctuary benchmark",
             "seed 000 ¶3 lists no TTP hosting as a string; size is a guess",
         ),
     ),
 )
-def counterterrorism_benchmark(ctx):
-    return -ctx.p["taliban.benchmark_sanctuary_effect"] * ctx.conditional_offers
+def counterterrorism_benchmark(ctx, sanctuary_compliance):
+    return -ctx.p["taliban.benchmark_sanctuary_effect"] * sanctuary_compliance
 
 
 @rule(
@@ -432,8 +750,13 @@ def pragmatists_restrain_militants(ctx):
         ),
     ),
 )
-def fights_iskp(ctx):
-    return clip01(ctx.p["taliban.iskp_effort"] + ct_cooperation_helps(ctx))
+def fights_iskp(ctx, sanctuary_compliance):
+    return clip01(
+        ctx.p["taliban.iskp_effort"]
+        + ct_cooperation_helps(ctx)
+        + benchmarked_cooperation(ctx, sanctuary_compliance)
+        + front_fights_iskp(ctx)
+    )
 
 
 @rule(
@@ -450,10 +773,63 @@ def fights_iskp(ctx):
             "counter-ISKP effort added by full outside cooperation",
             "seed 003 ¶3 calls current sharing minimal; size is a guess",
         ),
+        assumption(
+            "taliban.trust_cooperation",
+            0.5,
+            0.0,
+            1.0,
+            "cooperation (0-1) that trust adds as recognition goes from mid-2025 to every state",
+            "seed 003 ¶3: distrust blocks cooperation while Kabul is kept at arm's length; size is a guess",
+        ),
+        RECOGNITION_REFERENCE,
     ),
 )
 def ct_cooperation_helps(ctx):
-    return ctx.p["taliban.cooperation_effect"] * ctx.ct_cooperation
+    p = ctx.p
+    trust = p["taliban.trust_cooperation"] * np.maximum(ctx.recognised_share - p["taliban.recognition_reference"], 0.0)
+    return p["taliban.cooperation_effect"] * np.minimum(ctx.ct_cooperation + trust, 1.0)
+
+
+@rule(
+    "taliban.benchmarked_cooperation",
+    statement="Counter-terrorism cooperation comes with recognition only where it is a benchmark Kabul meets: "
+    "engagement without that string brought none.",
+    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
+    mechanism="conditional_leverage",
+    params=(
+        assumption(
+            "taliban.benchmark_iskp_effort",
+            0.2,
+            0.0,
+            0.4,
+            "counter-ISKP effort added once Kabul leans fully towards the counter-terrorism benchmark",
+            "seed 000 ¶3 lists security among the commitments recognition should extract; size is a guess",
+        ),
+    ),
+)
+def benchmarked_cooperation(ctx, sanctuary_compliance):
+    return ctx.p["taliban.benchmark_iskp_effort"] * sanctuary_compliance
+
+
+@rule(
+    "taliban.front_fights_iskp",
+    statement="Neighbours who each face threats from Afghan soil press and help Kabul against ISKP as well when they "
+    "act together.",
+    sources=("seed 004 ¶5", "seed 001 ¶5"),
+    mechanism="regional_security_bargain",
+    params=(
+        assumption(
+            "taliban.front_iskp_effort",
+            0.15,
+            0.0,
+            0.3,
+            "counter-ISKP effort added by a full joint front",
+            "an extension of seed 004 ¶5 (shared threats); size is a guess",
+        ),
+    ),
+)
+def front_fights_iskp(ctx):
+    return ctx.p["taliban.front_iskp_effort"] * ctx.joint_front
 
 
 @rule(
@@ -475,7 +851,28 @@ def ct_cooperation_helps(ctx):
 def keeps_us_equipment(ctx):
     prev = ctx.prev.taliban.equipment_returned
     chance = ctx.p["taliban.equipment_return_rate"] * ctx.levers.us_equipment_leverage * ctx.prev.taliban.pragmatist
+    chance = chance + trades_equipment_for_aid(ctx)
     return np.maximum(prev, (ctx.uniform("taliban.equipment") < chance).astype(np.float64))
+
+
+@rule(
+    "taliban.trades_equipment_for_aid",
+    statement="Aid tied to the return of the equipment is an offer with a string; where offers work, Kabul may take it.",
+    sources=("seed 004 ¶1", "seed 003 ¶7", "seed 000 ¶3"),
+    mechanism="conditional_leverage",
+    params=(
+        assumption(
+            "taliban.equipment_bargain_rate",
+            0.01,
+            0.0,
+            0.03,
+            "extra monthly chance of returning the equipment when the US fully ties aid to it",
+            "an extension of seed 000 ¶3 to the US offer; seed 004 ¶2 saw no sign of compliance; size is a guess",
+        ),
+    ),
+)
+def trades_equipment_for_aid(ctx):
+    return ctx.p["taliban.equipment_bargain_rate"] * ctx.levers.us_equipment_leverage
 
 
 class Taliban(Actor):
@@ -492,27 +889,38 @@ class Taliban(Actor):
 
     def act(self, ctx):
         s = ctx.prev.taliban
+        p = ctx.p
         pressure = perceived_pressure(ctx)
+        if mechanism_active(p, "legitimacy_emboldens", "conditional_leverage"):
+            conferred, spent = legitimacy_terms(ctx)
+        else:
+            conferred = spent = 0.0  # only the rules of those two mechanisms read legitimacy
         drift = (
             hardline_core_reasserts(ctx)
             + engagement_strengthens_pragmatists(ctx)
             + siege_hardens(ctx, pressure)
-            + legitimacy_entrenches_hardliners(ctx)
+            + legitimacy_entrenches_hardliners(ctx, conferred)
             + benchmarks_empower_reformers(ctx)
+            + free_upgrades_spend_leverage(ctx, spent)
             + factional_shocks(ctx)
         )
         pragmatist = logistic(logit(s.pragmatist) + drift)
+        schools_compliance, sanctuary_compliance = weighs_offer_against_ideology(ctx, s.pragmatist)
         target = (
             sanctuary_target_base(ctx)
-            + legitimacy_widens_sanctuary(ctx)
+            + legitimacy_widens_sanctuary(ctx, conferred)
+            + accountability_restrains_sanctuary(ctx, pressure)
             + regional_bargain_moves_ttp(ctx)
-            + counterterrorism_benchmark(ctx)
+            + neighbours_leverage(ctx)
+            + strikes_provoke_retaliation(ctx)
+            + counterterrorism_benchmark(ctx, sanctuary_compliance)
             + pragmatists_restrain_militants(ctx)
         )
-        rate = ctx.p["taliban.sanctuary_adjustment"]
-        self.state.sanctuary = np.clip(s.sanctuary + rate * (np.clip(target, 0.05, 1.0) - s.sanctuary), 0.05, 1.0)
+        floor = p["taliban.sanctuary_floor"]
+        rate = p["taliban.sanctuary_adjustment"]
+        self.state.sanctuary = np.clip(s.sanctuary + rate * (np.clip(target, floor, 1.0) - s.sanctuary), floor, 1.0)
         self.state.pragmatist = pragmatist
         self.state.pressure = pressure
-        self.state.girls_schools_open = girls_education_decision(ctx, pragmatist)
-        self.state.iskp_effort = fights_iskp(ctx)
+        self.state.girls_schools_open = girls_education_decision(ctx, pragmatist, schools_compliance)
+        self.state.iskp_effort = fights_iskp(ctx, sanctuary_compliance)
         self.state.equipment_returned = keeps_us_equipment(ctx)

@@ -10,8 +10,8 @@ from sim.rules import assumption, figure, rule
 
 @rule(
     "ttp.recruits_under_sanctuary",
-    statement="The TTP grows where Kabul shelters it, faster when hardship and instability feed recruitment.",
-    sources=("seed 000 ¶2", "seed 002 ¶8", "seed 001 ¶3"),
+    statement="The TTP grows where Kabul shelters it, up to what its networks can sustain.",
+    sources=("seed 000 ¶2", "seed 001 ¶3", "seed 004 ¶1"),
     params=(
         assumption(
             "ttp.recruitment_rate",
@@ -32,14 +32,6 @@ from sim.rules import assumption, figure, rule
             "a guess, well above the 6,000 of seed 000 ¶2",
         ),
         assumption(
-            "ttp.hardship_recruitment",
-            0.5,
-            0.0,
-            1.0,
-            "extra recruitment per unit of humanitarian need above the 2025 level (relative)",
-            "seed 002 ¶8 links instability to recruitment; size is a guess",
-        ),
-        assumption(
             "ttp.recruitment_volatility",
             0.03,
             0.0,
@@ -51,22 +43,68 @@ from sim.rules import assumption, figure, rule
 )
 def recruits_under_sanctuary(ctx):
     p, f = ctx.p, ctx.prev.ttp.fighters
-    hardship = 1.0 + p["ttp.hardship_recruitment"] * (ctx.hardship - 1.0)
+    hardship = 1.0 + hardship_feeds_recruitment(ctx) + drug_money_recruits(ctx)
     growth = p["ttp.recruitment_rate"] * ctx.prev.taliban.sanctuary * hardship * (1.0 - f / p["ttp.fighter_ceiling"])
     return growth + strikes_feed_recruitment(ctx) + p["ttp.recruitment_volatility"] * ctx.normal("ttp.recruitment")
 
 
 @rule(
+    "ttp.hardship_feeds_recruitment",
+    statement="Hardship and instability feed militant recruitment and spill over the border: the critic says so "
+    "outright, the case for engagement warns the crises spill across borders, the case for recognition ties "
+    "averting collapse to regional security. The texts of the regional bargain trace the TTP to sanctuary and "
+    "weapons instead.",
+    sources=("seed 002 ¶8", "seed 003 ¶3", "seed 000 ¶2"),
+    mechanism=("engagement_moderates", "legitimacy_emboldens", "conditional_leverage"),
+    params=(
+        assumption(
+            "ttp.hardship_recruitment",
+            0.5,
+            0.0,
+            1.0,
+            "extra recruitment per unit of humanitarian need above the 2025 level (relative)",
+            "seed 002 ¶8 links instability to recruitment; size is a guess",
+        ),
+    ),
+)
+def hardship_feeds_recruitment(ctx):
+    return ctx.p["ttp.hardship_recruitment"] * (ctx.hardship - 1.0)
+
+
+@rule(
+    "ttp.drug_money_recruits",
+    statement="A booming drug trade is part of the instability in which militants recruit; the model reads it as "
+    "money for the armed groups.",
+    sources=("seed 002 ¶8",),
+    mechanism="legitimacy_emboldens",
+    params=(
+        assumption(
+            "ttp.drug_recruitment",
+            0.3,
+            0.0,
+            0.8,
+            "extra recruitment per unit of drug trade above the 2025 level (relative)",
+            "seed 002 ¶8 names the drug trade beside recruitment; the money link and its size are assumptions",
+        ),
+    ),
+)
+def drug_money_recruits(ctx):
+    return ctx.p["ttp.drug_recruitment"] * (ctx.prev.population.drug_economy - 1.0)
+
+
+@rule(
     "ttp.strikes_feed_recruitment",
-    statement="Kinetic action has not reduced the threat; the model's reading (an assumption) is that strikes which "
-    "kill fighters also hand the group grievances and recruits.",
-    sources=("seed 001 ¶3",),
+    statement="Kinetic action has not reduced the threat; texts that judge coercion futile accept that strikes which "
+    "kill fighters also hand the group grievances and recruits. The critic's text does not, so under its view "
+    "strikes only wear the group down.",
+    sources=("seed 001 ¶3", "seed 003 ¶4", "seed 000 ¶3"),
+    mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
     params=(
         assumption(
             "ttp.strike_recruitment",
-            0.01,
-            0.0,
-            0.03,
+            0.02,
+            0.005,
+            0.04,
             "extra monthly growth of fighters in a month with Pakistani strikes",
             "seed 001 ¶3 judges kinetic action a failure; the offsetting size is a guess",
         ),

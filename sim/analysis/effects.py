@@ -99,11 +99,8 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idle: dict | None = None) -> str:
-    """The table printed at the end of a run: per outcome, each scenario's mean and its effect against the baseline.
-
-    ``idle[hypothesis]`` lists the scenarios in which that hypothesis's mechanism has nothing to act on.
-    """
+def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str) -> str:
+    """The table printed at the end of a run: per outcome, each scenario's mean and its effect against the baseline."""
     lines = []
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     scenarios = list(dict.fromkeys(table["scenario"]))
@@ -128,12 +125,6 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idl
             lines.append(s.ljust(width) + "".join(cells))
         lines.append("")
     lines.append(f"Each cell: mean across replications (difference from {baseline} [95% CI], paired by replication).")
-    for hypothesis, scenarios_idle in (idle or {}).items():
-        if scenarios_idle:
-            lines.append(
-                f"Under {hypothesis}, its mechanism has no lever to act on in {', '.join(scenarios_idle)}: "
-                "those cells show the model with no contested mechanism, not that the text predicts no effect."
-            )
     return "\n".join(lines)
 
 

@@ -1,0 +1,176 @@
+"""Each hypothesis reproduces the directions its own texts predict, with parameters sampled from their ranges.
+
+The predictions are read from the texts (docs/hypotheses.md gives the paragraphs); each is asserted as a
+probability over replications that the policy moves the outcome that way against the status quo, paired by
+replication. A direction the model does not reproduce is listed in FINDINGS (and in docs/hypotheses.md) and
+kept as a strict expected failure: it is a finding, and the test fails if the model starts to reproduce it.
+"""
+
+import numpy as np
+import pytest
+
+from sim.analysis import replication_summaries
+from sim.configuration import plan
+from sim.ensemble import run_cell
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from tests.sampled import sampled_parameters, with_sampled_parameters
+
+REPLICATIONS = 400
+THRESHOLD = 0.8
+
+EM, LE, CL, RB = "engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"
+VIOLENCE = ("attacks_pakistan", "deaths_pakistan", "ttp_fighters")
+
+# hypothesis -> scenario -> {outcome: "+" raises, "-" lowers}, against the status quo
+PREDICTIONS = {
+    EM: {
+        "isolation": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "iskp_external_capacity": "+",
+        },
+        "recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "humanitarian_need": "-",
+            "iskp_external_capacity": "-",
+        },
+        "us_normalisation": {**dict.fromkeys(VIOLENCE, "-"), "girls_schools_open": "+", "iskp_external_capacity": "-"},
+        "us_hard_line": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "iskp_external_capacity": "+",
+        },
+        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "clash_risk": "+"},
+    },
+    LE: {
+        "isolation": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
+        "recognition": {
+            **dict.fromkeys(VIOLENCE, "+"),
+            "girls_schools_open": "-",
+            "humanitarian_need": "+",
+            "clash_risk": "+",
+            "iskp_external_capacity": "+",
+        },
+        "conditional_recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "iskp_external_capacity": "-",
+        },
+        "us_normalisation": {**dict.fromkeys(VIOLENCE, "+"), "iskp_external_capacity": "+"},
+        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "+"},
+    },
+    CL: {
+        "isolation": {**dict.fromkeys(VIOLENCE, "+"), "humanitarian_need": "+"},
+        "recognition": {"girls_schools_open": "-"},
+        "conditional_recognition": {
+            **dict.fromkeys(VIOLENCE, "-"),
+            "girls_schools_open": "+",
+            "humanitarian_need": "-",
+            "clash_risk": "-",
+            "iskp_external_capacity": "-",
+        },
+        "joint_ct_front": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
+        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "clash_risk": "+"},
+    },
+    RB: {
+        "isolation": {**dict.fromkeys(VIOLENCE, "-"), "humanitarian_need": "+"},
+        "recognition": {**dict.fromkeys(VIOLENCE, "+")},
+        "conditional_recognition": {**dict.fromkeys(VIOLENCE, "-")},
+        "us_normalisation": {**dict.fromkeys(VIOLENCE, "+")},
+        "us_hard_line": {**dict.fromkeys(VIOLENCE, "-"), "humanitarian_need": "+"},
+        "joint_ct_front": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-", "iskp_external_capacity": "-"},
+        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "clash_risk": "+"},
+    },
+}
+
+# (hypothesis, scenario, outcome) -> what the model does instead (see docs/hypotheses.md, "Findings")
+KINETIC = (
+    "with strike attrition drawn high in its range and grievance recruitment and retaliation low, strikes "
+    "wear the TTP down: escalation raises violence in only about 63-72% of parameter draws, not the 80% a "
+    "verdict of failure (seed 001 ¶3) asks for"
+)
+FINDINGS = {
+    **{(h, "pakistan_kinetic", o): KINETIC for h in (EM, CL, RB) for o in VIOLENCE},
+    (EM, "us_normalisation", "girls_schools_open"): (
+        "a US mission in Kabul without recognition moves the pragmatists too little to reopen schools within ten "
+        "years in any but a few replications"
+    ),
+    (EM, "us_hard_line", "deaths_pakistan"): (
+        "attacks rise in every draw, but where the equipment comes back the deadlier weapons go with it, so deaths "
+        "rise in only about 74% of draws"
+    ),
+    (LE, "isolation", "ttp_fighters"): (
+        "attacks fall in 81% of draws, but the aid cut deepens hardship, which this view accepts as a recruiting "
+        "ground (seed 002 ¶8): the TTP's strength falls in only about 60%"
+    ),
+}
+
+CASES = [
+    (h, s, o, d)
+    for h, by_scenario in PREDICTIONS.items()
+    for s, by_outcome in by_scenario.items()
+    for o, d in by_outcome.items()
+]
+
+
+def _case(h, s, o, d):
+    marks = ()
+    if (h, s, o) in FINDINGS:
+        marks = pytest.mark.xfail(strict=True, reason=f"finding: {FINDINGS[(h, s, o)]}")
+    return pytest.param(h, s, o, d, marks=marks, id=f"{h}-{s}-{o}")
+
+
+@pytest.fixture(scope="module")
+def summaries():
+    p = plan(["experiment=all_policies", f"replications={REPLICATIONS}"])
+    draws = sampled_parameters(REPLICATIONS)
+    return {
+        (c.scenario.name, c.hypothesis.name): replication_summaries(
+            run_cell(with_sampled_parameters(c.setup, draws), REPLICATIONS)
+        )
+        for c in p.cells
+    }
+
+
+def direction_probability(summaries, hypothesis, scenario, outcome, direction):
+    """P(the policy moves the outcome the predicted way), paired by replication.
+
+    For an outcome that is 0 or 1 each month (girls' schools) most replications tie; there the probability is
+    taken among the replications the policy changes at all, and at least a tenth of them must change.
+    """
+    i = OUTCOME_INDEX[outcome]
+    diff = summaries[(scenario, hypothesis)][i] - summaries[("status_quo", hypothesis)][i]
+    sign = 1.0 if direction == "+" else -1.0
+    if OUTCOMES[i].binary:
+        moved = diff != 0
+        if moved.mean() < 0.1:
+            return 0.0
+        return float((sign * diff[moved] > 0).mean())
+    return float((sign * diff > 0).mean())
+
+
+@pytest.mark.parametrize("hypothesis,scenario,outcome,direction", [_case(*c) for c in CASES])
+def test_hypothesis_reproduces_its_texts_direction(summaries, hypothesis, scenario, outcome, direction):
+    prob = direction_probability(summaries, hypothesis, scenario, outcome, direction)
+    assert prob >= THRESHOLD, f"P({scenario} moves {outcome} {direction} under {hypothesis}) = {prob:.2f}"
+
+
+def test_every_hypothesis_predicts_for_most_policies():
+    for h, by_scenario in PREDICTIONS.items():
+        assert len(by_scenario) >= 5, h
+    assert all(d in "+-" for *_, d in CASES)
+
+
+def test_no_two_hypotheses_give_the_same_effects_for_any_policy(summaries):
+    """No column is a copy of another: each policy's paired effect differs between every pair of hypotheses."""
+    scenarios = sorted({s for s, _ in summaries} - {"status_quo"})
+    hypotheses = list(PREDICTIONS)
+    for s in scenarios:
+        effects = {h: summaries[(s, h)] - summaries[("status_quo", h)] for h in hypotheses}
+        for i, a in enumerate(hypotheses):
+            for b in hypotheses[i + 1 :]:
+                gap = np.abs(effects[a] - effects[b])[[OUTCOME_INDEX[o] for o in VIOLENCE]].mean(axis=1)
+                assert (gap > 0).all(), (s, a, b)
