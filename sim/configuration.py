@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
@@ -25,6 +25,7 @@ from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 REPORTS = ("comparison", "hindcast")
+UNCERTAINTY = ("parameters", "none")
 INTENSITY_LEVERS = (
     "sanctions",
     "condemnation",
@@ -63,6 +64,12 @@ class Plan:
     cells: list[Cell]
     key_outcomes: list[str]
     report: str
+    uncertainty: str = "none"
+    sampling: str = "random"
+    # one value per replication of every drawn parameter (shared by every cell); empty when nothing is drawn
+    drawn: dict = field(default_factory=dict)
+    # parameters set explicitly, per hypothesis (its file and the user's overrides), so not drawn there
+    fixed_by_hypothesis: dict = field(default_factory=dict)
 
 
 def available(group: str) -> list[str]:
@@ -302,13 +309,15 @@ def _check_out_dir(out_dir: Path):
             )
 
 
-def plan(overrides: list[str]) -> Plan:
+def plan(overrides: list[str], check_out_dir: bool = True) -> Plan:
+    """The validated plan of a run; ``check_out_dir=False`` when nothing will be written (the Python API)."""
     cfg = compose(overrides)
     try:
         exp = cfg.experiment
         replications = cfg.replications if cfg.replications is not None else exp.replications
         months = cfg.months if cfg.months is not None else exp.months
         seed, chunk = cfg.seed, cfg.chunk_size
+        uncertainty, sampling = cfg.uncertainty, cfg.sampling
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
@@ -325,6 +334,12 @@ def plan(overrides: list[str]) -> Plan:
         raise ConfigError(f"seed={seed} must be a non-negative integer below 2**63")
     if chunk < 1:
         raise ConfigError(f"chunk_size={chunk} must be at least 1")
+    if uncertainty not in UNCERTAINTY:
+        raise ConfigError(f"uncertainty={uncertainty!r} must be one of {', '.join(UNCERTAINTY)}")
+    from sim.uncertainty import METHODS, draw_parameters
+
+    if sampling not in METHODS:
+        raise ConfigError(f"sampling={sampling!r} must be one of {', '.join(METHODS)}")
     if exp.report not in REPORTS:
         raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(REPORTS)}")
     if not exp.scenarios or not exp.hypotheses:
@@ -356,16 +371,25 @@ def plan(overrides: list[str]) -> Plan:
         if problem:
             raise ConfigError(problem)
 
-    cells = []
+    drawn = {}
+    if uncertainty == "parameters":
+        # one draw for the whole run, so replication r has the same assumptions in every cell
+        drawn = draw_parameters(seed, range(replications), method=sampling, total=replications, fixed=overrides_params)
+    cells, fixed_by_hypothesis = [], {}
     for h in hypotheses:
-        params = {**_hypothesis_params(h), **overrides_params}
+        own = _hypothesis_params(h)
+        fixed_by_hypothesis[h.name] = {
+            k: v for k, v in sorted({**own, **overrides_params}.items()) if not k.startswith("mechanism.")
+        }
+        params = {**drawn, **own, **overrides_params}
         for s in scenarios:
             setup = Setup(
                 levers=s.levers, params=params, relations=relations, state=state, start=start, months=months, seed=seed
             )
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(exp.name, overrides)
-    _check_out_dir(out_dir)
+    if check_out_dir:
+        _check_out_dir(out_dir)
     return Plan(
         config=cfg,
         name=exp.name,
@@ -379,4 +403,8 @@ def plan(overrides: list[str]) -> Plan:
         cells=cells,
         key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"],
         report=exp.report,
+        uncertainty=uncertainty,
+        sampling=sampling,
+        drawn=drawn,
+        fixed_by_hypothesis=fixed_by_hypothesis,
     )

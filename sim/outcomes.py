@@ -158,7 +158,11 @@ def _build():
             better="lower",
         ),
         Outcome(
-            "iskp_external_capacity", "0-1", "mean", "ISKP capacity to strike abroad", lambda m: m.iskp.state.capacity,
+            "iskp_external_capacity",
+            "0-1",
+            "mean",
+            "ISKP capacity to strike abroad",
+            lambda m: m.iskp.state.capacity,
             better="lower",
         ),
         Outcome(
