@@ -18,7 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.actors import ACTORS, STATES
-from sim.model import Setup
+from sim.model import Sampling, Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
@@ -371,20 +371,32 @@ def plan(overrides: list[str], check_out_dir: bool = True) -> Plan:
         if problem:
             raise ConfigError(problem)
 
+    sampling_spec = None
     drawn = {}
     if uncertainty == "parameters":
-        # one draw for the whole run, so replication r has the same assumptions in every cell
-        drawn = draw_parameters(seed, range(replications), method=sampling, total=replications, fixed=overrides_params)
+        # one design for the whole run, so replication r has the same assumptions in every cell; each model
+        # draws its own replications' rows, and the same rows are stored in parameters.parquet
+        sampling_spec = Sampling(method=sampling, total=replications, fixed=tuple(sorted(overrides_params)))
+        drawn = draw_parameters(
+            seed, range(replications), method=sampling, total=replications, fixed=sampling_spec.fixed
+        )
     cells, fixed_by_hypothesis = [], {}
     for h in hypotheses:
         own = _hypothesis_params(h)
         fixed_by_hypothesis[h.name] = {
             k: v for k, v in sorted({**own, **overrides_params}.items()) if not k.startswith("mechanism.")
         }
-        params = {**drawn, **own, **overrides_params}
+        params = {**own, **overrides_params}
         for s in scenarios:
             setup = Setup(
-                levers=s.levers, params=params, relations=relations, state=state, start=start, months=months, seed=seed
+                levers=s.levers,
+                params=params,
+                relations=relations,
+                state=state,
+                start=start,
+                months=months,
+                seed=seed,
+                sampling=sampling_spec,
             )
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(exp.name, overrides)

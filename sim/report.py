@@ -22,7 +22,7 @@ import pandas as pd
 from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series, replication_summaries
 from sim.analysis import summary_table
 from sim.analysis.folder import ResultsFolder
-from sim.analysis.labels import capitalised, outcome_label, outcome_title, outcome_unit
+from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.outcomes import OUTCOMES
 
 # report kind -> analyses run after the standard tables: (module, writer function, section function)
@@ -166,6 +166,8 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataF
 def _num(x: float) -> str:
     if x is None or np.isnan(x):
         return "n/a"
+    if x == 0:
+        return "0"
     a = abs(x)
     return f"{x:+.0f}" if a >= 100 else f"{x:+.1f}" if a >= 10 else f"{x:+.2f}" if a >= 0.1 else f"{x:+.3f}"
 
@@ -286,7 +288,6 @@ def _effect_tables(folder, table, policies, hypotheses) -> list:
                     f"{_num(r['diff_ci95_high'])}] |"
                 )
         out.append("")
-    out += [f"Units: {', '.join(f'{outcome_label(n)} in {outcome_unit(n)}' for n in folder.key_outcomes)}.", ""]
     return out
 
 

@@ -21,6 +21,18 @@ RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "manifest.json"
 
 
+def tidy(frame: pd.DataFrame, scenarios: list, hypotheses: list, start: tuple[int, int]) -> pd.DataFrame:
+    """Scenario and hypothesis as categoricals in the experiment's order; ``month`` (0 = first) beside ``date``."""
+    for name, order in (("scenario", scenarios), ("hypothesis", hypotheses)):
+        if name in frame:
+            frame[name] = pd.Categorical(frame[name].astype(str), categories=order)
+    if "date" in frame and "month" not in frame:
+        first = np.datetime64("{:04d}-{:02d}".format(*start), "M")
+        month = frame["date"].to_numpy().astype("datetime64[M]") - first
+        frame.insert(frame.columns.get_loc("date") + 1, "month", month.astype(np.int32))
+    return frame
+
+
 class FolderError(ValueError):
     """A folder that is not a readable results folder, said in one line."""
 
@@ -147,14 +159,7 @@ class ResultsFolder:
     def results(self, columns=None) -> pd.DataFrame:
         """The long table with scenario and hypothesis as categoricals in the run's order, and a month index."""
         frame = pq.read_table(self.path / RESULTS_FILE, columns=columns).to_pandas()
-        for name, order in (("scenario", self.scenarios), ("hypothesis", self.hypotheses)):
-            if name in frame:
-                frame[name] = pd.Categorical(frame[name].astype(str), categories=order)
-        if "date" in frame:
-            first = np.datetime64("{:04d}-{:02d}".format(*self.start), "M")
-            month = frame["date"].to_numpy().astype("datetime64[M]") - first
-            frame.insert(frame.columns.get_loc("date") + 1, "month", month.astype(np.int32))
-        return frame
+        return tidy(frame, self.scenarios, self.hypotheses, self.start)
 
     def parameters(self) -> pd.DataFrame:
         """One row per replication of the drawn parameters; an empty frame when nothing was drawn."""
