@@ -88,9 +88,14 @@ def build_report(path, figures: bool = True) -> Report:
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
     summaries, fans, extracts = {}, {}, {}
+    charted = set(folder.key_outcomes)
+    if kind == "hindcast":
+        from sim.hindcast import CHART_MARKERS
+
+        charted |= {m[0] for m in CHART_MARKERS}
     for key, record in folder.cell_records():
         summaries[key] = replication_summaries(record)
-        fans[key] = fan_series(record)
+        fans[key] = fan_series(record, charted)
         if kind == "hindcast":
             from sim.hindcast import extract
 

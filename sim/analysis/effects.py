@@ -41,28 +41,31 @@ def replication_summaries(record: np.ndarray) -> np.ndarray:
     return out
 
 
-def fan_series(record: np.ndarray) -> np.ndarray:
+def fan_series(record: np.ndarray, outcomes=None) -> np.ndarray:
     """Monthly quantiles across replications, shape (quantiles, months, outcomes).
 
     Flows are shown as the total of the last twelve months, so a fan reads as a yearly figure; the first
     eleven months, which have no full year behind them, are left blank (NaN) when the run is long enough.
     An outcome charted as a mean (0/1 states, rare counts) gets the mean in every quantile slot.
+    ``outcomes`` (names) limits the work to those outcomes; the others are left NaN.
     """
-    series = record.astype(np.float64)
+    wanted = [i for i, o in enumerate(OUTCOMES) if outcomes is None or o.name in outcomes]
+    series = record[:, wanted, :].astype(np.float64)
     months = len(series)
-    for i, o in enumerate(OUTCOMES):
-        if o.summary == "annual":
-            c = np.cumsum(series[:, i, :], axis=0)
+    for j, i in enumerate(wanted):
+        if OUTCOMES[i].summary == "annual":
+            c = np.cumsum(series[:, j, :], axis=0)
             c[12:] = c[12:] - c[:-12]
             if months >= 24:
                 c[:11] = np.nan
             else:
                 c = c * 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
-            series[:, i, :] = c
-    fans = np.quantile(series, FAN_QUANTILES, axis=2)
-    for i, o in enumerate(OUTCOMES):
-        if o.chart == "mean":
-            fans[:, :, i] = series[:, i, :].mean(axis=1)
+            series[:, j, :] = c
+    fans = np.full((len(FAN_QUANTILES), months, len(OUTCOMES)), np.nan)
+    fans[:, :, wanted] = np.quantile(series, FAN_QUANTILES, axis=2)
+    for j, i in enumerate(wanted):
+        if OUTCOMES[i].chart == "mean":
+            fans[:, :, i] = series[:, j, :].mean(axis=1)
     return fans
 
 
@@ -257,15 +260,15 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idl
     scenarios = list(dict.fromkeys(table["scenario"]))
     width = max(len(s) for s in scenarios) + 2
     col = 30
+    rows = {(r["outcome"], r["scenario"], r["hypothesis"]): r for r in table.to_dict("records")}
     for name in outcomes:
-        sub = table[table["outcome"] == name]
-        first = sub.iloc[0]
+        first = rows[(name, scenarios[0], hypotheses[0])]
         lines.append(f"{name} ({first['unit']}; {first['statistic']}): mean (effect [95% CI of the mean effect])")
         lines.append(" " * width + "".join(h[: col - 2].ljust(col) for h in hypotheses))
         for s in scenarios:
             cells = []
             for h in hypotheses:
-                r = sub[(sub["scenario"] == s) & (sub["hypothesis"] == h)].iloc[0]
+                r = rows[(name, s, h)]
                 if s == baseline:
                     cells.append(f"{_fmt(r['mean'])}".ljust(col))
                 else:
@@ -280,7 +283,7 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str, idl
                 continue
             cells = []
             for h in hypotheses:
-                r = sub[(sub["scenario"] == s) & (sub["hypothesis"] == h)].iloc[0]
+                r = rows[(name, s, h)]
                 cells.append(
                     f"{_signed(r['effect_p50'])} [{_signed(r['effect_p05'])}, {_signed(r['effect_p95'])}]".ljust(col)
                 )

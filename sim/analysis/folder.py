@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.outcomes import OUTCOMES
@@ -31,6 +32,16 @@ def tidy(frame: pd.DataFrame, scenarios: list, hypotheses: list, start: tuple[in
         month = frame["date"].to_numpy().astype("datetime64[M]") - first
         frame.insert(frame.columns.get_loc("date") + 1, "month", month.astype(np.int32))
     return frame
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Integer codes and the names they stand for, from a dictionary-encoded (or plain string) column."""
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.indices.to_numpy(zero_copy_only=False), [str(x) for x in array.dictionary.to_pylist()]
 
 
 class FolderError(ValueError):
@@ -125,35 +136,39 @@ class ResultsFolder:
         """Yield ``((scenario, hypothesis), record)`` per cell in stored order; record: (months, outcomes, reps)."""
         file = pq.ParquetFile(self.path / RESULTS_FILE)
         present = set(file.schema_arrow.names)
-        columns = ["scenario", "hypothesis", "replication"] + [o.name for o in OUTCOMES if o.name in present]
+        columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
         pending_key, pieces = None, []
         for i in range(file.num_row_groups):
-            part = file.read_row_group(i, columns=columns).to_pandas()
-            scenario = part["scenario"].astype(str).to_numpy()
-            hypothesis = part["hypothesis"].astype(str).to_numpy()
+            part = file.read_row_group(i, columns=columns)
+            s_codes, s_names = _codes(part.column("scenario"))
+            h_codes, h_names = _codes(part.column("hypothesis"))
             # cells are written one after another; a row group may hold the end of one and the start of the next
-            inner = np.flatnonzero((scenario[1:] != scenario[:-1]) | (hypothesis[1:] != hypothesis[:-1])) + 1
-            change = [0, *inner.tolist(), len(part)]
+            inner = np.flatnonzero((s_codes[1:] != s_codes[:-1]) | (h_codes[1:] != h_codes[:-1])) + 1
+            change = [0, *inner.tolist(), part.num_rows]
             for a, b in zip(change[:-1], change[1:]):
-                key = (str(scenario[a]), str(hypothesis[a]))
+                key = (s_names[s_codes[a]], h_names[h_codes[a]])
                 if key != pending_key and pieces:
                     yield pending_key, self._record(pieces)
                     pieces = []
                 pending_key = key
-                pieces.append(part.iloc[a:b])
+                pieces.append(part.slice(a, b - a))
         if pieces:
             yield pending_key, self._record(pieces)
 
     def _record(self, pieces: list) -> np.ndarray:
-        frame = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+        table = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
         months = self.months
-        reps = len(frame) // months
-        if reps * months != len(frame):
-            raise FolderError(f"{self.path / RESULTS_FILE}: a cell has {len(frame)} rows, not a whole number of runs")
+        reps = table.num_rows // months
+        if reps * months != table.num_rows:
+            raise FolderError(
+                f"{self.path / RESULTS_FILE}: a cell has {table.num_rows} rows, not a whole number of runs"
+            )
         record = np.full((months, len(OUTCOMES), reps), np.nan)
+        names = set(table.column_names)
         for i, o in enumerate(OUTCOMES):
-            if o.name in frame:
-                record[:, i, :] = frame[o.name].to_numpy(dtype=np.float64).reshape(reps, months).T
+            if o.name in names:
+                values = table.column(o.name).to_numpy()
+                record[:, i, :] = values.reshape(reps, months).T
         return record
 
     def results(self, columns=None) -> pd.DataFrame:
