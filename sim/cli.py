@@ -83,6 +83,8 @@ def _report(args: list[str]) -> int:
     if len(args) != 1:
         print("error: report needs one results folder: python -m sim report DIR", file=sys.stderr)
         return 2
+    from pyarrow import ArrowException
+
     from sim.analysis.folder import FolderError
     from sim.report import build_report
 
@@ -90,6 +92,10 @@ def _report(args: list[str]) -> int:
         report = build_report(args[0])
     except FolderError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ArrowException, KeyError, TypeError, ValueError) as exc:
+        # a results folder whose files were damaged or written by something else
+        print(f"error: {args[0]} cannot be read as a results folder: {exc}".splitlines()[0], file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: could not write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)

@@ -340,8 +340,11 @@ def plan(overrides: list[str], check_out_dir: bool = True) -> Plan:
 
     if sampling not in METHODS:
         raise ConfigError(f"sampling={sampling!r} must be one of {', '.join(METHODS)}")
-    if exp.report not in REPORTS:
-        raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(REPORTS)}")
+    from sim.report import ANALYSES
+
+    kinds = (*REPORTS, *ANALYSES)
+    if exp.report not in kinds:
+        raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(kinds)}")
     if not exp.scenarios or not exp.hypotheses:
         raise ConfigError("experiment.scenarios and experiment.hypotheses must each name at least one config")
     for names, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):

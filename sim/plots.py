@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -58,7 +60,8 @@ def _series_unit(name: str) -> str:
 def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios: list, hypotheses: list, labels: dict):
     """``fans[(scenario, hypothesis)]``: quantiles (5, 25, 50, 75, 95) x months x outcomes.
 
-    One panel per hypothesis; each scenario a colour and a dash pattern, so scenarios that coincide stay visible.
+    One panel per hypothesis; each scenario a colour and a dash pattern. A scenario whose median line is the
+    same as an earlier one's is not drawn on top of it but named in the panel.
     """
     from sim.analysis.labels import capitalised, outcome_label
 
@@ -66,7 +69,7 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
     cols = min(2, len(hypotheses))
     rows = int(np.ceil(len(hypotheses) / cols))
     legend_rows = int(np.ceil(len(scenarios) / 4))
-    height = min(3.3 * rows + 0.9 + 0.3 * legend_rows, 9.0)
+    height = min(3.1 * rows + 0.9 + 0.3 * legend_rows, 8.6)
     fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, height), sharex=True, sharey=True, squeeze=False)
     # months as fractional years: plain numbers draw far faster than dates and tick at whole years
     x = _years(dates)
@@ -74,19 +77,35 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
     # bands of several scenarios on top of each other turn to mud: the first scenario (the baseline) gets the
     # grey 50% and 90% bands, the others their medians, with a light 50% band while they are few
     own_bands = fan and len(scenarios) <= 3
+    notes = []
     for k, h in enumerate(hypotheses):
         ax = axes[k // cols][k % cols]
+        # scenarios whose line is the same as an earlier one's are drawn once and named in the panel,
+        # so no line hides under an identical one
+        drawn, same_as = [], {}
         for j, s in enumerate(scenarios):
             q = fans[(s, h)][:, :, i]
+            twin = next((d for d in drawn if np.array_equal(fans[(d, h)][:, :, i][2], q[2], equal_nan=True)), None)
+            if twin is not None:
+                same_as.setdefault(twin, []).append(s)
+                continue
+            drawn.append(s)
             c = OKABE_ITO[j % len(OKABE_ITO)]
             if fan and j == 0:
                 ax.fill_between(x, q[0], q[4], color="0.5", alpha=0.15, linewidth=0)
                 ax.fill_between(x, q[1], q[3], color="0.5", alpha=0.25, linewidth=0)
             elif own_bands:
                 ax.fill_between(x, q[1], q[3], color=c, alpha=0.15, linewidth=0)
-            ax.plot(
-                x, q[2], color=c, linewidth=1.8, linestyle=LINE_STYLES[j % len(LINE_STYLES)], label=labels.get(s, s)
-            )
+            ax.plot(x, q[2], color=c, linewidth=1.8, linestyle=LINE_STYLES[j % len(LINE_STYLES)])
+        for first, others in same_as.items():
+            if len(others) + 1 == len(scenarios):
+                notes.append(f"{labels.get(h, h)}: every policy gives the same line.")
+            else:
+                names = ", ".join(labels.get(o, o) for o in others)
+                notes.append(
+                    f"{labels.get(h, h)}: {names} {'draw' if len(others) > 1 else 'draws'} the same line as "
+                    f"{labels.get(first, first)}."
+                )
         ax.set_title(labels.get(h, h), fontsize=11)
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=10)
@@ -100,8 +119,26 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
     for k in range(len(hypotheses), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     fig.supylabel(_series_unit(outcome), fontsize=11)
-    handles, names = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=min(len(scenarios), 4), frameon=False, fontsize=10)
+    handles = [
+        Line2D([], [], color=OKABE_ITO[j % len(OKABE_ITO)], linewidth=1.8, linestyle=LINE_STYLES[j % len(LINE_STYLES)])
+        for j in range(len(scenarios))
+    ]
+    names = [labels.get(s, s) for s in scenarios]
+    note_lines = [line for n in notes for line in textwrap.wrap(n, 150)]
+    notes_height = 0.19 * len(note_lines) + (0.1 if note_lines else 0.0)
+    fig.set_size_inches(fig.get_size_inches()[0], height + notes_height)
+    height += notes_height
+    if note_lines:
+        fig.text(0.01, 0.01, "\n".join(note_lines), ha="left", va="bottom", fontsize=9, color="0.25")
+    fig.legend(
+        handles,
+        names,
+        loc="lower center",
+        bbox_to_anchor=(0.5, notes_height / height),
+        ncol=min(len(scenarios), 4),
+        frameon=False,
+        fontsize=10,
+    )
     base = labels.get(scenarios[0], scenarios[0])
     if _OUTCOME[outcome].binary:
         what = "share of futures in that state"
@@ -111,7 +148,7 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
         what = f"median of futures; grey: middle 50% and 90% under {base}"
         what += "; tints: middle 50% of the others" if own_bands and len(scenarios) > 1 else ""
     fig.suptitle(f"{capitalised(outcome_label(outcome))}: {what}", fontsize=12)
-    fig.tight_layout(rect=(0, 0.35 * legend_rows / height + 0.02, 1, 1))
+    fig.tight_layout(rect=(0, (0.35 * legend_rows + notes_height) / height + 0.02, 1, 1))
     save(fig, path)
 
 

@@ -116,7 +116,7 @@ def test_figures_fit_a_screen(run_folder):
         assert height <= 1000 and width <= 1600, (png.name, width, height)
 
 
-@pytest.mark.parametrize("kind", ["missing", "file", "foreign", "no_args"])
+@pytest.mark.parametrize("kind", ["missing", "file", "foreign", "no_args", "damaged"])
 def test_report_of_a_bad_folder_is_one_line_and_writes_nothing(tmp_path, kind):
     target = tmp_path / "x"
     if kind == "file":
@@ -124,6 +124,21 @@ def test_report_of_a_bad_folder_is_one_line_and_writes_nothing(tmp_path, kind):
     if kind == "foreign":
         target.mkdir()
         (target / "notes.txt").write_text("keep")
+    if kind == "damaged":
+        target.mkdir()
+        (target / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "experiment": "x",
+                    "baseline": "a",
+                    "cells": [["a", "b"]],
+                    "months": 2,
+                    "start": "2025-07",
+                    "config": {},
+                }
+            )
+        )
+        (target / "results.parquet").write_bytes(b"not parquet")
     args = ["report"] if kind == "no_args" else ["report", str(target)]
     result = run_sim(*args)
     assert result.returncode == 2
@@ -131,6 +146,8 @@ def test_report_of_a_bad_folder_is_one_line_and_writes_nothing(tmp_path, kind):
     assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
     if kind == "foreign":
         assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+    if kind == "damaged":
+        assert sorted(p.name for p in target.iterdir()) == ["manifest.json", "results.parquet"]
 
 
 def test_one_replication_reports_n_a_for_intervals(tmp_path):
