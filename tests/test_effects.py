@@ -88,3 +88,14 @@ def test_a_policy_that_changes_nothing_says_so():
     table = summary_table(_summaries({("policy", "h1"): np.zeros(50), ("policy", "h2"): np.zeros(50)}, 50), "base")
     sentences = answer_sentences(table, ["deaths_pakistan"], "base", {"policy": "Talks"})
     assert sentences == ["Talks leaves deaths in Pakistan unchanged in every future under every worldview."]
+
+
+def test_no_change_under_one_worldview_is_not_no_change_everywhere():
+    moved = np.where(np.arange(50) < 40, -3.0, 0.0)
+    table = summary_table(_summaries({("policy", "h1"): np.zeros(50), ("policy", "h2"): moved}, 50), "base")
+    labels = {"policy": "Talks", "h1": "One", "h2": "Two"}
+    sentences = answer_sentences(table, ["deaths_pakistan"], "base", labels)
+    assert sentences == [
+        "Talks lowers deaths in Pakistan in most futures under 1 of 2 worldviews; P(better) from 0.00 (One) "
+        "to 0.80 (Two). No change at all in up to 100% of futures (One)."
+    ]

@@ -171,9 +171,10 @@ def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, la
         sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
         for s in policies:
             p = {h: float(sub.loc[(s, h), "p_better"]) for h in hypotheses}
-            same = max(float(sub.loc[(s, h), "p_same"]) for h in hypotheses)
+            same_each = [float(sub.loc[(s, h), "p_same"]) for h in hypotheses]
+            same = max(same_each)
             policy = labels.get(s, s)
-            if same >= 0.999:
+            if min(same_each) == 1.0:
                 sentences.append(
                     f"{policy} leaves {outcome_label(name)} unchanged in every future under every worldview."
                 )
@@ -206,7 +207,9 @@ def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, la
                 )
                 sentence = f"{head}; {spread}."
             if same >= 0.05:
-                sentence += f" No change at all in up to {same:.0%} of futures."
+                most = hypotheses[same_each.index(same)]
+                where = f" ({labels.get(most, most)})" if len(hypotheses) > 1 else ""
+                sentence += f" No change at all in up to {same:.0%} of futures{where}."
             sentences.append(sentence)
     return sentences
 
