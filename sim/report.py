@@ -77,9 +77,11 @@ def _effects(summaries: dict, baseline: str) -> dict:
 def futures_phrase(folder: ResultsFolder) -> str:
     n = folder.manifest.get("replications", "?")
     u = folder.uncertainty
+    runs = "1 replication" if n == 1 else f"{n} replications"
     if u.get("mode") == "parameters":
-        return f"{n} replications, each with its own draw of {len(u.get('drawn', []))} assumptions and its own shocks"
-    return f"{n} replications with the assumptions at their defaults; only the random shocks differ"
+        each = "with its" if n == 1 else "each with its"
+        return f"{runs}, {each} own draw of {len(u.get('drawn', []))} assumptions and own random shocks"
+    return f"{runs} with the assumptions at their defaults; only the random shocks differ"
 
 
 def build_report(path, figures: bool = True) -> Report:
