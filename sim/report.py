@@ -192,7 +192,10 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
     out += ["## Question", "", " ".join(str(folder.experiment.get("description", "")).split()), ""]
     if policies:
         out += ["## Answer", ""]
-        out += [f"- {s}" for s in answer_sentences(table, folder.key_outcomes, baseline, labels)]
+        for name in folder.key_outcomes:
+            sentences = answer_sentences(table, [name], baseline, labels)
+            if sentences:
+                out += [f"**{capitalised(outcome_label(name))}**", ""] + [f"- {s}" for s in sentences] + [""]
         out += [
             "",
             f"A future is one replication: {futures_phrase(folder)}. P(better) is the share of futures in which "

@@ -201,7 +201,7 @@ def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, la
                     head = f"{policy} {what} in most futures under {k} of {n} worldviews"
                 spread = (
                     f"P(better) {p[worst]:.2f} under each"
-                    if p[worst] == p[best]
+                    if f"{p[worst]:.2f}" == f"{p[best]:.2f}"
                     else f"P(better) from {p[worst]:.2f} ({labels.get(worst, worst)}) "
                     f"to {p[best]:.2f} ({labels.get(best, best)})"
                 )
@@ -221,10 +221,14 @@ def answer_text(table: pd.DataFrame, outcomes: list[str], baseline: str, labels:
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
     base = labels.get(baseline, baseline)
+    from sim.analysis.labels import capitalised, outcome_label
+
     lines = [f"ANSWER: how often does each policy do better than {base}?", ""]
-    lines += [f"- {s}" for s in answer_sentences(table, outcomes, baseline, labels)]
+    for name in outcomes:
+        sentences = answer_sentences(table, [name], baseline, labels)
+        if sentences:
+            lines += [f"{capitalised(outcome_label(name))}:"] + [f"- {s}" for s in sentences] + [""]
     lines += [
-        "",
         f"P(better): share of futures ({futures})",
         f"in which the policy beats {base} in the outcome's good direction; futures with no change at all",
         "count as not better (their share is p_same in summary.csv).",
