@@ -187,3 +187,36 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
     assert np.array_equal(loaded["deaths_pakistan"].to_numpy(), frame["deaths_pakistan"].to_numpy())
     assert np.array_equal(written[name].to_numpy(), frame[name].to_numpy())
     assert name not in loaded.columns and name in sim.load(tmp_path / "out", parameters=True).columns
+
+
+def test_an_analysis_plugs_into_the_report_by_its_kind(run_folder, tmp_path, monkeypatch):
+    import shutil
+    import types
+
+    import sim.report
+
+    folder = tmp_path / "copy"
+    shutil.copytree(run_folder, folder)
+    module = types.ModuleType("planted_analysis")
+
+    def write_planted(path):
+        frame = pd.read_parquet(Path(path) / "parameters.parquet")
+        (Path(path) / "planted.csv").write_text(f"replications,{len(frame)}\n")
+        return ["planted.csv"]
+
+    def planted_section(path):
+        rows = (Path(path) / "planted.csv").read_text().strip()
+        return f"## Planted analysis\n\nIt read {rows.split(',')[1]} replications."
+
+    module.write_planted, module.planted_section = write_planted, planted_section
+    monkeypatch.setitem(sys.modules, "planted_analysis", module)
+    monkeypatch.setitem(sim.report.ANALYSES, "comparison", [("planted_analysis", "write_planted", "planted_section")])
+    report = sim.report.build_report(folder, figures=False)
+    assert "planted.csv" in report.files
+    text = (folder / "report.md").read_text()
+    # the section follows the answer and comes before the long tables
+    assert (
+        text.index("## Answer")
+        < text.index("## Planted analysis\n\nIt read 16 replications.")
+        < text.index("## Tables")
+    )
