@@ -126,3 +126,18 @@ def test_relations_stay_on_the_ladder_under_sampled_assumptions():
     record = run_cell(p.cells[0].setup, 400)
     relations = record[:, [i for n, i in OUTCOME_INDEX.items() if n.startswith("relation_")], :]
     assert relations.min() >= 0 and relations.max() <= 4
+
+
+def test_a_sampled_replication_is_bit_identical_alone_in_chunks_and_in_a_shifted_batch():
+    p = plan(["experiment=smoke", "replications=8", "months=24"], check_out_dir=False)
+    setup = p.cells[-1].setup
+    together = run_cell(setup, np.arange(8), chunk_size=8)
+    chunked = run_cell(setup, np.arange(8), chunk_size=3)
+    assert np.array_equal(together, chunked)
+    alone = run_cell(setup, np.array([5]))
+    assert np.array_equal(alone[:, :, 0], together[:, :, 5])
+    shifted = run_cell(setup, np.array([100, 5, 42]))
+    assert np.array_equal(shifted[:, :, 1], together[:, :, 5])
+    # and different replications do differ: the draw is not one point for all
+    deaths = together[:, OUTCOME_INDEX["deaths_pakistan"], :].sum(axis=0)
+    assert len(np.unique(deaths)) == 8
