@@ -9,12 +9,15 @@ USAGE = """\
 usage: python -m sim [KEY=VALUE ...]      run an experiment (Hydra overrides)
        python -m sim list                 experiments, scenarios, hypotheses, starting points, outcomes
        python -m sim rules [--check]      write docs/rules.md from the code (--check: fail if it is stale)
+       python -m sim report DIR           rewrite the report, tables and figures of a results folder from its files
 
 examples:
   python -m sim                                            the default experiment
   python -m sim experiment=recognition_vs_isolation replications=200 out_dir=results/run1
   python -m sim experiment=all_policies experiment.hypotheses=[engagement_moderates]
   python -m sim +params.taliban.engagement_effect=0.12     change a model parameter (see docs/rules.md)
+  python -m sim uncertainty=none                           every assumption at its default (no sampling)
+  python -m sim sampling=lhs                               a Latin hypercube over the assumptions
 """
 
 
@@ -55,6 +58,8 @@ def _main(argv: list[str]) -> int:
         from sim.rulebook import main as rulebook_main
 
         return rulebook_main(argv[1:])
+    if argv and argv[0] == "report":
+        return _report(argv[1:])
     bad = [a for a in argv if "=" not in a]
     if bad:
         print(f"error: {bad[0]!r} is not an override; write KEY=VALUE (python -m sim --help)", file=sys.stderr)
@@ -99,6 +104,31 @@ def _run(overrides: list[str]) -> int:
             f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
             + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else "")
         )
+    return 0
+
+
+def _report(args: list[str]) -> int:
+    if len(args) != 1:
+        print("error: report needs one results folder: python -m sim report DIR", file=sys.stderr)
+        return 2
+    from pyarrow import ArrowException
+
+    from sim.analysis.folder import FolderError
+    from sim.report import build_report
+
+    try:
+        report = build_report(args[0])
+    except FolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ArrowException, KeyError, TypeError, ValueError) as exc:
+        # a results folder whose files were damaged or written by something else
+        print(f"error: {args[0]} cannot be read as a results folder: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: could not write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"report: {args[0]}/report.md ({len(report.files)} files written)")
     return 0
 
 

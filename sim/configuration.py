@@ -21,14 +21,15 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.actors import ACTORS, STATES
 from sim.initial import start_range
-from sim.model import Setup
+from sim.model import Sampling, Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
 from sim.store import OutputRefused, check_out_dir
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-REPORTS = ("comparison", "hindcast", "robustness", "sensitivity", "discovery")
+REPORTS = ("comparison", "hindcast")
+UNCERTAINTY = ("parameters", "none")
 INTENSITY_LEVERS = (
     "sanctions",
     "condemnation",
@@ -67,8 +68,12 @@ class Plan:
     cells: list[Cell]
     key_outcomes: list[str]
     report: str
+    uncertainty: str = "none"
+    sampling: str = "random"
     # one value per replication of every drawn parameter (shared by every cell); empty when nothing is drawn
     drawn: dict = field(default_factory=dict)
+    # parameters set explicitly, per hypothesis (its file and the user's overrides), so not drawn there
+    fixed_by_hypothesis: dict = field(default_factory=dict)
 
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -418,7 +423,8 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
-def plan(overrides: list[str]) -> Plan:
+def plan(overrides: list[str], writes: bool = True) -> Plan:
+    """The validated plan of a run; ``writes=False`` when nothing will be written (the Python API)."""
     cfg = compose(overrides)
     try:
         # every value read now, so a missing or malformed one is reported here, in one line
@@ -427,6 +433,7 @@ def plan(overrides: list[str]) -> Plan:
         replications = cfg.replications if cfg.replications is not None else exp.replications
         months = cfg.months if cfg.months is not None else exp.months
         seed, chunk = cfg.seed, cfg.chunk_size
+        uncertainty, sampling = cfg.uncertainty, cfg.sampling
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
@@ -446,8 +453,17 @@ def plan(overrides: list[str]) -> Plan:
         raise ConfigError(f"seed={seed} must be a non-negative integer below 2**63")
     if not 1 <= chunk <= MAX_REPLICATIONS:
         raise ConfigError(f"chunk_size={chunk} must be between 1 and {MAX_REPLICATIONS:,} replications")
-    if exp.report not in REPORTS:
-        raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(REPORTS)}")
+    if uncertainty not in UNCERTAINTY:
+        raise ConfigError(f"uncertainty={uncertainty!r} must be one of {', '.join(UNCERTAINTY)}")
+    from sim.uncertainty import METHODS, draw_parameters
+
+    if sampling not in METHODS:
+        raise ConfigError(f"sampling={sampling!r} must be one of {', '.join(METHODS)}")
+    from sim.analysis.common import ANALYSES
+
+    kinds = (*REPORTS, *ANALYSES)
+    if exp.report not in kinds:
+        raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(kinds)}")
     if not exp.scenarios or not exp.hypotheses:
         raise ConfigError("experiment.scenarios and experiment.hypotheses must each name at least one config")
     for names, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):
@@ -477,22 +493,43 @@ def plan(overrides: list[str]) -> Plan:
         if problem:
             raise ConfigError(problem)
 
-    cells = []
+    sampling_spec = None
+    drawn = {}
+    if uncertainty == "parameters":
+        # one design for the whole run, so replication r has the same assumptions in every cell; each model
+        # draws its own replications' rows, and the same rows are stored in parameters.parquet
+        sampling_spec = Sampling(method=sampling, total=replications, fixed=tuple(sorted(overrides_params)))
+        drawn = draw_parameters(
+            seed, range(replications), method=sampling, total=replications, fixed=sampling_spec.fixed
+        )
+    cells, fixed_by_hypothesis = [], {}
     for h in hypotheses:
-        params = {**_hypothesis_params(h), **overrides_params}
+        own = _hypothesis_params(h)
+        fixed_by_hypothesis[h.name] = {
+            k: v for k, v in sorted({**own, **overrides_params}.items()) if not k.startswith("mechanism.")
+        }
+        params = {**own, **overrides_params}
         for s in scenarios:
             setup = Setup(
-                levers=s.levers, params=params, relations=relations, state=state, start=start, months=months, seed=seed
+                levers=s.levers,
+                params=params,
+                relations=relations,
+                state=state,
+                start=start,
+                months=months,
+                seed=seed,
+                sampling=sampling_spec,
             )
             cells.append(Cell(s, h, setup))
     out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
-    _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb)
-    try:
-        check_out_dir(out_dir, overwrite=cfg.overwrite)
-    except OutputRefused as exc:
-        raise ConfigError(str(exc)) from None
+    if writes:
+        _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb)
+        try:
+            check_out_dir(out_dir, overwrite=cfg.overwrite)
+        except OutputRefused as exc:
+            raise ConfigError(str(exc)) from None
     result = Plan(
         config=cfg,
         name=exp.name,
@@ -506,6 +543,10 @@ def plan(overrides: list[str]) -> Plan:
         cells=cells,
         key_outcomes=list(exp.key_outcomes) or ["deaths_pakistan"],
         report=exp.report,
+        uncertainty=uncertainty,
+        sampling=sampling,
+        drawn=drawn,
+        fixed_by_hypothesis=fixed_by_hypothesis,
     )
     from sim.analysis.common import ANALYSES, prepare
 

@@ -24,9 +24,26 @@ from sim.schema import Levers
 from sim.streams import KeyedStreams
 
 
+@dataclass(frozen=True)
+class Sampling:
+    """Draw the uncertain parameters per replication (sim.uncertainty), keyed by replication index.
+
+    Every parameter not named in ``Setup.params`` gets replication r's draw, so r has the same assumptions
+    alone, in any chunk and in every scenario. ``fixed`` names parameters left out of the design (set by the
+    user for the whole run); ``total`` is the size of a Latin-hypercube or Sobol design.
+    """
+
+    method: str = "random"
+    total: int | None = None
+    fixed: tuple[str, ...] = ()
+
+
 @dataclass
 class Setup:
-    """Everything one model run needs, already validated: levers, parameters, starting point, clock, seed."""
+    """Everything one model run needs, already validated: levers, parameters, starting point, clock, seed.
+
+    With ``sampling``, the uncertain parameters that ``params`` does not set are drawn per replication.
+    """
 
     levers: Levers = field(default_factory=Levers)
     params: dict = field(default_factory=dict)
@@ -35,6 +52,7 @@ class Setup:
     start: tuple[int, int] = (2025, 7)
     months: int = 120
     seed: int = 20250701
+    sampling: Sampling | None = None
 
 
 class Month:
@@ -88,7 +106,7 @@ class DiplomacyModel(mesa.Model):
         self.n_replications = len(reps)
         self.setup = setup
         self.levers = setup.levers
-        self.params = _resolve_params(setup.params, self.n_replications)
+        self.params = _resolve_params({**self._drawn(setup), **setup.params}, self.n_replications)
         self.streams = KeyedStreams(setup.seed, self.replication_ids)
         self.month_index = 0
         self.actors = {}
@@ -103,6 +121,14 @@ class DiplomacyModel(mesa.Model):
         elif record.shape != shape or record.dtype != np.float32:
             raise ValueError(f"record must be float32 of shape {shape}, got {record.dtype} {record.shape}")
         self.record = record
+
+    def _drawn(self, setup: Setup) -> dict:
+        if setup.sampling is None:
+            return {}
+        from sim.uncertainty import draw_parameters
+
+        s = setup.sampling
+        return draw_parameters(setup.seed, self.replication_ids, method=s.method, total=s.total, fixed=s.fixed)
 
     def __getattr__(self, name):
         # model.taliban, model.pakistan, ... read as the story wants them

@@ -95,3 +95,7 @@ class Config:
     overwrite: bool = False
     max_memory_gb: Optional[float] = None
     params: Dict[str, Any] = field(default_factory=dict)
+    # "parameters": every assumption is drawn per replication from its range; "none": every one at its default
+    uncertainty: str = "parameters"
+    # how the draws are spread: "random" (keyed by replication), "lhs" or "sobol" (a design over the whole run)
+    sampling: str = "random"

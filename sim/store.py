@@ -35,8 +35,9 @@ def month_dates(start: tuple[int, int], months: int) -> np.ndarray:
 
 def results_schema() -> pa.Schema:
     fields = [
-        pa.field("scenario", pa.string()),
-        pa.field("hypothesis", pa.string()),
+        # dictionary-encoded: a handful of names repeated over millions of rows
+        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
         pa.field("replication", pa.int32()),
         pa.field("date", pa.timestamp("ms")),
     ]
@@ -51,8 +52,8 @@ def cell_table(
     months, _, n = record.shape
     rows = months * n
     columns = [
-        pa.array(np.full(rows, scenario, dtype=object), pa.string()),
-        pa.array(np.full(rows, hypothesis, dtype=object), pa.string()),
+        _repeated(scenario, rows),
+        _repeated(hypothesis, rows),
         pa.array(np.repeat(np.asarray(replications, dtype=np.int32), months)),
         pa.array(np.tile(month_dates(start, months).astype("datetime64[ms]"), n)),
     ]
@@ -251,6 +252,25 @@ def remove_stale_staging(target: Path):
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
+
+
+def _repeated(name: str, rows: int) -> pa.DictionaryArray:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([name], pa.string()))
+
+
+PARAMETERS_FILE = "parameters.parquet"
+
+
+def parameters_table(replications, drawn: dict) -> pa.Table:
+    """One row per replication: ``replication`` and one column per drawn parameter, in name order."""
+    columns = {"replication": pa.array(np.asarray(replications, dtype=np.int32))}
+    for name in sorted(drawn):
+        columns[name] = pa.array(np.asarray(drawn[name], dtype=np.float64))
+    return pa.table(columns)
+
+
+def write_parameters(path: Path, replications, drawn: dict):
+    pq.write_table(parameters_table(replications, drawn), Path(path) / PARAMETERS_FILE, compression="zstd")
 
 
 class StagedOutput:

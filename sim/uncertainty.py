@@ -14,6 +14,7 @@ is a function of (seed, number of replications in the run), and a chunk takes it
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -42,21 +43,29 @@ def unit_design(seed: int, replications, params: list[Param], method: str = "ran
         return np.stack(columns, axis=1) if columns else np.empty((len(reps), 0))
     if method not in METHODS:
         raise ValueError(f"unknown sampling method {method!r}; choose one of {', '.join(METHODS)}")
-    from scipy.stats import qmc
 
     total = int(total if total is not None else reps.max() + 1)
     if len(reps) and reps.max() >= total:
         raise ValueError(f"replication {reps.max()} is outside a design of {total} points")
-    design_seed = mix64(int(seed) ^ 0xD1B54A32D192ED03) & 0xFFFFFFFF
+    return _design(int(seed), method, total, len(params))[reps]
+
+
+@functools.lru_cache(maxsize=2)
+def _design(seed: int, method: str, total: int, dimensions: int) -> np.ndarray:
+    """The whole design of a run, made once: every model of every cell takes its own rows of it."""
+    from scipy.stats import qmc
+
+    design_seed = mix64(seed ^ 0xD1B54A32D192ED03) & 0xFFFFFFFF
     if method == "lhs":
-        engine = qmc.LatinHypercube(d=len(params), seed=design_seed)
+        engine = qmc.LatinHypercube(d=dimensions, seed=design_seed)
     else:
-        engine = qmc.Sobol(d=len(params), scramble=True, seed=design_seed)
+        engine = qmc.Sobol(d=dimensions, scramble=True, seed=design_seed)
     with warnings.catch_warnings():
         # Sobol balance is best at powers of two; any other size is still a valid low-discrepancy design
         warnings.simplefilter("ignore", UserWarning)
         design = engine.random(total)
-    return design[reps]
+    design.setflags(write=False)
+    return design
 
 
 def scale(unit: np.ndarray, params: list[Param]) -> dict[str, np.ndarray]:

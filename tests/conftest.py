@@ -6,13 +6,16 @@ from sim.configuration import plan
 
 @pytest.fixture(scope="session")
 def main_plan():
-    """The default experiment's cells, small: every scenario x hypothesis of recognition_vs_isolation."""
-    return plan(["replications=8", "months=24"])
+    """The default experiment's cells, small: every scenario x hypothesis of recognition_vs_isolation.
+
+    Mechanics are tested at the parameters' defaults; tests that want sampled assumptions ask for them.
+    """
+    return plan(["replications=8", "months=24", "uncertainty=none"])
 
 
 @pytest.fixture(scope="session")
 def all_cells():
-    return plan(["experiment=all_policies", "replications=8", "months=36"]).cells
+    return plan(["experiment=all_policies", "replications=8", "months=36", "uncertainty=none"]).cells
 
 
 def setup_of(cells, scenario, hypothesis):

@@ -39,7 +39,9 @@ def test_a_run_writes_every_promised_file(smoke_run):
         "summary.csv",
         "manifest.json",
         "config.yaml",
-        "paired_differences.png",
+        "parameters.parquet",
+        "report.md",
+        "effects_deaths_pakistan.png",
         "fan_deaths_pakistan.png",
     ):
         assert (out / name).is_file(), name

@@ -13,21 +13,27 @@ REPS = 300
 
 @pytest.fixture(scope="module")
 def hindcast_table():
-    p = plan(["experiment=hindcast", f"replications={REPS}"])
+    p = plan(["experiment=hindcast", "uncertainty=none", f"replications={REPS}"])
     extracts = {c.hypothesis.name: extract(run_cell(c.setup, REPS), c.setup.start) for c in p.cells}
     return table(extracts)
 
 
 def _status_quo(overrides, reps=200):
     p = plan(
-        ["experiment=hindcast", f"replications={reps}", "experiment.hypotheses=[engagement_moderates]", *overrides]
+        [
+            "experiment=hindcast",
+            "uncertainty=none",
+            f"replications={reps}",
+            "experiment.hypotheses=[engagement_moderates]",
+            *overrides,
+        ]
     )
     cell = p.cells[0]
     return extract(run_cell(cell.setup, reps), cell.setup.start)
 
 
 def test_hindcast_starts_at_the_takeover_and_runs_past_russias_recognition():
-    p = plan(["experiment=hindcast", "replications=1"])
+    p = plan(["experiment=hindcast", "uncertainty=none", "replications=1"])
     setup = p.cells[0].setup
     assert setup.start == (2021, 8)
     assert setup.months >= 48

@@ -90,6 +90,8 @@ def attach_design(plan, values: dict):
         keep = explicit_params(plan, cell)
         own = {k: v for k, v in cell.setup.params.items() if k in keep or k not in values}
         cell.setup.params = {**{k: v for k, v in values.items() if k not in keep}, **own}
+        # the design is the whole parameter point of each replication: nothing else is drawn
+        cell.setup.sampling = None
     plan.drawn = dict(values)
     if n:
         plan.replications = n.pop()

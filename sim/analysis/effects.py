@@ -13,6 +13,8 @@ from scipy import stats
 
 from sim.outcomes import OUTCOMES
 
+OUTCOME_BY_NAME = {o.name: o for o in OUTCOMES}
+
 STATISTIC = {
     "annual": "yearly total, mean over the horizon",
     "mean": "mean over the horizon",
@@ -39,28 +41,31 @@ def replication_summaries(record: np.ndarray) -> np.ndarray:
     return out
 
 
-def fan_series(record: np.ndarray) -> np.ndarray:
+def fan_series(record: np.ndarray, outcomes=None) -> np.ndarray:
     """Monthly quantiles across replications, shape (quantiles, months, outcomes).
 
     Flows are shown as the total of the last twelve months, so a fan reads as a yearly figure; the first
     eleven months, which have no full year behind them, are left blank (NaN) when the run is long enough.
     An outcome charted as a mean (0/1 states, rare counts) gets the mean in every quantile slot.
+    ``outcomes`` (names) limits the work to those outcomes; the others are left NaN.
     """
-    series = record.astype(np.float64)
+    wanted = [i for i, o in enumerate(OUTCOMES) if outcomes is None or o.name in outcomes]
+    series = record[:, wanted, :].astype(np.float64)
     months = len(series)
-    for i, o in enumerate(OUTCOMES):
-        if o.summary == "annual":
-            c = np.cumsum(series[:, i, :], axis=0)
+    for j, i in enumerate(wanted):
+        if OUTCOMES[i].summary == "annual":
+            c = np.cumsum(series[:, j, :], axis=0)
             c[12:] = c[12:] - c[:-12]
             if months >= 24:
                 c[:11] = np.nan
             else:
                 c = c * 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
-            series[:, i, :] = c
-    fans = np.quantile(series, FAN_QUANTILES, axis=2)
-    for i, o in enumerate(OUTCOMES):
-        if o.chart == "mean":
-            fans[:, :, i] = series[:, i, :].mean(axis=1)
+            series[:, j, :] = c
+    fans = np.full((len(FAN_QUANTILES), months, len(OUTCOMES)), np.nan)
+    fans[:, :, wanted] = np.quantile(series, FAN_QUANTILES, axis=2)
+    for j, i in enumerate(wanted):
+        if OUTCOMES[i].chart == "mean":
+            fans[:, :, i] = series[:, j, :].mean(axis=1)
     return fans
 
 
@@ -69,14 +74,60 @@ def _interval(values: np.ndarray) -> dict:
     mean = float(values.mean())
     if n > 1:
         half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n))
+        lo, hi = np.quantile(values, [0.025, 0.975])
     else:
-        half = float("nan")
-    lo, hi = np.quantile(values, [0.025, 0.975])
-    return {"mean": mean, "ci95_low": mean - half, "ci95_high": mean + half, "p2_5": float(lo), "p97_5": float(hi)}
+        # one replication has no spread and no precision to report
+        half = lo = hi = float("nan")
+    return {
+        "mean": mean,
+        "ci95_low": mean - half,
+        "ci95_high": mean + half,
+        "p2_5": float(lo),
+        "p97_5": float(hi),
+    }
+
+
+def effect_probabilities(diff: np.ndarray, better: str) -> tuple[float, float]:
+    """(P(better), P(same)): shares of replications in which the policy beats the baseline, or changes nothing.
+
+    Ties are reported on their own, not split: under common random numbers a policy that changes nothing
+    gives exactly the baseline's number (both are computed the same way from identical months), and that
+    is worth seeing. An outcome with no good direction has P(better) NaN.
+    """
+    diff = np.asarray(diff, dtype=np.float64)
+    same = diff == 0.0
+    if better == "lower":
+        p_better = float(((diff < 0) & ~same).mean())
+    elif better == "higher":
+        p_better = float(((diff > 0) & ~same).mean())
+    else:
+        p_better = float("nan")
+    return p_better, float(same.mean())
+
+
+def _effect_distribution(diff: np.ndarray, better: str) -> dict:
+    """Spread of the paired effect across replications, and how often the policy is better or the same."""
+    p05, p50, p95 = np.quantile(diff, [0.05, 0.5, 0.95])
+    if len(diff) < 2:
+        p05 = p95 = float("nan")
+    p_better, p_same = effect_probabilities(diff, better)
+    return {
+        "effect_p05": float(p05),
+        "effect_p50": float(p50),
+        "effect_p95": float(p95),
+        "p_better": p_better,
+        "p_same": p_same,
+    }
 
 
 def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
-    """``summaries[(scenario, hypothesis)]`` -> (outcomes, replications). One row per cell and outcome."""
+    """``summaries[(scenario, hypothesis)]`` -> (outcomes, replications). One row per cell and outcome.
+
+    ``diff_*`` is the effect against the baseline paired by replication; ``diff_ci95_*`` is the precision of
+    its mean, ``effect_p05..p95`` its spread across replications (futures), ``p_better`` the share of
+    replications in which the policy beats the baseline in the outcome's good direction and ``p_same`` the
+    share with no change at all.
+    """
     rows = []
     for (scenario, hypothesis), values in summaries.items():
         base = summaries.get((baseline, hypothesis))
@@ -87,6 +138,7 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
                 "outcome": o.name,
                 "unit": o.unit,
                 "statistic": STATISTIC[o.summary],
+                "better": o.better,
                 "n": values.shape[1],
             }
             row.update(_interval(values[i]))
@@ -95,26 +147,134 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
                 d = _interval(diff)
                 row.update({f"diff_{k}": v for k, v in d.items()})
                 row["diff_share_positive"] = float((diff > 0).mean())
+                row.update(_effect_distribution(diff, o.better))
             rows.append(row)
     return pd.DataFrame(rows)
 
 
+def _p(x: float) -> str:
+    return "n/a" if np.isnan(x) else f"{x:.2f}"
+
+
+def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict) -> list[str]:
+    """Plain sentences from the numbers: per policy and outcome with a good direction, across worldviews."""
+    from sim.analysis.labels import outcome_label
+
+    hypotheses = list(dict.fromkeys(table["hypothesis"]))
+    policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
+    sentences = []
+    for name in outcomes:
+        better = OUTCOME_BY_NAME[name].better
+        if not better:
+            continue
+        good_verb, base_verb = ("lowers", "lower") if better == "lower" else ("raises", "raise")
+        sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
+        for s in policies:
+            p = {h: float(sub.loc[(s, h), "p_better"]) for h in hypotheses}
+            same_each = [float(sub.loc[(s, h), "p_same"]) for h in hypotheses]
+            same = max(same_each)
+            policy = labels.get(s, s)
+            if min(same_each) == 1.0:
+                sentences.append(
+                    f"{policy} leaves {outcome_label(name)} unchanged in every future under every worldview."
+                )
+                continue
+            # "in most futures" under a worldview: more than half of its replications are better
+            k = sum(v > 0.5 for v in p.values())
+            worst, best = min(p, key=p.get), max(p, key=p.get)
+            n = len(hypotheses)
+            what = f"{good_verb} {outcome_label(name)}"
+            if n == 1:
+                sentence = (
+                    f"{policy} {what} in {p[worst]:.0%} of futures under {labels.get(worst, worst)} "
+                    f"(P(better) {p[worst]:.2f})."
+                )
+            else:
+                if k == 0:
+                    head = (
+                        f"{policy} does not {base_verb} {outcome_label(name)} in most futures under any of the "
+                        f"{n} worldviews"
+                    )
+                elif k == n:
+                    head = f"{policy} {what} in most futures under all {n} worldviews"
+                else:
+                    head = f"{policy} {what} in most futures under {k} of {n} worldviews"
+                spread = (
+                    f"P(better) {p[worst]:.2f} under each"
+                    if f"{p[worst]:.2f}" == f"{p[best]:.2f}"
+                    else f"P(better) from {p[worst]:.2f} ({labels.get(worst, worst)}) "
+                    f"to {p[best]:.2f} ({labels.get(best, best)})"
+                )
+                sentence = f"{head}; {spread}."
+            if same >= 0.05:
+                most = hypotheses[same_each.index(same)]
+                where = f" ({labels.get(most, most)})" if len(hypotheses) > 1 else ""
+                sentence += f" No change at all in up to {same:.0%} of futures{where}."
+            sentences.append(sentence)
+    return sentences
+
+
+def answer_text(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict, futures: str) -> str:
+    """The answer first: sentences, then per outcome a P(better) table of policy x hypothesis with the worst case."""
+    from sim.analysis.labels import outcome_title
+
+    hypotheses = list(dict.fromkeys(table["hypothesis"]))
+    policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
+    base = labels.get(baseline, baseline)
+    from sim.analysis.labels import capitalised, outcome_label
+
+    lines = [f"ANSWER: how often does each policy do better than {base}?", ""]
+    for name in outcomes:
+        sentences = answer_sentences(table, [name], baseline, labels)
+        if sentences:
+            lines += [f"{capitalised(outcome_label(name))}:"] + [f"- {s}" for s in sentences] + [""]
+    lines += [
+        f"P(better): share of futures ({futures})",
+        f"in which the policy beats {base} in the outcome's good direction; futures with no change at all",
+        "count as not better (their share is p_same in summary.csv).",
+        "",
+    ]
+    names = [labels.get(h, h) for h in hypotheses]
+    width = max([len(labels.get(s, s)) for s in policies] + [10]) + 2
+    col = max([len(n) for n in names] + [10]) + 2
+    for name in outcomes:
+        better = OUTCOME_BY_NAME[name].better
+        if not better:
+            continue
+        sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
+        lines.append(f"{outcome_title(name)}, {better} is better: P(better)")
+        header = "".join(n.rjust(col) for n in names) + ("worst case".rjust(col) if len(hypotheses) > 1 else "")
+        lines.append(" " * width + header)
+        for s in policies:
+            values = [float(sub.loc[(s, h), "p_better"]) for h in hypotheses]
+            cells = "".join(_p(v).rjust(col) for v in values)
+            if len(hypotheses) > 1:
+                cells += _p(min(values)).rjust(col)
+            lines.append(labels.get(s, s).ljust(width) + cells)
+        lines.append("")
+    return "\n".join(lines)
+
+
 def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str) -> str:
-    """The table printed at the end of a run: per outcome, each scenario's mean and its effect against the baseline."""
+    """The long tables: per outcome, each scenario's mean and its effect against the baseline.
+
+    The interval is the precision of the mean effect (how sure the average is), not the spread of futures;
+    the second table gives that spread.
+    """
     lines = []
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     scenarios = list(dict.fromkeys(table["scenario"]))
     width = max(len(s) for s in scenarios) + 2
     col = 30
+    rows = {(r["outcome"], r["scenario"], r["hypothesis"]): r for r in table.to_dict("records")}
     for name in outcomes:
-        sub = table[table["outcome"] == name]
-        first = sub.iloc[0]
-        lines.append(f"{name} ({first['unit']}; {first['statistic']})")
+        first = rows[(name, scenarios[0], hypotheses[0])]
+        lines.append(f"{name} ({first['unit']}; {first['statistic']}): mean (effect [95% CI of the mean effect])")
         lines.append(" " * width + "".join(h[: col - 2].ljust(col) for h in hypotheses))
         for s in scenarios:
             cells = []
             for h in hypotheses:
-                r = sub[(sub["scenario"] == s) & (sub["hypothesis"] == h)].iloc[0]
+                r = rows[(name, s, h)]
                 if s == baseline:
                     cells.append(f"{_fmt(r['mean'])}".ljust(col))
                 else:
@@ -123,8 +283,22 @@ def comparison_text(table: pd.DataFrame, outcomes: list[str], baseline: str) -> 
                         f"[{_signed(r['diff_ci95_low'])}, {_signed(r['diff_ci95_high'])}])".ljust(col)
                     )
             lines.append(s.ljust(width) + "".join(cells))
+        lines.append(f"{name}: effect across futures, median [5%, 95%]")
+        for s in scenarios:
+            if s == baseline:
+                continue
+            cells = []
+            for h in hypotheses:
+                r = rows[(name, s, h)]
+                cells.append(
+                    f"{_signed(r['effect_p50'])} [{_signed(r['effect_p05'])}, {_signed(r['effect_p95'])}]".ljust(col)
+                )
+            lines.append(s.ljust(width) + "".join(cells))
         lines.append("")
-    lines.append(f"Each cell: mean across replications (difference from {baseline} [95% CI], paired by replication).")
+    lines.append(
+        f"Effect: difference from {baseline}, paired by replication. The 95% CI is the precision of the mean "
+        "effect over the replications run, not the range of outcomes; the range is the 5-95% spread across futures."
+    )
     return "\n".join(lines)
 
 

@@ -1,0 +1,184 @@
+"""Reading a results folder back: the manifest, the results per cell, and the drawn parameters.
+
+Every table, figure and report is computed from what this module reads, never from a run in memory,
+so a report regenerated later from the folder alone is the same as the one the run wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.outcomes import OUTCOMES
+from sim.store import PARAMETERS_FILE, month_dates
+
+RESULTS_FILE = "results.parquet"
+MANIFEST_FILE = "manifest.json"
+
+
+def tidy(frame: pd.DataFrame, scenarios: list, hypotheses: list, start: tuple[int, int]) -> pd.DataFrame:
+    """Scenario and hypothesis as categoricals in the experiment's order; ``month`` (0 = first) beside ``date``."""
+    for name, order in (("scenario", scenarios), ("hypothesis", hypotheses)):
+        if name in frame:
+            frame[name] = pd.Categorical(frame[name].astype(str), categories=order)
+    if "date" in frame and "month" not in frame:
+        first = np.datetime64("{:04d}-{:02d}".format(*start), "M")
+        month = frame["date"].to_numpy().astype("datetime64[M]") - first
+        frame.insert(frame.columns.get_loc("date") + 1, "month", month.astype(np.int32))
+    return frame
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Integer codes and the names they stand for, from a dictionary-encoded (or plain string) column."""
+    if not pa.types.is_dictionary(column.type):
+        column = column.dictionary_encode()
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.indices.to_numpy(zero_copy_only=False), [str(x) for x in array.dictionary.to_pylist()]
+
+
+class FolderError(ValueError):
+    """A folder that is not a readable results folder, said in one line."""
+
+
+@dataclass
+class ResultsFolder:
+    path: Path
+    manifest: dict
+
+    @classmethod
+    def open(cls, path) -> "ResultsFolder":
+        path = Path(path)
+        if not path.exists():
+            raise FolderError(f"{path} does not exist; give a results folder (one with manifest.json)")
+        if not path.is_dir():
+            raise FolderError(f"{path} is a file; give a results folder (one with manifest.json)")
+        manifest_path = path / MANIFEST_FILE
+        if not manifest_path.is_file():
+            raise FolderError(f"{path} has no manifest.json, so it is not a results folder of this tool")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FolderError(f"{manifest_path} cannot be read: {exc}") from None
+        needed = ("experiment", "baseline", "cells", "months", "start", "config")
+        if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
+            raise FolderError(f"{manifest_path} lacks {', '.join(needed)}; it is not a manifest of this tool")
+        if not (path / RESULTS_FILE).is_file():
+            raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
+        return cls(path, manifest)
+
+    # --- what the manifest says -------------------------------------------------------------------------
+
+    @property
+    def experiment(self) -> dict:
+        return self.manifest["config"].get("experiment", {})
+
+    @property
+    def report_kind(self) -> str:
+        return self.experiment.get("report", "comparison")
+
+    @property
+    def baseline(self) -> str:
+        return self.manifest["baseline"]
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        return [tuple(c) for c in self.manifest["cells"]]
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(s for s, _ in self.cells))
+
+    @property
+    def hypotheses(self) -> list[str]:
+        return list(dict.fromkeys(h for _, h in self.cells))
+
+    @property
+    def labels(self) -> dict:
+        found = {}
+        for group in ("scenarios", "hypotheses"):
+            for name, spec in self.manifest.get(group, {}).items():
+                found[name] = spec.get("label", name)
+        return found
+
+    @property
+    def key_outcomes(self) -> list[str]:
+        return list(self.experiment.get("key_outcomes") or ["deaths_pakistan"])
+
+    @property
+    def start(self) -> tuple[int, int]:
+        year, month = (int(x) for x in self.manifest["start"].split("-"))
+        return year, month
+
+    @property
+    def months(self) -> int:
+        return int(self.manifest["months"])
+
+    @property
+    def dates(self) -> np.ndarray:
+        return month_dates(self.start, self.months)
+
+    @property
+    def uncertainty(self) -> dict:
+        """How assumptions were treated; folders written before sampling existed read as fixed parameters."""
+        return self.manifest.get("uncertainty", {"mode": "none", "sampling": None, "drawn": [], "file": None})
+
+    # --- the stored tables -------------------------------------------------------------------------------
+
+    def cell_records(self):
+        """Yield ``((scenario, hypothesis), record)`` per cell in stored order; record: (months, outcomes, reps)."""
+        file = pq.ParquetFile(self.path / RESULTS_FILE)
+        present = set(file.schema_arrow.names)
+        columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
+        pending_key, pieces = None, []
+        for i in range(file.num_row_groups):
+            part = file.read_row_group(i, columns=columns)
+            s_codes, s_names = _codes(part.column("scenario"))
+            h_codes, h_names = _codes(part.column("hypothesis"))
+            # cells are written one after another; a row group may hold the end of one and the start of the next
+            inner = np.flatnonzero((s_codes[1:] != s_codes[:-1]) | (h_codes[1:] != h_codes[:-1])) + 1
+            change = [0, *inner.tolist(), part.num_rows]
+            for a, b in zip(change[:-1], change[1:]):
+                key = (s_names[s_codes[a]], h_names[h_codes[a]])
+                if key != pending_key and pieces:
+                    yield pending_key, self._record(pieces)
+                    pieces = []
+                pending_key = key
+                pieces.append(part.slice(a, b - a))
+        if pieces:
+            yield pending_key, self._record(pieces)
+
+    def _record(self, pieces: list) -> np.ndarray:
+        table = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]
+        months = self.months
+        reps = table.num_rows // months
+        if reps * months != table.num_rows:
+            raise FolderError(
+                f"{self.path / RESULTS_FILE}: a cell has {table.num_rows} rows, not a whole number of runs"
+            )
+        record = np.full((months, len(OUTCOMES), reps), np.nan)
+        names = set(table.column_names)
+        for i, o in enumerate(OUTCOMES):
+            if o.name in names:
+                values = table.column(o.name).to_numpy()
+                record[:, i, :] = values.reshape(reps, months).T
+        return record
+
+    def results(self, columns=None) -> pd.DataFrame:
+        """The long table with scenario and hypothesis as categoricals in the run's order, and a month index."""
+        frame = pq.read_table(self.path / RESULTS_FILE, columns=columns).to_pandas()
+        return tidy(frame, self.scenarios, self.hypotheses, self.start)
+
+    def parameters(self) -> pd.DataFrame:
+        """One row per replication of the drawn parameters; an empty frame when nothing was drawn."""
+        path = self.path / PARAMETERS_FILE
+        if not path.is_file():
+            return pd.DataFrame({"replication": pd.Series(dtype=np.int32)})
+        return pq.read_table(path).to_pandas()

@@ -1,0 +1,79 @@
+"""Human names for outcomes and their units, for sentences, tables and chart titles.
+
+Each name is a noun phrase that reads after "lowers" or "raises" ("Recognition lowers deaths in
+Pakistan"), so sentences can be generated from the numbers.
+"""
+
+from __future__ import annotations
+
+from sim.outcomes import OUTCOMES
+
+_OUTCOME = {o.name: o for o in OUTCOMES}
+
+OUTCOME_LABELS = {
+    "attacks_pakistan": "attacks in Pakistan",
+    "deaths_pakistan": "deaths in Pakistan",
+    "ttp_fighters": "TTP strength",
+    "ttp_sanctuary": "the TTP's sanctuary in Afghanistan",
+    "pragmatist_influence": "the Taliban pragmatists' influence",
+    "girls_schools_open": "the time girls' secondary schools are open",
+    "humanitarian_need": "humanitarian need",
+    "aid_delivered": "aid reaching people",
+    "refugee_flows": "refugee outflow",
+    "refugee_returns": "forced returns from Pakistan",
+    "drug_economy": "the drug trade",
+    "recognising_states": "the number of states recognising Kabul",
+    "clash_pakistan_afghanistan": "Pakistan-Afghanistan clashes",
+    "civil_war": "the time in civil war",
+    "iskp_external_capacity": "ISKP's capacity to strike abroad",
+    "influence_balance": "US influence against China, Russia and Iran",
+}
+
+STATE_NAMES = {
+    "pakistan": "Pakistan",
+    "russia": "Russia",
+    "united_states": "the United States",
+    "china": "China",
+    "iran": "Iran",
+    "india": "India",
+    "uzbekistan": "Uzbekistan",
+    "tajikistan": "Tajikistan",
+    "qatar": "Qatar",
+    "uae": "the UAE",
+    "turkey": "Turkey",
+}
+
+# how a replication's months become the number in the tables, as a unit suffix
+_PER = {"annual": " per year", "mean": ", mean over the horizon", "final": ", at the end", "share": ""}
+
+
+def outcome_label(name: str) -> str:
+    if name in OUTCOME_LABELS:
+        return OUTCOME_LABELS[name]
+    if name.startswith("relation_"):
+        state = name.removeprefix("relation_")
+        return f"{STATE_NAMES.get(state, state.replace('_', ' ').title())}'s relation with Kabul"
+    return name.replace("_", " ")
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def outcome_unit(name: str) -> str:
+    """The unit of the number a table shows for one replication, e.g. 'deaths per year', 'share of months'."""
+    o = _OUTCOME[name]
+    if o.summary == "share":
+        return "share of months"
+    if o.summary == "annual" and o.unit.startswith("months with"):
+        return f"{o.unit} per year"
+    return f"{o.unit}{_PER[o.summary]}"
+
+
+def outcome_title(name: str) -> str:
+    """'Deaths in Pakistan (deaths per year)'."""
+    return f"{capitalised(outcome_label(name))} ({outcome_unit(name)})"
+
+
+def better_direction(name: str) -> str:
+    return _OUTCOME[name].better

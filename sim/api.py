@@ -1,0 +1,65 @@
+"""The Python interface for notebooks: run an experiment into a DataFrame, or load a results folder.
+
+    import sim
+    df = sim.run(["experiment=smoke", "replications=20"])     # nothing written
+    df = sim.run(["experiment=smoke"], out_dir="results/mine") # written, with its report, then read back
+    df = sim.load("results/smoke")                            # a folder written earlier
+
+Both give the long table of results.parquet (one row per scenario x hypothesis x replication x month) with
+``scenario`` and ``hypothesis`` as categoricals in the experiment's order, ``month`` (0 = first month) beside
+``date``, and, from ``sim.run`` or ``sim.load(..., parameters=True)``, one column per drawn parameter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = False) -> pd.DataFrame:
+    """Run an experiment given as command-line style overrides; write a results folder only if ``out_dir``."""
+    from sim.analysis.folder import tidy
+    from sim.configuration import plan
+    from sim.experiment import cell_runs, run_plan
+    from sim.store import cell_table
+
+    overrides = [str(o) for o in overrides]
+    if out_dir is not None:
+        overrides = [o for o in overrides if not o.startswith("out_dir=")] + [f"out_dir={out_dir}"]
+        p = plan(overrides)
+        run_plan(p, progress=progress, figures=p.config.figures)
+        return load(out_dir, parameters=parameters)
+    p = plan(overrides, writes=False)
+    reps = np.arange(p.replications)
+    start = p.cells[0].setup.start
+    tables = [cell_table(record, s, h, reps, start) for (s, h), record in cell_runs(p, progress)]
+    frame = pa.concat_tables(tables).to_pandas()
+    frame = tidy(frame, [s.name for s in p.scenarios], [h.name for h in p.hypotheses], start)
+    if parameters and p.drawn:
+        drawn = pd.DataFrame({"replication": reps.astype(np.int32), **{k: p.drawn[k] for k in sorted(p.drawn)}})
+        frame = frame.merge(drawn, on="replication", how="left", sort=False)
+    return frame
+
+
+def load(folder, parameters: bool = False) -> pd.DataFrame:
+    """Read a results folder; ``parameters=True`` joins the drawn parameters (one column each) by replication."""
+    from sim.analysis.folder import ResultsFolder
+
+    f = ResultsFolder.open(folder)
+    frame = f.results()
+    if parameters:
+        drawn = f.parameters()
+        if len(drawn.columns) > 1:
+            frame = frame.merge(drawn, on="replication", how="left", sort=False)
+    return frame
+
+
+def load_parameters(folder) -> pd.DataFrame:
+    """The drawn parameters of a results folder: one row per replication."""
+    from sim.analysis.folder import ResultsFolder
+
+    return ResultsFolder.open(folder).parameters()
+
+
+__all__ = ["load", "load_parameters", "run"]

@@ -1,0 +1,317 @@
+"""The report of a results folder, computed from the stored files alone.
+
+``build_report(folder)`` reads results.parquet, parameters.parquet and manifest.json and writes
+summary.csv, comparison.txt, every figure and report.md. A run calls it on its staging folder, and
+``python -m sim report DIR`` calls it on a finished folder: one code path, so a regenerated report is the
+same file, byte for byte.
+
+report.md is a list of sections, each a function of the folder. The analyses that belong to one kind of
+experiment (robustness, sensitivity, discovery: ``sim.analysis.common.ANALYSES``) plug in as a writer that
+takes the folder and returns the files it wrote, and a section that follows the headline answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series, replication_summaries
+from sim.analysis import summary_table
+from sim.analysis.folder import ResultsFolder
+from sim.analysis.labels import capitalised, outcome_label, outcome_title
+from sim.outcomes import OUTCOMES
+
+REPORT_FILE = "report.md"
+
+CAVEATS = (
+    "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not a "
+    "figure from a text. With sampling on, each future draws all of them from their ranges (uniformly); the "
+    "ranges themselves are guesses, and the draws are independent of each other.",
+    "**Four worldviews, not weighted.** Structural uncertainty is only the four hypotheses, each switched "
+    "on alone and none judged more credible; mixtures are not run.",
+    "**A thin economy.** The 2021-22 collapse enters as one fading shock; state revenue, trade and transit are "
+    "not modelled, and humanitarian need follows a reference level moved by the shock, sanctions, aid, war and "
+    "returns.",
+    "**Coarse actors.** The UN, EU and ICC act as one, the resistance groups as one, Baloch separatists are "
+    "folded into the TTP, and the Taliban are two factions on one scale; states climb a five-rung relation "
+    "ladder one rung at a time.",
+    "**Nothing outside the region** and no domestic politics inside the states. The opium ban of 2022, the "
+    "exodus after the takeover and the bans on Afghan women working for aid agencies are not modelled.",
+    "**Reference points are mid-2025** and used unchanged; the model is checked against the record only up to "
+    "July 2025 (docs/calibration.md).",
+)
+
+
+@dataclass
+class Report:
+    files: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+def _effects(summaries: dict, baseline: str) -> dict:
+    """``effects[outcome][(policy, hypothesis)]``: the paired effect per replication."""
+    out = {}
+    for i, o in enumerate(OUTCOMES):
+        out[o.name] = {
+            (s, h): summaries[(s, h)][i] - summaries[(baseline, h)][i]
+            for (s, h) in summaries
+            if s != baseline and (baseline, h) in summaries
+        }
+    return out
+
+
+def futures_phrase(folder: ResultsFolder) -> str:
+    n = folder.manifest.get("replications", "?")
+    u = folder.uncertainty
+    runs = "1 replication" if n == 1 else f"{n} replications"
+    if u.get("mode") == "parameters":
+        each = "with its" if n == 1 else "each with its"
+        return f"{runs}, {each} own draw of {len(u.get('drawn', []))} assumptions and own random shocks"
+    return f"{runs} with the assumptions at their defaults; only the random shocks differ"
+
+
+def build_report(path, figures: bool = True) -> Report:
+    """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files."""
+    folder = ResultsFolder.open(path)
+    path = folder.path
+    kind, baseline = folder.report_kind, folder.baseline
+    summaries, fans, extracts = {}, {}, {}
+    charted = set(folder.key_outcomes)
+    if kind == "hindcast":
+        from sim.hindcast import CHART_MARKERS
+
+        charted |= {m[0] for m in CHART_MARKERS}
+    for key, record in folder.cell_records():
+        summaries[key] = replication_summaries(record)
+        fans[key] = fan_series(record, charted)
+        if kind == "hindcast":
+            from sim.hindcast import extract
+
+            extracts[key[1]] = extract(record, folder.start)
+        del record
+    missing = [c for c in folder.cells if c not in summaries]
+    if missing:
+        from sim.analysis.folder import FolderError
+
+        raise FolderError(f"{path / 'results.parquet'} lacks the cell {missing[0][0]} / {missing[0][1]}")
+    summaries = {c: summaries[c] for c in folder.cells}
+    labels = folder.labels
+    table = summary_table(summaries, baseline)
+    table.to_csv(path / "summary.csv", index=False, float_format="%.6g")
+    outcomes = folder.key_outcomes
+    multi = len(folder.scenarios) > 1
+    answer = answer_text(table, outcomes, baseline, labels, futures_phrase(folder)) if multi else ""
+    text = (answer + "\n" if answer else "") + comparison_text(table, outcomes, baseline)
+    (path / "comparison.txt").write_text(text + "\n", encoding="utf-8")
+    files = ["summary.csv", "comparison.txt"]
+    hindcast_text = ""
+    if kind == "hindcast":
+        from sim.hindcast import write_hindcast
+
+        hindcast_files, hindcast_text = write_hindcast(path, extracts)
+        files += hindcast_files
+        text = hindcast_text + "\n" + text
+    figure_files = _figures(folder, summaries, fans, table) if figures else {}
+    files += [f for group in figure_files.values() for f in group]
+    sections = []
+    from sim.analysis.common import ANALYSES, analysis_section, write_analysis
+
+    if kind in ANALYSES:
+        files += list(write_analysis(kind, path))
+        sections.append(analysis_section(kind, path).strip())
+    markdown = _markdown(folder, table, figure_files, sections, hindcast_text)
+    (path / REPORT_FILE).write_text(markdown, encoding="utf-8")
+    files.append(REPORT_FILE)
+    return Report(files, text)
+
+
+def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataFrame) -> dict:
+    from sim.plots import effects_chart, fan_chart
+
+    baseline, labels = folder.baseline, folder.labels
+    scenarios, hypotheses = folder.scenarios, folder.hypotheses
+    policies = [s for s in scenarios if s != baseline]
+    made = {"effects": [], "fans": [], "hindcast": []}
+    if policies:
+        effects = _effects(summaries, baseline)
+        for outcome in folder.key_outcomes:
+            name = f"effects_{outcome}.png"
+            effects_chart(folder.path / name, outcome, effects[outcome], policies, hypotheses, baseline, labels)
+            made["effects"].append(name)
+    for outcome in folder.key_outcomes:
+        name = f"fan_{outcome}.png"
+        fan_chart(folder.path / name, outcome, fans, folder.dates, scenarios, hypotheses, labels)
+        made["fans"].append(name)
+    if folder.report_kind == "hindcast":
+        from sim.hindcast import CHART_MARKERS
+        from sim.plots import hindcast_chart
+
+        hindcast_chart(
+            folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, list(CHART_MARKERS)
+        )
+        made["hindcast"].append("hindcast.png")
+    return made
+
+
+# --- report.md ---------------------------------------------------------------------------------------------
+
+
+def _num(x: float) -> str:
+    if x is None or np.isnan(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    a = abs(x)
+    return f"{x:+.0f}" if a >= 100 else f"{x:+.1f}" if a >= 10 else f"{x:+.2f}" if a >= 0.1 else f"{x:+.3f}"
+
+
+def _prob(x: float) -> str:
+    return "n/a" if x is None or np.isnan(x) else f"{x:.2f}"
+
+
+def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, sections: list, hindcast_text: str) -> str:
+    m = folder.manifest
+    labels, baseline = folder.labels, folder.baseline
+    hypotheses = folder.hypotheses
+    policies = [s for s in folder.scenarios if s != baseline]
+    out = [f"# {folder.experiment.get('name', m['experiment'])}", ""]
+    out += ["## Question", "", " ".join(str(folder.experiment.get("description", "")).split()), ""]
+    if policies:
+        out += ["## Answer", ""]
+        for name in folder.key_outcomes:
+            sentences = answer_sentences(table, [name], baseline, labels)
+            if sentences:
+                out += [f"**{capitalised(outcome_label(name))}**", ""] + [f"- {s}" for s in sentences] + [""]
+        out += [
+            "",
+            f"A future is one replication: {futures_phrase(folder)}. P(better) is the share of futures in which "
+            f"the policy does better than {labels.get(baseline, baseline)} in the outcome's good direction; "
+            "futures with no change at all are counted apart (p_same in summary.csv).",
+            "",
+        ]
+        if figures.get("effects"):
+            first = figures["effects"][0]
+            out += [f"![{capitalised(outcome_label(folder.key_outcomes[0]))}: effects]({first})", ""]
+        out += _p_better_tables(table, folder.key_outcomes, policies, hypotheses, labels)
+    for section in sections:
+        out += [section, ""]
+    if hindcast_text:
+        out += ["## Against the record", "", "```", hindcast_text.rstrip(), "```", ""]
+        if figures.get("hindcast"):
+            out += ["![Hindcast](hindcast.png)", ""]
+    if figures.get("fans"):
+        out += ["## How the key outcomes move", ""]
+        out += [f"![{capitalised(outcome_label(o))}]({f})" for o, f in zip(folder.key_outcomes, figures["fans"])]
+        out += [""]
+    if policies and len(figures.get("effects", [])) > 1:
+        out += ["## Effects on the other key outcomes", ""]
+        out += [
+            f"![{capitalised(outcome_label(o))}: effects]({f})"
+            for o, f in zip(folder.key_outcomes[1:], figures["effects"][1:])
+        ]
+        out += [""]
+    out += _effect_tables(folder, table, policies, hypotheses)
+    out += _settings(folder)
+    out += ["## What the model leaves out", ""]
+    out += [f"- {c}" for c in CAVEATS]
+    out.append("")
+    return "\n".join(out)
+
+
+def _p_better_tables(table, outcomes, policies, hypotheses, labels) -> list:
+    out = []
+    for name in outcomes:
+        sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
+        better = sub["better"].iloc[0]
+        if not better:
+            continue
+        worst = len(hypotheses) > 1
+        out += [f"**{outcome_title(name)}, {better} is better: P(better)**", ""]
+        out.append(
+            "| policy | " + " | ".join(labels.get(h, h) for h in hypotheses) + (" | worst case |" if worst else " |")
+        )
+        out.append("|---" * (len(hypotheses) + 1 + worst) + "|")
+        for s in policies:
+            values = [float(sub.loc[(s, h), "p_better"]) for h in hypotheses]
+            cells = " | ".join(_prob(v) for v in values) + (f" | {_prob(min(values))}" if worst else "")
+            out.append(f"| {labels.get(s, s)} | {cells} |")
+        out.append("")
+    return out
+
+
+def _effect_tables(folder, table, policies, hypotheses) -> list:
+    labels, baseline = folder.labels, folder.baseline
+    out = ["## Tables", ""]
+    if policies:
+        out += [
+            f"Effect against {labels.get(baseline, baseline)} per worldview: the median across futures with the "
+            "5-95% range of futures, then the mean effect with its 95% confidence interval. That interval is the "
+            "precision of the mean over the replications run, not the range of outcomes. Every number is also in "
+            "summary.csv.",
+            "",
+        ]
+    for name in folder.key_outcomes:
+        sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
+        out += [f"**{outcome_title(name)}**", ""]
+        if not policies:
+            out += ["| worldview | mean | 95% CI of the mean | 2.5-97.5% of futures |", "|---|---|---|---|"]
+            for h in hypotheses:
+                r = sub.loc[(baseline, h)]
+                out.append(
+                    f"| {labels.get(h, h)} | {_num(r['mean'])} | {_num(r['ci95_low'])} to {_num(r['ci95_high'])} | "
+                    f"{_num(r['p2_5'])} to {_num(r['p97_5'])} |"
+                )
+            out.append("")
+            continue
+        out += [
+            "| policy | worldview | median effect | 5-95% of futures | P(better) | P(same) | mean effect [95% CI] |"
+        ]
+        out += ["|---|---|---|---|---|---|---|"]
+        for s in policies:
+            for h in hypotheses:
+                r = sub.loc[(s, h)]
+                out.append(
+                    f"| {labels.get(s, s)} | {labels.get(h, h)} | {_num(r['effect_p50'])} | "
+                    f"{_num(r['effect_p05'])} to {_num(r['effect_p95'])} | {_prob(r['p_better'])} | "
+                    f"{_prob(r['p_same'])} | {_num(r['diff_mean'])} [{_num(r['diff_ci95_low'])}, "
+                    f"{_num(r['diff_ci95_high'])}] |"
+                )
+        out.append("")
+    return out
+
+
+def _settings(folder: ResultsFolder) -> list:
+    m, u = folder.manifest, folder.uncertainty
+    labels = folder.labels
+    out = ["## Settings", ""]
+    out.append(f"- Experiment `{m['experiment']}`, starting {m['start']}, {m['months']} months, seed {m.get('seed')}.")
+    out.append(
+        f"- {m.get('replications')} replications per cell; baseline: {labels.get(m['baseline'], m['baseline'])}."
+    )
+    out.append(f"- Policies: {', '.join(labels.get(s, s) for s in folder.scenarios)}.")
+    out.append(f"- Worldviews (hypotheses): {', '.join(labels.get(h, h) for h in folder.hypotheses)}.")
+    if u.get("mode") == "parameters":
+        out.append(
+            f"- Uncertainty: {len(u.get('drawn', []))} assumptions drawn per replication ({u.get('sampling')} "
+            f"sampling), the same draw in every cell; values in {u.get('file')}."
+        )
+    else:
+        out.append("- Uncertainty: none; every assumption at its default value.")
+    fixed = u.get("fixed") or {}
+    if fixed:
+        out.append("- Set by hand, not drawn: " + ", ".join(f"`{k}` = {v:g}" for k, v in sorted(fixed.items())) + ".")
+    for h, values in sorted((u.get("fixed_by_hypothesis") or {}).items()):
+        own = {k: v for k, v in values.items() if k not in fixed}
+        if own:
+            out.append(
+                f"- Set by {labels.get(h, h)}, not drawn there: "
+                + ", ".join(f"`{k}` = {v:g}" for k, v in sorted(own.items()))
+                + "."
+            )
+    commit = (m.get("git") or {}).get("commit")
+    if commit:
+        out.append(f"- Model version: commit {commit[:12]}{' with local changes' if m['git'].get('dirty') else ''}.")
+    out += ["- Files: results.parquet, parameters.parquet (if drawn), summary.csv, comparison.txt, manifest.json.", ""]
+    return out

@@ -1,0 +1,189 @@
+"""The report of a results folder: written by the run, rebuilt from the stored files alone, byte for byte."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from sim.uncertainty import uncertain_parameters
+from tests.test_cli import ROOT, run_sim
+
+REPORT_OUTPUTS = ("summary.csv", "comparison.txt", "report.md")
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "smoke"
+    result = run_sim("experiment=smoke", "replications=16", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _outputs(folder: Path) -> dict:
+    names = [*REPORT_OUTPUTS, *sorted(p.name for p in folder.glob("*.png"))]
+    return {name: (folder / name).read_bytes() for name in names}
+
+
+def test_parameters_are_stored_one_row_per_replication_and_named_in_the_manifest(run_folder):
+    table = pq.read_table(run_folder / "parameters.parquet").to_pandas()
+    assert list(table["replication"]) == list(range(16))
+    names = [c for c in table.columns if c != "replication"]
+    assert names == sorted(p.name for p in uncertain_parameters())
+    varying = sum(table[c].nunique() > 8 for c in names if not c.startswith("states.stages"))
+    assert varying > 0.9 * len(names)
+    manifest = json.loads((run_folder / "manifest.json").read_text())
+    assert "parameters.parquet" in manifest["files"]
+    assert manifest["uncertainty"]["mode"] == "parameters"
+    assert manifest["uncertainty"]["file"] == "parameters.parquet"
+    assert manifest["uncertainty"]["drawn"] == names
+
+
+def test_scenario_and_hypothesis_are_dictionary_encoded(run_folder):
+    schema = pq.read_schema(run_folder / "results.parquet")
+    for name in ("scenario", "hypothesis"):
+        assert pa.types.is_dictionary(schema.field(name).type), name
+
+
+def test_summary_has_effect_quantiles_and_p_better(run_folder):
+    s = pd.read_csv(run_folder / "summary.csv")
+    policies = s[s.scenario != "status_quo"]
+    assert (policies.effect_p05 <= policies.effect_p50).all() and (policies.effect_p50 <= policies.effect_p95).all()
+    directed = policies[policies.better.notna()]
+    assert ((directed.p_better >= 0) & (directed.p_better + directed.p_same <= 1 + 1e-12)).all()
+    assert policies[policies.better.isna()].p_better.isna().all()
+    # the spread across futures is wider than the precision of the mean
+    row = policies[(policies.scenario == "isolation") & (policies.outcome == "deaths_pakistan")].iloc[0]
+    assert row.effect_p95 - row.effect_p05 > 2 * (row.diff_ci95_high - row.diff_ci95_low)
+
+
+def test_comparison_leads_with_the_answer_and_matches_the_summary(run_folder):
+    text = (run_folder / "comparison.txt").read_text()
+    assert text.startswith("ANSWER")
+    assert text.index("P(better)") < text.index("95% CI")
+    s = pd.read_csv(run_folder / "summary.csv")
+    p = s[(s.scenario == "recognition") & (s.outcome == "deaths_pakistan")].set_index("hypothesis").p_better
+    row = next(line for line in text.splitlines() if line.startswith("Regional recognition cascade "))
+    assert [float(x) for x in row.split()[-3:]] == pytest.approx(
+        [round(p[h], 2) for h in p.index] + [round(p.min(), 2)]
+    )
+
+
+def test_report_links_only_figures_that_exist_and_has_every_section(run_folder):
+    report = (run_folder / "report.md").read_text()
+    for heading in ("## Question", "## Answer", "## Tables", "## Settings", "## What the model leaves out"):
+        assert heading in report
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report)
+    assert "effects_deaths_pakistan.png" in links and "fan_deaths_pakistan.png" in links
+    for link in links:
+        assert (run_folder / link).is_file(), link
+    manifest = json.loads((run_folder / "manifest.json").read_text())
+    assert set(links) <= set(manifest["files"]) and "report.md" in manifest["files"]
+
+
+def test_report_command_rebuilds_the_run_s_own_files_byte_for_byte(run_folder, tmp_path):
+    written = _outputs(run_folder)
+    for png in run_folder.glob("*.png"):
+        png.unlink()
+    (run_folder / "summary.csv").unlink()
+    (run_folder / "report.md").write_text("stale")
+    result = run_sim("report", str(run_folder))
+    assert result.returncode == 0, result.stderr
+    assert _outputs(run_folder) == written
+    again = run_sim("report", str(run_folder))
+    assert again.returncode == 0 and _outputs(run_folder) == written
+
+
+def test_the_api_script_redraws_the_headline_figure_exactly(run_folder, tmp_path):
+    out = tmp_path / "headline.png"
+    script = ROOT / "experiments" / "headline_figure.py"
+    result = subprocess.run([sys.executable, str(script), str(run_folder), str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (run_folder / "effects_deaths_pakistan.png").read_bytes()
+
+
+def test_figures_fit_a_screen(run_folder):
+    import matplotlib.pyplot as plt
+
+    for png in run_folder.glob("*.png"):
+        height, width = plt.imread(png).shape[:2]
+        assert height <= 1000 and width <= 1600, (png.name, width, height)
+
+
+@pytest.mark.parametrize("kind", ["missing", "file", "foreign", "no_args", "damaged"])
+def test_report_of_a_bad_folder_is_one_line_and_writes_nothing(tmp_path, kind):
+    target = tmp_path / "x"
+    if kind == "file":
+        target.write_text("not a folder")
+    if kind == "foreign":
+        target.mkdir()
+        (target / "notes.txt").write_text("keep")
+    if kind == "damaged":
+        target.mkdir()
+        (target / "manifest.json").write_text(
+            json.dumps(
+                {
+                    "experiment": "x",
+                    "baseline": "a",
+                    "cells": [["a", "b"]],
+                    "months": 2,
+                    "start": "2025-07",
+                    "config": {},
+                }
+            )
+        )
+        (target / "results.parquet").write_bytes(b"not parquet")
+    args = ["report"] if kind == "no_args" else ["report", str(target)]
+    result = run_sim(*args)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    if kind == "foreign":
+        assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+    if kind == "damaged":
+        assert sorted(p.name for p in target.iterdir()) == ["manifest.json", "results.parquet"]
+
+
+def test_one_replication_reports_n_a_for_intervals(tmp_path):
+    out = tmp_path / "one"
+    result = run_sim("experiment=smoke", "replications=1", "months=12", "figures=false", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    text = (out / "comparison.txt").read_text()
+    assert "[n/a, n/a]" in text and "nan" not in text.lower().replace("n/a", "")
+    assert "n/a to n/a" in (out / "report.md").read_text()
+
+
+def test_fixed_parameters_write_no_parameter_file(tmp_path):
+    out = tmp_path / "fixed"
+    result = run_sim("experiment=smoke", "replications=3", "months=12", "uncertainty=none", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert not (out / "parameters.parquet").exists() and manifest["uncertainty"]["mode"] == "none"
+    assert "assumption at its default" in (out / "report.md").read_text()
+
+
+def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path, monkeypatch):
+    import sim
+
+    monkeypatch.chdir(tmp_path)
+    frame = sim.run(["experiment=smoke", "replications=4", "months=12"])
+    assert list(tmp_path.iterdir()) == []
+    assert len(frame) == 3 * 2 * 4 * 12
+    assert list(frame["scenario"].cat.categories) == ["status_quo", "isolation", "recognition"]
+    assert frame["month"].min() == 0 and frame["month"].max() == 11
+    name = uncertain_parameters()[0].name
+    per_replication = frame.groupby("replication")[name].nunique()
+    assert (per_replication == 1).all() and frame.groupby("replication")[name].first().nunique() == 4
+
+    written = sim.run(["experiment=smoke", "replications=4", "months=12"], out_dir=tmp_path / "out")
+    loaded = sim.load(tmp_path / "out")
+    assert isinstance(loaded["hypothesis"].dtype, pd.CategoricalDtype)
+    assert np.array_equal(loaded["deaths_pakistan"].to_numpy(), frame["deaths_pakistan"].to_numpy())
+    assert np.array_equal(written[name].to_numpy(), frame[name].to_numpy())
+    assert name not in loaded.columns and name in sim.load(tmp_path / "out", parameters=True).columns
