@@ -93,3 +93,6 @@ class Config:
     overwrite: bool = False
     max_memory_gb: Optional[float] = None
     params: Dict[str, Any] = field(default_factory=dict)
+    # chosen on the command line (scenario=NAME, hypothesis=NAME), then changeable there; None: the experiment's
+    scenario: Optional[ScenarioConfig] = None
+    hypothesis: Optional[HypothesisConfig] = None
