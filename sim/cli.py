@@ -13,8 +13,8 @@ import functools
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 BAD_INPUT = 2
 
@@ -119,10 +119,7 @@ def _read_arguments(argv: list[str]) -> argparse.Namespace:
         raise _ArgumentError(message)
 
     parser.error = refuse
-    try:
-        return parser.parse_args(argv)
-    except SystemExit:  # --version prints and exits; nothing else does
-        raise
+    return parser.parse_args(argv)
 
 
 def _hydra_app(argv: list[str]) -> int:
@@ -168,7 +165,12 @@ def _check_sweep(overrides: list[str]) -> None:
     for job in job_overrides:
         cfg = compose(job, with_hydra=True)
         hydra_node = cfg.hydra
-        folder = Path(OmegaConf.select(hydra_node, "sweep.dir")) / str(OmegaConf.select(hydra_node, "sweep.subdir"))
+        subdir = str(OmegaConf.select(hydra_node, "sweep.subdir") or "")
+        if not subdir.strip():
+            raise ConfigError(
+                "a job of this sweep has no overrides to name its folder by; sweep a setting, e.g. -m seed=1,2"
+            )
+        folder = Path(OmegaConf.select(hydra_node, "sweep.dir")) / subdir
         if folder in folders:
             raise ConfigError(f"two jobs of this sweep would write to {folder}; give each job its own folder")
         folders.add(folder)
@@ -233,8 +235,7 @@ def _one_line_errors(task: Callable) -> Callable:
         hydra_cfg = HydraConfig.get()
         sweeping = hydra_cfg.mode == RunMode.MULTIRUN
         try:
-            task(cfg)
-            return None
+            return task(cfg)
         except ConfigError as exc:
             message, code = str(exc), BAD_INPUT
         except OutputRefused as exc:

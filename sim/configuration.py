@@ -252,9 +252,18 @@ def register_schema():
     ConfigStore.instance().store(name="schema", node=Config)
 
 
-def _sweep_dir(out_dir, experiment) -> str:
-    """Where a sweep's jobs go: ``out_dir`` if given, else ``results/<experiment>/multirun``."""
-    return str(out_dir) if out_dir not in (None, "") else f"results/{experiment}/multirun"
+def _sweep_dir(out_dir, experiment, overrides=()) -> str:
+    """Where a sweep goes: ``out_dir`` if given, else ``results/<experiment>/multirun``.
+
+    Each job's own config resolves this with its own experiment; Hydra's record of the whole sweep
+    (multirun.yaml) goes to ``results/multirun`` when the experiment itself is swept.
+    """
+    if out_dir not in (None, ""):
+        return str(out_dir)
+    for override in parse_overrides([str(o) for o in overrides or ()]):
+        if override.key_or_group == "experiment" and override.is_sweep_override():
+            return "results/multirun"
+    return f"results/{experiment}/multirun"
 
 
 OmegaConf.register_new_resolver("sim_sweep_dir", _sweep_dir, replace=True)
