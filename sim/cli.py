@@ -109,8 +109,12 @@ class _ArgumentError(Exception):
     pass
 
 
-def _read_arguments(argv: list[str]) -> argparse.Namespace:
-    """Hydra's own argument parser, but an error is raised (for one line) rather than printed with usage."""
+def _read_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Hydra's own argument parser, with an error raised (for one line) rather than printed with usage.
+
+    Options may come after overrides (``python -m sim seed=1,2 -m``); the arguments are returned
+    reordered, options first, as Hydra's parser wants them.
+    """
     from hydra._internal.utils import get_args_parser
 
     parser = get_args_parser()
@@ -119,14 +123,18 @@ def _read_arguments(argv: list[str]) -> argparse.Namespace:
         raise _ArgumentError(message)
 
     parser.error = refuse
-    return parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
+    options = list(argv)
+    for override in args.overrides:
+        options.remove(override)
+    return args, [*options, *args.overrides]
 
 
 def _hydra_app(argv: list[str]) -> int:
     from sim.configuration import ConfigError, check_override_keys, searching
 
     try:
-        args = _read_arguments(argv)
+        args, argv = _read_arguments(argv)
     except _ArgumentError as exc:
         _error(f"{exc} (python -m sim --help)")
         return BAD_INPUT
