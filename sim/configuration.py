@@ -614,8 +614,10 @@ def _chosen(cfg: DictConfig, group: str, schema, overrides: list[str]):
     where = _where(group, name)
     if changes:
         # a changed config is never shown under the file's name: its name and label say what was changed
-        prefix = "levers." if group == "scenario" else ""
-        text = ",".join(f"{k.removeprefix(prefix)}={_show_value(v)}" for k, v in changes.items())
+        # short names: a lever, a model parameter (actor.name) or mechanisms.NAME for a mechanism weight
+        text = ",".join(
+            f"{k.removeprefix('levers.').removeprefix('params.')}={_show_value(v)}" for k, v in changes.items()
+        )
         chosen.name = f"{name}[{text}]"
         chosen.label = f"{original.label} [{text}]"
         where = f"{where} as changed on the command line"

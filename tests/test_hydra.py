@@ -114,6 +114,10 @@ def test_hypothesis_restricts_and_a_changed_mechanism_weight_renames_it(workdir,
     assert {h for _, h in m["cells"]} == {name}
     assert {s for s, _ in m["cells"]} == {"status_quo", "isolation", "recognition"}
     assert m["parameters_by_hypothesis"][name]["mechanism.legitimacy_emboldens"] == 0.5
+    args[-1] = "out_dir=two"
+    assert main([*args, "hypothesis=engagement_moderates", "+hypothesis.params.taliban.reversion=0.05"]) == 0
+    m = json.loads((workdir / "two" / "manifest.json").read_text())
+    assert m["parameters_by_hypothesis"]["engagement_moderates[taliban.reversion=0.05]"]["taliban.reversion"] == 0.05
 
 
 def test_the_baseline_chosen_as_scenario_runs_once(workdir, capsys):
