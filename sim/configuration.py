@@ -1,9 +1,10 @@
 """From configuration files and command-line overrides to validated experiment plans.
 
-Hydra composes the top-level config (experiment choice and overrides); each
-scenario, hypothesis and starting point named by the experiment is read from
-its config group and checked against the structured schema.  Anything wrong
-raises ConfigError with one line saying what and how to fix it.
+Hydra composes the top-level config: the experiment, and optionally one scenario and one hypothesis
+chosen as config groups and changed on the command line. Each scenario, hypothesis and starting point
+the plan needs is read from configs/ or a user's ``--config-dir`` (searched in Hydra's order) and
+checked against the structured schema. Anything wrong raises ConfigError with one line saying what
+and how to fix it.
 """
 
 from __future__ import annotations
