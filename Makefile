@@ -35,7 +35,7 @@ $(PY):
 # Installs the exact versions the tests passed with ($(LOCK)); pyproject.toml says what is needed.
 $(STAMP): $(PY) pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,launchers]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -53,7 +53,7 @@ bench: $(STAMP)
 lock: $(PY)
 	@rm -rf .venv-lock && $(PY) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	.venv-lock/bin/python -m pip install --quiet -e '.[test,launchers]'
 	@{ echo "# Exact versions the test suite passed with; 'make lock' regenerates this file."; \
 	   echo "# Python $$(.venv-lock/bin/python -c 'import platform; print(platform.python_version())')"; \
 	   .venv-lock/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)

@@ -1,101 +1,334 @@
-"""Command line: ``python -m sim [overrides]`` runs an experiment; ``rules`` and ``list`` help find one's way."""
+"""Command line: ``python -m sim [overrides]`` runs an experiment through Hydra's application entry point, so
+``-m`` sweeps, ``--cfg``, ``--info``, ``--help``, ``--config-dir``, shell completion and launcher plugins work
+as Hydra users expect; subcommands (``list``, ``rules``, ...) sit beside it in SUBCOMMANDS.
+
+Every mistake ends in one ``error:`` line on stderr and exit code 2, whether argparse, Hydra's override
+parser, Hydra's composition, OmegaConf's schema or our own checks find it.
+"""
 
 from __future__ import annotations
 
+import argparse
+import functools
+import os
 import signal
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
-USAGE = """\
-usage: python -m sim [KEY=VALUE ...]      run an experiment (Hydra overrides)
-       python -m sim list                 experiments, scenarios, hypotheses, starting points, outcomes
-       python -m sim rules [--check]      write docs/rules.md from the code (--check: fail if it is stale)
-       python -m sim report DIR           rewrite the report, tables and figures of a results folder from its files
-
-examples:
-  python -m sim                                            the default experiment
-  python -m sim experiment=recognition_vs_isolation replications=200 out_dir=results/run1
-  python -m sim experiment=all_policies experiment.hypotheses=[engagement_moderates]
-  python -m sim +params.taliban.engagement_effect=0.12     change a model parameter (see docs/rules.md)
-  python -m sim uncertainty=none                           every assumption at its default (no sampling)
-  python -m sim sampling=lhs                               a Latin hypercube over the assumptions
-"""
+BAD_INPUT = 2
 
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP: stop as on Ctrl-C, leaving nothing half-written."""
 
 
+class RunFailed(Exception):
+    """A run that could not be done: its one-line message and exit code (raised out of Hydra on purpose)."""
+
+    def __init__(self, message: str, code: int, printed: bool = False):
+        super().__init__(message, code, printed)
+        self.message, self.code, self.printed = message, code, printed
+
+
 def _terminate(signum, frame):
     raise Terminated(signal.Signals(signum).name)
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     # a stop request at any moment, from start-up to the last file, ends the same way as Ctrl-C
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _terminate)
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _main(list(sys.argv[1:] if argv is None else argv))
+        if argv and argv[0] in SUBCOMMANDS:
+            return SUBCOMMANDS[argv[0]](argv[1:])
+        if argv and argv[0] == "help":
+            argv = ["--help", *argv[1:]]
+        return _hydra_app(argv)
     except KeyboardInterrupt as exc:
         how = f"stopped by {exc.args[0]}" if isinstance(exc, Terminated) and exc.args else "interrupted"
         print(f"{how}; no results were written or replaced", file=sys.stderr)
         return 143 if isinstance(exc, Terminated) else 130
 
 
-def _main(argv: list[str]) -> int:
-    if argv and argv[0] in ("-h", "--help", "help"):
-        print(USAGE)
-        return 0
-    if argv and argv[0] == "list":
-        if len(argv) > 1:
-            print(f"error: 'list' takes no arguments, got {' '.join(argv[1:])!r}", file=sys.stderr)
-            return 2
-        return _list()
-    if argv and argv[0] == "rules":
-        unknown = [a for a in argv[1:] if a != "--check"]
-        if unknown:
-            print(f"error: unknown option {unknown[0]!r} for 'rules'; the only option is --check", file=sys.stderr)
-            return 2
-        from sim.rulebook import main as rulebook_main
-
-        return rulebook_main(argv[1:])
-    if argv and argv[0] == "report":
-        return _report(argv[1:])
-    bad = [a for a in argv if "=" not in a]
-    if bad:
-        print(f"error: {bad[0]!r} is not an override; write KEY=VALUE (python -m sim --help)", file=sys.stderr)
-        return 2
-    return _run(argv)
+# ---------------------------------------------------------------------------------------------------------
+# Subcommands: each takes the arguments after its name and returns an exit code.
 
 
-def _run(overrides: list[str]) -> int:
-    from sim.configuration import ConfigError, plan
-    from sim.experiment import run_plan
-    from sim.store import OutputRefused
+def _list_command(args: list[str]) -> int:
+    from sim.configuration import available, searching
+    from sim.outcomes import OUTCOMES
 
+    extra = []
+    if args[:1] in (["--config-dir"], ["-cd"]) and len(args) == 2:
+        extra, args = [Path(args[1])], []
+    if args:
+        _error(f"'list' takes only --config-dir DIR, got {' '.join(args)!r}")
+        return BAD_INPUT
+    if extra and not extra[0].is_dir():
+        _error(f"--config-dir {extra[0]} is not a folder")
+        return BAD_INPUT
+    with searching(extra):
+        for group, what in (
+            ("experiment", "experiments"),
+            ("scenario", "scenarios"),
+            ("hypothesis", "hypotheses"),
+            ("initial", "starting points"),
+        ):
+            print(f"{group} ({what}): {', '.join(available(group))}")
+    print("outcomes: " + ", ".join(o.name for o in OUTCOMES))
+    return 0
+
+
+def _rules_command(args: list[str]) -> int:
+    unknown = [a for a in args if a != "--check"]
+    if unknown:
+        _error(f"unknown option {unknown[0]!r} for 'rules'; the only option is --check")
+        return BAD_INPUT
+    from sim.rulebook import main as rulebook_main
+
+    return rulebook_main(args)
+
+
+def _report_command(args: list[str]) -> int:
+    if len(args) != 1 or args[0].startswith("-"):
+        _error("report needs one results folder: python -m sim report DIR")
+        return BAD_INPUT
+    from pyarrow import ArrowException
+
+    from sim.analysis.folder import FolderError
+    from sim.report import build_report
+    from sim.store import OutputRefused, RunLock, add_tool_files
+
+    folder = Path(args[0])
     try:
-        p = plan(overrides)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
-    except OutputRefused as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except MemoryError:
-        print(
-            f"error: not enough memory for {p.replications:,} replications; lower replications or months, or "
-            "set max_memory_gb to what this machine can give (nothing was written)",
-            file=sys.stderr,
-        )
-        return 1
+        with RunLock(folder):
+            report = build_report(folder)
+            add_tool_files(folder, report.files)
+    except (FolderError, OutputRefused) as exc:
+        _error(str(exc))
+        return BAD_INPUT
+    except (ArrowException, KeyError, TypeError, ValueError) as exc:
+        # a results folder whose files were damaged or written by something else
+        _error(f"{folder} cannot be read as a results folder: {exc}".splitlines()[0])
+        return BAD_INPUT
     except OSError as exc:
-        print(f"error: could not write results to {p.out_dir}: {exc.strerror or exc}", file=sys.stderr)
+        _error(f"could not write the report into {folder}: {exc.strerror or exc}")
         return 1
-    cells = len(p.cells)
+    print(f"report: {folder / 'report.md'} ({len(report.files)} files written)")
+    return 0
+
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "list": _list_command,
+    "rules": _rules_command,
+    "report": _report_command,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The Hydra application.
+
+
+class _ArgumentError(Exception):
+    pass
+
+
+def _read_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Hydra's own argument parser, with an error raised (for one line) rather than printed with usage.
+
+    Options may come after overrides (``python -m sim seed=1,2 -m``); the arguments are returned
+    reordered, options first, as Hydra's parser wants them.
+    """
+    from hydra._internal.utils import get_args_parser
+
+    parser = get_args_parser()
+
+    def refuse(message):
+        raise _ArgumentError(message)
+
+    parser.error = refuse
+    args = parser.parse_intermixed_args(argv)
+    options = list(argv)
+    for override in args.overrides:
+        options.remove(override)
+    return args, [*options, *args.overrides]
+
+
+def _hydra_app(argv: list[str]) -> int:
+    from sim.configuration import ConfigError, check_override_keys, searching
+
+    try:
+        args, argv = _read_arguments(argv)
+    except _ArgumentError as exc:
+        _error(f"{exc} (python -m sim --help)")
+        return BAD_INPUT
+    extra_dirs = []
+    if args.config_dir is not None:
+        folder = Path(args.config_dir).expanduser()
+        if not folder.is_dir():
+            _error(f"--config-dir {args.config_dir} is not a folder")
+            return BAD_INPUT
+        extra_dirs = [folder.resolve()]
+    try:
+        with searching(extra_dirs):
+            if not args.shell_completion and not args.help:
+                check_override_keys(args.overrides)
+            if args.multirun:
+                _check_sweep(args.overrides)
+    except ConfigError as exc:
+        _error(str(exc))
+        return BAD_INPUT
+    return _call_hydra(argv)
+
+
+def _check_sweep(overrides: list[str]) -> None:
+    """Plan every job of a sweep before Hydra starts it, so that a bad value in any job writes nothing."""
+    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+    from omegaconf import OmegaConf, open_dict
+
+    from sim.configuration import ConfigError, compose, parse_overrides, plan_from_config
+
+    try:
+        batches = BasicSweeper.split_arguments(parse_overrides(overrides), None)
+    except Exception as exc:  # e.g. a sweep kind the basic sweeper does not know
+        raise ConfigError(str(exc).splitlines()[0]) from None
+    job_overrides = [job for batch in batches for job in batch]
+    folders = set()
+    for job in job_overrides:
+        cfg = compose(job, with_hydra=True)
+        hydra_node = cfg.hydra
+        subdir = str(OmegaConf.select(hydra_node, "sweep.subdir") or "")
+        if not subdir.strip():
+            raise ConfigError(
+                "a job of this sweep has no overrides to name its folder by; sweep a setting, e.g. -m seed=1,2"
+            )
+        folder = Path(OmegaConf.select(hydra_node, "sweep.dir")) / subdir
+        if folder in folders:
+            raise ConfigError(f"two jobs of this sweep would write to {folder}; give each job its own folder")
+        folders.add(folder)
+        task = [o for o in job if not o.lstrip("+~").startswith("hydra")]
+        with open_dict(cfg):
+            del cfg["hydra"]
+        plan_from_config(cfg, task, out_dir=folder)
+
+
+def _call_hydra(argv: list[str]) -> int:
+    import hydra
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.core.hydra_config import HydraConfig
+
+    from sim import configuration
+
+    configuration.register_schema()
+    # decorated now, not at import, so that the configs folder is the one configured at this moment
+    app = hydra.main(version_base="1.3", config_path=str(configuration.CONFIG_DIR), config_name="config")(_task)
+    saved_argv, saved_flag = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
+    sys.argv = [sys.argv[0] if sys.argv else "sim", *argv]
+    # Hydra prints its own multi-line report of an error unless told to let the exception through
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    _single_run["code"] = 0
+    try:
+        app()
+    except RunFailed as exc:
+        if not exc.printed:
+            _error(exc.message)
+        return exc.code
+    except SystemExit as exc:  # --help, --info and friends end with sys.exit(0)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except Exception as exc:  # Hydra, OmegaConf, YAML: what was wrong with the input, in one line
+        _error(configuration.hydra_error_message(exc))
+        return BAD_INPUT
+    finally:
+        sys.argv = saved_argv
+        if saved_flag is None:
+            os.environ.pop("HYDRA_FULL_ERROR", None)
+        else:
+            os.environ["HYDRA_FULL_ERROR"] = saved_flag
+        GlobalHydra.instance().clear()
+        HydraConfig.instance().cfg = None
+    return _single_run["code"]
+
+
+# the exit code of a single (not swept) run, set by the task in this process
+_single_run = {"code": 0}
+
+
+def _one_line_errors(task: Callable) -> Callable:
+    """Turn every expected failure inside a job into RunFailed: a one-line message and its exit code."""
+
+    @functools.wraps(task)
+    def wrapped(cfg):
+        from hydra.core.hydra_config import HydraConfig
+        from hydra.types import RunMode
+
+        from sim.configuration import ConfigError
+        from sim.store import OutputRefused
+
+        hydra_cfg = HydraConfig.get()
+        sweeping = hydra_cfg.mode == RunMode.MULTIRUN
+        try:
+            return task(cfg)
+        except ConfigError as exc:
+            message, code = str(exc), BAD_INPUT
+        except OutputRefused as exc:
+            message, code = str(exc), 1
+        except OSError as exc:
+            message, code = f"could not write results: {exc.strerror or exc}", 1
+        except RunFailed as exc:
+            message, code = exc.message, exc.code
+        if not sweeping:
+            # a single run ends here; raising would make Hydra print a line of its own first
+            _error(message)
+            _single_run["code"] = code
+            return None
+        # every failed job of a sweep says so at once (a launcher may run it in another process);
+        # Hydra stops the sweep after the batch with the first failure, and its exit code is the run's
+        job = " ".join(hydra_cfg.overrides.task) or "(no overrides)"
+        _error(f"job {hydra_cfg.job.num} ({job}): {message}")
+        raise RunFailed(message, code, printed=True)
+
+    return wrapped
+
+
+@_one_line_errors
+def _task(cfg) -> None:
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    from sim.configuration import plan_from_config, searching
+    from sim.experiment import run_plan
+
+    hydra_cfg = HydraConfig.get()
+    overrides = list(hydra_cfg.overrides.task)
+    # the folders Hydra searched (--config-dir included) are where scenarios and the rest are read from
+    folders = [Path(s.path) for s in hydra_cfg.runtime.config_sources if s.schema == "file"]
+    out_dir = None
+    if hydra_cfg.mode == RunMode.MULTIRUN:
+        out_dir = _relative(Path(hydra_cfg.runtime.output_dir))
+        cfg.out_dir = str(out_dir)
+    with searching(folders):
+        p = plan_from_config(cfg, overrides, out_dir=out_dir)
+        try:
+            result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
+        except MemoryError:
+            raise RunFailed(
+                f"not enough memory for {p.replications:,} replications; lower replications or months, or set "
+                "max_memory_gb to what this machine can give (nothing was written)",
+                1,
+            ) from None
+        except OSError as exc:
+            raise OSError(exc.errno, f"{exc.strerror or exc} ({p.out_dir})") from None
     print(result.table_text)
     print()
-    print(f"{p.name}: {cells} cells x {p.replications} replications x {p.months} months in {result.seconds:.1f} s")
+    print(
+        f"{p.name}: {len(p.cells)} cells x {p.replications} replications x {p.months} months in {result.seconds:.1f} s"
+    )
     print(f"results:  {result.out_dir / 'results.parquet'}")
     print(f"summary:  {result.out_dir / 'summary.csv'}")
     print(f"manifest: {result.out_dir / 'manifest.json'}")
@@ -104,39 +337,10 @@ def _run(overrides: list[str]) -> int:
             f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
             + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else "")
         )
-    return 0
 
 
-def _report(args: list[str]) -> int:
-    if len(args) != 1:
-        print("error: report needs one results folder: python -m sim report DIR", file=sys.stderr)
-        return 2
-    from pyarrow import ArrowException
-
-    from sim.analysis.folder import FolderError
-    from sim.report import build_report
-
+def _relative(path: Path) -> Path:
     try:
-        report = build_report(args[0])
-    except FolderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ArrowException, KeyError, TypeError, ValueError) as exc:
-        # a results folder whose files were damaged or written by something else
-        print(f"error: {args[0]} cannot be read as a results folder: {exc}".splitlines()[0], file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: could not write the report into {args[0]}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"report: {args[0]}/report.md ({len(report.files)} files written)")
-    return 0
-
-
-def _list() -> int:
-    from sim.configuration import available
-    from sim.outcomes import OUTCOMES
-
-    for group in ("experiment", "scenario", "hypothesis", "initial"):
-        print(f"{group}: {', '.join(available(group))}")
-    print("outcomes: " + ", ".join(o.name for o in OUTCOMES))
-    return 0
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

@@ -1,9 +1,10 @@
 """From configuration files and command-line overrides to validated experiment plans.
 
-Hydra composes the top-level config (experiment choice and overrides); each
-scenario, hypothesis and starting point named by the experiment is read from
-its config group and checked against the structured schema.  Anything wrong
-raises ConfigError with one line saying what and how to fix it.
+Hydra composes the top-level config: the experiment, and optionally one scenario and one hypothesis
+chosen as config groups and changed on the command line. Each scenario, hypothesis and starting point
+the plan needs is read from configs/ or a user's ``--config-dir`` (searched in Hydra's order) and
+checked against the structured schema. Anything wrong raises ConfigError with one line saying what
+and how to fix it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import difflib
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field, fields
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -25,9 +27,11 @@ from sim.model import Sampling, Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
 from sim.store import OutputRefused, check_out_dir
-from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
+from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+# A user's own config folders (``--config-dir``), searched after CONFIG_DIR, as Hydra searches them.
+_extra_config_dirs: list[Path] = []
 REPORTS = ("comparison", "hindcast")
 UNCERTAINTY = ("parameters", "none")
 INTENSITY_LEVERS = (
@@ -79,8 +83,41 @@ class Plan:
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
+@contextmanager
+def searching(extra_dirs):
+    """Look configs up in ``extra_dirs`` too (after configs/, in Hydra's order) for the duration of the block."""
+    saved = list(_extra_config_dirs)
+    _extra_config_dirs[:] = [Path(d).resolve() for d in extra_dirs if Path(d).resolve() != CONFIG_DIR.resolve()]
+    try:
+        yield
+    finally:
+        _extra_config_dirs[:] = saved
+
+
+def config_dirs() -> list[Path]:
+    """The config folders in search order: the repository's configs/, then a user's ``--config-dir``."""
+    return [CONFIG_DIR, *_extra_config_dirs]
+
+
 def available(group: str) -> list[str]:
-    return sorted(p.stem for p in (CONFIG_DIR / group).glob("*.yaml") if NAME.match(p.stem))
+    return sorted({p.stem for d in config_dirs() for p in (d / group).glob("*.yaml") if NAME.match(p.stem)})
+
+
+def config_file(group: str, name: str) -> Path | None:
+    """The file Hydra would choose for ``group=name``: the first in search order."""
+    for folder in config_dirs():
+        path = folder / group / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
+def shown(path: Path) -> str:
+    """A config file as a user knows it: ``configs/scenario/x.yaml`` in the repository, else its full path."""
+    try:
+        return str(Path(path).relative_to(CONFIG_DIR.parent))
+    except ValueError:
+        return str(path)
 
 
 def check_name(group: str, name) -> str:
@@ -113,20 +150,72 @@ def _suggest(name: str, choices) -> str:
 
 SETTINGS = tuple(f.name for f in fields(Config))
 EXPERIMENT_SETTINGS = tuple(f.name for f in fields(ExperimentConfig))
+LEVERS = tuple(f.name for f in fields(Levers))
 MAX_REPLICATIONS = 200_000
+# Groups chosen on the command line whose contents may then be changed there, and which parts may change;
+# anything else (name, label, sources) belongs to the file, so that a name always means what the file says.
+CHANGEABLE = {"scenario": ("levers",), "hypothesis": ("mechanisms", "params")}
+
+
+def _is_hydra_key(key: str) -> bool:
+    return key == "hydra" or key.startswith(("hydra.", "hydra/"))
+
+
+def parse_overrides(overrides: list[str]):
+    """Hydra's own reading of ``KEY=VALUE`` arguments (sweeps included), with a one-line error."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import HydraException
+
+    for override in overrides:
+        if "=" not in override and not override.startswith("~"):
+            raise ConfigError(f"{override!r} is not an override; write KEY=VALUE (python -m sim --help)")
+    parser = OverridesParser.create()
+    parsed = []
+    for override in overrides:
+        try:
+            parsed += parser.parse_overrides([override])
+        except HydraException as exc:
+            raise ConfigError(f"cannot read {override!r}: {hydra_error_message(exc)}") from None
+    return parsed
+
+
+def _values(override) -> list[str]:
+    """Every value an override takes: one, or each value of a sweep (``a,b`` or ``range(1,3)``)."""
+    if override.is_discrete_sweep():
+        return list(override.sweep_string_iterator())
+    if override.is_sweep_override():
+        return []
+    return [override.get_value_element_as_str()]
+
+
+def chosen_name(overrides: list[str], group: str) -> str | None:
+    """The config chosen with ``group=NAME`` in one job's overrides (the last one wins, as in Hydra)."""
+    name = None
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if key.lstrip("+") == group:
+            name = value.strip() or None
+    return name
 
 
 def check_override_keys(overrides: list[str]):
     """Refuse unknown settings before Hydra sees them: a ``+`` would otherwise let a typo pass silently."""
-    for override in overrides:
-        key, _, value = override.partition("=")
-        key = key.lstrip("+~")
+    parsed = parse_overrides(overrides)
+    groups_chosen = {o.key_or_group for o in parsed if o.key_or_group in CHANGEABLE and not o.is_delete()}
+    for o in parsed:
+        key = o.key_or_group
+        if _is_hydra_key(key):
+            continue
+        if o.package is not None:
+            raise ConfigError(f"{o.input_line}: choosing a package with '@' is not supported here; write {key}=NAME")
         head, _, rest = key.partition(".")
+        values = _values(o)
         if head == "params":
             if rest.startswith("mechanism."):
                 raise ConfigError(
                     f"{key} would switch a mechanism on in every hypothesis column, which would then be mislabelled; "
-                    "set mechanism weights in a hypothesis file (configs/hypothesis/) instead"
+                    "set mechanism weights in a hypothesis file (configs/hypothesis/), or change a chosen "
+                    "hypothesis: hypothesis=NAME hypothesis.mechanisms.MECHANISM=WEIGHT"
                 )
             continue
         if head not in SETTINGS:
@@ -139,71 +228,149 @@ def check_override_keys(overrides: list[str]):
                     f"unknown setting 'experiment.{field_name}'{_suggest(field_name, EXPERIMENT_SETTINGS)}; "
                     f"experiment settings are {', '.join(EXPERIMENT_SETTINGS)}"
                 )
-        if head == "experiment" and not rest and not value.strip():
-            raise ConfigError(f"experiment= needs a name; available: {', '.join(available('experiment'))}")
-        if head == "experiment" and not rest:
-            check_name("experiment", value.strip())
+        if head in ("experiment", *CHANGEABLE) and not rest and not o.is_delete():
+            for value in values:
+                if not value.strip():
+                    raise ConfigError(f"{head}= needs a name; available: {', '.join(available(head))}")
+                check_name(head, value.strip())
+        if head in CHANGEABLE and rest:
+            _check_change(head, rest, head in groups_chosen)
 
 
-def compose(overrides: list[str]) -> DictConfig:
-    """Compose the top-level config with Hydra, turning every failure into a ConfigError."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
+def _check_change(group: str, rest: str, chosen: bool):
+    parts = rest.split(".")
+    if not chosen:
+        raise ConfigError(
+            f"{group}.{rest} changes a {group}, but none is chosen: add {group}=NAME "
+            f"(available: {', '.join(available(group))})"
+        )
+    if parts[0] not in CHANGEABLE[group]:
+        allowed = " and ".join(f"{group}.{part}" for part in CHANGEABLE[group])
+        raise ConfigError(
+            f"{group}.{parts[0]} comes from the {group}'s file; on the command line only {allowed} can be changed "
+            f"(for other changes write a {group} file of your own, in a folder given with --config-dir)"
+        )
+    if group == "scenario" and len(parts) > 1 and parts[1] not in LEVERS:
+        raise ConfigError(f"unknown lever {parts[1]!r}{_suggest(parts[1], LEVERS)}; levers are {', '.join(LEVERS)}")
+
+
+def register_schema():
     from hydra.core.config_store import ConfigStore
-    from hydra.core.global_hydra import GlobalHydra
-    from hydra.errors import HydraException
 
-    check_override_keys(overrides)
     ConfigStore.instance().store(name="schema", node=Config)
-    GlobalHydra.instance().clear()
-    try:
-        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
-            return hydra_compose(config_name="config", overrides=list(overrides))
-    except yaml.YAMLError as exc:
+
+
+def _sweep_dir(out_dir, experiment, overrides=()) -> str:
+    """Where a sweep goes: ``out_dir`` if given, else ``results/<experiment>/multirun``.
+
+    Each job's own config resolves this with its own experiment; Hydra's record of the whole sweep
+    (multirun.yaml) goes to ``results/multirun`` when the experiment itself is swept.
+    """
+    if out_dir not in (None, ""):
+        return str(out_dir)
+    for override in parse_overrides([str(o) for o in overrides or ()]):
+        if override.key_or_group == "experiment" and override.is_sweep_override():
+            return "results/multirun"
+    return f"results/{experiment}/multirun"
+
+
+OmegaConf.register_new_resolver("sim_sweep_dir", _sweep_dir, replace=True)
+
+
+def hydra_error_message(exc: BaseException) -> str:
+    """One line for what Hydra or OmegaConf said about a bad override or config file."""
+    if isinstance(exc, yaml.YAMLError):
         mark = getattr(exc, "problem_mark", None)
-        where = f"{Path(mark.name).relative_to(CONFIG_DIR.parent)} line {mark.line + 1}" if mark else "a config file"
-        raise ConfigError(f"{where} is not valid YAML: {getattr(exc, 'problem', None) or _one_line(exc)}") from None
-    except (HydraException, OmegaConfBaseException, ValueError, TypeError, AttributeError, KeyError) as exc:
-        message = _one_line(exc)
-        cause = exc.__cause__
-        if cause is not None and _one_line(cause) not in message:
-            message = f"{message}: {_one_line(cause)}"
-        missing = re.search(r"Could not find '(\w+)/([^']+)'", message)
-        if missing:
-            group, name = missing.groups()
-            message = (
+        where = shown(Path(mark.name)) + f" line {mark.line + 1}" if mark else "a config file"
+        return f"{where} is not valid YAML: {getattr(exc, 'problem', None) or _one_line(exc)}"
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, yaml.YAMLError):
+        return hydra_error_message(cause)
+    message = _one_line(exc)
+    if cause is not None and _one_line(cause) not in message:
+        message = f"{message}: {_one_line(cause)}"
+    message = re.sub(r"\s*See https?://\S+ for details\.?", "", message)
+    missing = re.search(r"Could not find '([\w/]+)/([^']+)'", message)
+    if missing:
+        group, name = missing.groups()
+        if group == "hydra/launcher":
+            return (
+                f"unknown launcher {name!r}; install the launchers with pip install -e '.[launchers]' "
+                "(joblib and submitit are supported)"
+            )
+        if "/" not in group:
+            return (
                 f"unknown {group} {name!r}{_suggest(name, available(group))}; available: {', '.join(available(group))}"
             )
-        raise ConfigError(message) from None
-    finally:
-        GlobalHydra.instance().clear()
+    return message
+
+
+def compose(overrides: list[str], with_hydra: bool = False) -> DictConfig:
+    """Compose the top-level config with Hydra, turning every failure into a ConfigError.
+
+    Inside the running application this uses the application's own search path (``--config-dir``
+    included); elsewhere it reads configs/ and the folders of ``searching()``.
+    """
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.types import RunMode
+    from omegaconf import open_dict
+
+    check_override_keys(overrides)
+    register_schema()
+    running = GlobalHydra.instance()
+    try:
+        if running.is_initialized():
+            cfg = running.hydra.compose_config(
+                config_name="config",
+                overrides=list(overrides),
+                run_mode=RunMode.RUN,
+                from_shell=False,
+                with_log_configuration=False,
+            )
+        else:
+            extra = ",".join(f"'file://{d}'" for d in _extra_config_dirs)
+            search = [f"hydra.searchpath=[{extra}]"] if extra else []
+            try:
+                with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+                    cfg = hydra_compose(config_name="config", overrides=[*overrides, *search], return_hydra_config=True)
+            finally:
+                GlobalHydra.instance().clear()
+    except Exception as exc:  # Hydra, OmegaConf and the YAML parser each have their own exception types
+        raise ConfigError(hydra_error_message(exc)) from None
+    if not with_hydra:
+        with open_dict(cfg):
+            del cfg["hydra"]
+    return cfg
 
 
 def _load(group: str, name: str, schema):
     check_name(group, name)
-    path = CONFIG_DIR / group / f"{name}.yaml"
-    if not path.is_file():
+    path = config_file(group, name)
+    if path is None:
         raise ConfigError(
             f"unknown {group} {name!r}{_suggest(name, available(group))}; available: {', '.join(available(group))}"
         )
+    where = shown(path)
     try:
         node = OmegaConf.merge(OmegaConf.structured(schema), OmegaConf.load(path))
         obj = OmegaConf.to_object(node)
     except OmegaConfBaseException as exc:
-        raise ConfigError(f"configs/{group}/{name}.yaml: {_one_line(exc)}") from None
+        raise ConfigError(f"{where}: {_one_line(exc)}") from None
     except Exception as exc:  # YAML syntax errors come from the parser
-        raise ConfigError(f"configs/{group}/{name}.yaml is not valid YAML: {_one_line(exc)}") from None
+        raise ConfigError(f"{where} is not valid YAML: {_one_line(exc)}") from None
     if obj.name != name:
-        raise ConfigError(f"configs/{group}/{name}.yaml says name: {obj.name!r}; make it {name!r}")
+        raise ConfigError(f"{where} says name: {obj.name!r}; make it {name!r}")
     from sim.sources import CitationError, parse_citation
 
     if not obj.sources:
-        raise ConfigError(f'configs/{group}/{name}.yaml cites no seed paragraph; add sources: ["seed 003 ¶4", ...]')
+        raise ConfigError(f'{where} cites no seed paragraph; add sources: ["seed 003 ¶4", ...]')
     for citation in obj.sources:
         try:
             parse_citation(citation)
         except CitationError as exc:
-            raise ConfigError(f"configs/{group}/{name}.yaml: {exc}") from None
+            raise ConfigError(f"{where}: {exc}") from None
     return obj
 
 
@@ -237,8 +404,7 @@ def check_params(flat: dict, where: str) -> dict:
     return checked
 
 
-def _check_scenario(s: ScenarioConfig):
-    where = f"configs/scenario/{s.name}.yaml"
+def _check_scenario(s: ScenarioConfig, where: str):
     lv = s.levers
     for lever in INTENSITY_LEVERS:
         value = getattr(lv, lever)
@@ -265,8 +431,7 @@ def _check_scenario(s: ScenarioConfig):
             )
 
 
-def _hypothesis_params(h: HypothesisConfig) -> dict:
-    where = f"configs/hypothesis/{h.name}.yaml"
+def _hypothesis_params(h: HypothesisConfig, where: str) -> dict:
     params = {mechanism_param(m): 0.0 for m in MECHANISMS}
     for m, weight in h.mechanisms.items():
         if not _is_number(weight):
@@ -283,7 +448,7 @@ def _hypothesis_params(h: HypothesisConfig) -> dict:
 
 
 def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
-    where = f"configs/initial/{init.name}.yaml"
+    where = shown(config_file("initial", init.name))
     for state, level in init.relations.items():
         if isinstance(level, bool) or not isinstance(level, int):
             raise ConfigError(f"{where}: relations.{state} must be a whole level from 0 to 4, got {level!r}")
@@ -424,8 +589,59 @@ def _existing_parent(path: Path) -> Path:
 
 
 def plan(overrides: list[str], writes: bool = True) -> Plan:
-    """The validated plan of a run; ``writes=False`` when nothing will be written (the Python API)."""
-    cfg = compose(overrides)
+    """The plan for one run given its command-line overrides (composed here with Hydra's compose API).
+
+    ``writes=False`` when nothing will be written (the Python API): no checks of out_dir or resources.
+    """
+    return plan_from_config(compose(overrides), overrides, writes=writes)
+
+
+def _where(group: str, name: str) -> str:
+    return shown(config_file(group, name))
+
+
+def _show_value(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _chosen(cfg: DictConfig, group: str, schema, overrides: list[str]):
+    """The scenario or hypothesis chosen with ``group=NAME``, renamed and relabelled if changed on the command line.
+
+    Returns (config, where to point at in errors, {changed key: new value}).
+    """
+    name = chosen_name(overrides, group)
+    if cfg.get(group) is None or name is None:
+        return None, None, {}
+    original = _load(group, name, schema)
+    try:
+        chosen = OmegaConf.to_object(cfg[group])
+    except OmegaConfBaseException as exc:
+        raise ConfigError(f"{group}: {_one_line(exc)}") from None
+    before, after = _leaves(asdict(original)), _leaves(asdict(chosen))
+    absent = object()
+    changes = {
+        k: after.get(k) for k in sorted(set(before) | set(after)) if before.get(k, absent) != after.get(k, absent)
+    }
+    where = _where(group, name)
+    if changes:
+        # a changed config is never shown under the file's name: its name and label say what was changed
+        # short names: a lever, a model parameter (actor.name) or mechanisms.NAME for a mechanism weight
+        text = ",".join(
+            f"{k.removeprefix('levers.').removeprefix('params.')}={_show_value(v)}" for k, v in changes.items()
+        )
+        chosen.name = f"{name}[{text}]"
+        chosen.label = f"{original.label} [{text}]"
+        where = f"{where} as changed on the command line"
+    return chosen, where, changes
+
+
+def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None = None, writes: bool = True) -> Plan:
+    """Check a composed config and build the plan: every scenario x hypothesis cell, ready to run.
+
+    ``scenario=NAME`` runs the experiment's baseline against NAME (a hindcast: NAME alone), and
+    ``hypothesis=NAME`` runs NAME alone instead of the experiment's hypotheses; either may carry
+    changes from the command line (``scenario.levers.sanctions=0.6``), which rename it.
+    """
     try:
         # every value read now, so a missing or malformed one is reported here, in one line
         OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
@@ -479,10 +695,25 @@ def plan(overrides: list[str], writes: bool = True) -> Plan:
         if name not in OUTCOME_NAMES:
             raise ConfigError(f"experiment.key_outcomes names unknown outcome {name!r}{_suggest(name, OUTCOME_NAMES)}")
 
-    scenarios = [_load("scenario", n, ScenarioConfig) for n in exp.scenarios]
-    for s in scenarios:
-        _check_scenario(s)
-    hypotheses = [_load("hypothesis", n, HypothesisConfig) for n in exp.hypotheses]
+    scenarios = [(_load("scenario", n, ScenarioConfig), _where("scenario", n)) for n in exp.scenarios]
+    hypotheses = [(_load("hypothesis", n, HypothesisConfig), _where("hypothesis", n)) for n in exp.hypotheses]
+    baseline = exp.baseline
+    scenario, where, _ = _chosen(cfg, "scenario", ScenarioConfig, overrides)
+    if scenario is not None:
+        if exp.report == "hindcast":
+            scenarios, baseline = [(scenario, where)], scenario.name
+        else:
+            scenarios = [next(pair for pair in scenarios if pair[0].name == baseline)]
+            if scenario.name != baseline:
+                scenarios.append((scenario, where))
+    hypothesis, where, _ = _chosen(cfg, "hypothesis", HypothesisConfig, overrides)
+    if hypothesis is not None:
+        hypotheses = [(hypothesis, where)]
+    for s, where in scenarios:
+        _check_scenario(s, where)
+    hypothesis_params = {h.name: _hypothesis_params(h, where) for h, where in hypotheses}
+    scenarios = [s for s, _ in scenarios]
+    hypotheses = [h for h, _ in hypotheses]
     initial = _load("initial", exp.initial, InitialConfig)
     relations, state, start = _initial_setup(initial)
     overrides_params = check_params(flatten_params(user_params), "params")
@@ -504,7 +735,7 @@ def plan(overrides: list[str], writes: bool = True) -> Plan:
         )
     cells, fixed_by_hypothesis = [], {}
     for h in hypotheses:
-        own = _hypothesis_params(h)
+        own = hypothesis_params[h.name]
         fixed_by_hypothesis[h.name] = {
             k: v for k, v in sorted({**own, **overrides_params}.items()) if not k.startswith("mechanism.")
         }
@@ -521,7 +752,8 @@ def plan(overrides: list[str], writes: bool = True) -> Plan:
                 sampling=sampling_spec,
             )
             cells.append(Cell(s, h, setup))
-    out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
+    if out_dir is None:
+        out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
     if writes:
@@ -536,7 +768,7 @@ def plan(overrides: list[str], writes: bool = True) -> Plan:
         replications=replications,
         months=months,
         out_dir=out_dir,
-        baseline=exp.baseline,
+        baseline=baseline,
         scenarios=scenarios,
         hypotheses=hypotheses,
         initial=initial,

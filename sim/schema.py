@@ -99,3 +99,6 @@ class Config:
     uncertainty: str = "parameters"
     # how the draws are spread: "random" (keyed by replication), "lhs" or "sobol" (a design over the whole run)
     sampling: str = "random"
+    # chosen on the command line (scenario=NAME, hypothesis=NAME), then changeable there; None: the experiment's
+    scenario: Optional[ScenarioConfig] = None
+    hypothesis: Optional[HypothesisConfig] = None

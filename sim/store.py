@@ -114,6 +114,18 @@ def tool_files(folder: Path) -> set[str] | None:
     return None
 
 
+def add_tool_files(folder: Path, names) -> None:
+    """Record files the tool has just written into one of its results folders (e.g. a regenerated report)."""
+    marker = Path(folder) / MARKER
+    if not marker.is_file():
+        return
+    data = json.loads(marker.read_text(encoding="utf-8"))
+    data["files"] = sorted(set(data.get("files", [])) | set(names))
+    tmp = marker.with_name(f"{MARKER}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, marker)
+
+
 def _names(paths) -> str:
     paths = sorted(paths)
     shown = ", ".join(paths[:4])
