@@ -51,9 +51,19 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["--help", *argv[1:]]
         return _hydra_app(argv)
     except KeyboardInterrupt as exc:
-        how = f"stopped by {exc.args[0]}" if isinstance(exc, Terminated) and exc.args else "interrupted"
-        print(f"{how}; no results were written or replaced", file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
+        signal_exc = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else exc
+        terminated = isinstance(signal_exc, Terminated)
+        how = f"stopped by {signal_exc.args[0]}" if terminated and signal_exc.args else "interrupted"
+        if type(exc).__name__ == "Interrupted" and len(exc.args) == 3:
+            done, total, out_dir = exc.args
+            print(
+                f"{how}; no results were replaced; {done} of {total} chunks are kept: run the same command with "
+                f"resume=true to complete it into {out_dir}",
+                file=sys.stderr,
+            )
+        else:
+            print(f"{how}; no results were written or replaced", file=sys.stderr)
+        return 143 if terminated else 130
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -302,6 +312,7 @@ def _task(cfg) -> None:
     from hydra.types import RunMode
 
     from sim.configuration import plan_from_config, searching
+    from sim.engine import EngineError
     from sim.experiment import run_plan
 
     hydra_cfg = HydraConfig.get()
@@ -322,6 +333,8 @@ def _task(cfg) -> None:
                 "max_memory_gb to what this machine can give (nothing was written)",
                 1,
             ) from None
+        except EngineError as exc:
+            raise RunFailed(str(exc), 1) from None
         except OSError as exc:
             raise OSError(exc.errno, f"{exc.strerror or exc} ({p.out_dir})") from None
     print(result.table_text)

@@ -483,7 +483,16 @@ def _initial_setup(init: InitialConfig) -> tuple[dict, dict, tuple[int, int]]:
     return dict(init.relations), {k: dict(v) for k, v in init.state.items()}, (year, month)
 
 
-PRESENTATION_SETTINGS = ("out_dir", "progress", "figures", "chunk_size", "overwrite", "max_memory_gb")
+PRESENTATION_SETTINGS = (
+    "out_dir",
+    "progress",
+    "figures",
+    "chunk_size",
+    "overwrite",
+    "max_memory_gb",
+    "resume",
+    "executor",
+)
 
 
 def _leaves(tree, prefix: str = "") -> dict:
@@ -581,6 +590,18 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
         )
 
 
+def _check_executor(executor):
+    from sim.engine import EXECUTORS
+
+    if executor.kind not in EXECUTORS:
+        raise ConfigError(f"executor.kind={executor.kind!r} must be one of {', '.join(EXECUTORS)}")
+    if executor.workers is not None and not 1 <= executor.workers <= 1024:
+        raise ConfigError(f"executor.workers={executor.workers} must be between 1 and 1024 (or null: one per core)")
+    address = executor.address
+    if address is not None and not re.match(r"^(tcp|tls|inproc|ucx)://[^\s/]+$", str(address)):
+        raise ConfigError(f"executor.address={address!r} must look like tcp://HOST:PORT (a Dask scheduler)")
+
+
 def _existing_parent(path: Path) -> Path:
     path = path.resolve()
     while not path.exists() and path != path.parent:
@@ -669,6 +690,7 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         raise ConfigError(f"seed={seed} must be a non-negative integer below 2**63")
     if not 1 <= chunk <= MAX_REPLICATIONS:
         raise ConfigError(f"chunk_size={chunk} must be between 1 and {MAX_REPLICATIONS:,} replications")
+    _check_executor(cfg.executor)
     if uncertainty not in UNCERTAINTY:
         raise ConfigError(f"uncertainty={uncertainty!r} must be one of {', '.join(UNCERTAINTY)}")
     from sim.uncertainty import METHODS, draw_parameters

@@ -28,11 +28,16 @@ import pyarrow.parquet as pq
 from sim.model import DiplomacyModel, Setup
 from sim.store import cell_table
 
-RESULTS_DIR = "results"
+# a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
+RESULTS_DIR = "results.parquet"
 PROGRESS_FILE = "progress.json"
 EXECUTORS = ("auto", "serial", "local")
 # below this many replication-months the start of worker processes (about 2 s, imports included) dominates
 AUTO_SERIAL_LIMIT = 3_000_000
+
+
+class EngineError(RuntimeError):
+    """The engine could not run the tasks where it was told to; one line says why."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Task:
 
     @property
     def name(self) -> str:
-        return f"{self.cell:03d}-{self.scenario}--{self.hypothesis}/chunk-{self.first:07d}.parquet"
+        return f"cell-{self.cell:03d}/chunk-{self.first:07d}.parquet"
 
 
 def plan_tasks(cells, replications: int, chunk_size: int) -> list[Task]:
@@ -137,7 +142,10 @@ def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=Non
     from distributed import Client, LocalCluster, as_completed
 
     if executor == "address":
-        client, cluster = Client(address, timeout="10s"), None
+        try:
+            client, cluster = Client(address, timeout="10s"), None
+        except (OSError, TimeoutError) as exc:
+            raise EngineError(f"could not reach the Dask scheduler at {address}: {exc}".splitlines()[0]) from None
     else:
         cluster = LocalCluster(
             n_workers=workers or os.cpu_count() or 1,

@@ -17,7 +17,6 @@ from sim.store import (
     PARAMETERS_FILE,
     RunLock,
     StagedOutput,
-    cell_table,
     check_out_dir,
     remove_stale_staging,
     write_manifest,
@@ -61,20 +60,62 @@ def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResu
         return _run_locked(plan, progress, figures, started)
 
 
+class Interrupted(KeyboardInterrupt):
+    """A stop request during a run whose finished chunks were kept for ``resume=true``."""
+
+
 def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
+    from sim.configuration import _effective
+    from sim.engine import Progress, choose_executor, chunk_setup, fingerprint, plan_tasks, run_tasks
     from sim.report import build_report
 
     reps = np.arange(plan.replications)
-    staged = StagedOutput(plan.out_dir)
+    resume = bool(plan.config.resume)
+    staged = StagedOutput(plan.out_dir, resume=resume)
+    tasks = plan_tasks(plan.cells, plan.replications, plan.config.chunk_size)
+    # chunks of an interrupted run are reused only under exactly the same settings and chunking
+    key = fingerprint({**_effective(plan.config), "chunk_size": plan.config.chunk_size, "tasks": len(tasks)})
+    record = Progress(staged.path, key, len(tasks))
+    if resume and not record.load():
+        staged.discard()
+        staged = StagedOutput(plan.out_dir)
+        record = Progress(staged.path, key, len(tasks))
+    done_before = sum(t.count for t in tasks if t.name in record.done)
+    executor = plan.config.executor
+    kind = choose_executor(executor.kind, executor.address, plan.replications * plan.months * len(plan.cells))
+    jobs = [(t, chunk_setup(plan.cells[t.cell].setup, t.first, t.count)) for t in tasks]
     try:
-        for (scenario, hypothesis), record in cell_runs(plan, progress):
-            staged.append_results(cell_table(record, scenario, hypothesis, reps, plan.cells[0].setup.start))
-            del record
-        staged.close_results()
+        with tqdm(
+            total=plan.replications * len(plan.cells),
+            initial=done_before,
+            unit="rep",
+            desc=plan.name,
+            disable=not progress,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]",
+        ) as bar:
+            run_tasks(
+                jobs,
+                staged.path,
+                record,
+                kind,
+                executor.address,
+                executor.workers,
+                on_done=lambda t: bar.update(t.count),
+            )
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt) and record.done:
+            raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
+        staged.discard()
+        raise
+    try:
+        (staged.path / "progress.json").unlink()
         if plan.drawn:
             write_parameters(staged.path, reps, plan.drawn)
         OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
-        write_manifest(staged.path, _manifest(plan, []))
+        manifest = _manifest(plan, [])
+        manifest["store"] = {"chunks": [t.name for t in tasks], "chunk_size": plan.config.chunk_size, "executor": kind}
+        write_manifest(staged.path, manifest)
         report = build_report(staged.path, figures=figures)
         _add_files(staged.path, report.files)
         staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})

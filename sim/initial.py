@@ -32,7 +32,9 @@ RANGES: dict[str, StartRange] = {
         0.0, 45.0, "million people; cannot exceed Afghanistan's population of about 43 million (UN, 2024)"
     ),
     "population.refugee_outflow": StartRange(0.0, 1_000.0, "thousand people a month"),
-    "population.drug_economy": StartRange(0.0, 10.0, "index, 2025 = 1; the 2022 opium economy was about 8 times 2023's"),
+    "population.drug_economy": StartRange(
+        0.0, 10.0, "index, 2025 = 1; the 2022 opium economy was about 8 times 2023's"
+    ),
     "pakistan.returns": StartRange(0.0, 1_000.0, "thousand people a month; returns peaked near 300 in Nov 2023"),
     "international.aid_delivered": StartRange(0.0, 3.0, "index, 2025 = 1; the levers' aid_funding range"),
 }

@@ -121,6 +121,8 @@ def build_report(path, figures: bool = True) -> Report:
     if kind in ANALYSES:
         files += list(write_analysis(kind, path))
         sections.append(analysis_section(kind, path).strip())
+        # the analysis answers the experiment's question, so it is printed first
+        text = sections[-1] + "\n\n" + text
     markdown = _markdown(folder, table, figure_files, sections, hindcast_text)
     (path / REPORT_FILE).write_text(markdown, encoding="utf-8")
     files.append(REPORT_FILE)

@@ -83,6 +83,15 @@ class ExperimentConfig:
 
 
 @dataclass
+class ExecutorConfig:
+    """Where the tasks of a run execute: see sim.engine."""
+
+    kind: str = "auto"  # auto, serial (this process) or local (a Dask LocalCluster on this machine)
+    address: Optional[str] = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786; overrides kind
+    workers: Optional[int] = None  # local: worker processes (None: one per core)
+
+
+@dataclass
 class Config:
     experiment: ExperimentConfig = MISSING
     replications: Optional[int] = None
@@ -94,6 +103,8 @@ class Config:
     figures: bool = True
     overwrite: bool = False
     max_memory_gb: Optional[float] = None
+    resume: bool = False
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)
     params: Dict[str, Any] = field(default_factory=dict)
     # "parameters": every assumption is drawn per replication from its range; "none": every one at its default
     uncertainty: str = "parameters"

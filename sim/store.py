@@ -242,6 +242,11 @@ class RunLock:
         self.release()
 
 
+def partial_path(target: Path) -> Path:
+    real = Path(target).resolve()
+    return real.parent / f".{real.name}.partial"
+
+
 def remove_stale_staging(target: Path):
     """Remove staging folders that runs into ``target`` left when they were killed (their process is gone).
 
@@ -293,14 +298,16 @@ class StagedOutput:
     one by one and the rest stay where they were.  A symbolic link to a folder is written through.
     """
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, resume: bool = False):
+        """``resume``: keep what an interrupted run into the same target left in the staging folder."""
         self.target = Path(target)
         self.real = self.target.resolve()
         self.real.parent.mkdir(parents=True, exist_ok=True)
-        self.path = self.real.parent / f".{self.real.name}.partial-{os.getpid()}"
-        if self.path.exists():
+        # one name per target: the folder's lock makes this run its only writer, and a resumed run finds it
+        self.path = partial_path(self.real)
+        if self.path.exists() and not resume:
             shutil.rmtree(self.path)
-        self.path.mkdir()
+        self.path.mkdir(exist_ok=True)
         self._writer: pq.ParquetWriter | None = None
 
     def append_results(self, table: pa.Table):

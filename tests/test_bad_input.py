@@ -99,8 +99,12 @@ BAD_VALUES = NOT_FINITE | HUGE | st.floats(max_value=-1e-3, min_value=-1e15) | s
 
 def _bad_file_edits():
     """(group, file, path of keys, bad value) edits of the configs the smoke experiment reads."""
-    initial_vars = [("state", "ttp", "fighters"), ("state", "population", "humanitarian_need"),
-                    ("state", "taliban", "pragmatist"), ("relations", "pakistan")]
+    initial_vars = [
+        ("state", "ttp", "fighters"),
+        ("state", "population", "humanitarian_need"),
+        ("state", "taliban", "pragmatist"),
+        ("relations", "pakistan"),
+    ]
     levers = [("levers", "sanctions"), ("levers", "aid_funding"), ("levers", "pakistan_kinetic")]
     return st.one_of(
         st.tuples(st.just("initial"), st.just("jul2025"), st.sampled_from(initial_vars), BAD_VALUES),
@@ -111,8 +115,12 @@ def _bad_file_edits():
             st.sampled_from([("mechanisms", "legitimacy_emboldens"), ("params", "states", "stages_per_rung")]),
             BAD_VALUES,
         ),
-        st.tuples(st.just("experiment"), st.just("smoke"), st.sampled_from([("months",), ("replications",)]),
-                  BAD_VALUES | st.just(0)),
+        st.tuples(
+            st.just("experiment"),
+            st.just("smoke"),
+            st.sampled_from([("months",), ("replications",)]),
+            BAD_VALUES | st.just(0),
+        ),
         st.tuples(st.just("experiment"), st.just("smoke"), st.just(("scenarios",)), PATHS.map(lambda p: [p])),
     )
 

@@ -70,7 +70,7 @@ class ResultsFolder:
         needed = ("experiment", "baseline", "cells", "months", "start", "config")
         if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
             raise FolderError(f"{manifest_path} lacks {', '.join(needed)}; it is not a manifest of this tool")
-        if not (path / RESULTS_FILE).is_file():
+        if not (path / RESULTS_FILE).exists():
             raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
         return cls(path, manifest)
 
@@ -133,8 +133,16 @@ class ResultsFolder:
     # --- the stored tables -------------------------------------------------------------------------------
 
     def cell_records(self):
-        """Yield ``((scenario, hypothesis), record)`` per cell in stored order; record: (months, outcomes, reps)."""
-        file = pq.ParquetFile(self.path / RESULTS_FILE)
+        """Yield ``((scenario, hypothesis), record)`` per cell in stored order; record: (months, outcomes, reps).
+
+        The store is a folder per cell with a file per chunk (read one cell at a time, so memory follows
+        the size of a cell, not of the run); a single file from earlier versions is read by row groups.
+        """
+        dataset = self.path / RESULTS_FILE
+        if dataset.is_dir():
+            yield from self._dataset_cells(dataset)
+            return
+        file = pq.ParquetFile(dataset)
         present = set(file.schema_arrow.names)
         columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
         pending_key, pieces = None, []
@@ -154,6 +162,22 @@ class ResultsFolder:
                 pieces.append(part.slice(a, b - a))
         if pieces:
             yield pending_key, self._record(pieces)
+
+    def _dataset_cells(self, dataset: Path):
+        columns = None
+        for cell in sorted(p for p in dataset.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            pieces = []
+            for chunk in sorted(cell.glob("chunk-*.parquet")):
+                if columns is None:
+                    present = set(pq.read_schema(chunk).names)
+                    columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
+                pieces.append(pq.read_table(chunk, columns=columns))
+            if not pieces:
+                continue
+            first = pieces[0]
+            s_codes, s_names = _codes(first.column("scenario"))
+            h_codes, h_names = _codes(first.column("hypothesis"))
+            yield (s_names[s_codes[0]], h_names[h_codes[0]]), self._record(pieces)
 
     def _record(self, pieces: list) -> np.ndarray:
         table = pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0]

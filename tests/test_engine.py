@@ -1,0 +1,153 @@
+"""The engine: the same results serially, on Dask workers, in any chunking, after a crash, through a scheduler."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+SMALL = ["experiment=smoke", "replications=240", "months=36", "figures=false", "progress=false"]
+
+
+def run_sim(*args):
+    return subprocess.run([sys.executable, "-m", "sim", *args], env=ENV, capture_output=True, text=True, timeout=600)
+
+
+def results(folder: Path) -> pd.DataFrame:
+    frame = pq.read_table(folder / "results.parquet").to_pandas()
+    for name in ("scenario", "hypothesis"):
+        frame[name] = frame[name].astype(str)
+    return frame.sort_values(["scenario", "hypothesis", "replication", "date"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    out = tmp_path_factory.mktemp("engine") / "serial"
+    done = run_sim(*SMALL, f"out_dir={out}", "executor.kind=serial", "chunk_size=100")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_chunks_are_files_of_one_cell_each_and_listed_in_the_manifest(serial):
+    import json
+
+    chunks = sorted(p.relative_to(serial / "results.parquet").as_posix() for p in serial.rglob("chunk-*.parquet"))
+    manifest = json.loads((serial / "manifest.json").read_text())
+    assert chunks == sorted(manifest["store"]["chunks"])
+    # 6 cells x 3 chunks of 100, 100 and 40 replications
+    assert len(chunks) == 18 and chunks[0] == "cell-000/chunk-0000000.parquet"
+    last = pq.read_table(serial / "results.parquet" / "cell-005" / "chunk-0000200.parquet").to_pandas()
+    assert sorted(last["replication"].unique()) == list(range(200, 240))
+    assert not (serial / "progress.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "settings", [["executor.kind=local", "executor.workers=2", "chunk_size=100"], ["chunk_size=50"], ["chunk_size=400"]]
+)
+def test_workers_and_chunk_sizes_give_the_same_results(serial, tmp_path, settings):
+    out = tmp_path / "other"
+    done = run_sim(*SMALL, f"out_dir={out}", *settings)
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(results(out), results(serial))
+    if "chunk_size=100" in settings:  # the same chunking writes the same bytes wherever it ran
+        for chunk in serial.rglob("chunk-*.parquet"):
+            assert (out / chunk.relative_to(serial)).read_bytes() == chunk.read_bytes()
+
+
+@pytest.mark.slow
+def test_a_run_killed_midway_and_resumed_equals_an_uninterrupted_one(serial, tmp_path):
+    out = tmp_path / "crashed"
+    args = [*SMALL, "replications=240", f"out_dir={out}", "executor.kind=serial", "chunk_size=10"]
+    proc = subprocess.Popen([sys.executable, "-m", "sim", *args], env=ENV, stderr=subprocess.PIPE, text=True)
+    partial = tmp_path / ".crashed.partial"
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(partial.rglob("chunk-*.parquet"))) < 20:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    kept = len(list(partial.rglob("chunk-*.parquet")))
+    assert 20 <= kept < 144, "the run was killed midway"
+    assert not out.exists()
+    done = run_sim(*args, "resume=true")
+    assert done.returncode == 0, done.stderr
+    pd.testing.assert_frame_equal(results(out), results(serial))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crashed"]
+
+
+def test_resume_with_other_settings_starts_afresh(tmp_path):
+    out = tmp_path / "r"
+    partial = tmp_path / ".r.partial"
+    (partial / "results.parquet" / "cell-000").mkdir(parents=True)
+    (partial / "progress.json").write_text(
+        '{"fingerprint": "other settings", "done": ["cell-000/chunk-0000000.parquet"]}'
+    )
+    done = run_sim(*SMALL, "replications=20", f"out_dir={out}", "resume=true", "executor.kind=serial")
+    assert done.returncode == 0, done.stderr
+    assert results(out)["replication"].nunique() == 20 and not partial.exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_run_through_a_scheduler_address(serial, tmp_path):
+    port = _free_port()
+    scheduler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dashboard-address",
+            ":0",
+            "--no-show",
+        ],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "distributed.cli.dask_worker",
+            f"tcp://127.0.0.1:{port}",
+            "--nthreads",
+            "1",
+            "--nworkers",
+            "1",
+            "--no-dashboard",
+        ],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        out = tmp_path / "remote"
+        done = None
+        for _ in range(60):  # the worker needs a few seconds to start and join
+            done = run_sim(*SMALL, f"out_dir={out}", f"executor.address=tcp://127.0.0.1:{port}", "chunk_size=100")
+            if done.returncode == 0 or "could not reach" not in done.stderr:
+                break
+            time.sleep(1)
+        assert done.returncode == 0, done.stderr
+        pd.testing.assert_frame_equal(results(out), results(serial))
+    finally:
+        for proc in (worker, scheduler):
+            proc.terminate()
+            proc.wait(timeout=30)
