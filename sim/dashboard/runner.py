@@ -1,0 +1,267 @@
+"""The page's ensemble: the model run directly for the page's choices, one cell per scenario and hypothesis.
+
+The scenarios, hypotheses and starting point come from the configuration files through
+``sim.configuration.plan`` (read only; nothing is written).  A choice of the page (scenario, hypotheses,
+lever settings, fixed assumptions, uncertainty, replications) becomes one ``Setup`` per cell; the status
+quo cell of each hypothesis is the baseline.  With uncertainty on, every assumption not fixed by the
+hypothesis or by the user is drawn per replication (``sim.uncertainty.draw_parameters``), keyed by
+replication, so the scenario and its baseline share their draws and their shocks.
+
+Records are cached by the full choice that shapes them: moving a lever reruns the scenario cells only,
+the baselines come from the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from sim.analysis import replication_summaries
+from sim.configuration import available, plan
+from sim.ensemble import run_cell
+from sim.model import DiplomacyModel, Setup
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.rules import PARAMS
+from sim.schema import HypothesisConfig, InitialConfig, Levers, ScenarioConfig
+from sim.uncertainty import draw_parameters, uncertain_parameters
+
+MAX_REPLICATIONS = 5000
+NUMERIC_LEVERS = (
+    "sanctions",
+    "condemnation",
+    "aid_funding",
+    "un_eu_presence",
+    "us_ct_sharing",
+    "us_equipment_leverage",
+    "us_backs_resistance",
+    "joint_front",
+    "kandahar_talks",
+    "pakistan_kinetic",
+)
+LEVER_RANGE = {name: (0.0, 3.0 if name == "aid_funding" else 1.0) for name in NUMERIC_LEVERS}
+DESIRE_RANGE = (-4.0, 4.0)
+FAN_OUTCOMES = (
+    "deaths_pakistan",
+    "pragmatist_influence",
+    "humanitarian_need",
+    "ttp_sanctuary",
+    "girls_schools_open",
+    "civil_war",
+)
+EFFECT_OUTCOMES = (
+    "deaths_pakistan",
+    "pragmatist_influence",
+    "girls_schools_open",
+    "humanitarian_need",
+    "recognising_states",
+    "clash_pakistan_afghanistan",
+    "civil_war",
+    "iskp_external_capacity",
+)
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the configuration files offer: scenarios, hypotheses (with their parameters) and the start."""
+
+    scenarios: dict[str, ScenarioConfig]
+    hypotheses: dict[str, HypothesisConfig]
+    hypothesis_params: dict[str, dict]
+    initial: InitialConfig
+    base: Setup
+    baseline: str
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    scenarios = available("scenario")
+    hypotheses = available("hypothesis")
+    # out_dir is named only so that plan() does not derive one; nothing is written there
+    p = plan(
+        [
+            "experiment=all_policies",
+            f"experiment.scenarios=[{','.join(scenarios)}]",
+            f"experiment.hypotheses=[{','.join(hypotheses)}]",
+            "replications=1",
+            "out_dir=results/.dashboard-never-written",
+        ]
+    )
+    first = p.cells[0].setup
+    return Catalogue(
+        scenarios={s.name: s for s in p.scenarios},
+        hypotheses={h.name: h for h in p.hypotheses},
+        hypothesis_params={c.hypothesis.name: dict(c.setup.params) for c in p.cells},
+        initial=p.initial,
+        base=replace(first, levers=Levers(), params={}),
+        baseline=p.baseline,
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Everything on the page that shapes the ensemble.  Hashable, so it keys the cache."""
+
+    scenario: str = "pakistan_kinetic"
+    hypotheses: tuple[str, ...] = ("engagement_moderates",)
+    levers: tuple[tuple[str, float], ...] = ()  # ("sanctions", 0.6), ("desire_shift.pakistan", -1.0)
+    params: tuple[tuple[str, float], ...] = ()  # assumptions the user fixed
+    uncertainty: bool = True
+    replications: int = 1000
+    seed: int = 20250701
+
+    def __post_init__(self):
+        if not 1 <= self.replications <= MAX_REPLICATIONS:
+            raise ValueError(f"replications must be between 1 and {MAX_REPLICATIONS}")
+
+
+def scenario_levers(name: str, changes=()) -> Levers:
+    """The scenario's levers with the page's changes applied."""
+    s = catalogue().scenarios[name]
+    levers = Levers(
+        desire_shift=dict(s.levers.desire_shift),
+        max_relation=dict(s.levers.max_relation),
+        conditional=list(s.levers.conditional),
+        **{k: float(getattr(s.levers, k)) for k in NUMERIC_LEVERS},
+    )
+    for key, value in changes:
+        if key.startswith("desire_shift."):
+            levers.desire_shift[key.split(".", 1)[1]] = float(value)
+        elif key in NUMERIC_LEVERS:
+            lo, hi = LEVER_RANGE[key]
+            if not lo <= value <= hi:
+                raise ValueError(f"lever {key}={value} outside [{lo}, {hi}]")
+            setattr(levers, key, float(value))
+        else:
+            raise ValueError(f"unknown lever {key!r}")
+    return levers
+
+
+def cell_params(hypothesis: str, fixed: dict, uncertainty: bool, replications: int, seed: int) -> dict:
+    """Parameters of one hypothesis's cells: its own values, the user's, and draws for the rest."""
+    for name, value in fixed.items():
+        p = PARAMS[name]
+        if not p.low <= value <= p.high:
+            raise ValueError(f"parameter {name}={value} outside [{p.low}, {p.high}]")
+    own = catalogue().hypothesis_params[hypothesis]
+    params = {}
+    if uncertainty:
+        params.update(draw_parameters(seed, np.arange(replications), fixed=set(own) | set(fixed)))
+    params.update(own)
+    params.update(fixed)
+    return params
+
+
+def cell_setup(choice: Choice, scenario: str, hypothesis: str) -> Setup:
+    changes = choice.levers if scenario == choice.scenario else ()
+    params = cell_params(hypothesis, dict(choice.params), choice.uncertainty, choice.replications, choice.seed)
+    return replace(catalogue().base, levers=scenario_levers(scenario, changes), params=params, seed=choice.seed)
+
+
+class RecordCache:
+    """Records of recent cells, keyed by what shaped them; a lever change leaves the baselines cached."""
+
+    def __init__(self, size: int = 12):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+CACHE = RecordCache()
+
+
+def cell_key(choice: Choice, scenario: str, hypothesis: str):
+    changes = choice.levers if scenario == choice.scenario else ()
+    return (scenario, changes, hypothesis, choice.params, choice.uncertainty, choice.replications, choice.seed)
+
+
+def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
+    """Record (months x outcomes x replications) of one cell, from the cache or a fresh run."""
+    key = cell_key(choice, scenario, hypothesis)
+    return CACHE.get(key, lambda: run_cell(cell_setup(choice, scenario, hypothesis), choice.replications))
+
+
+@dataclass
+class HypothesisResult:
+    name: str
+    label: str
+    scenario: np.ndarray  # record of the scenario cell
+    baseline: np.ndarray  # record of the status quo cell
+    effects: np.ndarray = field(init=False)  # (outcomes, replications): scenario minus status quo, paired
+
+    def __post_init__(self):
+        self.effects = replication_summaries(self.scenario) - replication_summaries(self.baseline)
+
+    def p_better(self, outcome: str) -> float:
+        """Share of replications in which the scenario does better than the status quo (ties count as not)."""
+        o = OUTCOMES[OUTCOME_INDEX[outcome]]
+        d = self.effects[OUTCOME_INDEX[outcome]]
+        if o.better == "lower":
+            return float(np.mean(d < 0))
+        if o.better == "higher":
+            return float(np.mean(d > 0))
+        return float("nan")
+
+
+@dataclass
+class LiveResult:
+    choice: Choice
+    hypotheses: list[HypothesisResult]
+    start: tuple[int, int]
+    seconds: float
+
+
+def run_live(choice: Choice) -> LiveResult:
+    started = time.perf_counter()
+    cat = catalogue()
+    results = []
+    for h in choice.hypotheses:
+        scenario = cell_record(choice, choice.scenario, h)
+        baseline = cell_record(choice, cat.baseline, h) if choice.scenario != cat.baseline else scenario
+        results.append(HypothesisResult(h, cat.hypotheses[h].label, scenario, baseline))
+    return LiveResult(choice, results, cat.base.start, time.perf_counter() - started)
+
+
+def quantiles(record: np.ndarray, outcome: str) -> np.ndarray:
+    """(len(QUANTILES), months) of one outcome across replications."""
+    return np.quantile(record[:, OUTCOME_INDEX[outcome], :], QUANTILES, axis=1)
+
+
+def watched_setup(choice: Choice, hypothesis: str, replication: int) -> Setup:
+    """The setup of replication ``replication`` alone, with exactly the parameter values it has in the ensemble."""
+    if not 0 <= replication < choice.replications:
+        raise ValueError(f"replication {replication} is outside the ensemble of {choice.replications}")
+    setup = cell_setup(choice, choice.scenario, hypothesis)
+    params = {k: (v[replication : replication + 1] if np.ndim(v) else v) for k, v in setup.params.items()}
+    return replace(setup, params=params)
+
+
+def watched_model(choice: Choice, hypothesis: str, replication: int) -> DiplomacyModel:
+    """Replication r of the ensemble as a model of its own; it computes the same numbers as in the ensemble."""
+    return DiplomacyModel(watched_setup(choice, hypothesis, replication), [replication])
+
+
+def assumption_groups() -> dict[str, list]:
+    """The uncertain assumptions, grouped by the actor (or module) they belong to."""
+    catalogue()  # the rules, and so the parameters, are registered when the model is imported
+    groups: dict[str, list] = {}
+    for p in uncertain_parameters():
+        groups.setdefault(p.name.split(".", 1)[0], []).append(p)
+    return groups
