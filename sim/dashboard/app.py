@@ -1,0 +1,343 @@
+"""The live page (Solara): choose a scenario and hypotheses, move levers and assumptions, watch one future.
+
+Every reactive value here is per browser session (Solara keeps one copy per connection), and each run is
+made for that session's choice, so two people moving sliders never share a model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import solara
+import solara.lab
+
+from sim.dashboard import attribution, charts, folder, runner
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.rules import RULES
+
+WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
+PLAY_SECONDS = 0.6
+TOP_RULES = 5
+
+scenario = solara.reactive("pakistan_kinetic")
+hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
+lever_changes = solara.reactive({})
+fixed_params = solara.reactive({})
+uncertainty = solara.reactive(True)
+replications = solara.reactive(1000)
+tab = solara.reactive(0)
+watched_replication = solara.reactive(0)
+watched_hypothesis = solara.reactive("")
+watched_month = solara.reactive(0)
+playing = solara.reactive(False)
+effect_outcome = solara.reactive("deaths_pakistan")
+folder_path = solara.reactive("")
+revision = solara.reactive(0)
+
+
+def current_choice() -> runner.Choice:
+    cat = runner.catalogue()
+    names = tuple(cat.hypotheses) if hypothesis_choice.value == "all" else (hypothesis_choice.value,)
+    return runner.Choice(
+        scenario=scenario.value,
+        hypotheses=names,
+        levers=tuple(sorted(lever_changes.value.items())),
+        params=tuple(sorted(fixed_params.value.items())),
+        uncertainty=uncertainty.value,
+        replications=replications.value,
+    )
+
+
+def _set_scenario(name: str):
+    scenario.value = name
+    lever_changes.value = {}
+
+
+def _set_lever(key: str, value: float):
+    lever_changes.value = {**lever_changes.value, key: round(float(value), 4)}
+
+
+def _set_param(name: str, value: float):
+    fixed_params.value = {**fixed_params.value, name: float(value)}
+
+
+def _release_param(name: str):
+    fixed_params.value = {k: v for k, v in fixed_params.value.items() if k != name}
+
+
+@solara.component
+def LeverControls():
+    cat = runner.catalogue()
+    s = cat.scenarios[scenario.value]
+    levers = runner.scenario_levers(scenario.value, tuple(lever_changes.value.items()))
+    solara.Markdown(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
+    for key in runner.NUMERIC_LEVERS:
+        lo, hi = runner.LEVER_RANGE[key]
+        solara.SliderFloat(
+            label=key,
+            value=getattr(levers, key),
+            min=lo,
+            max=hi,
+            step=0.05,
+            on_value=lambda v, key=key: _set_lever(key, v),
+        )
+    for state, shift in sorted(levers.desire_shift.items()):
+        lo, hi = runner.DESIRE_RANGE
+        solara.SliderFloat(
+            label=f"desire_shift.{state}",
+            value=shift,
+            min=lo,
+            max=hi,
+            step=0.25,
+            on_value=lambda v, state=state: _set_lever(f"desire_shift.{state}", v),
+        )
+    fixed = []
+    if levers.max_relation:
+        fixed.append("max relation: " + ", ".join(f"{k} ≤ {v}" for k, v in levers.max_relation.items()))
+    if levers.conditional:
+        fixed.append("recognition tied to benchmarks: " + ", ".join(levers.conditional))
+    if fixed:
+        solara.Markdown("<small>" + "; ".join(fixed) + "</small>")
+    if lever_changes.value:
+        solara.Button("reset levers to the scenario", text=True, on_click=lambda: lever_changes.set({}))
+
+
+@solara.component
+def AssumptionControls():
+    groups = runner.assumption_groups()
+    fixed = fixed_params.value
+    mode = "drawn per replication from its range" if uncertainty.value else "at its default"
+    solara.Markdown(f"<small>Each assumption is {mode} unless you move its slider, which fixes it.</small>")
+    for actor, params in groups.items():
+        moved = sum(p.name in fixed for p in params)
+        summary = f"{actor} ({len(params)})" + (f" · {moved} fixed" if moved else "")
+        with solara.Details(summary=summary):
+            for p in params:
+                lo, hi = p.sampling_range
+                users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
+                solara.SliderFloat(
+                    label=p.name.split(".", 1)[1] + (" (fixed)" if p.name in fixed else ""),
+                    value=fixed.get(p.name, p.default),
+                    min=p.low,
+                    max=p.high,
+                    step=1.0 if p.integer else (p.high - p.low) / 100,
+                    on_value=lambda v, name=p.name: _set_param(name, v),
+                )
+                solara.Markdown(
+                    f"<small>{p.meaning}. Range {p.low:g}–{p.high:g}"
+                    + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
+                    + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
+                )
+                if p.name in fixed:
+                    solara.Button("release", text=True, small=True, on_click=lambda name=p.name: _release_param(name))
+
+
+@solara.component
+def Sidebar():
+    cat = runner.catalogue()
+    solara.Select(
+        label="scenario",
+        value=scenario.value,
+        values=[n for n in cat.scenarios if n != cat.baseline],
+        on_value=_set_scenario,
+    )
+    solara.Select(label="hypothesis", value=hypothesis_choice, values=[*cat.hypotheses, "all"])
+    solara.Checkbox(label="uncertainty: draw every assumption per replication", value=uncertainty)
+    solara.InputInt(
+        label=f"replications (1–{runner.MAX_REPLICATIONS:,})",
+        value=replications.value,
+        on_value=lambda v: replications.set(min(max(int(v), 1), runner.MAX_REPLICATIONS)),
+    )
+    solara.Markdown("### Levers")
+    LeverControls()
+    solara.Markdown("### Assumptions")
+    AssumptionControls()
+
+
+def _p_better_table(live) -> str:
+    head = "| outcome | " + " | ".join(h.label for h in live.hypotheses) + " |"
+    rule = "|---|" + "---|" * len(live.hypotheses)
+    rows = []
+    for name in runner.EFFECT_OUTCOMES:
+        o = OUTCOMES[OUTCOME_INDEX[name]]
+        cells = []
+        for h in live.hypotheses:
+            p = h.p_better(name)
+            cells.append("—" if math.isnan(p) else f"{p:.0%}")
+        better = {"lower": "lower is better", "higher": "higher is better"}.get(o.better, "a position, no better side")
+        rows.append(f"| {name} <small>({better})</small> | " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *rows])
+
+
+@solara.component
+def LiveEnsemble():
+    choice = current_choice()
+    started = solara.use_memo(time.perf_counter, dependencies=[choice])
+    task = solara.lab.use_task(lambda: runner.run_live(choice), dependencies=[choice], raise_error=False)
+
+    def draw():
+        live = task.value if task.finished else None
+        if live is None:
+            return None
+        t = time.perf_counter()
+        figures = (
+            charts.fan_chart(live, runner.FAN_OUTCOMES),
+            charts.effect_chart(live, effect_outcome.value),
+            charts.recognition_chart(live),
+        )
+        return live, figures, time.perf_counter() - t
+
+    drawn = solara.use_memo(draw, dependencies=[task.finished and task.value, effect_outcome.value])
+    if task.error:
+        solara.Error(f"error: {task.exception}")
+        return
+    if drawn is None:
+        solara.ProgressLinear(True)
+        solara.Text("running the ensemble…")
+        return
+    live, figures, draw_seconds = drawn
+    if live.choice != choice:
+        solara.ProgressLinear(True)
+    total = time.perf_counter() - started
+    solara.Text(
+        f"{live.choice.replications:,} replications × {len(live.hypotheses)} hypotheses · "
+        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {total:.2f} s",
+        classes=["live-timing"],
+    )
+    solara.FigureMatplotlib(figures[0], format="png")
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
+            solara.FigureMatplotlib(figures[1], format="png")
+        with solara.Column():
+            solara.FigureMatplotlib(figures[2], format="png")
+    solara.Markdown("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
+
+
+@solara.component
+def WatchedFuture():
+    choice = current_choice()
+    names = list(choice.hypotheses)
+    hypothesis = watched_hypothesis.value if watched_hypothesis.value in names else names[0]
+    r = min(watched_replication.value, choice.replications - 1)
+
+    def replay():
+        model = runner.watched_model(choice, hypothesis, r)
+        return attribution.replay(model)
+
+    record, moves = solara.use_memo(replay, dependencies=[choice, hypothesis, r])
+    band = runner.cell_record(choice, choice.scenario, hypothesis)
+    months = record.shape[0]
+    month = min(watched_month.value, months - 1)
+
+    def play_loop(cancel: threading.Event):
+        while playing.value and not cancel.is_set():
+            time.sleep(PLAY_SECONDS)
+            if watched_month.value >= months - 1:
+                playing.value = False
+                break
+            watched_month.value += 1
+
+    solara.use_thread(play_loop, dependencies=[playing.value])
+
+    with solara.Row(style={"align-items": "center"}):
+        if len(names) > 1:
+            solara.Select(label="hypothesis", value=hypothesis, values=names, on_value=watched_hypothesis.set)
+        solara.InputInt(
+            label=f"replication (0–{choice.replications - 1})",
+            value=r,
+            on_value=lambda v: watched_replication.set(min(max(int(v), 0), choice.replications - 1)),
+        )
+        solara.Button("◀ month", on_click=lambda: watched_month.set(max(month - 1, 0)), disabled=month == 0)
+        solara.Button("month ▶", on_click=lambda: watched_month.set(min(month + 1, months - 1)), disabled=month >= months - 1)
+        solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
+    solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
+    year, mon = divmod(runner.catalogue().base.start[1] - 1 + month, 12)
+    label = f"{runner.catalogue().base.start[0] + year}-{mon + 1:02d}"
+    solara.Text(f"replication {r} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
+    from sim.actors import STATES
+
+    relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
+    with solara.Columns([5, 7]):
+        solara.FigureMatplotlib(charts.network_chart(relations, label), format="png")
+        with solara.Column():
+            RulePanel(moves[month], month)
+    solara.FigureMatplotlib(
+        charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, WATCHED_SERIES), format="png"
+    )
+
+
+def choice_start():
+    return runner.catalogue().base.start
+
+
+@solara.component
+def RulePanel(moves, month: int):
+    if month == 0:
+        solara.Markdown("**Rules that moved most**: the first month has no month before it to compare with.")
+        return
+    lines = ["**Rules that moved most this month** (change over the output's spread in this run)"]
+    for m in moves[:TOP_RULES]:
+        rule = RULES[m.rule]
+        who = f" for {m.actor}" if m.actor else ""
+        lines.append(f"\n**{m.rule}**{who} — {m.score:.0%} ({m.before:.3g} → {m.after:.3g})  \n{rule.statement}")
+        for citation, claims in attribution.rule_sources(m.rule):
+            summary = "; ".join(claims[:2]) if claims else ""
+            lines.append(f"- <small>{citation}: {summary}</small>")
+    if not moves:
+        lines.append("\nNo rule's output changed this month.")
+    solara.Markdown("\n".join(lines))
+
+
+@solara.component
+def ResultsBrowser():
+    found = folder.find_folders("results")
+    solara.InputText(
+        label="results folder (e.g. results/all_policies)",
+        value=folder_path,
+        continuous_update=False,
+    )
+    if found:
+        solara.Select(
+            label="or pick one under results/",
+            value=folder_path.value if folder_path.value in map(str, found) else None,
+            values=[str(p) for p in found],
+            on_value=folder_path.set,
+        )
+    if not folder_path.value:
+        return
+    try:
+        shown = folder.read_folder(folder_path.value)
+    except folder.FolderError as exc:
+        solara.Error(f"error: {exc}")
+        return
+    if shown.report is not None:
+        with solara.Details(summary=shown.report_name, expand=True):
+            solara.Markdown(folder.strip_local_images(shown.report))
+    if shown.figures:
+        with solara.Details(summary=f"figures ({len(shown.figures)})", expand=True):
+            for path in shown.figures:
+                solara.Text(path.name)
+                solara.Image(str(path), width="100%")
+    if shown.summary is not None:
+        with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
+            solara.DataFrame(shown.summary, items_per_page=20)
+
+
+@solara.component
+def Page():
+    solara.Title("Afghanistan diplomacy — live ensemble")
+    with solara.Sidebar():
+        Sidebar()
+    with solara.lab.Tabs(value=tab.value, on_value=tab.set):
+        solara.lab.Tab("Live ensemble")
+        solara.lab.Tab("Watched future")
+        solara.lab.Tab("Results folder")
+    if tab.value == 0:
+        LiveEnsemble()
+    elif tab.value == 1:
+        WatchedFuture()
+    else:
+        ResultsBrowser()
