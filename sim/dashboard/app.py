@@ -10,6 +10,7 @@ import math
 import threading
 import time
 
+import markdown as markdown_lib
 import solara
 import solara.lab
 
@@ -34,7 +35,13 @@ watched_month = solara.reactive(0)
 playing = solara.reactive(False)
 effect_outcome = solara.reactive("deaths_pakistan")
 folder_path = solara.reactive("")
-revision = solara.reactive(0)
+
+
+@solara.component
+def Md(text: str, classes=()):
+    """Markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the network."""
+    html = markdown_lib.markdown(text, extensions=["tables", "fenced_code"])
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["md", *classes])
 
 
 def current_choice() -> runner.Choice:
@@ -72,7 +79,7 @@ def LeverControls():
     cat = runner.catalogue()
     s = cat.scenarios[scenario.value]
     levers = runner.scenario_levers(scenario.value, tuple(lever_changes.value.items()))
-    solara.Markdown(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
+    Md(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
     for key in runner.NUMERIC_LEVERS:
         lo, hi = runner.LEVER_RANGE[key]
         solara.SliderFloat(
@@ -99,7 +106,7 @@ def LeverControls():
     if levers.conditional:
         fixed.append("recognition tied to benchmarks: " + ", ".join(levers.conditional))
     if fixed:
-        solara.Markdown("<small>" + "; ".join(fixed) + "</small>")
+        Md("<small>" + "; ".join(fixed) + "</small>")
     if lever_changes.value:
         solara.Button("reset levers to the scenario", text=True, on_click=lambda: lever_changes.set({}))
 
@@ -109,7 +116,7 @@ def AssumptionControls():
     groups = runner.assumption_groups()
     fixed = fixed_params.value
     mode = "drawn per replication from its range" if uncertainty.value else "at its default"
-    solara.Markdown(f"<small>Each assumption is {mode} unless you move its slider, which fixes it.</small>")
+    Md(f"<small>Each assumption is {mode} unless you move its slider, which fixes it.</small>")
     for actor, params in groups.items():
         moved = sum(p.name in fixed for p in params)
         summary = f"{actor} ({len(params)})" + (f" · {moved} fixed" if moved else "")
@@ -125,7 +132,7 @@ def AssumptionControls():
                     step=1.0 if p.integer else (p.high - p.low) / 100,
                     on_value=lambda v, name=p.name: _set_param(name, v),
                 )
-                solara.Markdown(
+                Md(
                     f"<small>{p.meaning}. Range {p.low:g}–{p.high:g}"
                     + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
                     + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
@@ -150,9 +157,9 @@ def Sidebar():
         value=replications.value,
         on_value=lambda v: replications.set(min(max(int(v), 1), runner.MAX_REPLICATIONS)),
     )
-    solara.Markdown("### Levers")
+    Md("### Levers")
     LeverControls()
-    solara.Markdown("### Assumptions")
+    Md("### Assumptions")
     AssumptionControls()
 
 
@@ -171,49 +178,51 @@ def _p_better_table(live) -> str:
     return "\n".join([head, rule, *rows])
 
 
+def live_view(choice: runner.Choice, outcome: str):
+    """Run (or take from the cache) the ensemble and draw its charts as PNG: all the work of one redraw."""
+    live = runner.run_live(choice)
+    t = time.perf_counter()
+    images = (
+        charts.png(charts.fan_chart(live, runner.FAN_OUTCOMES)),
+        charts.png(charts.effect_chart(live, outcome)),
+        charts.png(charts.recognition_chart(live)),
+    )
+    return live, images, time.perf_counter() - t
+
+
 @solara.component
 def LiveEnsemble():
     choice = current_choice()
-    started = solara.use_memo(time.perf_counter, dependencies=[choice])
-    task = solara.lab.use_task(lambda: runner.run_live(choice), dependencies=[choice], raise_error=False)
-
-    def draw():
-        live = task.value if task.finished else None
-        if live is None:
-            return None
-        t = time.perf_counter()
-        figures = (
-            charts.fan_chart(live, runner.FAN_OUTCOMES),
-            charts.effect_chart(live, effect_outcome.value),
-            charts.recognition_chart(live),
-        )
-        return live, figures, time.perf_counter() - t
-
-    drawn = solara.use_memo(draw, dependencies=[task.finished and task.value, effect_outcome.value])
+    outcome = effect_outcome.value
+    started = solara.use_memo(time.perf_counter, dependencies=[choice, outcome])
+    task = solara.lab.use_task(lambda: live_view(choice, outcome), dependencies=[choice, outcome], raise_error=False)
+    # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
+    last = solara.use_ref(None)
+    if task.finished and task.value is not None and (last.current is None or last.current[0] is not task.value):
+        count = last.current[2] + 1 if last.current else 1
+        last.current = (task.value, time.perf_counter() - started, count)
     if task.error:
         solara.Error(f"error: {task.exception}")
         return
-    if drawn is None:
+    if last.current is None:
         solara.ProgressLinear(True)
         solara.Text("running the ensemble…")
         return
-    live, figures, draw_seconds = drawn
-    if live.choice != choice:
-        solara.ProgressLinear(True)
-    total = time.perf_counter() - started
+    (live, images, draw_seconds), redraw, count = last.current
+    solara.ProgressLinear(task.pending)
     solara.Text(
         f"{live.choice.replications:,} replications × {len(live.hypotheses)} hypotheses · "
-        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {total:.2f} s",
+        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {redraw:.2f} s · redraw {count}",
         classes=["live-timing"],
     )
-    solara.FigureMatplotlib(figures[0], format="png")
+    solara.Image(images[0], width="100%", classes=["fan-chart"])
     with solara.Columns([1, 1]):
         with solara.Column():
             solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
-            solara.FigureMatplotlib(figures[1], format="png")
+            solara.Image(images[1], width="100%")
         with solara.Column():
-            solara.FigureMatplotlib(figures[2], format="png")
-    solara.Markdown("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
+            solara.Image(images[2], width="100%")
+    Md("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
 
 
 @solara.component
@@ -261,34 +270,37 @@ def WatchedFuture():
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
     with solara.Columns([5, 7]):
-        solara.FigureMatplotlib(charts.network_chart(relations, label), format="png")
+        solara.Image(charts.png(charts.network_chart(relations, label)), width="100%", classes=["network-chart"])
         with solara.Column():
             RulePanel(moves[month], month)
-    solara.FigureMatplotlib(
-        charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, WATCHED_SERIES), format="png"
-    )
+    series = charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
+    solara.Image(charts.png(series), width="100%")
 
 
 def choice_start():
     return runner.catalogue().base.start
 
 
+def _shorten(text: str, limit: int = 150) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 @solara.component
 def RulePanel(moves, month: int):
     if month == 0:
-        solara.Markdown("**Rules that moved most**: the first month has no month before it to compare with.")
+        Md("**Rules that moved most**: the first month has no month before it to compare with.")
         return
-    lines = ["**Rules that moved most this month** (change over the output's spread in this run)"]
+    lines = ["**Rules that moved most this month** <small>(change of the rule's output as a share of its range in this run)</small>"]
     for m in moves[:TOP_RULES]:
         rule = RULES[m.rule]
         who = f" for {m.actor}" if m.actor else ""
-        lines.append(f"\n**{m.rule}**{who} — {m.score:.0%} ({m.before:.3g} → {m.after:.3g})  \n{rule.statement}")
-        for citation, claims in attribution.rule_sources(m.rule):
-            summary = "; ".join(claims[:2]) if claims else ""
-            lines.append(f"- <small>{citation}: {summary}</small>")
+        part = f"output {m.part + 1} of {m.parts}: " if m.parts > 1 else ""
+        lines.append(f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small><br>{rule.statement}\n")
+        for citation, claims in attribution.rule_sources(m.rule)[:4]:
+            lines.append(f"- <small>{citation}: {_shorten(claims[0]) if claims else ''}</small>")
     if not moves:
         lines.append("\nNo rule's output changed this month.")
-    solara.Markdown("\n".join(lines))
+    Md("\n".join(lines), classes=["rule-panel"])
 
 
 @solara.component
@@ -315,7 +327,7 @@ def ResultsBrowser():
         return
     if shown.report is not None:
         with solara.Details(summary=shown.report_name, expand=True):
-            solara.Markdown(folder.strip_local_images(shown.report))
+            Md(folder.strip_local_images(shown.report))
     if shown.figures:
         with solara.Details(summary=f"figures ({len(shown.figures)})", expand=True):
             for path in shown.figures:

@@ -63,6 +63,8 @@ class Move:
     score: float  # change this month over the output's spread in the run (0..1)
     before: float
     after: float
+    part: int = 0  # which value of a rule returning several (the relation ladder: level, then momentum)
+    parts: int = 1
 
 
 def _as_vector(out) -> np.ndarray | None:
@@ -99,7 +101,9 @@ def rule_moves(calls, months: int) -> list[list[Move]]:
             j = int(np.argmax(relative))
             month = ordered[i]
             if month < months and relative[j] > 0:
-                moves[month].append(Move(rule_id, who, float(relative[j]), float(values[i - 1][j]), float(values[i][j])))
+                moves[month].append(
+                    Move(rule_id, who, float(relative[j]), float(values[i - 1][j]), float(values[i][j]), j, relative.size)
+                )
     for month_moves in moves:
         month_moves.sort(key=lambda m: (-m.score, m.rule, m.actor))
     return moves

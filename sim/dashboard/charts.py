@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 
 import matplotlib
@@ -44,17 +45,25 @@ def _title(name: str) -> str:
     return f"{o.description} ({o.unit})"
 
 
-def _new(rows: int, cols: int, width: float, height: float):
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+def _new(rows: int, cols: int, width: float, height: float, top: float = 0.9, bottom: float = 0.12, left: float = 0.07):
+    # fixed margins: a layout engine would draw the figure twice more, tripling the time to a PNG
+    fig = Figure(figsize=(width, height), dpi=DPI)
     axes = fig.subplots(rows, cols, squeeze=False)
+    fig.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom, wspace=0.25, hspace=0.35)
     return fig, axes
+
+
+def png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
 
 
 def fan_chart(live, outcomes) -> Figure:
     """Per outcome: the scenario's spread against the status quo's, for each chosen hypothesis."""
     cols = 3
     rows = math.ceil(len(outcomes) / cols)
-    fig, axes = _new(rows, cols, 12, 3.0 * rows)
+    fig, axes = _new(rows, cols, 12, 3.0 * rows + 0.6, top=1 - 0.75 / (3.0 * rows + 0.6), bottom=0.06)
     months = live.hypotheses[0].scenario.shape[0]
     x = years(live.start, months)
     one = len(live.hypotheses) == 1
@@ -88,13 +97,13 @@ def fan_chart(live, outcomes) -> Figure:
     handles = [Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=2, label=h.label) for k, h in enumerate(live.hypotheses)]
     handles.append(Line2D([], [], color=BASELINE_COLOUR if one else "black", lw=1.2, ls="--", label="status quo"))
     note = "median, 25-75% and 5-95% bands" if one else "median and 25-75% band; dashed: status quo median"
-    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), fontsize=8, title=note, title_fontsize=8)
+    fig.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=8, title=note, title_fontsize=8)
     return fig
 
 
 def effect_chart(live, outcome: str) -> Figure:
     """Distribution over replications of the policy's effect (scenario minus status quo, paired)."""
-    fig, axes = _new(1, 1, 6, 3.2)
+    fig, axes = _new(1, 1, 6, 3.2, bottom=0.16, left=0.11)
     ax = axes[0, 0]
     i = OUTCOME_INDEX[outcome]
     o = _outcome(outcome)
@@ -119,7 +128,7 @@ def effect_chart(live, outcome: str) -> Figure:
 
 def recognition_chart(live) -> Figure:
     """Mean number of recognising states over time, scenario against the status quo, with the 5-95% band."""
-    fig, axes = _new(1, 1, 6, 3.2)
+    fig, axes = _new(1, 1, 6, 3.2, left=0.08)
     ax = axes[0, 0]
     i = OUTCOME_INDEX["recognising_states"]
     months = live.hypotheses[0].scenario.shape[0]
@@ -140,7 +149,7 @@ def recognition_chart(live) -> Figure:
 
 def network_chart(relations: dict[str, int], month_label: str) -> Figure:
     """Kabul in the middle, the states around it; the edge's style is the relation, recognition in green."""
-    fig, axes = _new(1, 1, 5.2, 5.0)
+    fig, axes = _new(1, 1, 5.2, 5.0, top=0.94, bottom=0.1)
     ax = axes[0, 0]
     n = len(relations)
     angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n
@@ -175,7 +184,7 @@ def network_chart(relations: dict[str, int], month_label: str) -> Figure:
 
 def watched_series_chart(band_record: np.ndarray, watched: np.ndarray, start, month: int, outcomes) -> Figure:
     """The watched replication's series over the ensemble's 5-95% and 25-75% bands, up to the watched month."""
-    fig, axes = _new(1, len(outcomes), 4.0 * len(outcomes), 2.8)
+    fig, axes = _new(1, len(outcomes), 4.0 * len(outcomes), 2.8, top=0.88, bottom=0.12)
     months = band_record.shape[0]
     x = years(start, months)
     for ax, name in zip(axes.flat, outcomes):
