@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("solara", reason="the page's packages come with the dashboard extra")
 
 from sim.dashboard import attribution, folder, runner  # noqa: E402
+from sim.ensemble import run_cell  # noqa: E402
 from sim.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
 from sim.rules import PARAMS, RULES, Rule  # noqa: E402
 from sim.uncertainty import uncertain_parameters  # noqa: E402
@@ -191,3 +192,11 @@ def test_parameter_sliders_span_declared_ranges():
     for params in runner.assumption_groups().values():
         for p in params:
             assert p.low <= p.default <= p.high and PARAMS[p.name] is p
+
+
+def test_a_cell_split_over_two_processes_is_the_cell_run_whole():
+    choice = small_choice(replications=runner.MIN_SPLIT + 13)
+    setup = runner.cell_setup(choice, choice.scenario, "engagement_moderates")
+    if runner.helper_pool() is None:
+        pytest.skip("one core: cells are not split")
+    np.testing.assert_array_equal(runner.run_split(setup, choice.replications), run_cell(setup, choice.replications))

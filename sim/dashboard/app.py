@@ -183,9 +183,9 @@ def live_view(choice: runner.Choice, outcome: str):
     live = runner.run_live(choice)
     t = time.perf_counter()
     images = (
-        charts.png(charts.fan_chart(live, runner.FAN_OUTCOMES)),
-        charts.png(charts.effect_chart(live, outcome)),
-        charts.png(charts.recognition_chart(live)),
+        charts.render(charts.fan_chart, live, runner.FAN_OUTCOMES),
+        charts.render(charts.effect_chart, live, outcome),
+        charts.render(charts.recognition_chart, live),
     )
     return live, images, time.perf_counter() - t
 
@@ -270,11 +270,11 @@ def WatchedFuture():
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
     with solara.Columns([5, 7]):
-        solara.Image(charts.png(charts.network_chart(relations, label)), width="100%", classes=["network-chart"])
+        solara.Image(charts.render(charts.network_chart, relations, label), width="100%", classes=["network-chart"])
         with solara.Column():
             RulePanel(moves[month], month)
-    series = charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
-    solara.Image(charts.png(series), width="100%")
+    series = charts.render(charts.watched_series_chart, band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
+    solara.Image(series, width="100%")
 
 
 def choice_start():

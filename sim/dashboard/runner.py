@@ -14,9 +14,11 @@ the baselines come from the cache.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -195,7 +197,48 @@ def cell_key(choice: Choice, scenario: str, hypothesis: str):
 def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
     """Record (months x outcomes x replications) of one cell, from the cache or a fresh run."""
     key = cell_key(choice, scenario, hypothesis)
-    return CACHE.get(key, lambda: run_cell(cell_setup(choice, scenario, hypothesis), choice.replications))
+    return CACHE.get(key, lambda: run_split(cell_setup(choice, scenario, hypothesis), choice.replications))
+
+
+# A second core runs half of each cell in a helper process.  Replication r draws the same numbers in any
+# batch (keyed randomness), so the halves joined are the record of the whole.
+MIN_SPLIT = 200
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def helper_pool():
+    """The helper process (spawned, so the server's threads are not copied), or None on a one-core machine."""
+    global _pool
+    with _pool_lock:
+        if _pool is None and (os.cpu_count() or 1) >= 2 and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
+            import multiprocessing
+
+            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool.submit(_warm_up)
+        return _pool
+
+
+def _warm_up():
+    import sim.ensemble  # noqa: F401  (imports the model once, before the first lever moves)
+
+
+def _part(setup: Setup, lo: int, hi: int) -> Setup:
+    params = {k: (v[lo:hi] if np.ndim(v) else v) for k, v in setup.params.items()}
+    return replace(setup, params=params)
+
+
+def run_split(setup: Setup, replications: int) -> np.ndarray:
+    pool = helper_pool() if replications >= MIN_SPLIT else None
+    if pool is None:
+        return run_cell(setup, replications)
+    half = replications // 2
+    try:
+        future = pool.submit(run_cell, _part(setup, half, replications), np.arange(half, replications))
+    except RuntimeError:  # the pool was shut down (the server is stopping)
+        return run_cell(setup, replications)
+    first = run_cell(_part(setup, 0, half), np.arange(half))
+    return np.concatenate([first, future.result()], axis=2)
 
 
 @dataclass
