@@ -8,6 +8,7 @@ times in tests/artifacts/ (ignored by git).
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -68,11 +69,13 @@ def server():
             time.sleep(0.5)
         yield url, time.perf_counter() - started
     finally:
-        proc.terminate()
+        # the server and its helper process: the session started for it alone
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         log.close()
 
 
@@ -92,7 +95,7 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
     timings = {"server_start_s": round(server_seconds, 2)}
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1300})
+        page = browser.new_page(viewport={"width": 1500, "height": 2000})
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and errors.append(f"console error: {m.text}"))
         page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:")) or outside.append(r.url))

@@ -22,6 +22,14 @@ WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states
 PLAY_SECONDS = 0.6
 TOP_RULES = 5
 
+STYLE = """
+.md strong { font-weight: 700; }
+.md p { margin-bottom: 6px; }
+.md ul { margin-bottom: 10px; }
+.md table { border-collapse: collapse; margin-top: 4px; }
+.md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
+"""
+
 scenario = solara.reactive("pakistan_kinetic")
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
 lever_changes = solara.reactive({})
@@ -341,6 +349,7 @@ def ResultsBrowser():
 @solara.component
 def Page():
     solara.Title("Afghanistan diplomacy — live ensemble")
+    solara.Style(STYLE)
     with solara.Sidebar():
         Sidebar()
     with solara.lab.Tabs(value=tab.value, on_value=tab.set):

@@ -214,9 +214,25 @@ def helper_pool():
         if _pool is None and (os.cpu_count() or 1) >= 2 and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
             import multiprocessing
 
-            _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
+            )
             _pool.submit(_warm_up)
         return _pool
+
+
+def _follow_parent(parent: int):
+    """End the helper when the server ends, however it ends (a killed server runs no clean-up)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _warm_up():
