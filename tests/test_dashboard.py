@@ -1,7 +1,7 @@
 """The live page's engine: the watched run is replication r of the ensemble, caching, P(better), attribution."""
 
-import subprocess
 import socket
+import subprocess
 import sys
 
 import numpy as np
@@ -167,9 +167,7 @@ def test_a_folder_that_cannot_be_shown_says_why(tmp_path, make):
 
 
 def _serve(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "sim.dashboard", *args], capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "sim.dashboard", *args], capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("args", [["--port", "80"], ["--port", "abc"], ["--colour"]])

@@ -98,7 +98,13 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
         page = browser.new_page(viewport={"width": 1500, "height": 2000})
         page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and errors.append(f"console error: {m.text}"))
-        page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:")) or outside.append(r.url))
+        page.on(
+            "request",
+            lambda r: (
+                r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))
+                or outside.append(r.url)
+            ),
+        )
         try:
             t = time.perf_counter()
             page.goto(url)

@@ -35,13 +35,19 @@ def main(argv=None) -> int:
         print(f"error: --port {args.port} must be between 1024 and 65535", file=sys.stderr)
         return 2
     if not port_free(args.port):
-        print(f"error: port {args.port} on {HOST} is in use; choose another with PORT=... (make) or --port", file=sys.stderr)
+        print(
+            f"error: port {args.port} on {HOST} is in use; choose another with PORT=... (make) or --port",
+            file=sys.stderr,
+        )
         return 2
     try:
         import solara  # noqa: F401
         import solara_assets  # noqa: F401
     except ImportError:
-        print("error: the page needs the dashboard extra; run 'make dashboard' (or pip install -e '.[dashboard]')", file=sys.stderr)
+        print(
+            "error: the page needs the dashboard extra; run 'make dashboard' (or pip install -e '.[dashboard]')",
+            file=sys.stderr,
+        )
         return 2
     env = {
         **os.environ,

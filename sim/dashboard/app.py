@@ -268,7 +268,9 @@ def WatchedFuture():
             on_value=lambda v: watched_replication.set(min(max(int(v), 0), choice.replications - 1)),
         )
         solara.Button("◀ month", on_click=lambda: watched_month.set(max(month - 1, 0)), disabled=month == 0)
-        solara.Button("month ▶", on_click=lambda: watched_month.set(min(month + 1, months - 1)), disabled=month >= months - 1)
+        solara.Button(
+            "month ▶", on_click=lambda: watched_month.set(min(month + 1, months - 1)), disabled=month >= months - 1
+        )
         solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
     solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
     year, mon = divmod(runner.catalogue().base.start[1] - 1 + month, 12)
@@ -298,12 +300,16 @@ def RulePanel(moves, month: int):
     if month == 0:
         Md("**Rules that moved most**: the first month has no month before it to compare with.")
         return
-    lines = ["**Rules that moved most this month** <small>(change of the rule's output as a share of its range in this run)</small>"]
+    lines = [
+        "**Rules that moved most this month** <small>(change of the rule's output as a share of its range in this run)</small>"
+    ]
     for m in moves[:TOP_RULES]:
         rule = RULES[m.rule]
         who = f" for {m.actor}" if m.actor else ""
         part = f"output {m.part + 1} of {m.parts}: " if m.parts > 1 else ""
-        lines.append(f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small><br>{rule.statement}\n")
+        lines.append(
+            f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small><br>{rule.statement}\n"
+        )
         for citation, claims in attribution.rule_sources(m.rule)[:4]:
             lines.append(f"- <small>{citation}: {_shorten(claims[0]) if claims else ''}</small>")
     if not moves:

@@ -102,7 +102,9 @@ def rule_moves(calls, months: int) -> list[list[Move]]:
             month = ordered[i]
             if month < months and relative[j] > 0:
                 moves[month].append(
-                    Move(rule_id, who, float(relative[j]), float(values[i - 1][j]), float(values[i][j]), j, relative.size)
+                    Move(
+                        rule_id, who, float(relative[j]), float(values[i - 1][j]), float(values[i][j]), j, relative.size
+                    )
                 )
     for month_moves in moves:
         month_moves.sort(key=lambda m: (-m.score, m.rule, m.actor))

@@ -136,7 +136,9 @@ def fan_chart(live, outcomes) -> Figure:
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
-    handles = [Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=2, label=h.label) for k, h in enumerate(live.hypotheses)]
+    handles = [
+        Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=2, label=h.label) for k, h in enumerate(live.hypotheses)
+    ]
     handles.append(Line2D([], [], color=BASELINE_COLOUR if one else "black", lw=1.2, ls="--", label="status quo"))
     note = "median, 25-75% and 5-95% bands" if one else "median and 25-75% band; dashed: status quo median"
     fig.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=8, title=note, title_fontsize=8)
@@ -156,7 +158,11 @@ def effect_chart(live, outcome: str) -> Figure:
     bins = np.linspace(lo, hi, 41)
     for k, h in enumerate(live.hypotheses):
         p = h.p_better(outcome)
-        label = f"{h.label}: P(better) {p:.0%}" if not math.isnan(p) else f"{h.label}: P(higher) {np.mean(h.effects[i] > 0):.0%}"
+        label = (
+            f"{h.label}: P(better) {p:.0%}"
+            if not math.isnan(p)
+            else f"{h.label}: P(higher) {np.mean(h.effects[i] > 0):.0%}"
+        )
         ax.hist(np.clip(h.effects[i], lo, hi), bins=bins, color=COLOURS[k % len(COLOURS)], alpha=0.45, label=label)
     ax.axvline(0, color="black", lw=1)
     better = {"lower": "left of 0 is better", "higher": "right of 0 is better"}.get(o.better, "no side is better")
@@ -217,7 +223,9 @@ def network_chart(relations: dict[str, int], month_label: str) -> Figure:
     ax.axis("off")
     ax.set_title(f"relations with Kabul, {month_label}", fontsize=10)
     handles = [
-        Line2D([], [], ls=EDGE_STYLE[k][0], lw=EDGE_STYLE[k][1], color=EDGE_STYLE[k][2], label=f"{k} {RELATION_NAMES[k]}")
+        Line2D(
+            [], [], ls=EDGE_STYLE[k][0], lw=EDGE_STYLE[k][1], color=EDGE_STYLE[k][2], label=f"{k} {RELATION_NAMES[k]}"
+        )
         for k in range(5)
     ]
     ax.legend(handles=handles, loc="lower center", ncols=3, fontsize=7, bbox_to_anchor=(0.5, -0.12), frameon=False)
@@ -241,4 +249,3 @@ def watched_series_chart(band_record: np.ndarray, watched: np.ndarray, start, mo
         _tidy(ax)
         ax.grid(alpha=0.3)
     return fig
-
