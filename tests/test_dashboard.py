@@ -198,3 +198,13 @@ def test_a_cell_split_over_two_processes_is_the_cell_run_whole():
     if runner.helper_pool() is None:
         pytest.skip("one core: cells are not split")
     np.testing.assert_array_equal(runner.run_split(setup, choice.replications), run_cell(setup, choice.replications))
+
+
+def test_hypotheses_run_together_give_each_hypothesis_s_own_cells():
+    choice = small_choice(hypotheses=("engagement_moderates", "legitimacy_emboldens", "conditional_leverage"))
+    together = runner.scenario_records(choice, choice.scenario, choice.hypotheses)
+    for h, record in zip(choice.hypotheses, together):
+        alone = run_cell(runner.cell_setup(choice, choice.scenario, h), choice.replications)
+        np.testing.assert_array_equal(record, alone)
+    # the hypotheses differ, so a mix-up of blocks would show
+    assert not np.array_equal(together[0], together[1])

@@ -173,6 +173,17 @@ class RecordCache:
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    def has(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
     def get(self, key, compute):
         with self._lock:
             if key in self._items:
@@ -186,7 +197,7 @@ class RecordCache:
         return value
 
 
-CACHE = RecordCache()
+CACHE = RecordCache(size=24)
 
 
 def cell_key(choice: Choice, scenario: str, hypothesis: str):
@@ -236,7 +247,8 @@ def _follow_parent(parent: int):
 
 
 def _warm_up():
-    import sim.ensemble  # noqa: F401  (imports the model once, before the first lever moves)
+    # a tiny run imports the model and everything its first month needs before the first lever moves
+    run_cell(replace(Setup(), months=2), 2)
 
 
 def _part(setup: Setup, lo: int, hi: int) -> Setup:
@@ -244,16 +256,19 @@ def _part(setup: Setup, lo: int, hi: int) -> Setup:
     return replace(setup, params=params)
 
 
-def run_split(setup: Setup, replications: int) -> np.ndarray:
-    pool = helper_pool() if replications >= MIN_SPLIT else None
+def run_split(setup: Setup, replications) -> np.ndarray:
+    """``run_cell`` for a count or an array of replication indices, half of it in the helper process."""
+    reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
+    total = len(reps)
+    pool = helper_pool() if total >= MIN_SPLIT else None
     if pool is None:
-        return run_cell(setup, replications)
-    half = replications // 2
+        return run_cell(setup, reps, chunk_size=max(total, 1))
+    half = total // 2
     try:
-        future = pool.submit(run_cell, _part(setup, half, replications), np.arange(half, replications))
+        future = pool.submit(run_cell, _part(setup, half, total), reps[half:], total - half)
     except RuntimeError:  # the pool was shut down (the server is stopping)
-        return run_cell(setup, replications)
-    first = run_cell(_part(setup, 0, half), np.arange(half))
+        return run_cell(setup, reps, chunk_size=total)
+    first = run_cell(_part(setup, 0, half), reps[:half], chunk_size=max(half, 1))
     return np.concatenate([first, future.result()], axis=2)
 
 
@@ -287,14 +302,34 @@ class LiveResult:
     seconds: float
 
 
+def scenario_records(choice: Choice, scenario: str, hypotheses) -> list[np.ndarray]:
+    """Records of one scenario under several hypotheses, the missing ones run together as one model.
+
+    A hypothesis is a set of parameter values, and parameters may differ per replication, so the cells of
+    one scenario are one ensemble of H x N members: member k*N + r is replication r under hypothesis k,
+    with replication r's shocks (keyed randomness) and parameter draws.  One model instead of H saves the
+    fixed cost of each month's steps, most of a cell's time at a thousand replications.
+    """
+    missing = [h for h in hypotheses if not CACHE.has(cell_key(choice, scenario, h))]
+    if len(missing) > 1:
+        n = choice.replications
+        setups = [cell_setup(choice, scenario, h) for h in missing]
+        names = set().union(*(s.params for s in setups))
+        params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
+        together = run_split(replace(setups[0], params=params), np.tile(np.arange(n), len(missing)))
+        for k, h in enumerate(missing):
+            CACHE.put(cell_key(choice, scenario, h), together[:, :, k * n : (k + 1) * n].copy())
+    return [cell_record(choice, scenario, h) for h in hypotheses]
+
+
 def run_live(choice: Choice) -> LiveResult:
     started = time.perf_counter()
     cat = catalogue()
-    results = []
-    for h in choice.hypotheses:
-        scenario = cell_record(choice, choice.scenario, h)
-        baseline = cell_record(choice, cat.baseline, h) if choice.scenario != cat.baseline else scenario
-        results.append(HypothesisResult(h, cat.hypotheses[h].label, scenario, baseline))
+    scenarios = scenario_records(choice, choice.scenario, choice.hypotheses)
+    baselines = scenario_records(choice, cat.baseline, choice.hypotheses) if choice.scenario != cat.baseline else scenarios
+    results = [
+        HypothesisResult(h, cat.hypotheses[h].label, s, b) for h, s, b in zip(choice.hypotheses, scenarios, baselines)
+    ]
     return LiveResult(choice, results, cat.base.start, time.perf_counter() - started)
 
 
