@@ -133,6 +133,15 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
             timings["lever_to_redraw_s"] = redraws
             page.screenshot(path=ARTIFACTS / "dashboard_live.png", full_page=True)
 
+            # all four hypotheses: the effect distribution gets one P(better) per hypothesis
+            page.locator(".v-select").filter(has_text="hypothesis").first.click()
+            page.get_by_role("option", name="all").click()
+            t = time.perf_counter()
+            page.wait_for_selector("text=× 4 hypotheses", timeout=STEP_TIMEOUT_MS)
+            timings["all_hypotheses_first_s"] = round(time.perf_counter() - t, 2)
+            assert page.locator(".md table").inner_text().count("%") >= 4 * 4
+            page.screenshot(path=ARTIFACTS / "dashboard_all_hypotheses.png", full_page=True)
+
             page.get_by_role("tab", name="Watched future").click()
             page.wait_for_selector("text=end of month 1 ", timeout=STEP_TIMEOUT_MS)
             network = page.locator(".network-chart img, img.network-chart").first
@@ -141,6 +150,9 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
                 page.get_by_role("button", name="month ▶").click()
                 page.wait_for_selector(f"text=end of month {month} ", timeout=STEP_TIMEOUT_MS)
             assert network.get_attribute("src") != first_month  # the month label in the chart at least changed
+            page.get_by_role("button", name="play").click()
+            page.wait_for_selector("text=end of month 7 ", timeout=STEP_TIMEOUT_MS)
+            page.get_by_role("button", name="pause").click()
             assert page.locator(".rule-panel").inner_text().count("seed ") >= 1
             page.screenshot(path=ARTIFACTS / "dashboard_watched.png", full_page=True)
 

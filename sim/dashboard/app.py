@@ -349,7 +349,8 @@ def ResultsBrowser():
                 solara.Image(str(path), width="100%")
     if shown.summary is not None:
         with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
-            solara.DataFrame(shown.summary, items_per_page=20)
+            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+            solara.HTML(tag="div", unsafe_innerHTML=table, classes=["md"], style={"overflow-x": "auto"})
 
 
 @solara.component

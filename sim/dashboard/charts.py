@@ -245,7 +245,7 @@ def watched_series_chart(band_record: np.ndarray, watched: np.ndarray, start, mo
         ax.plot(x, watched[:, i], color="#cccccc", lw=1.0)
         ax.plot(x[: month + 1], watched[: month + 1, i], color="#b2182b", lw=1.8)
         ax.axvline(x[month], color="black", lw=0.8)
-        ax.set_title(_title(name), fontsize=9)
+        ax.set_title(f"{name} ({_outcome(name).unit})", fontsize=9)
         _tidy(ax)
         ax.grid(alpha=0.3)
     return fig
