@@ -208,3 +208,13 @@ def test_hypotheses_run_together_give_each_hypothesis_s_own_cells():
         np.testing.assert_array_equal(record, alone)
     # the hypotheses differ, so a mix-up of blocks would show
     assert not np.array_equal(together[0], together[1])
+
+
+def test_the_record_cache_keeps_to_its_size_dropping_the_oldest_use():
+    cache = runner.RecordCache(max_bytes=3 * 800)
+    block = lambda: np.zeros(200, dtype=np.float32)  # noqa: E731  (800 bytes each)
+    for key in "abc":
+        cache.get(key, block)
+    cache.get("a", block)  # used again: now the newest
+    cache.get("d", block)
+    assert [cache.has(k) for k in "abcd"] == [True, False, True, True]

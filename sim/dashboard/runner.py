@@ -166,10 +166,13 @@ def cell_setup(choice: Choice, scenario: str, hypothesis: str) -> Setup:
 
 
 class RecordCache:
-    """Records of recent cells, keyed by what shaped them; a lever change leaves the baselines cached."""
+    """Records of recent cells, keyed by what shaped them; a lever change leaves the baselines cached.
 
-    def __init__(self, size: int = 12):
-        self.size = size
+    Bounded by bytes (a cell of 1,000 replications holds about 18 MB), oldest use dropped first.
+    """
+
+    def __init__(self, max_bytes: float = 600e6):
+        self.max_bytes = max_bytes
         self._items: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -181,7 +184,7 @@ class RecordCache:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
+            while len(self._items) > 1 and sum(v.nbytes for v in self._items.values()) > self.max_bytes:
                 self._items.popitem(last=False)
 
     def get(self, key, compute):
@@ -190,14 +193,11 @@ class RecordCache:
                 self._items.move_to_end(key)
                 return self._items[key]
         value = compute()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self.put(key, value)
         return value
 
 
-CACHE = RecordCache(size=24)
+CACHE = RecordCache()
 
 
 def cell_key(choice: Choice, scenario: str, hypothesis: str):
