@@ -153,10 +153,12 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
             page.get_by_role("button", name="play").click()
             page.wait_for_selector("text=end of month 7 ", timeout=STEP_TIMEOUT_MS)
             page.get_by_role("button", name="pause").click()
+            page.get_by_role("button", name="play").wait_for(timeout=STEP_TIMEOUT_MS)
             assert page.locator(".rule-panel").inner_text().count("seed ") >= 1
             page.screenshot(path=ARTIFACTS / "dashboard_watched.png", full_page=True)
 
             page.get_by_role("tab", name="Results folder").click()
+            page.wait_for_selector("text=results folder (e.g. results/all_policies)", timeout=STEP_TIMEOUT_MS)
             field = page.get_by_label("results folder (e.g. results/all_policies)")
             field.fill(str(run))
             field.press("Enter")
@@ -164,6 +166,9 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
             page.wait_for_selector("text=Two cells, one outcome.", timeout=STEP_TIMEOUT_MS)
             page.screenshot(path=ARTIFACTS / "dashboard_results.png", full_page=True)
             body = page.inner_text("body")
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "dashboard_failure.png", full_page=True)
+            raise
         finally:
             browser.close()
     (ARTIFACTS / "dashboard_timing.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")

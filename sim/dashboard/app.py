@@ -33,7 +33,8 @@ STYLE = """
 scenario = solara.reactive("pakistan_kinetic")
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
 lever_changes = solara.reactive({})
-fixed_params = solara.reactive({})
+# one reactive value per assumption (None: not fixed), so moving one slider re-renders that slider alone
+fixed_params = {p.name: solara.reactive(None) for params in runner.assumption_groups().values() for p in params}
 uncertainty = solara.reactive(True)
 replications = solara.reactive(1000)
 tab = solara.reactive(0)
@@ -59,7 +60,7 @@ def current_choice() -> runner.Choice:
         scenario=scenario.value,
         hypotheses=names,
         levers=tuple(sorted(lever_changes.value.items())),
-        params=tuple(sorted(fixed_params.value.items())),
+        params=tuple(sorted((name, r.value) for name, r in fixed_params.items() if r.value is not None)),
         uncertainty=uncertainty.value,
         replications=replications.value,
     )
@@ -74,12 +75,17 @@ def _set_lever(key: str, value: float):
     lever_changes.value = {**lever_changes.value, key: round(float(value), 4)}
 
 
+def moved(new: float, shown: float, step: float) -> bool:
+    """A slider snaps a value that is off its step grid when it first shows it; that is not a user's move."""
+    return abs(new - shown) > 0.51 * step
+
+
 def _set_param(name: str, value: float):
-    fixed_params.value = {**fixed_params.value, name: float(value)}
+    fixed_params[name].value = float(value)
 
 
 def _release_param(name: str):
-    fixed_params.value = {k: v for k, v in fixed_params.value.items() if k != name}
+    fixed_params[name].value = None
 
 
 @solara.component
@@ -96,7 +102,7 @@ def LeverControls():
             min=lo,
             max=hi,
             step=0.05,
-            on_value=lambda v, key=key: _set_lever(key, v),
+            on_value=lambda v, key=key, shown=getattr(levers, key): moved(v, shown, 0.05) and _set_lever(key, v),
         )
     for state, shift in sorted(levers.desire_shift.items()):
         lo, hi = runner.DESIRE_RANGE
@@ -106,7 +112,9 @@ def LeverControls():
             min=lo,
             max=hi,
             step=0.25,
-            on_value=lambda v, state=state: _set_lever(f"desire_shift.{state}", v),
+            on_value=lambda v, state=state, shown=shift: (
+                moved(v, shown, 0.25) and _set_lever(f"desire_shift.{state}", v)
+            ),
         )
     fixed = []
     if levers.max_relation:
@@ -121,32 +129,46 @@ def LeverControls():
 
 @solara.component
 def AssumptionControls():
-    groups = runner.assumption_groups()
-    fixed = fixed_params.value
     mode = "drawn per replication from its range" if uncertainty.value else "at its default"
     Md(f"<small>Each assumption is {mode} unless you move its slider, which fixes it.</small>")
-    for actor, params in groups.items():
-        moved = sum(p.name in fixed for p in params)
-        summary = f"{actor} ({len(params)})" + (f" · {moved} fixed" if moved else "")
-        with solara.Details(summary=summary):
-            for p in params:
-                lo, hi = p.sampling_range
-                users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
-                solara.SliderFloat(
-                    label=p.name.split(".", 1)[1] + (" (fixed)" if p.name in fixed else ""),
-                    value=fixed.get(p.name, p.default),
-                    min=p.low,
-                    max=p.high,
-                    step=1.0 if p.integer else (p.high - p.low) / 100,
-                    on_value=lambda v, name=p.name: _set_param(name, v),
-                )
-                Md(
-                    f"<small>{p.meaning}. Range {p.low:g}–{p.high:g}"
-                    + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
-                    + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
-                )
-                if p.name in fixed:
-                    solara.Button("release", text=True, small=True, on_click=lambda name=p.name: _release_param(name))
+    for actor, params in runner.assumption_groups().items():
+        AssumptionGroup(actor, params)
+
+
+@solara.component
+def AssumptionGroup(actor: str, params):
+    moved = sum(fixed_params[p.name].value is not None for p in params)
+    summary = f"{actor} ({len(params)})" + (f" · {moved} fixed" if moved else "")
+    with solara.Details(summary=summary):
+        for p in params:
+            AssumptionSlider(p)
+
+
+@solara.component
+def AssumptionSlider(p):
+    # the same widgets whether fixed or not (only their values change), so a moved slider is never replaced
+    fixed = fixed_params[p.name].value
+    is_fixed = fixed is not None
+    value = fixed if is_fixed else p.default
+    step = 1.0 if p.integer else (p.high - p.low) / 100
+    lo, hi = p.sampling_range
+    users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
+    with solara.Row(style={"align-items": "center"}):
+        solara.SliderFloat(
+            label=p.name.split(".", 1)[1],
+            value=value,
+            min=p.low,
+            max=p.high,
+            step=step,
+            on_value=lambda v: moved(v, value, step) and _set_param(p.name, v),
+        )
+        solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
+    state = f"<b>fixed at {value:g}</b>. " if is_fixed else ""
+    Md(
+        f"<small>{state}{p.meaning}. Range {p.low:g}–{p.high:g}"
+        + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
+        + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
+    )
 
 
 @solara.component
@@ -203,7 +225,18 @@ def LiveEnsemble():
     choice = current_choice()
     outcome = effect_outcome.value
     started = solara.use_memo(time.perf_counter, dependencies=[choice, outcome])
-    task = solara.lab.use_task(lambda: live_view(choice, outcome), dependencies=[choice, outcome], raise_error=False)
+    # one run at a time per page; a run whose choice was superseded while it waited is skipped
+    latest = solara.use_ref(None)
+    latest.current = (choice, outcome)
+    one_at_a_time = solara.use_memo(threading.Lock, dependencies=[])
+
+    def job():
+        with one_at_a_time:
+            if latest.current != (choice, outcome):
+                return None
+            return live_view(choice, outcome)
+
+    task = solara.lab.use_task(job, dependencies=[choice, outcome], raise_error=False)
     # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
     last = solara.use_ref(None)
     if task.finished and task.value is not None and (last.current is None or last.current[0] is not task.value):
@@ -249,15 +282,19 @@ def WatchedFuture():
     months = record.shape[0]
     month = min(watched_month.value, months - 1)
 
-    def play_loop(cancel: threading.Event):
-        while playing.value and not cancel.is_set():
-            time.sleep(PLAY_SECONDS)
-            if watched_month.value >= months - 1:
-                playing.value = False
-                break
-            watched_month.value += 1
+    def play_tick(cancel: threading.Event):
+        # one month per run: updates made in a thread reach the page when its function returns
+        if not playing.value:
+            return
+        time.sleep(PLAY_SECONDS)
+        if cancel.is_set():
+            return
+        if month >= months - 1:
+            playing.value = False
+        else:
+            watched_month.value = month + 1
 
-    solara.use_thread(play_loop, dependencies=[playing.value])
+    solara.use_thread(play_tick, dependencies=[playing.value, month], intrusive_cancel=False)
 
     with solara.Row(style={"align-items": "center"}):
         if len(names) > 1:

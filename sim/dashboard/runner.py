@@ -326,7 +326,9 @@ def run_live(choice: Choice) -> LiveResult:
     started = time.perf_counter()
     cat = catalogue()
     scenarios = scenario_records(choice, choice.scenario, choice.hypotheses)
-    baselines = scenario_records(choice, cat.baseline, choice.hypotheses) if choice.scenario != cat.baseline else scenarios
+    baselines = (
+        scenario_records(choice, cat.baseline, choice.hypotheses) if choice.scenario != cat.baseline else scenarios
+    )
     results = [
         HypothesisResult(h, cat.hypotheses[h].label, s, b) for h, s, b in zip(choice.hypotheses, scenarios, baselines)
     ]
