@@ -5,11 +5,12 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: run test rules bench lock clean help
+.PHONY: run test rules bench lock clean help dashboard browser
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
 	@echo "make test   set up (first time) and run the test suite"
+	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
 	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
@@ -35,14 +36,26 @@ $(PY):
 # Installs the exact versions the tests passed with ($(LOCK)); pyproject.toml says what is needed.
 $(STAMP): $(PY) pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,launchers]'
+	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,launchers,dashboard]'
 	@touch $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+PORT ?= 8765
+dashboard: $(STAMP)
+	$(PY) -m sim.dashboard --port $(PORT)
+
+# The page's browser test drives the system chromium (Debian package); installed here when missing and root.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium for the page's browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: chromium is missing and cannot be installed here (not root); the browser test will be skipped"; fi
 
 rules: $(STAMP)
 	$(PY) -m sim rules
@@ -53,7 +66,7 @@ bench: $(STAMP)
 lock: $(PY)
 	@rm -rf .venv-lock && $(PY) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[test,launchers]'
+	.venv-lock/bin/python -m pip install --quiet -e '.[test,launchers,dashboard]'
 	@{ echo "# Exact versions the test suite passed with; 'make lock' regenerates this file."; \
 	   echo "# Python $$(.venv-lock/bin/python -c 'import platform; print(platform.python_version())')"; \
 	   .venv-lock/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)

@@ -1,0 +1,408 @@
+"""The live page (Solara): choose a scenario and hypotheses, move levers and assumptions, watch one future.
+
+Every reactive value here is per browser session (Solara keeps one copy per connection), and each run is
+made for that session's choice, so two people moving sliders never share a model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import markdown as markdown_lib
+import solara
+import solara.lab
+
+from sim.dashboard import attribution, charts, folder, runner
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.rules import RULES
+
+WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
+PLAY_SECONDS = 0.6
+TOP_RULES = 5
+
+STYLE = """
+.md strong { font-weight: 700; }
+.md p { margin-bottom: 6px; }
+.md ul { margin-bottom: 10px; }
+.md table { border-collapse: collapse; margin-top: 4px; }
+.md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
+"""
+
+scenario = solara.reactive("pakistan_kinetic")
+hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
+lever_changes = solara.reactive({})
+# one reactive value per assumption (None: not fixed), so moving one slider re-renders that slider alone
+fixed_params = {p.name: solara.reactive(None) for params in runner.assumption_groups().values() for p in params}
+uncertainty = solara.reactive(True)
+replications = solara.reactive(1000)
+tab = solara.reactive(0)
+watched_replication = solara.reactive(0)
+watched_hypothesis = solara.reactive("")
+watched_month = solara.reactive(0)
+playing = solara.reactive(False)
+effect_outcome = solara.reactive("deaths_pakistan")
+folder_path = solara.reactive("")
+
+
+@solara.component
+def Md(text: str, classes=()):
+    """Markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the network."""
+    html = markdown_lib.markdown(text, extensions=["tables", "fenced_code"])
+    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["md", *classes])
+
+
+def current_choice() -> runner.Choice:
+    cat = runner.catalogue()
+    names = tuple(cat.hypotheses) if hypothesis_choice.value == "all" else (hypothesis_choice.value,)
+    return runner.Choice(
+        scenario=scenario.value,
+        hypotheses=names,
+        levers=tuple(sorted(lever_changes.value.items())),
+        params=tuple(sorted((name, r.value) for name, r in fixed_params.items() if r.value is not None)),
+        uncertainty=uncertainty.value,
+        replications=replications.value,
+    )
+
+
+def _set_scenario(name: str):
+    scenario.value = name
+    lever_changes.value = {}
+
+
+def _set_lever(key: str, value: float):
+    lever_changes.value = {**lever_changes.value, key: round(float(value), 4)}
+
+
+def moved(new: float, shown: float, step: float) -> bool:
+    """A slider snaps a value that is off its step grid when it first shows it; that is not a user's move."""
+    return abs(new - shown) > 0.51 * step
+
+
+def _set_param(name: str, value: float):
+    fixed_params[name].value = float(value)
+
+
+def _release_param(name: str):
+    fixed_params[name].value = None
+
+
+@solara.component
+def LeverControls():
+    cat = runner.catalogue()
+    s = cat.scenarios[scenario.value]
+    levers = runner.scenario_levers(scenario.value, tuple(lever_changes.value.items()))
+    Md(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
+    for key in runner.NUMERIC_LEVERS:
+        lo, hi = runner.LEVER_RANGE[key]
+        solara.SliderFloat(
+            label=key,
+            value=getattr(levers, key),
+            min=lo,
+            max=hi,
+            step=0.05,
+            on_value=lambda v, key=key, shown=getattr(levers, key): moved(v, shown, 0.05) and _set_lever(key, v),
+        )
+    for state, shift in sorted(levers.desire_shift.items()):
+        lo, hi = runner.DESIRE_RANGE
+        solara.SliderFloat(
+            label=f"desire_shift.{state}",
+            value=shift,
+            min=lo,
+            max=hi,
+            step=0.25,
+            on_value=lambda v, state=state, shown=shift: (
+                moved(v, shown, 0.25) and _set_lever(f"desire_shift.{state}", v)
+            ),
+        )
+    fixed = []
+    if levers.max_relation:
+        fixed.append("max relation: " + ", ".join(f"{k} ≤ {v}" for k, v in levers.max_relation.items()))
+    if levers.conditional:
+        fixed.append("recognition tied to benchmarks: " + ", ".join(levers.conditional))
+    if fixed:
+        Md("<small>" + "; ".join(fixed) + "</small>")
+    if lever_changes.value:
+        solara.Button("reset levers to the scenario", text=True, on_click=lambda: lever_changes.set({}))
+
+
+@solara.component
+def AssumptionControls():
+    mode = "drawn per replication from its range" if uncertainty.value else "at its default"
+    Md(f"<small>Each assumption is {mode} unless you move its slider, which fixes it.</small>")
+    for actor, params in runner.assumption_groups().items():
+        AssumptionGroup(actor, params)
+
+
+@solara.component
+def AssumptionGroup(actor: str, params):
+    moved = sum(fixed_params[p.name].value is not None for p in params)
+    summary = f"{actor} ({len(params)})" + (f" · {moved} fixed" if moved else "")
+    with solara.Details(summary=summary):
+        for p in params:
+            AssumptionSlider(p)
+
+
+@solara.component
+def AssumptionSlider(p):
+    # the same widgets whether fixed or not (only their values change), so a moved slider is never replaced
+    fixed = fixed_params[p.name].value
+    is_fixed = fixed is not None
+    value = fixed if is_fixed else p.default
+    step = 1.0 if p.integer else (p.high - p.low) / 100
+    lo, hi = p.sampling_range
+    users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
+    with solara.Row(style={"align-items": "center"}):
+        solara.SliderFloat(
+            label=p.name.split(".", 1)[1],
+            value=value,
+            min=p.low,
+            max=p.high,
+            step=step,
+            on_value=lambda v: moved(v, value, step) and _set_param(p.name, v),
+        )
+        solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
+    state = f"<b>fixed at {value:g}</b>. " if is_fixed else ""
+    Md(
+        f"<small>{state}{p.meaning}. Range {p.low:g}–{p.high:g}"
+        + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
+        + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
+    )
+
+
+@solara.component
+def Sidebar():
+    cat = runner.catalogue()
+    solara.Select(
+        label="scenario",
+        value=scenario.value,
+        values=[n for n in cat.scenarios if n != cat.baseline],
+        on_value=_set_scenario,
+    )
+    solara.Select(label="hypothesis", value=hypothesis_choice, values=[*cat.hypotheses, "all"])
+    solara.Checkbox(label="uncertainty: draw every assumption per replication", value=uncertainty)
+    solara.InputInt(
+        label=f"replications (1–{runner.MAX_REPLICATIONS:,})",
+        value=replications.value,
+        on_value=lambda v: replications.set(min(max(int(v), 1), runner.MAX_REPLICATIONS)),
+    )
+    Md("### Levers")
+    LeverControls()
+    Md("### Assumptions")
+    AssumptionControls()
+
+
+def _p_better_table(live) -> str:
+    head = "| outcome | " + " | ".join(h.label for h in live.hypotheses) + " |"
+    rule = "|---|" + "---|" * len(live.hypotheses)
+    rows = []
+    for name in runner.EFFECT_OUTCOMES:
+        o = OUTCOMES[OUTCOME_INDEX[name]]
+        cells = []
+        for h in live.hypotheses:
+            p = h.p_better(name)
+            cells.append("—" if math.isnan(p) else f"{p:.0%}")
+        better = {"lower": "lower is better", "higher": "higher is better"}.get(o.better, "a position, no better side")
+        rows.append(f"| {name} <small>({better})</small> | " + " | ".join(cells) + " |")
+    return "\n".join([head, rule, *rows])
+
+
+def live_view(choice: runner.Choice, outcome: str):
+    """Run (or take from the cache) the ensemble and draw its charts as PNG: all the work of one redraw."""
+    live = runner.run_live(choice)
+    t = time.perf_counter()
+    images = (
+        charts.render(charts.fan_chart, live, runner.FAN_OUTCOMES),
+        charts.render(charts.effect_chart, live, outcome),
+        charts.render(charts.recognition_chart, live),
+    )
+    return live, images, time.perf_counter() - t
+
+
+@solara.component
+def LiveEnsemble():
+    choice = current_choice()
+    outcome = effect_outcome.value
+    started = solara.use_memo(time.perf_counter, dependencies=[choice, outcome])
+    # one run at a time per page; a run whose choice was superseded while it waited is skipped
+    latest = solara.use_ref(None)
+    latest.current = (choice, outcome)
+    one_at_a_time = solara.use_memo(threading.Lock, dependencies=[])
+
+    def job():
+        with one_at_a_time:
+            if latest.current != (choice, outcome):
+                return None
+            return live_view(choice, outcome)
+
+    task = solara.lab.use_task(job, dependencies=[choice, outcome], raise_error=False)
+    # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
+    last = solara.use_ref(None)
+    if task.finished and task.value is not None and (last.current is None or last.current[0] is not task.value):
+        count = last.current[2] + 1 if last.current else 1
+        last.current = (task.value, time.perf_counter() - started, count)
+    if task.error:
+        solara.Error(f"error: {task.exception}")
+        return
+    if last.current is None:
+        solara.ProgressLinear(True)
+        solara.Text("running the ensemble…")
+        return
+    (live, images, draw_seconds), redraw, count = last.current
+    solara.ProgressLinear(task.pending)
+    solara.Text(
+        f"{live.choice.replications:,} replications × {len(live.hypotheses)} hypotheses · "
+        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {redraw:.2f} s · redraw {count}",
+        classes=["live-timing"],
+    )
+    solara.Image(images[0], width="100%", classes=["fan-chart"])
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
+            solara.Image(images[1], width="100%")
+        with solara.Column():
+            solara.Image(images[2], width="100%")
+    Md("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
+
+
+@solara.component
+def WatchedFuture():
+    choice = current_choice()
+    names = list(choice.hypotheses)
+    hypothesis = watched_hypothesis.value if watched_hypothesis.value in names else names[0]
+    r = min(watched_replication.value, choice.replications - 1)
+
+    def replay():
+        model = runner.watched_model(choice, hypothesis, r)
+        return attribution.replay(model)
+
+    record, moves = solara.use_memo(replay, dependencies=[choice, hypothesis, r])
+    band = runner.cell_record(choice, choice.scenario, hypothesis)
+    months = record.shape[0]
+    month = min(watched_month.value, months - 1)
+
+    def play_tick(cancel: threading.Event):
+        # one month per run: updates made in a thread reach the page when its function returns
+        if not playing.value:
+            return
+        time.sleep(PLAY_SECONDS)
+        if cancel.is_set():
+            return
+        if month >= months - 1:
+            playing.value = False
+        else:
+            watched_month.value = month + 1
+
+    solara.use_thread(play_tick, dependencies=[playing.value, month], intrusive_cancel=False)
+
+    with solara.Row(style={"align-items": "center"}):
+        if len(names) > 1:
+            solara.Select(label="hypothesis", value=hypothesis, values=names, on_value=watched_hypothesis.set)
+        solara.InputInt(
+            label=f"replication (0–{choice.replications - 1})",
+            value=r,
+            on_value=lambda v: watched_replication.set(min(max(int(v), 0), choice.replications - 1)),
+        )
+        solara.Button("◀ month", on_click=lambda: watched_month.set(max(month - 1, 0)), disabled=month == 0)
+        solara.Button(
+            "month ▶", on_click=lambda: watched_month.set(min(month + 1, months - 1)), disabled=month >= months - 1
+        )
+        solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
+    solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
+    year, mon = divmod(runner.catalogue().base.start[1] - 1 + month, 12)
+    label = f"{runner.catalogue().base.start[0] + year}-{mon + 1:02d}"
+    solara.Text(f"replication {r} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
+    from sim.actors import STATES
+
+    relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
+    with solara.Columns([5, 7]):
+        solara.Image(charts.render(charts.network_chart, relations, label), width="100%", classes=["network-chart"])
+        with solara.Column():
+            RulePanel(moves[month], month)
+    series = charts.render(charts.watched_series_chart, band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
+    solara.Image(series, width="100%")
+
+
+def choice_start():
+    return runner.catalogue().base.start
+
+
+def _shorten(text: str, limit: int = 150) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@solara.component
+def RulePanel(moves, month: int):
+    if month == 0:
+        Md("**Rules that moved most**: the first month has no month before it to compare with.")
+        return
+    lines = [
+        "**Rules that moved most this month** <small>(change of the rule's output as a share of its range in this run)</small>"
+    ]
+    for m in moves[:TOP_RULES]:
+        rule = RULES[m.rule]
+        who = f" for {m.actor}" if m.actor else ""
+        part = f"output {m.part + 1} of {m.parts}: " if m.parts > 1 else ""
+        lines.append(
+            f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small><br>{rule.statement}\n"
+        )
+        for citation, claims in attribution.rule_sources(m.rule)[:4]:
+            lines.append(f"- <small>{citation}: {_shorten(claims[0]) if claims else ''}</small>")
+    if not moves:
+        lines.append("\nNo rule's output changed this month.")
+    Md("\n".join(lines), classes=["rule-panel"])
+
+
+@solara.component
+def ResultsBrowser():
+    found = folder.find_folders("results")
+    solara.InputText(
+        label="results folder (e.g. results/all_policies)",
+        value=folder_path,
+        continuous_update=False,
+    )
+    if found:
+        solara.Select(
+            label="or pick one under results/",
+            value=folder_path.value if folder_path.value in map(str, found) else None,
+            values=[str(p) for p in found],
+            on_value=folder_path.set,
+        )
+    if not folder_path.value:
+        return
+    try:
+        shown = folder.read_folder(folder_path.value)
+    except folder.FolderError as exc:
+        solara.Error(f"error: {exc}")
+        return
+    if shown.report is not None:
+        with solara.Details(summary=shown.report_name, expand=True):
+            Md(folder.strip_local_images(shown.report))
+    if shown.figures:
+        with solara.Details(summary=f"figures ({len(shown.figures)})", expand=True):
+            for path in shown.figures:
+                solara.Text(path.name)
+                solara.Image(str(path), width="100%")
+    if shown.summary is not None:
+        with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
+            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+            solara.HTML(tag="div", unsafe_innerHTML=table, classes=["md"], style={"overflow-x": "auto"})
+
+
+@solara.component
+def Page():
+    solara.Title("Afghanistan diplomacy — live ensemble")
+    solara.Style(STYLE)
+    with solara.Sidebar():
+        Sidebar()
+    with solara.lab.Tabs(value=tab.value, on_value=tab.set):
+        solara.lab.Tab("Live ensemble")
+        solara.lab.Tab("Watched future")
+        solara.lab.Tab("Results folder")
+    if tab.value == 0:
+        LiveEnsemble()
+    elif tab.value == 1:
+        WatchedFuture()
+    else:
+        ResultsBrowser()

@@ -1,0 +1,363 @@
+"""The page's ensemble: the model run directly for the page's choices, one cell per scenario and hypothesis.
+
+The scenarios, hypotheses and starting point come from the configuration files through
+``sim.configuration.plan`` (read only; nothing is written).  A choice of the page (scenario, hypotheses,
+lever settings, fixed assumptions, uncertainty, replications) becomes one ``Setup`` per cell; the status
+quo cell of each hypothesis is the baseline.  With uncertainty on, every assumption not fixed by the
+hypothesis or by the user is drawn per replication (``sim.uncertainty.draw_parameters``), keyed by
+replication, so the scenario and its baseline share their draws and their shocks.
+
+Records are cached by the full choice that shapes them: moving a lever reruns the scenario cells only,
+the baselines come from the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from sim.analysis import replication_summaries
+from sim.configuration import available, plan
+from sim.ensemble import run_cell
+from sim.model import DiplomacyModel, Setup
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.rules import PARAMS
+from sim.schema import HypothesisConfig, InitialConfig, Levers, ScenarioConfig
+from sim.uncertainty import draw_parameters, uncertain_parameters
+
+MAX_REPLICATIONS = 5000
+NUMERIC_LEVERS = (
+    "sanctions",
+    "condemnation",
+    "aid_funding",
+    "un_eu_presence",
+    "us_ct_sharing",
+    "us_equipment_leverage",
+    "us_backs_resistance",
+    "joint_front",
+    "kandahar_talks",
+    "pakistan_kinetic",
+)
+LEVER_RANGE = {name: (0.0, 3.0 if name == "aid_funding" else 1.0) for name in NUMERIC_LEVERS}
+DESIRE_RANGE = (-4.0, 4.0)
+FAN_OUTCOMES = (
+    "deaths_pakistan",
+    "pragmatist_influence",
+    "humanitarian_need",
+    "ttp_sanctuary",
+    "girls_schools_open",
+    "civil_war",
+)
+EFFECT_OUTCOMES = (
+    "deaths_pakistan",
+    "pragmatist_influence",
+    "girls_schools_open",
+    "humanitarian_need",
+    "recognising_states",
+    "clash_pakistan_afghanistan",
+    "civil_war",
+    "iskp_external_capacity",
+)
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the configuration files offer: scenarios, hypotheses (with their parameters) and the start."""
+
+    scenarios: dict[str, ScenarioConfig]
+    hypotheses: dict[str, HypothesisConfig]
+    hypothesis_params: dict[str, dict]
+    initial: InitialConfig
+    base: Setup
+    baseline: str
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    scenarios = available("scenario")
+    hypotheses = available("hypothesis")
+    # out_dir is named only so that plan() does not derive one; nothing is written there
+    p = plan(
+        [
+            "experiment=all_policies",
+            f"experiment.scenarios=[{','.join(scenarios)}]",
+            f"experiment.hypotheses=[{','.join(hypotheses)}]",
+            "replications=1",
+            "out_dir=results/.dashboard-never-written",
+        ]
+    )
+    first = p.cells[0].setup
+    return Catalogue(
+        scenarios={s.name: s for s in p.scenarios},
+        hypotheses={h.name: h for h in p.hypotheses},
+        hypothesis_params={c.hypothesis.name: dict(c.setup.params) for c in p.cells},
+        initial=p.initial,
+        base=replace(first, levers=Levers(), params={}),
+        baseline=p.baseline,
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Everything on the page that shapes the ensemble.  Hashable, so it keys the cache."""
+
+    scenario: str = "pakistan_kinetic"
+    hypotheses: tuple[str, ...] = ("engagement_moderates",)
+    levers: tuple[tuple[str, float], ...] = ()  # ("sanctions", 0.6), ("desire_shift.pakistan", -1.0)
+    params: tuple[tuple[str, float], ...] = ()  # assumptions the user fixed
+    uncertainty: bool = True
+    replications: int = 1000
+    seed: int = 20250701
+
+    def __post_init__(self):
+        if not 1 <= self.replications <= MAX_REPLICATIONS:
+            raise ValueError(f"replications must be between 1 and {MAX_REPLICATIONS}")
+
+
+def scenario_levers(name: str, changes=()) -> Levers:
+    """The scenario's levers with the page's changes applied."""
+    s = catalogue().scenarios[name]
+    levers = Levers(
+        desire_shift=dict(s.levers.desire_shift),
+        max_relation=dict(s.levers.max_relation),
+        conditional=list(s.levers.conditional),
+        **{k: float(getattr(s.levers, k)) for k in NUMERIC_LEVERS},
+    )
+    for key, value in changes:
+        if key.startswith("desire_shift."):
+            levers.desire_shift[key.split(".", 1)[1]] = float(value)
+        elif key in NUMERIC_LEVERS:
+            lo, hi = LEVER_RANGE[key]
+            if not lo <= value <= hi:
+                raise ValueError(f"lever {key}={value} outside [{lo}, {hi}]")
+            setattr(levers, key, float(value))
+        else:
+            raise ValueError(f"unknown lever {key!r}")
+    return levers
+
+
+def cell_params(hypothesis: str, fixed: dict, uncertainty: bool, replications: int, seed: int) -> dict:
+    """Parameters of one hypothesis's cells: its own values, the user's, and draws for the rest."""
+    for name, value in fixed.items():
+        p = PARAMS[name]
+        if not p.low <= value <= p.high:
+            raise ValueError(f"parameter {name}={value} outside [{p.low}, {p.high}]")
+    own = catalogue().hypothesis_params[hypothesis]
+    params = {}
+    if uncertainty:
+        params.update(draw_parameters(seed, np.arange(replications), fixed=set(own) | set(fixed)))
+    params.update(own)
+    params.update(fixed)
+    return params
+
+
+def cell_setup(choice: Choice, scenario: str, hypothesis: str) -> Setup:
+    changes = choice.levers if scenario == choice.scenario else ()
+    params = cell_params(hypothesis, dict(choice.params), choice.uncertainty, choice.replications, choice.seed)
+    return replace(catalogue().base, levers=scenario_levers(scenario, changes), params=params, seed=choice.seed)
+
+
+class RecordCache:
+    """Records of recent cells, keyed by what shaped them; a lever change leaves the baselines cached.
+
+    Bounded by bytes (a cell of 1,000 replications holds about 18 MB), oldest use dropped first.
+    """
+
+    def __init__(self, max_bytes: float = 600e6):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def has(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > 1 and sum(v.nbytes for v in self._items.values()) > self.max_bytes:
+                self._items.popitem(last=False)
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        self.put(key, value)
+        return value
+
+
+CACHE = RecordCache()
+
+
+def cell_key(choice: Choice, scenario: str, hypothesis: str):
+    changes = choice.levers if scenario == choice.scenario else ()
+    return (scenario, changes, hypothesis, choice.params, choice.uncertainty, choice.replications, choice.seed)
+
+
+def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
+    """Record (months x outcomes x replications) of one cell, from the cache or a fresh run."""
+    key = cell_key(choice, scenario, hypothesis)
+    return CACHE.get(key, lambda: run_split(cell_setup(choice, scenario, hypothesis), choice.replications))
+
+
+# A second core runs half of each cell in a helper process.  Replication r draws the same numbers in any
+# batch (keyed randomness), so the halves joined are the record of the whole.
+MIN_SPLIT = 200
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def helper_pool():
+    """The helper process (spawned, so the server's threads are not copied), or None on a one-core machine."""
+    global _pool
+    with _pool_lock:
+        if _pool is None and (os.cpu_count() or 1) >= 2 and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
+            import multiprocessing
+
+            _pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_follow_parent,
+                initargs=(os.getpid(),),
+            )
+            _pool.submit(_warm_up)
+        return _pool
+
+
+def _follow_parent(parent: int):
+    """End the helper when the server ends, however it ends (a killed server runs no clean-up)."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _warm_up():
+    # a tiny run imports the model and everything its first month needs before the first lever moves
+    run_cell(replace(Setup(), months=2), 2)
+
+
+def _part(setup: Setup, lo: int, hi: int) -> Setup:
+    params = {k: (v[lo:hi] if np.ndim(v) else v) for k, v in setup.params.items()}
+    return replace(setup, params=params)
+
+
+def run_split(setup: Setup, replications) -> np.ndarray:
+    """``run_cell`` for a count or an array of replication indices, half of it in the helper process."""
+    reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
+    total = len(reps)
+    pool = helper_pool() if total >= MIN_SPLIT else None
+    if pool is None:
+        return run_cell(setup, reps, chunk_size=max(total, 1))
+    half = total // 2
+    try:
+        future = pool.submit(run_cell, _part(setup, half, total), reps[half:], total - half)
+    except RuntimeError:  # the pool was shut down (the server is stopping)
+        return run_cell(setup, reps, chunk_size=total)
+    first = run_cell(_part(setup, 0, half), reps[:half], chunk_size=max(half, 1))
+    return np.concatenate([first, future.result()], axis=2)
+
+
+@dataclass
+class HypothesisResult:
+    name: str
+    label: str
+    scenario: np.ndarray  # record of the scenario cell
+    baseline: np.ndarray  # record of the status quo cell
+    effects: np.ndarray = field(init=False)  # (outcomes, replications): scenario minus status quo, paired
+
+    def __post_init__(self):
+        self.effects = replication_summaries(self.scenario) - replication_summaries(self.baseline)
+
+    def p_better(self, outcome: str) -> float:
+        """Share of replications in which the scenario does better than the status quo (ties count as not)."""
+        o = OUTCOMES[OUTCOME_INDEX[outcome]]
+        d = self.effects[OUTCOME_INDEX[outcome]]
+        if o.better == "lower":
+            return float(np.mean(d < 0))
+        if o.better == "higher":
+            return float(np.mean(d > 0))
+        return float("nan")
+
+
+@dataclass
+class LiveResult:
+    choice: Choice
+    hypotheses: list[HypothesisResult]
+    start: tuple[int, int]
+    seconds: float
+
+
+def scenario_records(choice: Choice, scenario: str, hypotheses) -> list[np.ndarray]:
+    """Records of one scenario under several hypotheses, the missing ones run together as one model.
+
+    A hypothesis is a set of parameter values, and parameters may differ per replication, so the cells of
+    one scenario are one ensemble of H x N members: member k*N + r is replication r under hypothesis k,
+    with replication r's shocks (keyed randomness) and parameter draws.  One model instead of H saves the
+    fixed cost of each month's steps, most of a cell's time at a thousand replications.
+    """
+    missing = [h for h in hypotheses if not CACHE.has(cell_key(choice, scenario, h))]
+    if len(missing) > 1:
+        n = choice.replications
+        setups = [cell_setup(choice, scenario, h) for h in missing]
+        names = set().union(*(s.params for s in setups))
+        params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
+        together = run_split(replace(setups[0], params=params), np.tile(np.arange(n), len(missing)))
+        for k, h in enumerate(missing):
+            CACHE.put(cell_key(choice, scenario, h), together[:, :, k * n : (k + 1) * n].copy())
+    return [cell_record(choice, scenario, h) for h in hypotheses]
+
+
+def run_live(choice: Choice) -> LiveResult:
+    started = time.perf_counter()
+    cat = catalogue()
+    scenarios = scenario_records(choice, choice.scenario, choice.hypotheses)
+    baselines = (
+        scenario_records(choice, cat.baseline, choice.hypotheses) if choice.scenario != cat.baseline else scenarios
+    )
+    results = [
+        HypothesisResult(h, cat.hypotheses[h].label, s, b) for h, s, b in zip(choice.hypotheses, scenarios, baselines)
+    ]
+    return LiveResult(choice, results, cat.base.start, time.perf_counter() - started)
+
+
+def quantiles(record: np.ndarray, outcome: str) -> np.ndarray:
+    """(len(QUANTILES), months) of one outcome across replications."""
+    return np.quantile(record[:, OUTCOME_INDEX[outcome], :], QUANTILES, axis=1)
+
+
+def watched_setup(choice: Choice, hypothesis: str, replication: int) -> Setup:
+    """The setup of replication ``replication`` alone, with exactly the parameter values it has in the ensemble."""
+    if not 0 <= replication < choice.replications:
+        raise ValueError(f"replication {replication} is outside the ensemble of {choice.replications}")
+    setup = cell_setup(choice, choice.scenario, hypothesis)
+    params = {k: (v[replication : replication + 1] if np.ndim(v) else v) for k, v in setup.params.items()}
+    return replace(setup, params=params)
+
+
+def watched_model(choice: Choice, hypothesis: str, replication: int) -> DiplomacyModel:
+    """Replication r of the ensemble as a model of its own; it computes the same numbers as in the ensemble."""
+    return DiplomacyModel(watched_setup(choice, hypothesis, replication), [replication])
+
+
+def assumption_groups() -> dict[str, list]:
+    """The uncertain assumptions, grouped by the actor (or module) they belong to."""
+    catalogue()  # the rules, and so the parameters, are registered when the model is imported
+    groups: dict[str, list] = {}
+    for p in uncertain_parameters():
+        groups.setdefault(p.name.split(".", 1)[0], []).append(p)
+    return groups
