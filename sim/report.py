@@ -83,14 +83,26 @@ def build_report(path, figures: bool = True) -> Report:
         from sim.hindcast import CHART_MARKERS
 
         charted |= {m[0] for m in CHART_MARKERS}
-    for key, record in folder.cell_records():
-        summaries[key] = replication_summaries(record)
-        fans[key] = fan_series(record, charted)
-        if kind == "hindcast":
-            from sim.hindcast import extract
+    wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
+    for key, chunks in folder.cell_chunks():
+        # chunk by chunk: per-replication summaries of every outcome, and only the charted outcomes kept whole,
+        # so the memory a cell needs is a small fraction of its record
+        parts, charted_parts, extract_parts = [], [], []
+        for record in chunks:
+            parts.append(replication_summaries(record))
+            charted_parts.append(record[:, wanted, :])
+            if kind == "hindcast":
+                from sim.hindcast import extract
 
-            extracts[key[1]] = extract(record, folder.start)
-        del record
+                extract_parts.append(extract(record, folder.start))
+            del record
+        summaries[key] = np.concatenate(parts, axis=1)
+        fans[key] = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
+        del charted_parts
+        if kind == "hindcast":
+            extracts[key[1]] = {
+                k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]
+            }
     missing = [c for c in folder.cells if c not in summaries]
     if missing:
         from sim.analysis.folder import FolderError

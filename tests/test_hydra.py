@@ -16,7 +16,16 @@ from sim.cli import main
 from sim.configuration import PRESENTATION_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN_FILES = {"results.parquet", "summary.csv", "comparison.txt", "config.yaml", "manifest.json", ".sim-results.json"}
+RUN_FILES = {
+    "results.parquet",
+    "parameters.parquet",
+    "report.md",
+    "summary.csv",
+    "comparison.txt",
+    "config.yaml",
+    "manifest.json",
+    ".sim-results.json",
+}
 
 
 @pytest.fixture
@@ -26,7 +35,14 @@ def workdir(tmp_path, monkeypatch):
 
 
 def files_under(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    """Every file, with a results dataset (a folder of chunk files) counted as the one entry it is."""
+    files = set()
+    for p in folder.rglob("*"):
+        if p.is_file():
+            path = str(p.relative_to(folder))
+            head, sep, _ = path.partition("results.parquet/")
+            files.add(head + "results.parquet" if sep else path)
+    return files
 
 
 def mean_at_end(out: Path, scenario: str, outcome: str) -> float:
@@ -234,5 +250,8 @@ def test_the_joblib_launcher_runs_a_sweep_in_two_processes(tmp_path):
         timeout=600,
     )
     for seed in (1, 2):
-        name = f"experiment=smoke,replications=3,seed={seed}/results.parquet"
-        assert (again / name).read_bytes() == (sweep / name).read_bytes()
+        job = f"experiment=smoke,replications=3,seed={seed}"
+        chunks = sorted((sweep / job / "results.parquet").rglob("*.parquet"))
+        assert chunks
+        for chunk in chunks:
+            assert (again / chunk.relative_to(sweep)).read_bytes() == chunk.read_bytes()

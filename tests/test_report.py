@@ -46,7 +46,7 @@ def test_parameters_are_stored_one_row_per_replication_and_named_in_the_manifest
 
 
 def test_scenario_and_hypothesis_are_dictionary_encoded(run_folder):
-    schema = pq.read_schema(run_folder / "results.parquet")
+    schema = pq.read_table(run_folder / "results.parquet").schema
     for name in ("scenario", "hypothesis"):
         assert pa.types.is_dictionary(schema.field(name).type), name
 

@@ -146,7 +146,7 @@ def test_write_protected_and_linked_folders(tmp_path):
     link.symlink_to(real)
     for reps in ("2", "3"):
         assert run_sim("experiment=smoke", f"replications={reps}", f"out_dir={link}", "figures=false")[0] == 0
-    assert link.is_symlink() and (real / "results.parquet").is_file()
+    assert link.is_symlink() and (real / "results.parquet").is_dir()
     assert pq.read_table(real / "results.parquet").to_pandas()["replication"].nunique() == 3
 
 

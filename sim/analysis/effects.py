@@ -41,31 +41,34 @@ def replication_summaries(record: np.ndarray) -> np.ndarray:
     return out
 
 
-def fan_series(record: np.ndarray, outcomes=None) -> np.ndarray:
+def fan_series(record: np.ndarray, outcomes=None, columns=None) -> np.ndarray:
     """Monthly quantiles across replications, shape (quantiles, months, outcomes).
 
     Flows are shown as the total of the last twelve months, so a fan reads as a yearly figure; the first
     eleven months, which have no full year behind them, are left blank (NaN) when the run is long enough.
     An outcome charted as a mean (0/1 states, rare counts) gets the mean in every quantile slot.
-    ``outcomes`` (names) limits the work to those outcomes; the others are left NaN.
+    ``outcomes`` (names) limits the work to those outcomes; the others are left NaN. ``columns``: the
+    record holds only those outcomes (indices into OUTCOMES), in that order.
     """
     wanted = [i for i, o in enumerate(OUTCOMES) if outcomes is None or o.name in outcomes]
-    series = record[:, wanted, :].astype(np.float64)
-    months = len(series)
-    for j, i in enumerate(wanted):
+    position = {i: j for j, i in enumerate(columns)} if columns is not None else {i: i for i in wanted}
+    months = record.shape[0]
+    fans = np.full((len(FAN_QUANTILES), months, len(OUTCOMES)), np.nan)
+    # one outcome at a time, so the float64 working copy is one outcome's, not the record's
+    for i in wanted:
+        series = record[:, position[i], :].astype(np.float64)
         if OUTCOMES[i].summary == "annual":
-            c = np.cumsum(series[:, j, :], axis=0)
+            c = np.cumsum(series, axis=0)
             c[12:] = c[12:] - c[:-12]
             if months >= 24:
                 c[:11] = np.nan
             else:
                 c = c * 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
-            series[:, j, :] = c
-    fans = np.full((len(FAN_QUANTILES), months, len(OUTCOMES)), np.nan)
-    fans[:, :, wanted] = np.quantile(series, FAN_QUANTILES, axis=2)
-    for j, i in enumerate(wanted):
+            series = c
         if OUTCOMES[i].chart == "mean":
-            fans[:, :, i] = series[:, j, :].mean(axis=1)
+            fans[:, :, i] = series.mean(axis=1)
+        else:
+            fans[:, :, i] = np.quantile(series, FAN_QUANTILES, axis=1).reshape(len(FAN_QUANTILES), months)
     return fans
 
 

@@ -163,6 +163,33 @@ class ResultsFolder:
         if pieces:
             yield pending_key, self._record(pieces)
 
+    def cell_chunks(self):
+        """Yield ``((scenario, hypothesis), chunks)`` per cell, where ``chunks`` yields the cell's records
+        chunk by chunk (months, outcomes, replications of the chunk), so a cell need not fit in memory."""
+        dataset = self.path / RESULTS_FILE
+        if not dataset.is_dir():
+            for key, record in self.cell_records():
+                yield key, iter([record])
+            return
+        for cell in self._cell_folders(dataset):
+            files = sorted(cell.glob("chunk-*.parquet"))
+            if not files:
+                continue
+            first = pq.read_table(files[0], columns=["scenario", "hypothesis"])
+            s_codes, s_names = _codes(first.column("scenario"))
+            h_codes, h_names = _codes(first.column("hypothesis"))
+            key = (s_names[s_codes[0]], h_names[h_codes[0]])
+            yield key, (self._record([pq.read_table(f, columns=self._columns(f))]) for f in files)
+
+    @staticmethod
+    def _cell_folders(dataset: Path) -> list:
+        return sorted(p for p in dataset.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+    @staticmethod
+    def _columns(file: Path) -> list:
+        present = set(pq.read_schema(file).names)
+        return ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
+
     def _dataset_cells(self, dataset: Path):
         columns = None
         for cell in sorted(p for p in dataset.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -187,7 +214,7 @@ class ResultsFolder:
             raise FolderError(
                 f"{self.path / RESULTS_FILE}: a cell has {table.num_rows} rows, not a whole number of runs"
             )
-        record = np.full((months, len(OUTCOMES), reps), np.nan)
+        record = np.full((months, len(OUTCOMES), reps), np.nan, dtype=np.float32)
         names = set(table.column_names)
         for i, o in enumerate(OUTCOMES):
             if o.name in names:
