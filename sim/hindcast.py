@@ -557,11 +557,43 @@ def peel_box(unit: np.ndarray, kept: np.ndarray, default: np.ndarray, target: fl
     return lo, hi, float(kept[inside].mean())
 
 
-def motive_match(replications: int = 4000, hypothesis: str = "engagement_moderates", states=None):
-    """The states' motives: for each state, draw its motive parameters over their declared ranges, mark the
-    replications that meet the state's own relation record, and peel the declared box down to the part where
-    the record is met nearly as often (nine tenths as often) as at the default values, where the model's own
-    randomness in timing already misses some of it."""
+# Groups matched as a box (see box_match) besides the states' motives: ISKP's threat, which sets Russia's motive and
+# the count of attacks abroad, with the ladder's steps, which set how soon a wish becomes a step.
+BOX_GROUPS = {
+    "ISKP's threat and the ladder's steps": (
+        (
+            "states.stages_per_rung",
+            "states.impetus_decay",
+            "states.hysteresis",
+            "iskp.growth_rate",
+            "iskp.suppression",
+            "taliban.iskp_effort",
+        ),
+        {
+            "first_recognition": 12,
+            "russia_2025": 0.1,
+            "china_ambassador": 12,
+            "pakistan_ambassadors": 12,
+            "iskp_abroad": 0.25,
+        },
+    ),
+}
+
+
+def _box_edge(param, unit_edge: float, side: str) -> float:
+    """A box edge in the parameter's own units; for a whole-number parameter, the whole values the box holds."""
+    if param.integer:
+        value = param.low + unit_edge * (param.high - param.low + 1)
+        return float(np.ceil(value - 1e-9) if side == "low" else np.floor(value - 1e-9))
+    return round(float(param.low + unit_edge * (param.high - param.low)), 3)
+
+
+def box_match(replications: int = 4000, hypothesis: str = "engagement_moderates", groups: dict | None = None):
+    """Parameters whose effect the record pins only in combination (the states' motives; ISKP's threat with the
+    ladder's steps): for each group, draw its parameters over their declared ranges, mark the replications that
+    meet the group's records, and peel the declared box down to the part where the records are met nearly as
+    often (nine tenths as often) as at the default values, where the model's own randomness in timing already
+    misses some of them."""
     from dataclasses import replace
 
     from sim.configuration import plan
@@ -572,22 +604,28 @@ def motive_match(replications: int = 4000, hypothesis: str = "engagement_moderat
     p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
     cell = p.cells[0]
     reps = np.arange(replications)
-    at_default = misses(extract(run_cell(cell.setup, reps), cell.setup.start), {})  # zeros: the shape only
     default_values = extract(run_cell(cell.setup, reps), cell.setup.start)
     rows = []
-    for group, (names, targets) in motive_groups().items():
-        state = names[0].split(".")[0]
-        if states and state not in states:
-            continue
+    groups = {**motive_groups(), **BOX_GROUPS} if groups is None else groups
+    for group, (names, targets) in groups.items():
         params = [replace(PARAMS[n], calibrated_range=None) for n in names]
         unit = unit_design(cell.setup.seed + 2, reps, params)
+        integer = np.array([q.integer for q in params])
         lows = np.array([q.low for q in params])
         widths = np.array([q.high - q.low for q in params])
-        draws = {q.name: lows[j] + unit[:, j] * widths[j] for j, q in enumerate(params)}
+        # a whole-number parameter takes every whole value in its range equally often (as sim.uncertainty.scale)
+        draws = {
+            q.name: np.floor(lows[j] + unit[:, j] * (widths[j] + 1)).clip(q.low, q.high)
+            if integer[j]
+            else lows[j] + unit[:, j] * widths[j]
+            for j, q in enumerate(params)
+        }
         setup = replace(cell.setup, params={**cell.setup.params, **draws})
         kept = misses(extract(run_cell(setup, reps), setup.start), targets) == 0
         default_share = float((misses(default_values, targets) == 0).mean())
-        default_unit = np.array([(q.default - q.low) / (q.high - q.low) for q in params])
+        default_unit = np.array(
+            [(q.default - q.low + (0.5 if q.integer else 0.0)) / (q.high - q.low + q.integer) for q in params]
+        )
         lo, hi, box_share = peel_box(unit, kept, default_unit, 0.9 * default_share)
         for j, q in enumerate(params):
             rows.append(
@@ -596,15 +634,14 @@ def motive_match(replications: int = 4000, hypothesis: str = "engagement_moderat
                     "parameter": q.name,
                     "declared": f"{q.low:g}-{q.high:g}",
                     "default": q.default,
-                    "box_low": round(float(q.low + lo[j] * widths[j]), 3),
-                    "box_high": round(float(q.low + hi[j] * widths[j]), 3),
+                    "box_low": _box_edge(q, lo[j], "low"),
+                    "box_high": _box_edge(q, hi[j], "high"),
                     "met_at_default": round(default_share, 3),
                     "met_over_declared": round(float(kept.mean()), 3),
                     "met_in_box": round(box_share, 3),
                     "calibrated_range": PARAMS[q.name].calibrated_range,
                 }
             )
-    del at_default
     return pd.DataFrame(rows)
 
 
@@ -612,4 +649,4 @@ if __name__ == "__main__":  # python -m sim.hindcast: the history match behind t
     pd.set_option("display.width", 200)
     print(history_match().to_string(index=False))
     print()
-    print(motive_match().to_string(index=False))
+    print(box_match().to_string(index=False))

@@ -119,8 +119,10 @@ STEP_PARAMS = (
         8,
         "preparatory stages (visits, agreements, accreditation) a rung takes; more stages, more regular timing",
         "diplomatic upgrades come after a run of smaller steps; Russia's recognition followed a public turn (July "
-        "2024), a law allowing the ban to be lifted (Dec 2024) and the court ruling that lifted it (Apr 2025)",
+        "2024), a law allowing the ban to be lifted (Dec 2024) and the court ruling that lifted it (Apr 2025)"
+        "; range history-matched with ISKP's threat (first recognition, Russia's level and China's and Pakistan's ambassadors of 2021-25, ISKP attacks abroad): python -m sim.hindcast",
         integer=True,
+        calibrated_range=(3, 7),
     ),
     assumption(
         "states.withdrawal_margin",
@@ -136,7 +138,8 @@ STEP_PARAMS = (
         0.0,
         0.4,
         "margin beyond half a rung before a state moves, so levels do not flicker",
-        "modelling convenience",
+        "modelling convenience; range history-matched with ISKP's threat (first recognition, Russia's level and China's and Pakistan's ambassadors of 2021-25, ISKP attacks abroad): python -m sim.hindcast",
+        calibrated_range=(0.014, 0.2),
     ),
     assumption(
         "states.benchmark_sanctuary",
@@ -198,7 +201,8 @@ TIMING_PARAMS = (
         0.05,
         0.4,
         "monthly share of a state's impetus that fades",
-        "attention after a trigger lasts months, not years; a guess",
+        "attention after a trigger lasts months, not years; a guess; range history-matched with ISKP's threat (first recognition, Russia's level and China's and Pakistan's ambassadors of 2021-25, ISKP attacks abroad): python -m sim.hindcast",
+        calibrated_range=(0.05, 0.33),
     ),
 )
 
