@@ -359,6 +359,36 @@ def write_hindcast(path: Path, extracts: dict) -> tuple[list[str], str]:
     return ["hindcast.csv", "hindcast.txt"], text
 
 
+# --- the hindcast with the guessed numbers drawn ------------------------------------------------------------------
+
+
+def draw_into(plan) -> dict:
+    """Draw every uncertain parameter once per replication (from its calibrated range where it declares one) and
+    give the draws to every cell of ``plan``; parameters the user or a hypothesis sets explicitly keep their value.
+    Returns the draws (one array per parameter), which the run stores as parameters.parquet."""
+    from omegaconf import OmegaConf
+
+    from sim.analysis.common import attach_design
+    from sim.configuration import flatten_params
+    from sim.uncertainty import draw_parameters
+
+    user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
+    draws = draw_parameters(plan.config.seed, np.arange(plan.replications), fixed=user)
+    attach_design(plan, draws)
+    return draws
+
+
+def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
+    """The hindcast table with every uncertain parameter drawn per replication, under every hypothesis."""
+    from sim.configuration import plan as make_plan
+    from sim.ensemble import run_cell
+
+    p = make_plan(["experiment=hindcast", f"replications={replications}", *overrides])
+    draw_into(p)
+    reps = np.arange(p.replications)
+    return table({c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells})
+
+
 # --- history matching: which values of the calibrated parameters the record leaves plausible ---------------------
 
 # Each group of calibrated parameters with the records that pin it down and the tolerance (relative, or months for
@@ -645,8 +675,15 @@ def box_match(replications: int = 4000, hypothesis: str = "engagement_moderates"
     return pd.DataFrame(rows)
 
 
-if __name__ == "__main__":  # python -m sim.hindcast: the history match behind the calibrated ranges
+if __name__ == "__main__":
+    # python -m sim.hindcast: the history match behind the calibrated ranges
+    # python -m sim.hindcast sampled [replications]: the hindcast with every uncertain parameter drawn
+    import sys
+
     pd.set_option("display.width", 200)
-    print(history_match().to_string(index=False))
-    print()
-    print(box_match().to_string(index=False))
+    if sys.argv[1:2] == ["sampled"]:
+        print(hindcast_text(sampled_hindcast(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)), end="")
+    else:
+        print(history_match().to_string(index=False))
+        print()
+        print(box_match().to_string(index=False))
