@@ -359,6 +359,36 @@ def write_hindcast(path: Path, extracts: dict) -> tuple[list[str], str]:
     return ["hindcast.csv", "hindcast.txt"], text
 
 
+# --- the hindcast with the guessed numbers drawn ------------------------------------------------------------------
+
+
+def draw_into(plan) -> dict:
+    """Draw every uncertain parameter once per replication (from its calibrated range where it declares one) and
+    give the draws to every cell of ``plan``; parameters the user or a hypothesis sets explicitly keep their value.
+    Returns the draws (one array per parameter), which the run stores as parameters.parquet."""
+    from omegaconf import OmegaConf
+
+    from sim.analysis.common import attach_design
+    from sim.configuration import flatten_params
+    from sim.uncertainty import draw_parameters
+
+    user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
+    draws = draw_parameters(plan.config.seed, np.arange(plan.replications), fixed=user)
+    attach_design(plan, draws)
+    return draws
+
+
+def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
+    """The hindcast table with every uncertain parameter drawn per replication, under every hypothesis."""
+    from sim.configuration import plan as make_plan
+    from sim.ensemble import run_cell
+
+    p = make_plan(["experiment=hindcast", f"replications={replications}", *overrides])
+    draw_into(p)
+    reps = np.arange(p.replications)
+    return table({c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells})
+
+
 # --- history matching: which values of the calibrated parameters the record leaves plausible ---------------------
 
 # Each group of calibrated parameters with the records that pin it down and the tolerance (relative, or months for
@@ -432,6 +462,39 @@ MATCH_GROUPS = {
     ),
 }
 
+# The states' motives, matched state by state against that state's own relation record (its level in July 2025 and
+# the dates of its dated steps), the other states at their defaults.  Every state is also held to the record that
+# only one state recognised Kabul by July 2025, so that a state whose motives would carry it to recognition first
+# is ruled out.
+MOTIVES = ("base_desire", "threat_response", "follow_peers", "rights_weight", "rival_response")
+STATE_RECORDS = {
+    "russia": {"russia_2025": 0.1, "first_recognition": 12},
+    "china": {"china_2025": 0.1, "china_ambassador": 12, "recognising_2025": 0.1},
+    "pakistan": {"pakistan_2025": 0.1, "pakistan_ambassadors": 12, "recognising_2025": 0.1},
+    "iran": {"iran_2025": 0.1, "recognising_2025": 0.1},
+    "india": {"india_2025": 0.1, "recognising_2025": 0.1},
+    "uzbekistan": {"uzbekistan_2025": 0.1, "recognising_2025": 0.1},
+    "tajikistan": {"tajikistan_2025": 0.1, "recognising_2025": 0.1},
+    "qatar": {"qatar_2025": 0.1, "recognising_2025": 0.1},
+    "uae": {"uae_2025": 0.1, "uae_ambassador": 12, "recognising_2025": 0.1},
+    "turkey": {"turkey_2025": 0.1, "recognising_2025": 0.1},
+    "united_states": {"united_states_never_above_channels": 0.1, "recognising_2025": 0.1},
+}
+
+
+def motive_groups() -> dict:
+    """One matching group per state: its motive parameters and its own relation records."""
+    import sim.actors  # noqa: F401  (registers the parameters)
+    from sim.rules import PARAMS
+
+    return {
+        f"{state.replace('_', ' ').title()}'s motives": (
+            tuple(f"{state}.{m}" for m in MOTIVES if f"{state}.{m}" in PARAMS),
+            targets,
+        )
+        for state, targets in STATE_RECORDS.items()
+    }
+
 
 def misses(values: dict, targets: dict) -> np.ndarray:
     """Per replication, how many target records its path contradicts beyond the tolerance."""
@@ -447,7 +510,7 @@ def misses(values: dict, targets: dict) -> np.ndarray:
     return count
 
 
-def history_match(replications: int = 6000, hypothesis: str = "engagement_moderates"):
+def history_match(replications: int = 6000, hypothesis: str = "engagement_moderates", groups: dict | None = None):
     """For each group, draw its parameters over their whole declared ranges, run the hindcast, keep the
     replications that contradict none of the group's records (one, for groups of six records or more, whose
     records the model cannot all reach at once), and give each parameter's 5th-95th percentile among them: the
@@ -463,7 +526,8 @@ def history_match(replications: int = 6000, hypothesis: str = "engagement_modera
     cell = p.cells[0]
     reps = np.arange(replications)
     rows = []
-    for group, (names, targets) in MATCH_GROUPS.items():
+    groups = {**MATCH_GROUPS, **motive_groups()} if groups is None else groups
+    for group, (names, targets) in groups.items():
         wide = [replace(PARAMS[n], calibrated_range=None) for n in names]
         draws = scale(unit_design(cell.setup.seed + 1, reps, wide), wide)
         setup = replace(cell.setup, params={**cell.setup.params, **draws})
@@ -486,5 +550,140 @@ def history_match(replications: int = 6000, hypothesis: str = "engagement_modera
     return pd.DataFrame(rows)
 
 
-if __name__ == "__main__":  # python -m sim.hindcast: the history match behind the calibrated ranges
-    print(history_match().to_string(index=False))
+def peel_box(unit: np.ndarray, kept: np.ndarray, default: np.ndarray, target: float, step=0.05, min_points=200):
+    """The box (in unit coordinates) left after peeling off, one thin slice at a time, the side of one parameter's
+    range whose removal most raises the share of kept replications, until that share reaches ``target``.
+
+    This is PRIM's peeling, constrained so that the box always holds the default (no slice crosses it): a box, not
+    the kept set's marginal percentiles, because the record pins a state's net wish (its base wish less the rights
+    penalty plus the threat it answers), and independent draws from marginal ranges would recombine into wishes the
+    record rules out.
+    """
+    lo, hi = np.zeros(unit.shape[1]), np.ones(unit.shape[1])
+    inside = np.ones(len(unit), dtype=bool)
+    while kept[inside].mean() < target and inside.sum() > min_points:
+        best = None
+        for j in range(unit.shape[1]):
+            col = unit[inside, j]
+            for side, cut in (
+                ("lo", min(np.quantile(col, step), default[j])),
+                ("hi", max(np.quantile(col, 1 - step), default[j])),
+            ):
+                if (side == "lo" and cut <= lo[j]) or (side == "hi" and cut >= hi[j]):
+                    continue
+                new = inside & ((unit[:, j] >= cut) if side == "lo" else (unit[:, j] <= cut))
+                if new.sum() < min_points:
+                    continue
+                share = kept[new].mean()
+                if best is None or share > best[0]:
+                    best = (share, j, side, cut, new)
+        if best is None or best[0] <= kept[inside].mean():
+            break
+        _, j, side, cut, inside = best
+        if side == "lo":
+            lo[j] = cut
+        else:
+            hi[j] = cut
+    return lo, hi, float(kept[inside].mean())
+
+
+# Groups matched as a box (see box_match) besides the states' motives: ISKP's threat, which sets Russia's motive and
+# the count of attacks abroad, with the ladder's steps, which set how soon a wish becomes a step.
+BOX_GROUPS = {
+    "ISKP's threat and the ladder's steps": (
+        (
+            "states.stages_per_rung",
+            "states.impetus_decay",
+            "states.hysteresis",
+            "iskp.growth_rate",
+            "iskp.suppression",
+            "taliban.iskp_effort",
+        ),
+        {
+            "first_recognition": 12,
+            "russia_2025": 0.1,
+            "china_ambassador": 12,
+            "pakistan_ambassadors": 12,
+            "iskp_abroad": 0.25,
+        },
+    ),
+}
+
+
+def _box_edge(param, unit_edge: float, side: str) -> float:
+    """A box edge in the parameter's own units; for a whole-number parameter, the whole values the box holds."""
+    if param.integer:
+        value = param.low + unit_edge * (param.high - param.low + 1)
+        return float(np.ceil(value - 1e-9) if side == "low" else np.floor(value - 1e-9))
+    return round(float(param.low + unit_edge * (param.high - param.low)), 3)
+
+
+def box_match(replications: int = 4000, hypothesis: str = "engagement_moderates", groups: dict | None = None):
+    """Parameters whose effect the record pins only in combination (the states' motives; ISKP's threat with the
+    ladder's steps): for each group, draw its parameters over their declared ranges, mark the replications that
+    meet the group's records, and peel the declared box down to the part where the records are met nearly as
+    often (nine tenths as often) as at the default values, where the model's own randomness in timing already
+    misses some of them."""
+    from dataclasses import replace
+
+    from sim.configuration import plan
+    from sim.ensemble import run_cell
+    from sim.rules import PARAMS
+    from sim.uncertainty import unit_design
+
+    p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
+    cell = p.cells[0]
+    reps = np.arange(replications)
+    default_values = extract(run_cell(cell.setup, reps), cell.setup.start)
+    rows = []
+    groups = {**motive_groups(), **BOX_GROUPS} if groups is None else groups
+    for group, (names, targets) in groups.items():
+        params = [replace(PARAMS[n], calibrated_range=None) for n in names]
+        unit = unit_design(cell.setup.seed + 2, reps, params)
+        integer = np.array([q.integer for q in params])
+        lows = np.array([q.low for q in params])
+        widths = np.array([q.high - q.low for q in params])
+        # a whole-number parameter takes every whole value in its range equally often (as sim.uncertainty.scale)
+        draws = {
+            q.name: np.floor(lows[j] + unit[:, j] * (widths[j] + 1)).clip(q.low, q.high)
+            if integer[j]
+            else lows[j] + unit[:, j] * widths[j]
+            for j, q in enumerate(params)
+        }
+        setup = replace(cell.setup, params={**cell.setup.params, **draws})
+        kept = misses(extract(run_cell(setup, reps), setup.start), targets) == 0
+        default_share = float((misses(default_values, targets) == 0).mean())
+        default_unit = np.array(
+            [(q.default - q.low + (0.5 if q.integer else 0.0)) / (q.high - q.low + q.integer) for q in params]
+        )
+        lo, hi, box_share = peel_box(unit, kept, default_unit, 0.9 * default_share)
+        for j, q in enumerate(params):
+            rows.append(
+                {
+                    "group": group,
+                    "parameter": q.name,
+                    "declared": f"{q.low:g}-{q.high:g}",
+                    "default": q.default,
+                    "box_low": _box_edge(q, lo[j], "low"),
+                    "box_high": _box_edge(q, hi[j], "high"),
+                    "met_at_default": round(default_share, 3),
+                    "met_over_declared": round(float(kept.mean()), 3),
+                    "met_in_box": round(box_share, 3),
+                    "calibrated_range": PARAMS[q.name].calibrated_range,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    # python -m sim.hindcast: the history match behind the calibrated ranges
+    # python -m sim.hindcast sampled [replications]: the hindcast with every uncertain parameter drawn
+    import sys
+
+    pd.set_option("display.width", 200)
+    if sys.argv[1:2] == ["sampled"]:
+        print(hindcast_text(sampled_hindcast(int(sys.argv[2]) if len(sys.argv) > 2 else 1000)), end="")
+    else:
+        print(history_match().to_string(index=False))
+        print()
+        print(box_match().to_string(index=False))

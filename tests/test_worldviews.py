@@ -94,10 +94,6 @@ KINETIC = (
 )
 FINDINGS = {
     **{(h, "pakistan_kinetic", o): KINETIC for h in (EM, CL, RB) for o in VIOLENCE},
-    (EM, "us_normalisation", "girls_schools_open"): (
-        "a US mission in Kabul without recognition moves the pragmatists too little to reopen schools within ten "
-        "years in any but a few replications"
-    ),
     (EM, "us_hard_line", "deaths_pakistan"): (
         "attacks rise in every draw, but where the equipment comes back the deadlier weapons go with it, so deaths "
         "rise in only about 74% of draws"

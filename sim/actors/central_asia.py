@@ -20,6 +20,12 @@ from sim.rules import rule
         follow=0.8,
         rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025",
+        calibrated={
+            "base_desire": (1.88, 3.7),
+            "threat_response": (0.0, 1.0),
+            "follow_peers": (0.0, 2.0),
+            "rights_weight": (0.0, 1.47),
+        },
     ),
 )
 def engages_for_security(ctx, actor):
@@ -38,6 +44,12 @@ def engages_for_security(ctx, actor):
         follow=0.5,
         rights=0.0,
         why="calibrated to working channels without missions in mid-2025",
+        calibrated={
+            "base_desire": (1.29, 2.6),
+            "threat_response": (-1.0, 0.0),
+            "follow_peers": (0.0, 2.0),
+            "rights_weight": (0.0, 1.04),
+        },
     ),
 )
 def keeps_distance(ctx, actor):

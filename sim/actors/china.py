@@ -18,6 +18,12 @@ from sim.rules import assumption, rule
         follow=1.2,
         rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        calibrated={
+            "base_desire": (3.0, 4.0),
+            "threat_response": (0.19, 0.6),
+            "follow_peers": (0.0, 2.4),
+            "rights_weight": (0.0, 1.0),
+        },
     ),
 )
 def secures_interests(ctx, actor):

@@ -19,6 +19,7 @@ from sim.rules import rule
         follow=0.8,
         rights=0.2,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        calibrated={"base_desire": (2.1, 4.1), "follow_peers": (0.0, 2.0), "rights_weight": (0.0, 1.46)},
     ),
 )
 def mediates(ctx, actor):
@@ -35,6 +36,7 @@ def mediates(ctx, actor):
         follow=0.8,
         rights=0.1,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        calibrated={"base_desire": (3.05, 4.1), "follow_peers": (0.0, 2.0), "rights_weight": (0.0, 1.13)},
     ),
 )
 def engages_for_influence(ctx, actor):
@@ -51,6 +53,7 @@ def engages_for_influence(ctx, actor):
         follow=0.6,
         rights=0.3,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        calibrated={"base_desire": (2.4, 4.2), "follow_peers": (0.0, 2.0), "rights_weight": (0.0, 1.8)},
     ),
 )
 def engages_with_reservations(ctx, actor):

@@ -16,6 +16,7 @@ from sim.rules import rule
         follow=0.6,
         rights=0.3,
         why="calibrated to a technical mission and ministerial talks in early 2025 (seed 001 ¶2)",
+        calibrated={"base_desire": (2.4, 3.4), "follow_peers": (0.0, 1.67), "rights_weight": (0.05, 0.64)},
     ),
 )
 def rebuilds_through_trade(ctx, actor):

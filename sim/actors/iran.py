@@ -17,6 +17,12 @@ from sim.rules import rule
         follow=0.8,
         rights=0.0,
         why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        calibrated={
+            "base_desire": (2.27, 3.91),
+            "threat_response": (0.0, 1.0),
+            "follow_peers": (0.0, 2.0),
+            "rights_weight": (0.0, 1.62),
+        },
     ),
 )
 def guards_its_border(ctx, actor):

@@ -25,6 +25,12 @@ PARAMS = relation_params(
     rights=0.0,
     why="calibrated so Pakistan keeps ambassador-level ties without recognising, as in mid-2025 (seed 000 ¶2)",
     threat_range=(-1.0, 0.0),
+    calibrated={
+        "base_desire": (3.52, 4.5),
+        "threat_response": (-0.69, 0.0),
+        "follow_peers": (0.0, 2.0),
+        "rights_weight": (0.0, 1.14),
+    },
 )
 
 

@@ -19,6 +19,12 @@ from sim.rules import assumption, rule
         rights=0.0,
         why="bloc rivalry with the West sets a high base (seed 000 ¶3, seed 002 ¶9); the ISKP threat tips it to "
         "recognition, first in the hindcast (seed 000 ¶3)",
+        calibrated={
+            "base_desire": (3.28, 4.3),
+            "threat_response": (1.0, 3.2),
+            "follow_peers": (0.1, 2.0),
+            "rights_weight": (0.0, 0.94),
+        },
     ),
 )
 def fears_iskp(ctx, actor):

@@ -18,6 +18,12 @@ from sim.rules import rule
         follow=0.3,
         rights=1.0,
         why="calibrated so the US keeps only channels (Doha) while girls' schools stay shut (seed 003 ¶6-7)",
+        calibrated={
+            "base_desire": (1.1, 2.58),
+            "threat_response": (0.0, 1.0),
+            "follow_peers": (0.0, 2.0),
+            "rights_weight": (0.29, 2.0),
+        },
     ),
 )
 def weighs_iskp_and_domestic_pressure(ctx, actor):
