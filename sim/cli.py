@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["--help", *argv[1:]]
         return _hydra_app(argv)
     except KeyboardInterrupt as exc:
+        # worker processes cut short report it through asyncio's logger as the interpreter exits; the line
+        # below says what happened
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
+        logging.getLogger("distributed").setLevel(logging.CRITICAL + 1)
         signal_exc = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else exc
         terminated = isinstance(signal_exc, Terminated)
         how = f"stopped by {signal_exc.args[0]}" if terminated and signal_exc.args else "interrupted"

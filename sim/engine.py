@@ -15,6 +15,8 @@ longer than the run, and ``local`` otherwise.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import json
 import logging
@@ -129,6 +131,18 @@ def choose_executor(kind: str, address: str | None, replication_months: int) -> 
     return kind
 
 
+def _local_cluster(workers):
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+
+
 def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=None, workers=None, on_done=None):
     """Run ``jobs`` (pairs of a task and its chunk setup) not yet in ``progress``; ``on_done(task)`` after each."""
     pending = [(task, setup) for task, setup in jobs if task.name not in progress.done]
@@ -139,23 +153,29 @@ def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=Non
             if on_done:
                 on_done(task)
         return
-    from distributed import Client, LocalCluster, as_completed
+    import distributed.deploy.spec
+    from distributed import Client, as_completed
 
+    # the cluster is closed here, also on Ctrl-C or SIGTERM; Dask's own exit hook would print a traceback
+    # when a stop request cut the start of the cluster short
+    atexit.unregister(distributed.deploy.spec.close_clusters)
+    client = cluster = None
     if executor == "address":
         try:
             client, cluster = Client(address, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
             raise EngineError(f"could not reach the Dask scheduler at {address}: {exc}".splitlines()[0]) from None
     else:
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = Client(cluster)
+        try:
+            cluster = _local_cluster(workers)
+        except BaseException:
+            for closing in list(distributed.deploy.spec.SpecCluster._instances):
+                with contextlib.suppress(BaseException):
+                    closing.close()
+            raise
     try:
+        if client is None:
+            client = Client(cluster)
         futures = [client.submit(compute_chunk, setup, task, str(folder), pure=False) for task, setup in pending]
         for future in as_completed(futures):
             task, _ = future.result()
@@ -163,6 +183,7 @@ def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=Non
             if on_done:
                 on_done(task)
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        for closing in (client, cluster):
+            if closing is not None:
+                with contextlib.suppress(BaseException):
+                    closing.close()
