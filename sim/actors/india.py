@@ -15,7 +15,8 @@ from sim.rules import rule
         base=2.4,
         follow=0.6,
         rights=0.3,
-        why="calibrated to a technical mission and ministerial talks in early 2025 (seed 001 ¶2)",
+        why="calibrated to a technical mission and high-level talks (the Taliban foreign minister with India's "
+        "foreign secretary) in early 2025 (seed 001 ¶2)",
     ),
 )
 def rebuilds_through_trade(ctx, actor):
