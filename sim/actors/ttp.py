@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.actors.base import Actor
-from sim.rules import assumption, figure, rule
+from sim.rules import assumption, rule
 
 
 @rule(
