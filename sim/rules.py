@@ -137,7 +137,10 @@ class Rule:
             weight = np.minimum(sum(ctx.p[mechanism_param(m)] for m in self.mechanism), 1.0)
         if np.isscalar(weight) and weight == 0.0:
             return 0.0  # switched off in every replication: the term is zero, no need to compute it
-        return weight * self.func(ctx, *args)
+        result = self.func(ctx, *args)
+        if isinstance(result, tuple):  # a rule returning several terms scales each
+            return tuple(weight * term for term in result)
+        return weight * result
 
 
 def mechanism_active(params: dict, *mechanisms: str) -> bool:

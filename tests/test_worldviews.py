@@ -21,7 +21,8 @@ THRESHOLD = 0.8
 EM, LE, CL, RB = "engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"
 VIOLENCE = ("attacks_pakistan", "deaths_pakistan", "ttp_fighters")
 
-# hypothesis -> scenario -> {outcome: "+" raises, "-" lowers}, against the status quo
+# hypothesis -> scenario -> {outcome: "+" raises, "-" lowers, "not -" does not lower}, against the status quo.
+# Cells the texts do not predict (docs/hypotheses.md shows them as "·") are left out.
 PREDICTIONS = {
     EM: {
         "isolation": {
@@ -43,15 +44,17 @@ PREDICTIONS = {
             "humanitarian_need": "+",
             "iskp_external_capacity": "+",
         },
-        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "girls_schools_open": "-", "clash_risk": "+"},
+        # seed 003 never speaks of strikes or the TTP: only the schools (coercion hardens, an extension) and the
+        # clash risk every text accepts are predicted
+        "pakistan_kinetic": {"girls_schools_open": "-", "clash_risk": "+"},
     },
     LE: {
-        "isolation": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
+        # isolation: seed 002 asks for accountability tied to recognition, and its ¶8 names hardship as a recruiting
+        # ground, so the text pulls both ways on the TTP; it says nothing of border clashes
         "recognition": {
             **dict.fromkeys(VIOLENCE, "+"),
             "girls_schools_open": "-",
             "humanitarian_need": "+",
-            "clash_risk": "+",
             "iskp_external_capacity": "+",
         },
         "conditional_recognition": {
@@ -60,11 +63,13 @@ PREDICTIONS = {
             "iskp_external_capacity": "-",
         },
         "us_normalisation": {**dict.fromkeys(VIOLENCE, "+"), "iskp_external_capacity": "+"},
+        # strikes as accountability: a labelled extension of seed 002 ¶11-12; the clash risk of strikes is the
+        # reading of seed 001 ¶6 and seed 000 ¶1 that every view shares
         "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "+"},
     },
     CL: {
         "isolation": {**dict.fromkeys(VIOLENCE, "+"), "humanitarian_need": "+"},
-        "recognition": {"girls_schools_open": "-"},
+        # recognition: seed 002 ¶10 expects no reform from it, seed 000 ¶3 hopes for pragmatism; no direction
         "conditional_recognition": {
             **dict.fromkeys(VIOLENCE, "-"),
             "girls_schools_open": "+",
@@ -73,7 +78,8 @@ PREDICTIONS = {
             "iskp_external_capacity": "-",
         },
         "joint_ct_front": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-"},
-        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "clash_risk": "+"},
+        # seed 000 never judges strikes: only the clash risk every text accepts
+        "pakistan_kinetic": {"clash_risk": "+"},
     },
     RB: {
         "isolation": {**dict.fromkeys(VIOLENCE, "-"), "humanitarian_need": "+"},
@@ -82,25 +88,22 @@ PREDICTIONS = {
         "us_normalisation": {**dict.fromkeys(VIOLENCE, "+")},
         "us_hard_line": {**dict.fromkeys(VIOLENCE, "-"), "humanitarian_need": "+"},
         "joint_ct_front": {**dict.fromkeys(VIOLENCE, "-"), "clash_risk": "-", "iskp_external_capacity": "-"},
-        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "+"), "clash_risk": "+"},
+        # seed 001 ¶3: the kinetic approach failed to address the threat, i.e. it does not lower it
+        "pakistan_kinetic": {**dict.fromkeys(VIOLENCE, "not -"), "clash_risk": "+"},
     },
 }
 
 # (hypothesis, scenario, outcome) -> what the model does instead (see docs/hypotheses.md, "Findings")
 KINETIC = (
-    "with strike attrition drawn high in its range and grievance recruitment and retaliation low, strikes "
-    "wear the TTP down: escalation raises violence in only about 63-72% of parameter draws, not the 80% a "
-    "verdict of failure (seed 001 ¶3) asks for"
+    "with strike attrition drawn high in its range and grievance recruitment and retaliation (both assumptions) "
+    "low, strikes wear the TTP down: escalation fails to lower violence in only about two thirds of parameter "
+    "draws, not the 80% a verdict of failure (seed 001 ¶3) asks for"
 )
 FINDINGS = {
-    **{(h, "pakistan_kinetic", o): KINETIC for h in (EM, CL, RB) for o in VIOLENCE},
+    **{(RB, "pakistan_kinetic", o): KINETIC for o in VIOLENCE},
     (EM, "us_hard_line", "deaths_pakistan"): (
         "attacks rise in every draw, but where the equipment comes back the deadlier weapons go with it, so deaths "
         "rise in only about 74% of draws"
-    ),
-    (LE, "isolation", "ttp_fighters"): (
-        "attacks fall in 81% of draws, but the aid cut deepens hardship, which this view accepts as a recruiting "
-        "ground (seed 002 ¶8): the TTP's strength falls in only about 60%"
     ),
 }
 
@@ -139,6 +142,8 @@ def direction_probability(summaries, hypothesis, scenario, outcome, direction):
     """
     i = OUTCOME_INDEX[outcome]
     diff = summaries[(scenario, hypothesis)][i] - summaries[("status_quo", hypothesis)][i]
+    if direction == "not -":  # the policy does not lower the outcome (ties count)
+        return float((diff >= 0).mean())
     sign = 1.0 if direction == "+" else -1.0
     if OUTCOMES[i].binary:
         moved = diff != 0
@@ -155,9 +160,10 @@ def test_hypothesis_reproduces_its_texts_direction(summaries, hypothesis, scenar
 
 
 def test_every_hypothesis_predicts_for_most_policies():
+    # conditional leverage's texts (seed 000 ¶2-3, seed 002 ¶10-12) predict for four of the seven policies
     for h, by_scenario in PREDICTIONS.items():
-        assert len(by_scenario) >= 5, h
-    assert all(d in "+-" for *_, d in CASES)
+        assert len(by_scenario) >= 4, h
+    assert all(d in ("+", "-", "not -") for *_, d in CASES)
 
 
 def test_no_two_hypotheses_give_the_same_effects_for_any_policy(summaries):

@@ -17,7 +17,9 @@ from sim.rules import assumption, rule
         threat=0.3,
         follow=1.2,
         rights=0.0,
-        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (public record: "
+        "Beijing accepted a Taliban ambassador in January 2024; "
+        "seed 003 ¶6 reports only close contacts)",
         calibrated={
             "base_desire": (3.0, 4.0),
             "threat_response": (0.19, 0.6),

@@ -10,7 +10,8 @@ from sim.rules import assumption, rule
 
 @rule(
     "foreign_militants.follow_the_sanctuary",
-    statement="Al-Qaeda and the IMU keep a presence in Afghanistan as large as the sanctuary Kabul tolerates.",
+    statement="Al-Qaeda and the IMU keep a presence in Afghanistan (seed 002 ¶4); that it is as large as the sanctuary "
+    "Kabul tolerates is an assumption.",
     sources=("seed 002 ¶4", "seed 003 ¶3", "seed 002 ¶10"),
     params=(
         assumption(

@@ -28,7 +28,8 @@ def mediates(ctx, actor):
 
 @rule(
     "uae.engages_for_influence",
-    statement="Abu Dhabi engages Kabul for trade and influence and would follow a regional trend.",
+    statement="Abu Dhabi has handed Afghanistan's embassy to the Taliban (seed 003 ¶6); that it engages for trade and "
+    "influence and would follow a regional trend is an assumption.",
     sources=("seed 003 ¶6",),
     params=relation_params(
         "uae",
@@ -45,7 +46,8 @@ def engages_for_influence(ctx, actor):
 
 @rule(
     "turkey.engages_with_reservations",
-    statement="Ankara keeps an embassy-level presence but, as a NATO member, waits for others before recognising.",
+    statement="Ankara has handed Afghanistan's embassy to the Taliban (seed 003 ¶6); that, as a NATO member, it waits "
+    "for others before recognising is an assumption.",
     sources=("seed 003 ¶6",),
     params=relation_params(
         "turkey",

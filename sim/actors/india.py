@@ -15,7 +15,8 @@ from sim.rules import rule
         base=2.4,
         follow=0.6,
         rights=0.3,
-        why="calibrated to a technical mission and ministerial talks in early 2025 (seed 001 ¶2)",
+        why="calibrated to a technical mission and high-level talks (the Taliban foreign minister with India's "
+        "foreign secretary) in early 2025 (seed 001 ¶2)",
         calibrated={"base_desire": (2.4, 3.4), "follow_peers": (0.0, 1.67), "rights_weight": (0.05, 0.64)},
     ),
 )

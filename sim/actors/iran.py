@@ -16,7 +16,9 @@ from sim.rules import rule
         threat=0.5,
         follow=0.8,
         rights=0.0,
-        why="calibrated to ambassador-level ties without recognition in mid-2025 (seed 003 ¶6)",
+        why="calibrated to ambassador-level ties without recognition in mid-2025 (public record: "
+        "Tehran handed the Afghan embassy to Taliban diplomats in 2023; "
+        "seed 003 ¶6 reports only close contacts)",
         calibrated={
             "base_desire": (2.27, 3.91),
             "threat_response": (0.0, 1.0),

@@ -77,7 +77,7 @@ def weighs_ttp_threat(ctx, actor):
             0.0,
             0.9,
             "share of achieved engagement with Kandahar lost in a month with a border clash",
-            "bilateral ties deteriorate after clashes (seed 001 ¶3); size is a guess",
+            "an assumption: clashes set back talks; size is a guess",
         ),
     ),
 )
@@ -99,7 +99,7 @@ def engages_kandahar(ctx):
             1.0,
             4.0,
             "TTP threat (in units of the 2023 monthly attacks) at which a fully kinetic policy strikes every month",
-            "seed 001 ¶3 describes kinetic actions as routine; the trigger is a guess",
+            "seed 001 ¶3 names kinetic action as part of Islamabad's approach; its frequency and trigger are guesses",
         ),
     ),
 )
@@ -113,7 +113,7 @@ def strikes_across_border(ctx):
     "pakistan.border_clash",
     statement="The texts warn that the quarrel could turn into open conflict on the western border; the model's "
     "reading (an assumption) is that strikes and heavy violence can tip it into an armed clash between the states.",
-    sources=("seed 000 ¶1", "seed 001 ¶6"),
+    sources=("seed 001 ¶6", "seed 000 ¶1"),
     params=(
         assumption(
             "pakistan.clash_base",
@@ -137,7 +137,7 @@ def strikes_across_border(ctx):
             0.0,
             0.06,
             "added chance of a clash per unit of TTP threat when talks with Kandahar are absent",
-            "the texts warn of conflict (seed 000 ¶1); size is a guess",
+            "seed 001 ¶6 warns of insecurity on the western border (seed 000 ¶1 of a new war); size is a guess",
         ),
         ATTACK_SCALE,
     ),
@@ -174,7 +174,8 @@ def border_clash(ctx, strikes):
             0.0,
             0.04,
             "share of TTP fighters lost in a month with cross-border strikes",
-            "strikes hit camps but have not worked (seed 001 ¶3); size is a guess",
+            "an assumption that strikes cost the TTP fighters; seed 001 ¶3 says only that the approach failed; "
+            "size is a guess",
         ),
     ),
 )
@@ -310,8 +311,8 @@ FRONT_PARTNERS = ("china", "russia", "iran")
 
 @rule(
     "pakistan.convenes_joint_front",
-    statement="Pakistan rallies China, Russia and Iran into a united message against militant sanctuary; each partner "
-    "joins only while it keeps at least a mission in Kabul through which to press.",
+    statement="Pakistan rallies China, Russia and Iran into a united message against militant sanctuary (seed 001 ¶5, "
+    "seed 004 ¶5); that each partner joins only while it keeps at least a mission in Kabul is an assumption.",
     sources=("seed 001 ¶5", "seed 004 ¶5", "seed 002 ¶4"),
 )
 def convenes_joint_front(ctx):

@@ -81,9 +81,10 @@ def need_follows_economy(ctx):
 
 @rule(
     "population.sanctions_deepen_need",
-    statement="Sanctions and isolation deepen the humanitarian crisis: engagement is urged to avert a collapse, and "
-    "isolation hampers the aid effort. The critic blames misrule instead, the regional texts are silent.",
-    sources=("seed 000 ¶2", "seed 003 ¶3", "seed 003 ¶7"),
+    statement="Sanctions and isolation deepen the humanitarian crisis: a labelled extension of seed 000 ¶2 (engagement "
+    "averts collapse, so isolation deepens it) and seed 003 ¶3 (a recognised counterpart eases aid). No text says "
+    "so outright; seed 002 ¶8 and the regional texts are silent on sanctions.",
+    sources=("seed 000 ¶2", "seed 003 ¶3"),
     mechanism=("engagement_moderates", "conditional_leverage"),
     params=(
         assumption(
@@ -92,7 +93,7 @@ def need_follows_economy(ctx):
             0.0,
             0.6,
             "relative rise in need per unit of sanctions above the status quo",
-            "seed 000 ¶2 and seed 003 ¶3 tie engagement to averting collapse; size is a guess",
+            "an extension of seed 000 ¶2 (engagement to avert collapse); size is a guess",
         ),
         assumption(
             "population.sanctions_reference",
@@ -111,8 +112,9 @@ def sanctions_deepen_need(ctx):
 
 @rule(
     "population.misrule_deepens_need",
-    statement="The emergency comes from weak, repressive government as much as from the economy: when the hard core "
-    "gains ground, need grows; when the pragmatists gain, it eases.",
+    statement="The emergency comes from weak, repressive government as much as from the economy (seed 002 ¶8); reading "
+    "misrule as the hard core's share, so that need grows as it gains ground and eases as the pragmatists gain, is "
+    "the model's assumption.",
     sources=("seed 002 ¶8", "seed 002 ¶6-7"),
     mechanism="legitimacy_emboldens",
     params=(
@@ -133,8 +135,9 @@ def misrule_deepens_need(ctx):
 
 @rule(
     "population.regional_trade_eases_need",
-    statement="Trade and economic ties with the neighbours carry the Afghan economy; closer regional ties ease need, "
-    "a cooling raises it.",
+    statement="A labelled extension of seed 001 ¶1-2 (Kabul seeks economic ties; trade leads its talks with India): "
+    "closer regional ties ease need, a cooling raises it. No text disputes it; binding it to the regional view alone, "
+    "whose texts put the neighbours at the centre, is the model's choice.",
     sources=("seed 001 ¶1-2", "seed 003 ¶6"),
     mechanism="regional_security_bargain",
     params=(
@@ -163,8 +166,9 @@ def regional_trade_eases_need(ctx):
 
 @rule(
     "population.collapse_raises_need",
-    statement="The takeover cut off the aid that paid for most public spending and froze the central bank's reserves; "
-    "the economy that collapsed with them leaves more people in need until it adapts.",
+    statement="A food and health crisis exists (seed 003 ¶3); that the takeover cut off the aid that paid for most "
+    "public spending and froze the reserves, leaving more people in need until the economy adapts, rests on the "
+    "public record (World Bank, OCHA).",
     sources=("seed 003 ¶3",),
     params=(
         assumption(
@@ -186,8 +190,8 @@ def collapse_raises_need(ctx):
 
 @rule(
     "population.economy_adapts",
-    statement="The shock of the takeover fades as cash shipments, trade and households' adaptation take over from "
-    "the lost aid and reserves.",
+    statement="Outside the texts (public record: World Bank, OCHA): the shock of the takeover fades as cash shipments, "
+    "trade and households' adaptation take over from the lost aid and reserves; seed 003 ¶3 shows the crisis persists.",
     sources=("seed 003 ¶3",),
     params=(
         assumption(

@@ -33,7 +33,8 @@ def fears_iskp(ctx, actor):
 
 @rule(
     "russia.cooperates_against_iskp",
-    statement="With ambassador-level ties or more, Moscow shares what it knows about ISKP with Kabul.",
+    statement="Moscow engages Kabul because of ISKP (seed 000 ¶3, seed 002 ¶9); that with ambassador-level ties "
+    "or more it shares what it knows is an assumption.",
     sources=("seed 000 ¶3", "seed 002 ¶9"),
     params=(
         assumption(

@@ -347,7 +347,8 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     cap = ctx.levers.max_relation.get(k, RECOGNITION)
     up = (wish > level + margin) & (level < cap)
     down_margin = margin + np.where((level == RECOGNITION) & (not conditional), p["states.withdrawal_margin"], 0.0)
-    down = (wish < level - down_margin) | (level > cap)
+    # rung 0 is the floor of the ladder: a state without relations has no rung left to step down to
+    down = ((wish < level - down_margin) & (level > 0)) | (level > cap)
     stages = p["states.stages_per_rung"]
     impetus, stage_chance = preparation_pace(ctx, actor)
     u = ctx.uniform(f"relation.{k}")

@@ -134,7 +134,8 @@ def hardline_core_reasserts(ctx):
             1.0,
             5.0,
             "how many regional states' contact a US presence counts for in the engagement Kabul feels",
-            "seed 003 ¶1 and ¶4 see a US presence as the lever that would matter most; size is a guess",
+            "seed 003 is written for Washington and argues for a US presence (¶1, ¶4); its weight against other "
+            "states' contact is a guess",
         ),
         assumption(
             "taliban.talks_engagement",
@@ -256,7 +257,7 @@ def legitimacy_entrenches_hardliners(ctx, conferred):
 @rule(
     "taliban.benchmarks_empower_reformers",
     statement="Recognition on offer against clear benchmarks gives the reformers an argument the hard-liners must answer.",
-    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 003 ¶4"),
+    sources=("seed 000 ¶3", "seed 002 ¶10-11"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -275,9 +276,10 @@ def benchmarks_empower_reformers(ctx):
 
 @rule(
     "taliban.free_upgrades_spend_leverage",
-    statement="Recognition and upgrades handed over without strings spend the leverage the reformers argue from: "
-    "what Kabul gets for nothing it will not reform for. Withholding more without an offer gains nothing.",
-    sources=("seed 000 ¶3", "seed 002 ¶11"),
+    statement="Recognition and upgrades handed over without strings spend the leverage the reformers argue from "
+    "(seed 002 ¶10-12); withholding more without an offer gains nothing. Seed 000 ¶3 leans the other way (it hopes "
+    "Russia's recognition opens a pragmatic chapter): the harm is this view's extension of seed 002.",
+    sources=("seed 002 ¶10-12",),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -287,7 +289,7 @@ def benchmarks_empower_reformers(ctx):
             0.2,
             "log-odds per month removed from pragmatist influence per unit of legitimacy handed over without "
             "conditions since mid-2025 (each state's upgrades counted, withdrawals not netted)",
-            "an extension of seed 000 ¶3 (recognition as a tool with strings) and seed 002 ¶11; size is a guess",
+            "an extension of seed 002 ¶10-12 (rewards only against commitments); size is a guess",
         ),
         UPGRADE_LEGITIMACY,
     ),
@@ -317,7 +319,8 @@ def factional_shocks(ctx):
 
 @rule(
     "taliban.girls_education_decision",
-    statement="Girls' secondary schools reopen only when the pragmatists prevail, and close again if they lose ground.",
+    statement="Girls' secondary schools reopen when the pragmatists prevail, or under conditional leverage as the "
+    "price of recognition (`taliban.schools_for_recognition`), and close again if the pragmatists lose ground.",
     sources=("seed 003 ¶2", "seed 003 ¶4"),
     params=(
         assumption(
@@ -372,6 +375,7 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
     "a joint front's demand on sanctuary, carried further by direct talks with Kandahar) outweighs the ideological "
     "cost, which the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
     sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4-5"),
+    mechanism="conditional_leverage",
     params=(
         assumption(
             "taliban.offer_value",
@@ -436,8 +440,6 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     """(schools, sanctuary): how far Kabul leans (0-1) towards meeting each benchmark."""
     if not ctx.levers.conditional and not ctx.levers.joint_front:
         return 0.0, 0.0  # nothing on the table: no benchmark to meet
-    if not mechanism_active(ctx.p, "conditional_leverage"):
-        return 0.0, 0.0  # only that mechanism's rules act on the decision
     p = ctx.p
     value = (
         p["taliban.offer_value"]
@@ -547,8 +549,9 @@ def legitimacy_widens_sanctuary(ctx, conferred):
 
 @rule(
     "taliban.accountability_restrains_sanctuary",
-    statement="Pressure that holds Kabul to account (sanctions, condemnation, coercion, a joint front, strikes, "
-    "benchmarks) keeps it from widening the sanctuary; easing it without commitments lets the space grow.",
+    statement="Seed 002 ¶10-12 ask for accountability and commitments tied to recognition; the model extends this "
+    "(a labelled extension) to all pressure (sanctions, condemnation, coercion, a joint front, strikes, benchmarks) "
+    "keeping Kabul from widening the sanctuary, and easing it without commitments letting the space grow.",
     sources=("seed 002 ¶11-12", "seed 002 ¶10"),
     mechanism="legitimacy_emboldens",
     params=(
@@ -568,8 +571,8 @@ def accountability_restrains_sanctuary(ctx, pressure):
 
 @rule(
     "taliban.regional_bargain_moves_ttp",
-    statement="Direct talks with Kandahar, a united front of neighbours and US leverage over equipment push the "
-    "leadership to move the TTP away from the border.",
+    statement="Direct talks with Kandahar and a united front of neighbours push the leadership to move the TTP away "
+    "from the border; that US leverage over equipment does so too is a labelled extension.",
     sources=("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
     mechanism="regional_security_bargain",
     params=(
@@ -595,7 +598,8 @@ def accountability_restrains_sanctuary(ctx, pressure):
             0.0,
             0.3,
             "sanctuary removed when the US fully ties aid to the return of equipment",
-            "seed 004 ¶3 expects pressure on the Taliban; size is a guess",
+            "an extension: seed 004 ¶1 and ¶3 report the equipment-for-aid demand and expect pressure, but no "
+            "compliance (¶2); that it moves the TTP is the model's assumption; size is a guess",
         ),
     ),
 )
@@ -673,9 +677,10 @@ def neighbours_leverage(ctx):
 
 @rule(
     "taliban.strikes_provoke_retaliation",
-    statement="Kabul answers cross-border strikes by loosening its restraint on the TTP: texts that judge coercion "
-    "futile (the kinetic approach failed, siege stiffens resistance, change does not come under siege) accept this.",
-    sources=("seed 001 ¶3", "seed 003 ¶4", "seed 000 ¶3"),
+    statement="Kabul answers cross-border strikes by loosening its restraint on the TTP: the model's assumption. Seed "
+    "001 ¶3 judges the kinetic approach a failure that strained ties; under engagement and conditional leverage the "
+    "link is a labelled extension (their texts speak of condemnation and siege, not strikes).",
+    sources=("seed 001 ¶3",),
     mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
     params=(
         assumption(
@@ -684,7 +689,7 @@ def neighbours_leverage(ctx):
             0.05,
             0.6,
             "sanctuary added in a month with Pakistani strikes",
-            "seed 001 ¶3 records deteriorating ties after strikes; size is a guess",
+            "an assumption: seed 001 ¶3 records deteriorating ties, not retaliation; size is a guess",
         ),
     ),
 )
@@ -737,8 +742,9 @@ def pragmatists_restrain_militants(ctx):
 
 @rule(
     "taliban.fights_iskp",
-    statement="Kabul fights ISKP, its own enemy; shared intelligence and regional cooperation make it more effective.",
-    sources=("seed 003 ¶3", "seed 000 ¶3"),
+    statement="Kabul fights ISKP, its own enemy (seed 003 ¶3); shared intelligence and regional cooperation make it "
+    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the model sides with seed 003 (an assumption).",
+    sources=("seed 003 ¶3",),
     params=(
         assumption(
             "taliban.iskp_effort",
@@ -794,8 +800,8 @@ def ct_cooperation_helps(ctx):
 
 @rule(
     "taliban.benchmarked_cooperation",
-    statement="Counter-terrorism cooperation comes with recognition only where it is a benchmark Kabul meets: "
-    "engagement without that string brought none.",
+    statement="Seed 000 ¶3: engagement short of recognition brought no counter-terrorism cooperation. The model "
+    "assumes (conditional view) that recognition brings it only as a benchmark Kabul meets.",
     sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
     mechanism="conditional_leverage",
     params=(
@@ -907,7 +913,8 @@ class Taliban(Actor):
             + factional_shocks(ctx)
         )
         pragmatist = logistic(logit(s.pragmatist) + drift)
-        schools_compliance, sanctuary_compliance = weighs_offer_against_ideology(ctx, s.pragmatist)
+        compliance = weighs_offer_against_ideology(ctx, s.pragmatist)  # 0.0 where its mechanism is off
+        schools_compliance, sanctuary_compliance = compliance if isinstance(compliance, tuple) else (0.0, 0.0)
         target = (
             sanctuary_target_base(ctx)
             + legitimacy_widens_sanctuary(ctx, conferred)

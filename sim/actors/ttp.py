@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.actors.base import Actor
-from sim.rules import assumption, figure, rule
+from sim.rules import assumption, rule
 
 
 @rule(
@@ -50,10 +50,10 @@ def recruits_under_sanctuary(ctx):
 
 @rule(
     "ttp.hardship_feeds_recruitment",
-    statement="Hardship and instability feed militant recruitment and spill over the border: the critic says so "
-    "outright, the case for engagement warns the crises spill across borders, the case for recognition ties "
-    "averting collapse to regional security. The texts of the regional bargain trace the TTP to sanctuary and "
-    "weapons instead.",
+    statement="Hardship and instability feed militant recruitment: seed 002 ¶8 says so; seed 003 ¶3 warns only that "
+    "the crises spill over, so under engagement the TTP link is a labelled extension, as it is under conditional "
+    "leverage (seed 000 ¶2 traces the TTP to impunity). The regional texts are silent; leaving it out there is the "
+    "model's choice, though ISKP recruits from instability under every view.",
     sources=("seed 002 ¶8", "seed 003 ¶3", "seed 000 ¶2"),
     mechanism=("engagement_moderates", "legitimacy_emboldens", "conditional_leverage"),
     params=(
@@ -94,10 +94,10 @@ def drug_money_recruits(ctx):
 
 @rule(
     "ttp.strikes_feed_recruitment",
-    statement="Kinetic action has not reduced the threat; texts that judge coercion futile accept that strikes which "
-    "kill fighters also hand the group grievances and recruits. The critic's text does not, so under its view "
-    "strikes only wear the group down.",
-    sources=("seed 001 ¶3", "seed 003 ¶4", "seed 000 ¶3"),
+    statement="Seed 001 ¶3 judges the kinetic approach a failure; that strikes which kill fighters also hand the group "
+    "recruits is the model's assumption, carried as a labelled extension into the views that doubt coercion (seed "
+    "003's condemnation-stiffens logic, seed 000's no change under siege). Neither text speaks of strikes.",
+    sources=("seed 001 ¶3",),
     mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
     params=(
         assumption(
@@ -106,7 +106,7 @@ def drug_money_recruits(ctx):
             0.005,
             0.04,
             "extra monthly growth of fighters in a month with Pakistani strikes",
-            "seed 001 ¶3 judges kinetic action a failure; the offsetting size is a guess",
+            "an assumption: seed 001 ¶3 judges kinetic action a failure, not a cause of recruitment; size is a guess",
         ),
     ),
 )
@@ -149,9 +149,10 @@ def attacks_inside_pakistan(ctx, fighters, truce=0.0):
 
 @rule(
     "ttp.truce_during_talks",
-    statement="While Kabul brokers talks between Islamabad and the TTP, the group holds back most attacks; once the "
-    "talks break down the truce is gone for good.",
-    sources=("seed 001 ¶3", "seed 001 ¶4"),
+    statement="Outside the texts (public record: a ceasefire from November 2021, ended by the TTP on 28 November "
+    "2022): while Kabul brokers talks, the group holds back most attacks; once they break down the truce is gone. "
+    "Seed 001 ¶3 counts such limited engagement in Islamabad's failed approach.",
+    sources=("seed 001 ¶3",),
     params=(
         assumption(
             "ttp.truce_restraint",
@@ -187,13 +188,15 @@ def truce_during_talks(ctx):
     statement="Attacks kill; weapons the US left behind make them deadlier until they are returned.",
     sources=("seed 004 ¶1", "seed 004 ¶3"),
     params=(
-        figure(
+        assumption(
             "ttp.deaths_per_attack",
             2.1,
             1.4,
             2.8,
-            "deaths per attack: 1,600 dead in 2024 over the 650-odd attacks of 2023 grown by a year's trend",
-            "seed 004 ¶1",
+            "deaths per attack in Pakistan's terrorist violence",
+            "derived, not a figure: seed 004 ¶1 gives over 650 attacks (2023) and 1,600 dead (2024) for all "
+            "terrorism in Pakistan; 1,600 / (650 x an assumed year's growth of about 1.15) = 2.1; that the TTP with "
+            "Baloch allies accounts for them is itself an assumption",
         ),
         assumption(
             "ttp.equipment_lethality",
