@@ -14,7 +14,8 @@ REPLICATIONS = 100
 
 
 def _setup(scenario, hypothesis="conditional_leverage", months=60):
-    p = plan(["experiment=all_policies", f"replications={REPLICATIONS}", f"months={months}"])
+    # at the defaults, where no state wishes past recognition; with sampled motives a state may make real offers
+    p = plan(["experiment=all_policies", "uncertainty=none", f"replications={REPLICATIONS}", f"months={months}"])
     for c in p.cells:
         if c.scenario.name == scenario and c.hypothesis.name == hypothesis:
             return c.setup

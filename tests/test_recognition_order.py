@@ -17,6 +17,8 @@ def first_recognisers(overrides) -> Counter:
     p = plan(
         [
             "experiment=hindcast",
+            # the wiring is tested at the motives' defaults; sampling them is the hindcast's test
+            "uncertainty=none",
             f"replications={REPLICATIONS}",
             "experiment.hypotheses=[engagement_moderates]",
             *overrides,
@@ -35,12 +37,13 @@ def first_recognisers(overrides) -> Counter:
 @pytest.mark.parametrize(
     "state,overrides,share",
     [
-        # China's wish at the top of its range competes with Russia's ISKP motive
-        ("china", ["+params.china.base_desire=4.0"], 0.3),
+        # China's wish at the top of its range competes with Russia's ISKP motive: China leads in a sizeable
+        # minority of futures (about a sixth at the calibrated pace of the ladder), never at the defaults
+        ("china", ["+params.china.base_desire=4.0"], 0.1),
         # without Russia's ISKP motive China leads nearly always
         ("china", ["+params.china.base_desire=4.0", "+params.russia.threat_response=0.0"], 0.9),
         # Uzbekistan, more threatened and more eager, can lead too
-        ("uzbekistan", ["+params.uzbekistan.base_desire=3.7", "+params.uzbekistan.threat_response=1.0"], 0.3),
+        ("uzbekistan", ["+params.uzbekistan.base_desire=3.7", "+params.uzbekistan.threat_response=1.0"], 0.1),
     ],
 )
 def test_another_state_recognises_first_when_its_motives_are_raised(state, overrides, share):
@@ -52,3 +55,4 @@ def test_another_state_recognises_first_when_its_motives_are_raised(state, overr
 def test_with_default_motives_russia_leads():
     first = first_recognisers([])
     assert first["russia"] / REPLICATIONS >= 0.9, first
+    assert first["china"] == first["uzbekistan"] == 0, first

@@ -65,8 +65,8 @@ def test_a_parameter_set_by_a_hypothesis_is_fixed_there_and_drawn_elsewhere(monk
     name = "taliban.reversion"
     original = configuration._hypothesis_params
 
-    def with_a_setting(h):
-        params = original(h)
+    def with_a_setting(h, where):
+        params = original(h, where)
         if h.name == "legitimacy_emboldens":
             params[name] = 0.07
         return params
