@@ -234,7 +234,12 @@ def test_sensitivity_and_discovery_run_small(tmp_path):
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(out / "sensitivity.csv")
     assert {"parameter", "outcome", "S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
-    assert len(pd.read_parquet(out / "parameters.parquet")) == 4 * 121 + 4 * 22
+    from sim.uncertainty import uncertain_parameters
+
+    # 4 Morris trajectories over every assumption (k + 1 points each), then a Sobol design of N = 4 over ten
+    # parameters with second-order indices (N * (2k + 2) = 4 * 22 points)
+    k = len(uncertain_parameters())
+    assert len(pd.read_parquet(out / "parameters.parquet")) == 4 * (k + 1) + 4 * 22
     assert (out / "sobol_recognition_isolation_deaths_pakistan.png").is_file()
     out = tmp_path / "disc"
     result = run_sim("experiment=discovery", "replications=60", "months=12", f"out_dir={out}", "progress=false")

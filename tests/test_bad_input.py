@@ -1,6 +1,6 @@
 """Generated bad input, on the command line and in config files: one line, exit 2, nothing written or removed.
 
-The number of generated cases per test is ``SIM_FUZZ_EXAMPLES`` (default 150).
+The number of generated cases per test is ``SIM_FUZZ_EXAMPLES`` (default 60; more for a deeper search).
 """
 
 import math
@@ -17,7 +17,7 @@ import sim.configuration as configuration
 from sim.cli import main
 from sim.rules import PARAMS
 
-EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True
 )
