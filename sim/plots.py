@@ -246,6 +246,13 @@ def effects_chart(
     save(fig, path)
 
 
+def _record_bar(ax, when, low: float, high: float):
+    """A record's range at one date, drawn as a black bar with a diamond at its middle."""
+    ax.errorbar(
+        [when], [(low + high) / 2], yerr=[[(high - low) / 2]], fmt="D", color="black", markersize=4, capsize=3, zorder=5
+    )
+
+
 def hindcast_chart(
     path: Path, fans: dict, dates: np.ndarray, hypotheses: list, scenario: str, labels: dict, markers: list
 ):
@@ -282,31 +289,12 @@ def hindcast_chart(
                 months = (np.datetime64(str(last), "M") - np.datetime64(str(first), "M")).astype(int) + 1
                 if months != 12:
                     continue  # a part-year total has no twelve-month sum to sit on
-                d = np.datetime64(str(last), "D").astype(object)
-                ax.errorbar(
-                    [d],
-                    [(low + high) / 2],
-                    yerr=[[(high - low) / 2]],
-                    fmt="D",
-                    color="black",
-                    markersize=4,
-                    capsize=3,
-                    zorder=5,
-                )
+                _record_bar(ax, np.datetime64(str(last), "D").astype(object), low, high)
             elif name == "recognising_states" and text == "first_recognition":
                 ax.axvline(d0, color="black", linestyle="--", linewidth=1.0)
                 continue
             elif first == last:  # a level in one month: the record's range as a bar
-                ax.errorbar(
-                    [d0],
-                    [(low + high) / 2],
-                    yerr=[[(high - low) / 2]],
-                    fmt="D",
-                    color="black",
-                    markersize=4,
-                    capsize=3,
-                    zorder=5,
-                )
+                _record_bar(ax, d0, low, high)
             else:
                 ax.fill_between(
                     [d0, d1], [low, low], [max(high, low * 1.01)] * 2, color="black", alpha=0.5, linewidth=0, zorder=5

@@ -80,9 +80,9 @@ def build_report(path, figures: bool = True) -> Report:
     summaries, fans, extracts = {}, {}, {}
     charted = set(folder.key_outcomes)
     if kind == "hindcast":
-        from sim.hindcast import CHART_MARKERS
+        from sim.hindcast import CHART_OUTCOMES
 
-        charted |= {m[0] for m in CHART_MARKERS}
+        charted |= set(CHART_OUTCOMES)
     wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
     for key, chunks in folder.cell_chunks():
         # chunk by chunk: per-replication summaries of every outcome, and only the charted outcomes kept whole,
@@ -159,11 +159,11 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataF
         fan_chart(folder.path / name, outcome, fans, folder.dates, scenarios, hypotheses, labels)
         made["fans"].append(name)
     if folder.report_kind == "hindcast":
-        from sim.hindcast import CHART_MARKERS
+        from sim.hindcast import chart_markers
         from sim.plots import hindcast_chart
 
         hindcast_chart(
-            folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, list(CHART_MARKERS)
+            folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers()
         )
         made["hindcast"].append("hindcast.png")
     return made

@@ -222,3 +222,24 @@ def test_peeling_narrows_the_parameter_that_decides_and_keeps_the_default():
     # a default on the wrong side of the cut keeps its place in the box: the fit is then not reached
     lo, hi, share = peel_box(unit, kept, np.array([0.3, 0.5, 0.5]), target=0.9)
     assert lo[0] <= 0.3 and share < 0.9
+
+
+def test_the_hindcast_experiment_runs_end_to_end_with_its_chart(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "hindcast"
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "experiment=hindcast", "replications=5", f"out_dir={out}", "progress=false"],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("hindcast.png", "hindcast.csv", "hindcast.txt", "report.md"):
+        assert (out / name).is_file(), name
+    assert "hindcast.png" in (out / "report.md").read_text()
