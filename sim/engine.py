@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.model import DiplomacyModel, Setup
-from sim.store import cell_table
+from sim.store import cell_table, parquet_options
 
 # a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
 RESULTS_DIR = "results.parquet"
@@ -80,7 +80,7 @@ def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
     path = Path(folder) / RESULTS_DIR / task.name
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, partial, compression="zstd")
+    pq.write_table(table, partial, **parquet_options(table.schema))
     os.replace(partial, path)
     return task, table.num_rows
 

@@ -45,6 +45,25 @@ def results_schema() -> pa.Schema:
     return pa.schema(fields)
 
 
+def parquet_options(schema: pa.Schema) -> dict:
+    """How results are written: zstd, with the encodings that suit each column.
+
+    Dictionary encoding is kept for the two name columns only; tried on every float column it costs most
+    of the write time and gives nothing, since model outcomes rarely repeat. Floats are split into byte
+    streams (their sign and exponent bytes compress well) and integers delta-encoded (counts and levels
+    change little from month to month).  Measured on a policy-grid chunk: 48 bytes per replication-month
+    and a third of a second to write with the defaults; 29 bytes and a tenth of a second like this.
+    """
+    encodings = {}
+    for f in schema:
+        if pa.types.is_floating(f.type):
+            encodings[f.name] = "BYTE_STREAM_SPLIT"
+        elif pa.types.is_integer(f.type):
+            encodings[f.name] = "DELTA_BINARY_PACKED"
+    dictionary = [f.name for f in schema if pa.types.is_dictionary(f.type)]
+    return {"compression": "zstd", "use_dictionary": dictionary, "column_encoding": encodings}
+
+
 def cell_table(
     record: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray, start: tuple[int, int]
 ) -> pa.Table:
@@ -287,7 +306,8 @@ def parameters_table(replications, drawn: dict) -> pa.Table:
 
 
 def write_parameters(path: Path, replications, drawn: dict):
-    pq.write_table(parameters_table(replications, drawn), Path(path) / PARAMETERS_FILE, compression="zstd")
+    table = parameters_table(replications, drawn)
+    pq.write_table(table, Path(path) / PARAMETERS_FILE, **parquet_options(table.schema))
 
 
 class StagedOutput:
@@ -312,7 +332,8 @@ class StagedOutput:
 
     def append_results(self, table: pa.Table):
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self.path / "results.parquet", results_schema(), compression="zstd")
+            schema = results_schema()
+            self._writer = pq.ParquetWriter(self.path / "results.parquet", schema, **parquet_options(schema))
         self._writer.write_table(table)
 
     def close_results(self):

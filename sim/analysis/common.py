@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from sim.outcomes import OUTCOMES
+from sim.store import parquet_options
 
 OUTCOME = {o.name: o for o in OUTCOMES}
 
@@ -102,7 +103,8 @@ def write_parameters(folder: Path, values: dict, replications: int):
     columns = {"replication": pa.array(np.arange(replications, dtype=np.int32))}
     for name in sorted(values):
         columns[name] = pa.array(np.broadcast_to(np.asarray(values[name], dtype=np.float64), replications))
-    pq.write_table(pa.table(columns), Path(folder) / "parameters.parquet", compression="zstd")
+    table = pa.table(columns)
+    pq.write_table(table, Path(folder) / "parameters.parquet", **parquet_options(table.schema))
 
 
 # ---------------------------------------------------------------- reading a results folder
