@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.actors import ACTORS, STATES
-from sim.actors.states import NEIGHBOURS, RECOGNITION
+from sim.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth
 from sim.outcomes import OUTCOMES
 from sim.rules import PARAMS
 from sim.schema import Levers
@@ -66,6 +66,7 @@ class Month:
         self.prev = SimpleNamespace(**{a.key: a.snapshot() for a in model.actors.values()})
         self.prev_relation = {k: getattr(self.prev, k).relation for k in STATES}
         self.prev_stepped = {k: getattr(self.prev, k).stepped for k in STATES}
+        self.ladder = LadderMonth(self.p, self.prev_stepped)
         n_states = len(STATES)
         recognising = [self.prev_relation[k] == RECOGNITION for k in STATES]
         self.recognising_count = sum(r.astype(np.float64) for r in recognising)

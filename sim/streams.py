@@ -14,6 +14,8 @@ import hashlib
 import numpy as np
 from scipy.special import ndtri
 
+from sim.kernels import keyed_uniforms, poisson_search
+
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
@@ -66,8 +68,7 @@ class KeyedStreams:
 
     def uniform(self, stream: str, month: int, draw: int = 0) -> np.ndarray:
         """Uniforms in [0, 1), one per replication."""
-        bits = _mix64_array(self._rep_keys ^ self._scalar_key(stream, month, draw))
-        return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+        return keyed_uniforms(self._rep_keys, self._scalar_key(stream, month, draw))
 
     def normal(self, stream: str, month: int) -> np.ndarray:
         """Standard normals by inverse transform of one keyed uniform."""
@@ -99,18 +100,8 @@ _SEARCH_LIMIT = 12.0
 
 
 def _poisson_search(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    pmf = np.exp(-lam)
-    cdf = pmf.copy()
-    k = np.zeros_like(lam)
-    active = u >= cdf
-    step = 0
-    while active.any() and step < 200:
-        step += 1
-        pmf = np.where(active, pmf * lam / step, pmf)
-        cdf = np.where(active, cdf + pmf, cdf)
-        k = np.where(active, step, k)
-        active &= u >= cdf
-    return k
+    # exp in NumPy: a compiled libm's exp need not agree with NumPy's to the last bit
+    return poisson_search(u, lam, np.exp(-lam), 200)
 
 
 def _normal_quantile(u: np.ndarray) -> np.ndarray:

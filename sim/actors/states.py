@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.actors.base import Actor
+from sim.kernels import ladder_step
 from sim.rules import assumption, rule
 
 RELATION_LEVELS = {0: "none", 1: "channels", 2: "missions", 3: "ambassadors", 4: "recognition"}
@@ -221,12 +222,14 @@ TIMING_PARAMS = (
 def preparation_pace(ctx, actor):
     """New impetus and this month's chance of completing a preparatory stage."""
     p, k = ctx.p, actor.key
-    others_stepped = sum(ctx.prev_stepped[j] for j in ctx.prev_stepped if j != k)
-    incident = ctx.prev.iskp.attack_abroad if k in ISKP_EXPOSED else 0.0
-    impetus = getattr(ctx.prev, k).impetus * (1.0 - p["states.impetus_decay"])
-    impetus = impetus + p["states.peer_step_impetus"] * others_stepped + p["states.incident_impetus"] * incident
-    quiet = p["states.stages_per_rung"] / p["states.months_per_rung"]
-    return impetus, np.clip(quiet + p["states.trigger_pace"] * impetus, 0.0, 1.0)
+    ladder = ctx.ladder
+    # every other state's step last month: the month's total less this state's own
+    others_stepped = ladder.stepped_total - ctx.prev_stepped[k]
+    impetus = getattr(ctx.prev, k).impetus * ladder.impetus_kept
+    impetus = impetus + p["states.peer_step_impetus"] * others_stepped
+    if k in ISKP_EXPOSED:
+        impetus = impetus + p["states.incident_impetus"] * ctx.prev.iskp.attack_abroad
+    return impetus, np.clip(ladder.quiet_pace + p["states.trigger_pace"] * impetus, 0.0, 1.0)
 
 
 def desire(ctx, actor, threat=None):
@@ -336,34 +339,51 @@ def conditional_offer(ctx, actor, wish):
 def relation_ladder(ctx, actor: "StateActor", wish):
     """New (level, momentum, impetus). Momentum counts the preparatory stages done towards the next rung up
     (positive) or down (negative); it is lost when the wish falls back within the margin."""
-    p = ctx.p
     k = actor.key
+    ladder = ctx.ladder
     level = ctx.prev_relation[k]
-    momentum = getattr(ctx.prev, k).momentum
     conditional = k in ctx.levers.conditional
-    if conditional:
-        wish = np.where(benchmarks_met(ctx), wish, np.minimum(wish, RECOGNITION - 1))
-    margin = 0.5 + p["states.hysteresis"]
-    cap = ctx.levers.max_relation.get(k, RECOGNITION)
-    up = (wish > level + margin) & (level < cap)
-    down_margin = margin + np.where((level == RECOGNITION) & (not conditional), p["states.withdrawal_margin"], 0.0)
-    # rung 0 is the floor of the ladder: a state without relations has no rung left to step down to
-    down = ((wish < level - down_margin) & (level > 0)) | (level > cap)
-    stages = p["states.stages_per_rung"]
+    # conditional recognisers hold at ambassadors until the benchmarks are met
+    benchmarks = benchmarks_met(ctx) if conditional else ladder.no_benchmarks
     impetus, stage_chance = preparation_pace(ctx, actor)
     u = ctx.uniform(f"relation.{k}")
-    advance = (u < stage_chance).astype(np.float64)
-    momentum = np.where(
-        up, np.maximum(momentum, 0.0) + advance, np.where(down, np.minimum(momentum, 0.0) - advance, 0.0)
+    # One pass per replication (sim.kernels): a wish past the margin (plus the withdrawal margin for an
+    # unconditional recogniser; rung 0 is the floor) adds a preparatory stage with this month's chance, a wish
+    # back within it loses the momentum; a full set of stages moves one rung.  A cap imposed by policy, or a
+    # conditional recogniser's revocation once the benchmarks are broken, acts without preparation.
+    n = level.shape[0]
+    new_level, momentum = ladder_step(
+        level,
+        getattr(ctx.prev, k).momentum,
+        np.broadcast_to(wish, n),
+        u,
+        np.broadcast_to(stage_chance, n),
+        ladder.margin,
+        ladder.withdrawal_margin,
+        ladder.stages,
+        ladder.revocation_rate,
+        np.broadcast_to(benchmarks, n),
+        float(ctx.levers.max_relation.get(k, RECOGNITION)),
+        conditional,
     )
-    step = np.where(momentum >= stages, 1.0, 0.0) - np.where(momentum <= -stages, 1.0, 0.0)
-    # a cap imposed by policy, or a conditional recogniser's revocation, acts without preparation
-    forced = level > cap
-    if conditional:
-        forced = forced | ((level == RECOGNITION) & down & (u < p["states.revocation_rate"]))
-    step = np.where(forced, -1.0, step)
-    momentum = np.where(step != 0.0, 0.0, momentum)
-    return level + step, momentum, impetus
+    return new_level, momentum, impetus
+
+
+class LadderMonth:
+    """What every state's ladder shares in a month, computed once rather than once per state."""
+
+    def __init__(self, p, prev_stepped):
+        self.stepped_total = sum(prev_stepped.values())
+        n = self.stepped_total.shape[0]
+        self.impetus_kept = 1.0 - p["states.impetus_decay"]
+        self.quiet_pace = p["states.stages_per_rung"] / p["states.months_per_rung"]
+        margin = 0.5 + p["states.hysteresis"]
+        # one value per replication, as the compiled ladder reads them
+        self.margin = np.broadcast_to(margin, n)
+        self.withdrawal_margin = np.broadcast_to(margin + p["states.withdrawal_margin"], n)
+        self.stages = np.broadcast_to(np.asarray(p["states.stages_per_rung"], dtype=np.float64), n)
+        self.revocation_rate = np.broadcast_to(np.asarray(p["states.revocation_rate"], dtype=np.float64), n)
+        self.no_benchmarks = np.zeros(n, dtype=bool)
 
 
 @rule(
