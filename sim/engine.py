@@ -28,7 +28,8 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from sim.model import DiplomacyModel, Setup
-from sim.store import cell_table, parquet_options
+from sim.analysis.effects import replication_summaries
+from sim.store import SUMMARIES_DIR, cell_table, parquet_options, summaries_table
 
 # a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
 RESULTS_DIR = "results.parquet"
@@ -73,16 +74,23 @@ def chunk_setup(setup: Setup, first: int, count: int) -> Setup:
 
 
 def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
-    """Run one chunk and write its rows to ``folder/results/<task.name>``, atomically. Runs on a worker."""
+    """Run one chunk and write its rows to ``folder/results.parquet/<task.name>`` and its per-replication
+    summaries to ``folder/summaries.parquet/<task.name>``, each atomically. Runs on a worker."""
     reps = np.arange(task.first, task.first + task.count, dtype=np.int64)
     record = DiplomacyModel(setup, reps).run()
+    summaries = summaries_table(replication_summaries(record), task.scenario, task.hypothesis, reps)
+    _write_atomically(summaries, Path(folder) / SUMMARIES_DIR / task.name)
     table = cell_table(record, task.scenario, task.hypothesis, reps, setup.start)
-    path = Path(folder) / RESULTS_DIR / task.name
+    # the results file last: a chunk counts as done once it is there
+    _write_atomically(table, Path(folder) / RESULTS_DIR / task.name)
+    return task, table.num_rows
+
+
+def _write_atomically(table, path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, partial, **parquet_options(table.schema))
     os.replace(partial, path)
-    return task, table.num_rows
 
 
 def fingerprint(manifest_settings: dict) -> str:
@@ -108,8 +116,12 @@ class Progress:
             return False
         if data.get("fingerprint") != self.key:
             return False
-        results = self.path.parent / RESULTS_DIR
-        self.done = {name for name in data.get("done", []) if (results / name).is_file()}
+        folder = self.path.parent
+        self.done = {
+            name
+            for name in data.get("done", [])
+            if (folder / RESULTS_DIR / name).is_file() and (folder / SUMMARIES_DIR / name).is_file()
+        }
         return True
 
     def add(self, task: Task):

@@ -15,6 +15,7 @@ from sim.configuration import Plan
 from sim.ensemble import run_cell
 from sim.store import (
     PARAMETERS_FILE,
+    SUMMARIES_DIR,
     RunLock,
     StagedOutput,
     check_out_dir,
@@ -161,6 +162,7 @@ def _manifest(plan: Plan, files: list) -> dict:
         },
         "files": [
             "results.parquet",
+            SUMMARIES_DIR,
             *([PARAMETERS_FILE] if plan.drawn else []),
             "config.yaml",
             "manifest.json",

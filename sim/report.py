@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series, replication_summaries
+from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series
 from sim.analysis import summary_table
 from sim.analysis.folder import ResultsFolder
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
@@ -50,10 +50,12 @@ class Report:
     text: str = ""
 
 
-def _effects(summaries: dict, baseline: str) -> dict:
-    """``effects[outcome][(policy, hypothesis)]``: the paired effect per replication."""
+def _effects(summaries: dict, baseline: str, outcomes: list) -> dict:
+    """``effects[outcome][(policy, hypothesis)]``: the paired effect per replication, for the named outcomes."""
     out = {}
     for i, o in enumerate(OUTCOMES):
+        if o.name not in outcomes:
+            continue
         out[o.name] = {
             (s, h): summaries[(s, h)][i] - summaries[(baseline, h)][i]
             for (s, h) in summaries
@@ -77,26 +79,27 @@ def build_report(path, figures: bool = True) -> Report:
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
-    summaries, fans, extracts = {}, {}, {}
+    fans, extracts = {}, {}
     charted = set(folder.key_outcomes)
     if kind == "hindcast":
         from sim.hindcast import CHART_OUTCOMES
 
         charted |= set(CHART_OUTCOMES)
     wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
-    for key, chunks in folder.cell_chunks():
-        # chunk by chunk: per-replication summaries of every outcome, and only the charted outcomes kept whole,
-        # so the memory a cell needs is a small fraction of its record
-        parts, charted_parts, extract_parts = [], [], []
+    summaries = dict(folder.cell_summaries())
+    # the charted outcomes only (the hindcast's extract reads every outcome), chunk by chunk: a cell's memory is
+    # a small fraction of its record
+    columns = None if kind == "hindcast" else [OUTCOMES[i].name for i in wanted]
+    for key, chunks in folder.cell_chunks(columns):
+        charted_parts, extract_parts = [], []
         for record in chunks:
-            parts.append(replication_summaries(record))
-            charted_parts.append(record[:, wanted, :])
             if kind == "hindcast":
                 from sim.hindcast import extract
 
                 extract_parts.append(extract(record, folder.start))
+                record = record[:, wanted, :]
+            charted_parts.append(record)
             del record
-        summaries[key] = np.concatenate(parts, axis=1)
         fans[key] = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
         del charted_parts
         if kind == "hindcast":
@@ -149,7 +152,7 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataF
     policies = [s for s in scenarios if s != baseline]
     made = {"effects": [], "fans": [], "hindcast": []}
     if policies:
-        effects = _effects(summaries, baseline)
+        effects = _effects(summaries, baseline, folder.key_outcomes)
         for outcome in folder.key_outcomes:
             name = f"effects_{outcome}.png"
             effects_chart(folder.path / name, outcome, effects[outcome], policies, hypotheses, baseline, labels)
@@ -162,9 +165,7 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataF
         from sim.hindcast import chart_markers
         from sim.plots import hindcast_chart
 
-        hindcast_chart(
-            folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers()
-        )
+        hindcast_chart(folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers())
         made["hindcast"].append("hindcast.png")
     return made
 

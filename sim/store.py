@@ -82,11 +82,47 @@ def cell_table(
     return pa.Table.from_arrays(columns, schema=results_schema())
 
 
+# per replication, every outcome summarised over the horizon (sim.analysis.effects.replication_summaries):
+# written beside each chunk of results by whoever computed it, so tables and analyses need not reread every
+# replication-month
+SUMMARIES_DIR = "summaries.parquet"
+
+
+def summaries_schema() -> pa.Schema:
+    fields = [
+        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
+        pa.field("replication", pa.int32()),
+    ]
+    return pa.schema(fields + [pa.field(o.name, pa.float64()) for o in OUTCOMES])
+
+
+def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray) -> pa.Table:
+    """One row per replication of a chunk: ``summaries`` is (outcomes, replications)."""
+    n = summaries.shape[1]
+    columns = [
+        _repeated(scenario, n),
+        _repeated(hypothesis, n),
+        pa.array(np.asarray(replications, dtype=np.int32)),
+    ]
+    columns += [pa.array(summaries[i]) for i in range(len(OUTCOMES))]
+    return pa.Table.from_arrays(columns, schema=summaries_schema())
+
+
 MARKER = ".sim-results.json"
 TOOL = "sim"
 # Names a run may write at the top of a results folder; a user's file of such a name is never replaced,
 # so with overwrite=true such a file is refused before the run rather than found in the way after it.
-OUTPUT_NAMES = ("summary.csv", "comparison.txt", "config.yaml", "manifest.json", "report.md", "results", "figures")
+OUTPUT_NAMES = (
+    "summary.csv",
+    "comparison.txt",
+    "config.yaml",
+    "manifest.json",
+    "report.md",
+    "results",
+    "figures",
+    SUMMARIES_DIR,
+)
 OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.")
 OUTPUT_SUFFIXES = (".parquet", ".png")
 

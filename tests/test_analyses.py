@@ -17,6 +17,8 @@ from sim.analysis.common import replication_values, write_parameters
 from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, robustness_table
 from sim.analysis.sensitivity import design_settings, design_values, sensitivity_table
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.store import summaries_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,25 +86,41 @@ def _fake_store(folder: Path, experiment: dict, params: dict, effect_of):
     folder.mkdir(parents=True, exist_ok=True)
     config = {"experiment": experiment, "replications": None, "seed": 5, "params": {}}
     (folder / "config.yaml").write_text(yaml.safe_dump(config))
-    (folder / "manifest.json").write_text(json.dumps({"replications": len(next(iter(params.values())))}))
     n = len(next(iter(params.values())))
+    cells = [[s, h] for h in experiment["hypotheses"] for s in experiment["scenarios"][:2]]
+    manifest = {
+        "experiment": experiment["name"],
+        "replications": n,
+        "baseline": experiment["baseline"],
+        "cells": cells,
+        "months": 12,
+        "start": "2026-01",
+        "config": config,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
     write_parameters(folder, params, n)
     effect = effect_of(params)
     parts = []
     dates = np.arange(np.datetime64("2026-01"), np.datetime64("2027-01")).astype("datetime64[ms]")
-    for h in experiment["hypotheses"]:
-        for scenario, values in ((experiment["scenarios"][0], np.zeros(n)), (experiment["scenarios"][1], effect)):
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "scenario": scenario,
-                        "hypothesis": h,
-                        "replication": np.repeat(np.arange(n), 12),
-                        "date": np.tile(dates, n),
-                        "deaths_pakistan": np.repeat(values / 12.0, 12),
-                    }
-                )
+    for i, (scenario, h) in enumerate(cells):
+        values = effect if scenario == experiment["scenarios"][1] else np.zeros(n)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "scenario": scenario,
+                    "hypothesis": h,
+                    "replication": np.repeat(np.arange(n), 12),
+                    "date": np.tile(dates, n),
+                    "deaths_pakistan": np.repeat(values / 12.0, 12),
+                }
             )
+        )
+        # the per-replication summaries a run stores beside its results: deaths per year, the rest unknown
+        summaries = np.full((len(OUTCOMES), n), np.nan)
+        summaries[OUTCOME_INDEX["deaths_pakistan"]] = values
+        chunk = folder / "summaries.parquet" / f"cell-{i:03d}" / "chunk-0000000.parquet"
+        chunk.parent.mkdir(parents=True)
+        pq.write_table(summaries_table(summaries, scenario, h, np.arange(n)), chunk)
     rows = pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
     pq.write_table(rows, folder / "results.parquet")
 

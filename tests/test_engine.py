@@ -39,9 +39,15 @@ def serial(tmp_path_factory):
 def test_chunks_are_files_of_one_cell_each_and_listed_in_the_manifest(serial):
     import json
 
-    chunks = sorted(p.relative_to(serial / "results.parquet").as_posix() for p in serial.rglob("chunk-*.parquet"))
+    chunks = sorted(p.relative_to(serial / "results.parquet").as_posix() for p in serial.glob("results.parquet/*/*"))
     manifest = json.loads((serial / "manifest.json").read_text())
     assert chunks == sorted(manifest["store"]["chunks"])
+    # every chunk's per-replication summaries lie beside it, one row per replication
+    summaries = sorted(
+        p.relative_to(serial / "summaries.parquet").as_posix() for p in serial.glob("summaries.parquet/*/*")
+    )
+    assert summaries == chunks
+    assert pq.read_table(serial / "summaries.parquet" / "cell-005" / "chunk-0000200.parquet").num_rows == 40
     # 6 cells x 3 chunks of 100, 100 and 40 replications
     assert len(chunks) == 18 and chunks[0] == "cell-000/chunk-0000000.parquet"
     last = pq.read_table(serial / "results.parquet" / "cell-005" / "chunk-0000200.parquet").to_pandas()

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.store import parquet_options
 
 OUTCOME = {o.name: o for o in OUTCOMES}
@@ -146,43 +146,22 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
 
     Columns: scenario, hypothesis, replication and one per outcome; rows sorted by those three.
     """
+    from sim.analysis.folder import ResultsFolder
+
     keys = ["scenario", "hypothesis", "replication"]
-    unknown = [name for name in outcomes if OUTCOME[name].summary not in ("annual", "mean", "share", "final")]
+    unknown = [name for name in outcomes if name not in OUTCOME]
     if unknown:
-        raise ValueError(f"unknown summary of outcome {unknown[0]}")
-    # names read as dictionaries: far cheaper than millions of strings
-    frame = pq.read_table(
-        Path(folder) / "results.parquet", columns=[*keys, "date", *outcomes], read_dictionary=keys[:2]
-    ).to_pandas()
-    scenario = frame["scenario"].astype("category")
-    hypothesis = frame["hypothesis"].astype("category")
-    n_h = len(hypothesis.cat.categories)
-    replication = frame["replication"].to_numpy(np.int64)
-    width = int(replication.max()) + 1
-    code = (scenario.cat.codes.to_numpy(np.int64) * n_h + hypothesis.cat.codes.to_numpy(np.int64)) * width
-    groups, index = np.unique(code + replication, return_inverse=True)
-    counts = np.bincount(index, minlength=len(groups)).astype(np.float64)
-    dates = frame["date"].to_numpy()
-    months = len(np.unique(dates))
-    last = dates == dates.max()
-    out = pd.DataFrame(
-        {
-            "scenario": np.asarray(scenario.cat.categories, dtype=object)[groups // width // n_h],
-            "hypothesis": np.asarray(hypothesis.cat.categories, dtype=object)[groups // width % n_h],
-            "replication": groups % width,
-        }
-    )
-    for name in outcomes:
-        column = frame[name].to_numpy(np.float64)
-        summary = OUTCOME[name].summary
-        if summary == "annual":
-            out[name] = np.bincount(index, weights=column, minlength=len(groups)) * 12.0 / months
-        elif summary in ("mean", "share"):
-            out[name] = np.bincount(index, weights=column, minlength=len(groups)) / counts
-        else:
-            final = np.full(len(groups), np.nan)
-            final[index[last]] = column[last]
-            out[name] = final
+        raise ValueError(f"unknown outcome {unknown[0]}")
+    positions = [OUTCOME_INDEX[name] for name in outcomes]
+    frames = []
+    # the per-replication summaries the run stored, cell by cell: a few numbers per replication, not every month
+    for (scenario, hypothesis), summaries in ResultsFolder.open(folder).cell_summaries():
+        n = summaries.shape[1]
+        frame = pd.DataFrame({"scenario": [scenario] * n, "hypothesis": [hypothesis] * n, "replication": np.arange(n)})
+        for name, i in zip(outcomes, positions):
+            frame[name] = summaries[i]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 

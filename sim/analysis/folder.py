@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.outcomes import OUTCOME_INDEX as OUTCOME_POSITION
 from sim.outcomes import OUTCOMES
-from sim.store import PARAMETERS_FILE, month_dates
+from sim.store import PARAMETERS_FILE, SUMMARIES_DIR, month_dates
 
 RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -163,23 +164,68 @@ class ResultsFolder:
         if pieces:
             yield pending_key, self._record(pieces)
 
-    def cell_chunks(self):
+    def cell_chunks(self, outcomes=None):
         """Yield ``((scenario, hypothesis), chunks)`` per cell, where ``chunks`` yields the cell's records
-        chunk by chunk (months, outcomes, replications of the chunk), so a cell need not fit in memory."""
+        chunk by chunk (months, outcomes, replications of the chunk), so a cell need not fit in memory.
+
+        ``outcomes`` (names) reads only those columns; the record's outcome axis then holds them in that
+        order instead of every outcome.
+        """
         dataset = self.path / RESULTS_FILE
         if not dataset.is_dir():
             for key, record in self.cell_records():
+                if outcomes is not None:
+                    record = record[:, [OUTCOME_POSITION[o] for o in outcomes], :]
                 yield key, iter([record])
             return
         for cell in self._cell_folders(dataset):
             files = sorted(cell.glob("chunk-*.parquet"))
             if not files:
                 continue
-            first = pq.read_table(files[0], columns=["scenario", "hypothesis"])
-            s_codes, s_names = _codes(first.column("scenario"))
-            h_codes, h_names = _codes(first.column("hypothesis"))
-            key = (s_names[s_codes[0]], h_names[h_codes[0]])
-            yield key, (self._record([pq.read_table(f, columns=self._columns(f))]) for f in files)
+            yield self._cell_key(files[0]), (self._chunk_record(f, outcomes) for f in files)
+
+    def cell_summaries(self):
+        """Yield ``((scenario, hypothesis), summaries)`` per cell: every outcome summarised over the horizon
+        per replication, shape (outcomes, replications), as ``replication_summaries`` gives it.
+
+        Read from the summaries the run stored beside each chunk; a folder without them (written before they
+        were stored) has them computed from its results, chunk by chunk.
+        """
+        from sim.analysis.effects import replication_summaries
+
+        dataset = self.path / SUMMARIES_DIR
+        if not dataset.is_dir():
+            for key, chunks in self.cell_chunks():
+                yield key, np.concatenate([replication_summaries(r) for r in chunks], axis=1)
+            return
+        names = [o.name for o in OUTCOMES]
+        for cell in self._cell_folders(dataset):
+            files = sorted(cell.glob("chunk-*.parquet"))
+            if not files:
+                continue
+            table = pa.concat_tables([pq.read_table(f, columns=names) for f in files])
+            values = np.empty((len(names), table.num_rows), dtype=np.float64)
+            for i, name in enumerate(names):
+                values[i] = table.column(name).to_numpy()
+            yield self._cell_key(files[0]), values
+
+    @staticmethod
+    def _cell_key(file: Path) -> tuple[str, str]:
+        first = pq.read_table(file, columns=["scenario", "hypothesis"])
+        s_codes, s_names = _codes(first.column("scenario"))
+        h_codes, h_names = _codes(first.column("hypothesis"))
+        return s_names[s_codes[0]], h_names[h_codes[0]]
+
+    def _chunk_record(self, file: Path, outcomes=None) -> np.ndarray:
+        if outcomes is None:
+            return self._record([pq.read_table(file, columns=self._columns(file))])
+        table = pq.read_table(file, columns=list(outcomes))
+        months = self.months
+        reps = table.num_rows // months
+        record = np.empty((months, len(outcomes), reps), dtype=np.float32)
+        for j, name in enumerate(outcomes):
+            record[:, j, :] = table.column(name).to_numpy().reshape(reps, months).T
+        return record
 
     @staticmethod
     def _cell_folders(dataset: Path) -> list:
