@@ -98,7 +98,7 @@ class Config:
     months: Optional[int] = None
     seed: int = 20250701
     out_dir: Optional[str] = None
-    chunk_size: int = 2000
+    chunk_size: int = 10000
     progress: bool = True
     figures: bool = True
     overwrite: bool = False

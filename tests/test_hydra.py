@@ -18,6 +18,7 @@ from sim.configuration import PRESENTATION_SETTINGS
 ROOT = Path(__file__).resolve().parents[1]
 RUN_FILES = {
     "results.parquet",
+    "summaries.parquet",
     "parameters.parquet",
     "report.md",
     "summary.csv",
@@ -35,13 +36,17 @@ def workdir(tmp_path, monkeypatch):
 
 
 def files_under(folder: Path) -> set[str]:
-    """Every file, with a results dataset (a folder of chunk files) counted as the one entry it is."""
+    """Every file, with a dataset (a folder of chunk files) counted as the one entry it is."""
     files = set()
     for p in folder.rglob("*"):
         if p.is_file():
             path = str(p.relative_to(folder))
-            head, sep, _ = path.partition("results.parquet/")
-            files.add(head + "results.parquet" if sep else path)
+            for dataset in ("results.parquet", "summaries.parquet"):
+                head, sep, _ = path.partition(dataset + "/")
+                if sep:
+                    path = head + dataset
+                    break
+            files.add(path)
     return files
 
 
