@@ -155,18 +155,33 @@ def _local_cluster(workers):
     )
 
 
-def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=None, workers=None, on_done=None):
-    """Run ``jobs`` (pairs of a task and its chunk setup) not yet in ``progress``; ``on_done(task)`` after each."""
-    pending = [(task, setup) for task, setup in jobs if task.name not in progress.done]
+class SerialPool:
+    """Runs calls one after another in this process."""
+
+    client = None
+
+    def __call__(self, fn, calls) -> list:
+        return [fn(*args) for args in calls]
+
+
+class DaskPool:
+    """Runs calls on the workers of a Dask client; results come back in the order of the calls."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __call__(self, fn, calls) -> list:
+        return self.client.gather([self.client.submit(fn, *args, pure=False) for args in calls])
+
+
+@contextlib.contextmanager
+def open_pool(executor: str, address=None, workers=None):
+    """The workers a run's tasks and its report's per-cell work go to, closed on leaving (also on Ctrl-C)."""
     if executor == "serial":
-        for task, setup in pending:
-            compute_chunk(setup, task, str(folder))
-            progress.add(task)
-            if on_done:
-                on_done(task)
+        yield SerialPool()
         return
     import distributed.deploy.spec
-    from distributed import Client, as_completed
+    from distributed import Client
 
     # the cluster is closed here, also on Ctrl-C or SIGTERM; Dask's own exit hook would print a traceback
     # when a stop request cut the start of the cluster short
@@ -174,7 +189,7 @@ def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=Non
     client = cluster = None
     if executor == "address":
         try:
-            client, cluster = Client(address, timeout="10s"), None
+            client = Client(address, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise EngineError(f"could not reach the Dask scheduler at {address}: {exc}".splitlines()[0]) from None
     else:
@@ -188,14 +203,31 @@ def run_tasks(jobs, folder: Path, progress: Progress, executor: str, address=Non
     try:
         if client is None:
             client = Client(cluster)
-        futures = [client.submit(compute_chunk, setup, task, str(folder), pure=False) for task, setup in pending]
-        for future in as_completed(futures):
-            task, _ = future.result()
-            progress.add(task)
-            if on_done:
-                on_done(task)
+        yield DaskPool(client)
     finally:
         for closing in (client, cluster):
             if closing is not None:
                 with contextlib.suppress(BaseException):
                     closing.close()
+
+
+def run_tasks(jobs, folder: Path, progress: Progress, pool, on_done=None):
+    """Run ``jobs`` (pairs of a task and its chunk setup) not yet in ``progress`` on ``pool`` (``open_pool``);
+    ``on_done(task)`` after each, in the order they finish."""
+    pending = [(task, setup) for task, setup in jobs if task.name not in progress.done]
+    if pool.client is None:
+        for task, setup in pending:
+            compute_chunk(setup, task, str(folder))
+            progress.add(task)
+            if on_done:
+                on_done(task)
+        return
+    from distributed import as_completed
+
+    client = pool.client
+    futures = [client.submit(compute_chunk, setup, task, str(folder), pure=False) for task, setup in pending]
+    for future in as_completed(futures):
+        task, _ = future.result()
+        progress.add(task)
+        if on_done:
+            on_done(task)

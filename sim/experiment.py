@@ -36,19 +36,24 @@ class RunResult:
 def cell_runs(plan: Plan, progress: bool = True):
     """Yield ``((scenario, hypothesis), record)`` for every cell of the plan, with a progress bar."""
     reps = np.arange(plan.replications)
-    total = plan.replications * len(plan.cells)
-    with tqdm(
-        total=total,
+    with _progress_bar(plan, progress) as bar:
+        for cell in plan.cells:
+            key = (cell.scenario.name, cell.hypothesis.name)
+            bar.set_postfix_str(f"{key[0]} / {key[1]}")
+            yield key, run_cell(cell.setup, reps, chunk_size=plan.config.chunk_size, on_chunk=bar.update)
+
+
+def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
+    """Replications done across all cells (and all workers)."""
+    return tqdm(
+        total=plan.replications * len(plan.cells),
+        initial=initial,
         unit="rep",
         desc=plan.name,
         disable=not progress,
         leave=False,
         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}] {postfix}",
-    ) as bar:
-        for cell in plan.cells:
-            key = (cell.scenario.name, cell.hypothesis.name)
-            bar.set_postfix_str(f"{key[0]} / {key[1]}")
-            yield key, run_cell(cell.setup, reps, chunk_size=plan.config.chunk_size, on_chunk=bar.update)
+    )
 
 
 def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResult:
@@ -67,7 +72,7 @@ class Interrupted(KeyboardInterrupt):
 
 def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
     from sim.configuration import _effective
-    from sim.engine import Progress, choose_executor, chunk_setup, fingerprint, plan_tasks, run_tasks
+    from sim.engine import Progress, choose_executor, chunk_setup, fingerprint, open_pool, plan_tasks, run_tasks
     from sim.report import build_report
 
     reps = np.arange(plan.replications)
@@ -85,41 +90,33 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     executor = plan.config.executor
     kind = choose_executor(executor.kind, executor.address, plan.replications * plan.months * len(plan.cells))
     jobs = [(t, chunk_setup(plan.cells[t.cell].setup, t.first, t.count)) for t in tasks]
+    bar = _progress_bar(plan, progress, initial=done_before)
     try:
-        with tqdm(
-            total=plan.replications * len(plan.cells),
-            initial=done_before,
-            unit="rep",
-            desc=plan.name,
-            disable=not progress,
-            leave=False,
-            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} replications [{elapsed}<{remaining}]",
-        ) as bar:
-            run_tasks(
-                jobs,
-                staged.path,
-                record,
-                kind,
-                executor.address,
-                executor.workers,
-                on_done=lambda t: bar.update(t.count),
-            )
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt) and record.done:
-            raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
-        staged.discard()
+        # the same workers run the chunks, then the report's per-cell work and its figures
+        with open_pool(kind, executor.address, executor.workers) as pool:
+            try:
+                with bar:
+                    run_tasks(jobs, staged.path, record, pool, on_done=lambda t: bar.update(t.count))
+            except KeyboardInterrupt as exc:
+                if record.done:  # the finished chunks stay beside out_dir for resume=true
+                    raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
+                raise
+            (staged.path / "progress.json").unlink()
+            if plan.drawn:
+                write_parameters(staged.path, reps, plan.drawn)
+            OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
+            manifest = _manifest(plan, [])
+            manifest["store"] = {
+                "chunks": [t.name for t in tasks],
+                "chunk_size": plan.config.chunk_size,
+                "executor": kind,
+            }
+            write_manifest(staged.path, manifest)
+            report = build_report(staged.path, figures=figures, pool=pool)
+            _add_files(staged.path, report.files)
+            staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
+    except Interrupted:
         raise
-    try:
-        (staged.path / "progress.json").unlink()
-        if plan.drawn:
-            write_parameters(staged.path, reps, plan.drawn)
-        OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
-        manifest = _manifest(plan, [])
-        manifest["store"] = {"chunks": [t.name for t in tasks], "chunk_size": plan.config.chunk_size, "executor": kind}
-        write_manifest(staged.path, manifest)
-        report = build_report(staged.path, figures=figures)
-        _add_files(staged.path, report.files)
-        staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
     except BaseException:
         staged.discard()
         raise

@@ -20,6 +20,7 @@ import pandas as pd
 from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series
 from sim.analysis import summary_table
 from sim.analysis.folder import ResultsFolder
+from sim.engine import SerialPool
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.outcomes import OUTCOMES
 
@@ -74,38 +75,22 @@ def futures_phrase(folder: ResultsFolder) -> str:
     return f"{runs} with the assumptions at their defaults; only the random shocks differ"
 
 
-def build_report(path, figures: bool = True) -> Report:
-    """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files."""
+def build_report(path, figures: bool = True, pool=None) -> Report:
+    """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files.
+
+    ``pool`` (``sim.engine.open_pool``) runs the per-cell fans, the figures and the experiment's analysis on
+    the run's workers; without it they run here, one after another, with the same functions and results.
+    """
+    pool = pool or SerialPool()
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
-    fans, extracts = {}, {}
-    charted = set(folder.key_outcomes)
-    if kind == "hindcast":
-        from sim.hindcast import CHART_OUTCOMES
-
-        charted |= set(CHART_OUTCOMES)
-    wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
     summaries = dict(folder.cell_summaries())
-    # the charted outcomes only (the hindcast's extract reads every outcome), chunk by chunk: a cell's memory is
-    # a small fraction of its record
-    columns = None if kind == "hindcast" else [OUTCOMES[i].name for i in wanted]
-    for key, chunks in folder.cell_chunks(columns):
-        charted_parts, extract_parts = [], []
-        for record in chunks:
-            if kind == "hindcast":
-                from sim.hindcast import extract
-
-                extract_parts.append(extract(record, folder.start))
-                record = record[:, wanted, :]
-            charted_parts.append(record)
-            del record
-        fans[key] = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
-        del charted_parts
-        if kind == "hindcast":
-            extracts[key[1]] = {
-                k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]
-            }
+    fans, extracts = {}, {}
+    for key, fan, extract in pool(cell_fans, [(str(path), i) for i in range(len(folder.cells))]):
+        fans[key] = fan
+        if extract is not None:
+            extracts[key[1]] = extract
     missing = [c for c in folder.cells if c not in summaries]
     if missing:
         from sim.analysis.folder import FolderError
@@ -128,13 +113,17 @@ def build_report(path, figures: bool = True) -> Report:
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
         text = hindcast_text + "\n" + text
-    figure_files = _figures(folder, summaries, fans, table) if figures else {}
-    files += [f for group in figure_files.values() for f in group]
-    sections = []
     from sim.analysis.common import ANALYSES, analysis_section, write_analysis
 
+    # the figures and the experiment's analysis are independent of each other: drawn side by side on a pool
+    figure_files, jobs = _figures(folder, summaries, fans) if figures else ({}, [])
     if kind in ANALYSES:
-        files += list(write_analysis(kind, path))
+        jobs.append((write_analysis, (kind, path)))
+    written = pool(_call, jobs)
+    files += [f for group in figure_files.values() for f in group]
+    sections = []
+    if kind in ANALYSES:
+        files += list(written[-1])
         sections.append(analysis_section(kind, path).strip())
         # the analysis answers the experiment's question, so it is printed first
         text = sections[-1] + "\n\n" + text
@@ -144,30 +133,70 @@ def build_report(path, figures: bool = True) -> Report:
     return Report(files, text)
 
 
-def _figures(folder: ResultsFolder, summaries: dict, fans: dict, table: pd.DataFrame) -> dict:
+def cell_fans(path: str, index: int):
+    """``(key, fans, extract)`` of the index-th stored cell: the monthly quantiles of the charted outcomes
+    (``fan_series``) and, for a hindcast, its extract of dated events. Read chunk by chunk from the store, the
+    charted columns only (the hindcast's extract reads every outcome). Runs on a worker."""
+    folder = ResultsFolder.open(path)
+    kind = folder.report_kind
+    charted = set(folder.key_outcomes)
+    if kind == "hindcast":
+        from sim.hindcast import CHART_OUTCOMES, extract
+
+        charted |= set(CHART_OUTCOMES)
+    wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
+    columns = None if kind == "hindcast" else [OUTCOMES[i].name for i in wanted]
+    for key, chunks in folder.cell_chunks(columns, cells=(index,)):
+        charted_parts, extract_parts = [], []
+        for record in chunks:
+            if kind == "hindcast":
+                extract_parts.append(extract(record, folder.start))
+                record = record[:, wanted, :]
+            charted_parts.append(record)
+            del record
+        fans = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
+        del charted_parts
+        extracted = None
+        if kind == "hindcast":
+            extracted = {k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]}
+        return key, fans, extracted
+    from sim.analysis.folder import FolderError
+
+    raise FolderError(f"{path}/results.parquet lacks the cell {folder.cells[index][0]} / {folder.cells[index][1]}")
+
+
+def _call(fn, args):
+    return fn(*args)
+
+
+def _figures(folder: ResultsFolder, summaries: dict, fans: dict) -> tuple[dict, list]:
+    """The figure files by group, and the calls that draw them: ``(function, arguments)`` pairs."""
     from sim.plots import effects_chart, fan_chart
 
     baseline, labels = folder.baseline, folder.labels
     scenarios, hypotheses = folder.scenarios, folder.hypotheses
     policies = [s for s in scenarios if s != baseline]
     made = {"effects": [], "fans": [], "hindcast": []}
+    jobs = []
     if policies:
         effects = _effects(summaries, baseline, folder.key_outcomes)
         for outcome in folder.key_outcomes:
             name = f"effects_{outcome}.png"
-            effects_chart(folder.path / name, outcome, effects[outcome], policies, hypotheses, baseline, labels)
+            args = (folder.path / name, outcome, effects[outcome], policies, hypotheses, baseline, labels)
+            jobs.append((effects_chart, args))
             made["effects"].append(name)
     for outcome in folder.key_outcomes:
         name = f"fan_{outcome}.png"
-        fan_chart(folder.path / name, outcome, fans, folder.dates, scenarios, hypotheses, labels)
+        jobs.append((fan_chart, (folder.path / name, outcome, fans, folder.dates, scenarios, hypotheses, labels)))
         made["fans"].append(name)
     if folder.report_kind == "hindcast":
         from sim.hindcast import chart_markers
         from sim.plots import hindcast_chart
 
-        hindcast_chart(folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers())
+        args = (folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers())
+        jobs.append((hindcast_chart, args))
         made["hindcast"].append("hindcast.png")
-    return made
+    return made, jobs
 
 
 # --- report.md ---------------------------------------------------------------------------------------------

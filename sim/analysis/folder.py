@@ -164,21 +164,25 @@ class ResultsFolder:
         if pieces:
             yield pending_key, self._record(pieces)
 
-    def cell_chunks(self, outcomes=None):
+    def cell_chunks(self, outcomes=None, cells=None):
         """Yield ``((scenario, hypothesis), chunks)`` per cell, where ``chunks`` yields the cell's records
         chunk by chunk (months, outcomes, replications of the chunk), so a cell need not fit in memory.
 
         ``outcomes`` (names) reads only those columns; the record's outcome axis then holds them in that
-        order instead of every outcome.
+        order instead of every outcome. ``cells`` (positions in the stored order) yields only those cells.
         """
         dataset = self.path / RESULTS_FILE
         if not dataset.is_dir():
-            for key, record in self.cell_records():
+            for position, (key, record) in enumerate(self.cell_records()):
+                if cells is not None and position not in cells:
+                    continue
                 if outcomes is not None:
                     record = record[:, [OUTCOME_POSITION[o] for o in outcomes], :]
                 yield key, iter([record])
             return
-        for cell in self._cell_folders(dataset):
+        for position, cell in enumerate(self._cell_folders(dataset)):
+            if cells is not None and position not in cells:
+                continue
             files = sorted(cell.glob("chunk-*.parquet"))
             if not files:
                 continue
