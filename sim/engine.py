@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
+import gc
 import hashlib
 import json
 import logging
@@ -83,7 +85,26 @@ def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
     table = cell_table(record, task.scenario, task.hypothesis, reps, setup.start)
     # the results file last: a chunk counts as done once it is there
     _write_atomically(table, Path(folder) / RESULTS_DIR / task.name)
-    return task, table.num_rows
+    rows = table.num_rows
+    del record, table, summaries
+    release_memory()
+    return task, rows
+
+
+def release_memory():
+    """Free the last task's memory and hand it back to the system.
+
+    A model and its agents refer to each other, so a finished model's arrays wait for the cycle collector;
+    and a Dask worker runs its tasks in a thread whose malloc arena keeps freed pages. Measured on a worker
+    running 24 chunks of 10,000 replications: 1.0 GB grew to 1.8 GB without this, and stayed at 0.4 GB
+    after a collection and a trim. Without glibc, the collection alone.
+    """
+    gc.collect()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.malloc_trim(0)
 
 
 def _write_atomically(table, path: Path):

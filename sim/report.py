@@ -20,7 +20,7 @@ import pandas as pd
 from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series
 from sim.analysis import summary_table
 from sim.analysis.folder import ResultsFolder
-from sim.engine import SerialPool
+from sim.engine import SerialPool, release_memory
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.outcomes import OUTCOMES
 
@@ -135,34 +135,52 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
 
 def cell_fans(path: str, index: int):
     """``(key, fans, extract)`` of the index-th stored cell: the monthly quantiles of the charted outcomes
-    (``fan_series``) and, for a hindcast, its extract of dated events. Read chunk by chunk from the store, the
-    charted columns only (the hindcast's extract reads every outcome). Runs on a worker."""
-    folder = ResultsFolder.open(path)
-    kind = folder.report_kind
-    charted = set(folder.key_outcomes)
-    if kind == "hindcast":
-        from sim.hindcast import CHART_OUTCOMES, extract
+    (``fan_series``) and, for a hindcast, its extract of dated events. Runs on a worker.
 
-        charted |= set(CHART_OUTCOMES)
+    Read from the store one charted outcome at a time (its column only, chunk by chunk into one array), so
+    the memory a cell needs is one outcome's months x replications, whatever the number of outcomes charted.
+    The hindcast, a small experiment, reads its cells whole: its extract needs every outcome.
+    """
+    folder = ResultsFolder.open(path)
+    if folder.report_kind == "hindcast":
+        return _hindcast_cell(folder, index)
+    charted = set(folder.key_outcomes)
+    fans = None
+    key = None
+    for i, o in enumerate(OUTCOMES):
+        if o.name not in charted:
+            continue
+        for key, chunks in folder.cell_chunks([o.name], cells=(index,)):
+            parts = list(chunks)
+            series = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
+            del parts
+            one = fan_series(series, {o.name}, columns=[i])
+            fans = one if fans is None else np.where(np.isnan(one), fans, one)
+            del series
+            release_memory()
+    if key is None:
+        from sim.analysis.folder import FolderError
+
+        raise FolderError(f"{path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
+    return key, fans, None
+
+
+def _hindcast_cell(folder: ResultsFolder, index: int):
+    from sim.hindcast import CHART_OUTCOMES, extract
+
+    charted = set(folder.key_outcomes) | set(CHART_OUTCOMES)
     wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
-    columns = None if kind == "hindcast" else [OUTCOMES[i].name for i in wanted]
-    for key, chunks in folder.cell_chunks(columns, cells=(index,)):
+    for key, chunks in folder.cell_chunks(cells=(index,)):
         charted_parts, extract_parts = [], []
         for record in chunks:
-            if kind == "hindcast":
-                extract_parts.append(extract(record, folder.start))
-                record = record[:, wanted, :]
-            charted_parts.append(record)
-            del record
+            extract_parts.append(extract(record, folder.start))
+            charted_parts.append(record[:, wanted, :])
         fans = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
-        del charted_parts
-        extracted = None
-        if kind == "hindcast":
-            extracted = {k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]}
+        extracted = {k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]}
         return key, fans, extracted
     from sim.analysis.folder import FolderError
 
-    raise FolderError(f"{path}/results.parquet lacks the cell {folder.cells[index][0]} / {folder.cells[index][1]}")
+    raise FolderError(f"{folder.path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
 
 
 def _call(fn, args):
