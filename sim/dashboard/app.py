@@ -18,8 +18,7 @@ from sim.dashboard import attribution, charts, folder, runner
 from sim.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.rules import RULES
 
-WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
-PLAY_SECONDS = 0.6
+PLAY_SECONDS = 0.5
 TOP_RULES = 5
 
 STYLE = """
@@ -209,15 +208,25 @@ def _p_better_table(live) -> str:
 
 
 def live_view(choice: runner.Choice, outcome: str):
-    """Run (or take from the cache) the ensemble and draw its charts as PNG: all the work of one redraw."""
+    """Run (or take from the cache) the ensemble and build its charts: all the server's work of one redraw."""
     live = runner.run_live(choice)
     t = time.perf_counter()
-    images = (
-        charts.render(charts.fan_chart, live, runner.FAN_OUTCOMES),
-        charts.render(charts.effect_chart, live, outcome),
-        charts.render(charts.recognition_chart, live),
+    options = (
+        charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES),
+        charts.effect_chart(live.hypotheses, outcome),
+        charts.recognition_chart(live.hypotheses, live.start),
     )
-    return live, images, time.perf_counter() - t
+    return live, options, time.perf_counter() - t
+
+
+@solara.component
+def Chart(option: dict, name: str):
+    """One ECharts figure; the browser draws it from the option's few numbers."""
+    option = dict(option)
+    height = option.pop("height_px", 360)
+    solara.FigureEcharts(
+        option=option, attributes={"style": f"height: {height}px; width: 100%;", "class": name}, responsive=True
+    )
 
 
 @solara.component
@@ -236,6 +245,7 @@ def LiveEnsemble():
                 return None
             return live_view(choice, outcome)
 
+    # the ensemble runs in a thread of its own (and its halves in helper processes): the page answers meanwhile
     task = solara.lab.use_task(job, dependencies=[choice, outcome], raise_error=False)
     # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
     last = solara.use_ref(None)
@@ -249,21 +259,44 @@ def LiveEnsemble():
         solara.ProgressLinear(True)
         solara.Text("running the ensemble…")
         return
-    (live, images, draw_seconds), redraw, count = last.current
+    (live, options, chart_seconds), redraw, count = last.current
     solara.ProgressLinear(task.pending)
     solara.Text(
         f"{live.choice.replications:,} replications × {len(live.hypotheses)} hypotheses · "
-        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {redraw:.2f} s · redraw {count}",
+        f"ensemble {live.seconds:.2f} s, charts {chart_seconds:.3f} s, change to redraw {redraw:.2f} s · "
+        f"redraw {count}",
         classes=["live-timing"],
     )
-    solara.Image(images[0], width="100%", classes=["fan-chart"])
+    Chart(options[0], "fan-chart")
     with solara.Columns([1, 1]):
         with solara.Column():
             solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
-            solara.Image(images[1], width="100%")
+            Chart(options[1], "effect-chart")
         with solara.Column():
-            solara.Image(images[2], width="100%")
+            Chart(options[2], "recognition-chart")
     Md("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
+
+
+def play_loop(cancel: threading.Event, last_month: int):
+    """Step the watched month on a clock until paused or at the end.
+
+    One loop per play, not one request per month: setting the month redraws the page in this thread, so a
+    step starts only after the previous one was drawn.  When drawing takes longer than a tick, the next
+    step jumps over the months the clock has passed instead of queueing them.
+    """
+    tick = time.perf_counter()
+    while not cancel.is_set():
+        cancel.wait(max(0.0, tick + PLAY_SECONDS - time.perf_counter()))
+        if cancel.is_set() or not playing.value:
+            return
+        now = time.perf_counter()
+        steps = max(1, int((now - tick) / PLAY_SECONDS))
+        tick = tick + steps * PLAY_SECONDS if now - tick < 2 * PLAY_SECONDS else now
+        month = min(watched_month.value + steps, last_month)
+        watched_month.value = month
+        if month >= last_month:
+            playing.value = False
+            return
 
 
 @solara.component
@@ -278,23 +311,15 @@ def WatchedFuture():
         return attribution.replay(model)
 
     record, moves = solara.use_memo(replay, dependencies=[choice, hypothesis, r])
-    band = runner.cell_record(choice, choice.scenario, hypothesis)
+    band = runner.bands_of(runner.cell_record(choice, choice.scenario, hypothesis))
     months = record.shape[0]
     month = min(watched_month.value, months - 1)
 
-    def play_tick(cancel: threading.Event):
-        # one month per run: updates made in a thread reach the page when its function returns
-        if not playing.value:
-            return
-        time.sleep(PLAY_SECONDS)
-        if cancel.is_set():
-            return
-        if month >= months - 1:
-            playing.value = False
-        else:
-            watched_month.value = month + 1
-
-    solara.use_thread(play_tick, dependencies=[playing.value, month], intrusive_cancel=False)
+    solara.use_thread(
+        lambda cancel: playing.value and play_loop(cancel, months - 1),
+        dependencies=[playing.value, months],
+        intrusive_cancel=False,
+    )
 
     with solara.Row(style={"align-items": "center"}):
         if len(names) > 1:
@@ -310,18 +335,19 @@ def WatchedFuture():
         )
         solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
     solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
-    year, mon = divmod(runner.catalogue().base.start[1] - 1 + month, 12)
-    label = f"{runner.catalogue().base.start[0] + year}-{mon + 1:02d}"
+    label = charts.month_labels(choice_start(), months)[month]
     solara.Text(f"replication {r} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
     from sim.actors import STATES
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
     with solara.Columns([5, 7]):
-        solara.Image(charts.render(charts.network_chart, relations, label), width="100%", classes=["network-chart"])
+        Chart(charts.network_chart(relations, label), "network-chart")
         with solara.Column():
             RulePanel(moves[month], month)
-    series = charts.render(charts.watched_series_chart, band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
-    solara.Image(series, width="100%")
+    Chart(
+        charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, runner.WATCHED_SERIES),
+        "watched-series-chart",
+    )
 
 
 def choice_start():

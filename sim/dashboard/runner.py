@@ -14,6 +14,7 @@ the baselines come from the cache.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import threading
 import time
@@ -65,6 +66,9 @@ EFFECT_OUTCOMES = (
     "civil_war",
     "iskp_external_capacity",
 )
+WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
+# the outcomes whose bands the page draws: the page receives these summaries, never the replications
+BAND_OUTCOMES = tuple(dict.fromkeys((*FAN_OUTCOMES, "recognising_states", *WATCHED_SERIES)))
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
@@ -211,27 +215,31 @@ def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
     return CACHE.get(key, lambda: run_split(cell_setup(choice, scenario, hypothesis), choice.replications))
 
 
-# A second core runs half of each cell in a helper process.  Replication r draws the same numbers in any
-# batch (keyed randomness), so the halves joined are the record of the whole.
+# Two helper processes run the halves of each cell, so the server's own process (the page's connections)
+# stays free while an ensemble runs.  Replication r draws the same numbers in any batch (keyed randomness),
+# so the halves joined are the record of the whole.
 MIN_SPLIT = 200
+HELPERS = 2
 _pool = None
 _pool_lock = threading.Lock()
 
 
 def helper_pool():
-    """The helper process (spawned, so the server's threads are not copied), or None on a one-core machine."""
+    """The helper processes (spawned, so the server's threads are not copied), or None when switched off."""
     global _pool
     with _pool_lock:
-        if _pool is None and (os.cpu_count() or 1) >= 2 and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
+        if _pool is None and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
             import multiprocessing
 
             _pool = ProcessPoolExecutor(
-                max_workers=1,
+                max_workers=HELPERS,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_follow_parent,
                 initargs=(os.getpid(),),
             )
-            _pool.submit(_warm_up)
+            # one warm-up each (it lasts long enough that the second goes to the second process)
+            for _ in range(HELPERS):
+                _pool.submit(_warm_up)
         return _pool
 
 
@@ -257,19 +265,78 @@ def _part(setup: Setup, lo: int, hi: int) -> Setup:
 
 
 def run_split(setup: Setup, replications) -> np.ndarray:
-    """``run_cell`` for a count or an array of replication indices, half of it in the helper process."""
+    """``run_cell`` for a count or an array of replication indices, in halves in the helper processes."""
     reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
     total = len(reps)
     pool = helper_pool() if total >= MIN_SPLIT else None
     if pool is None:
         return run_cell(setup, reps, chunk_size=max(total, 1))
-    half = total // 2
+    bounds = np.linspace(0, total, HELPERS + 1).astype(int)
     try:
-        future = pool.submit(run_cell, _part(setup, half, total), reps[half:], total - half)
+        futures = [
+            pool.submit(run_cell, _part(setup, lo, hi), reps[lo:hi], hi - lo) for lo, hi in itertools.pairwise(bounds)
+        ]
     except RuntimeError:  # the pool was shut down (the server is stopping)
         return run_cell(setup, reps, chunk_size=total)
-    first = run_cell(_part(setup, 0, half), reps[:half], chunk_size=max(half, 1))
-    return np.concatenate([first, future.result()], axis=2)
+    return np.concatenate([f.result() for f in futures], axis=2)
+
+
+@dataclass(frozen=True)
+class CellBands:
+    """What the page draws of one cell: per outcome the quantiles (QUANTILES x months) and the mean per month."""
+
+    quantiles: dict[str, np.ndarray]
+    means: dict[str, np.ndarray]
+
+    @property
+    def months(self) -> int:
+        return len(next(iter(self.means.values())))
+
+
+def cell_bands(record: np.ndarray) -> CellBands:
+    idx = [OUTCOME_INDEX[o] for o in BAND_OUTCOMES]
+    values = record[:, idx, :]
+    q = np.quantile(values, QUANTILES, axis=2)  # (quantiles, months, outcomes)
+    m = values.mean(axis=2, dtype=np.float64)
+    return CellBands(
+        quantiles={o: q[:, :, k] for k, o in enumerate(BAND_OUTCOMES)},
+        means={o: m[:, k] for k, o in enumerate(BAND_OUTCOMES)},
+    )
+
+
+class SummaryCache:
+    """Bands and per-replication summaries of recent records, keyed by the record itself (small; by count)."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, record: np.ndarray, kind: str, compute):
+        key = (id(record), kind)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] is record:
+                self._items.move_to_end(key)
+                return hit[1]
+        value = compute(record)
+        with self._lock:
+            # the record is held with its summary, so its id cannot be reused by another array meanwhile
+            self._items[key] = (record, value)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+SUMMARIES = SummaryCache()
+
+
+def bands_of(record: np.ndarray) -> CellBands:
+    return SUMMARIES.get(record, "bands", cell_bands)
+
+
+def summaries_of(record: np.ndarray) -> np.ndarray:
+    return SUMMARIES.get(record, "summaries", replication_summaries)
 
 
 @dataclass
@@ -279,9 +346,14 @@ class HypothesisResult:
     scenario: np.ndarray  # record of the scenario cell
     baseline: np.ndarray  # record of the status quo cell
     effects: np.ndarray = field(init=False)  # (outcomes, replications): scenario minus status quo, paired
+    scenario_bands: CellBands = field(init=False)
+    baseline_bands: CellBands = field(init=False)
 
     def __post_init__(self):
-        self.effects = replication_summaries(self.scenario) - replication_summaries(self.baseline)
+        # the status quo's summaries and bands come from the cache when only the scenario's cell changed
+        self.effects = summaries_of(self.scenario) - summaries_of(self.baseline)
+        self.scenario_bands = bands_of(self.scenario)
+        self.baseline_bands = bands_of(self.baseline)
 
     def p_better(self, outcome: str) -> float:
         """Share of replications in which the scenario does better than the status quo (ties count as not)."""
@@ -333,11 +405,6 @@ def run_live(choice: Choice) -> LiveResult:
         HypothesisResult(h, cat.hypotheses[h].label, s, b) for h, s, b in zip(choice.hypotheses, scenarios, baselines)
     ]
     return LiveResult(choice, results, cat.base.start, time.perf_counter() - started)
-
-
-def quantiles(record: np.ndarray, outcome: str) -> np.ndarray:
-    """(len(QUANTILES), months) of one outcome across replications."""
-    return np.quantile(record[:, OUTCOME_INDEX[outcome], :], QUANTILES, axis=1)
 
 
 def watched_setup(choice: Choice, hypothesis: str, replication: int) -> Setup:

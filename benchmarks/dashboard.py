@@ -1,0 +1,83 @@
+"""Wall time from a slider move to the redrawn chart, in the real page (system chromium, Playwright).
+
+Starts ``python -m sim.dashboard`` on a free port, waits for the first view, then moves the ``sanctions``
+lever and one assumption a few times each and measures, for every move, the seconds until the fan chart's
+pixels change in the browser: the server's ensemble, its summaries, the messages and the browser's
+drawing together.  Prints each time, their median, and the machine's load average before and after (the
+machine is shared, so a time means little without its load).
+
+usage: python benchmarks/dashboard.py [--moves 5] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from sim.dashboard import drive
+
+TIMEOUT_MS = 60_000
+# an assumption the fan charts show (humanitarian need), so a move must change them
+ASSUMPTION_GROUP = "population"
+ASSUMPTION = "aid_need"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=5, help="moves of each slider (default 5)")
+    parser.add_argument("--json", type=Path, help="also write the times to this file")
+    args = parser.parse_args()
+    if not 1 <= args.moves <= 20:
+        print("error: --moves must be between 1 and 20", file=sys.stderr)
+        return 2
+    if drive.chromium() is None:
+        print("error: chromium is not installed (make browser)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    load_before = os.getloadavg()
+    fractions = [0.9, 0.2, 0.7, 0.35, 0.55, 0.1, 0.8, 0.45, 0.65, 0.25][: args.moves]
+    times = {"lever": [], "assumption": []}
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        drive.serve(Path(tmp) / "server.log") as (url, start_s),
+        sync_playwright() as p,
+        drive.open_page(p, url) as (page, watch),
+    ):
+        page.wait_for_selector("text=redraw 1", timeout=TIMEOUT_MS)
+        picture = drive.wait_for_picture(page, "fan-chart", TIMEOUT_MS)
+        for f in fractions:
+            seconds, picture = drive.timed_move(page, "sanctions", f, "fan-chart", picture, TIMEOUT_MS)
+            times["lever"].append(round(seconds, 3))
+        page.get_by_text(ASSUMPTION_GROUP + " (").first.click()
+        for f in fractions:
+            seconds, picture = drive.timed_move(page, ASSUMPTION, f, "fan-chart", picture, TIMEOUT_MS)
+            times["assumption"].append(round(seconds, 3))
+        server_side = page.inner_text(".live-timing")
+        if watch.errors or watch.outside:
+            print(f"error: the page failed: {(watch.errors + watch.outside)[:3]}", file=sys.stderr)
+            return 1
+    load_after = os.getloadavg()
+    result = {
+        "server_start_s": round(start_s, 2),
+        "lever_move_to_new_chart_s": times["lever"],
+        "assumption_move_to_new_chart_s": times["assumption"],
+        "median_s": round(statistics.median(times["lever"] + times["assumption"]), 3),
+        "last_server_side": server_side,
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "cpus": os.cpu_count(),
+    }
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
