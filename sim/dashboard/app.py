@@ -277,7 +277,7 @@ def LiveEnsemble():
     Md("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
 
 
-def play_loop(cancel: threading.Event, last_month: int):
+def play_loop(cancel: threading.Event, last_month: int, month=watched_month, running=playing, seconds=PLAY_SECONDS):
     """Step the watched month on a clock until paused or at the end.
 
     One loop per play, not one request per month: setting the month redraws the page in this thread, so a
@@ -286,16 +286,16 @@ def play_loop(cancel: threading.Event, last_month: int):
     """
     tick = time.perf_counter()
     while not cancel.is_set():
-        cancel.wait(max(0.0, tick + PLAY_SECONDS - time.perf_counter()))
-        if cancel.is_set() or not playing.value:
+        cancel.wait(max(0.0, tick + seconds - time.perf_counter()))
+        if cancel.is_set() or not running.value:
             return
         now = time.perf_counter()
-        steps = max(1, int((now - tick) / PLAY_SECONDS))
-        tick = tick + steps * PLAY_SECONDS if now - tick < 2 * PLAY_SECONDS else now
-        month = min(watched_month.value + steps, last_month)
-        watched_month.value = month
-        if month >= last_month:
-            playing.value = False
+        steps = max(1, int((now - tick) / seconds))
+        tick = tick + steps * seconds if now - tick < 2 * seconds else now
+        shown = min(month.value + steps, last_month)
+        month.value = shown
+        if shown >= last_month:
+            running.value = False
             return
 
 
