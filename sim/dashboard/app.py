@@ -23,6 +23,10 @@ TOP_RULES = 5
 
 STYLE = """
 .md strong { font-weight: 700; }
+.md small { overflow-wrap: anywhere; }
+/* an open group of assumptions must not widen the sidebar over the page: keep its width, scroll within */
+.v-navigation-drawer { max-width: 400px !important; }
+.v-navigation-drawer__content { overflow-x: hidden; }
 .md p { margin-bottom: 6px; }
 .md ul { margin-bottom: 10px; }
 .md table { border-collapse: collapse; margin-top: 4px; }
@@ -340,7 +344,7 @@ def WatchedFuture():
     from sim.actors import STATES
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
-    with solara.Columns([5, 7]):
+    with solara.Columns([6, 6]):
         Chart(charts.network_chart(relations, label), "network-chart")
         with solara.Column():
             RulePanel(moves[month], month)

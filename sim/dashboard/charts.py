@@ -296,7 +296,7 @@ def recognition_chart(hypotheses, start) -> dict:
 
 
 def network_chart(relations: dict[str, int], month_label: str) -> dict:
-    """Kabul in the middle, the states around it; the edge's style and label are the relation."""
+    """Kabul in the middle, the states around it; the edge's style and the state's label give the relation."""
     n = len(relations)
     angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n
     nodes = [
@@ -329,7 +329,10 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
                     "position": "top"
                     if np.sin(a) > 0.3
                     else ("bottom" if np.sin(a) < -0.3 else ("right" if np.cos(a) > 0 else "left")),
-                    "formatter": state.replace("_", " ") + (" ★ recognises" if recognises else ""),
+                    # the relation is written beside the state: labels along the edges would be slanted
+                    "formatter": state.replace("_", " ")
+                    + ("\n★ recognises" if recognises else f"\n{level} {RELATION_NAMES[level]}"),
+                    "lineHeight": 16,
                     "fontSize": 13,
                     "fontWeight": "bold" if recognises else "normal",
                     "color": "#222",
@@ -342,12 +345,6 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
                 "source": "Kabul",
                 "target": state,
                 "lineStyle": {"type": style, "width": width, "color": colour, "curveness": 0},
-                "label": {
-                    "show": True,
-                    "formatter": f"{level} {RELATION_NAMES[level]}",
-                    "fontSize": 11,
-                    "color": "#444",
-                },
             }
         )
     return {
@@ -363,17 +360,16 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
             {
                 "type": "graph",
                 "layout": "none",
-                "top": 80,
-                "bottom": 40,
-                "left": 90,
-                "right": 90,
+                "top": 100,
+                "bottom": 60,
+                "left": 80,
+                "right": 80,
                 "roam": False,
                 "data": nodes,
                 "links": links,
-                "edgeLabel": {"show": True},
             }
         ],
-        "height_px": 460,
+        "height_px": 540,
     }
 
 
