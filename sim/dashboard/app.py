@@ -7,6 +7,7 @@ made for that session's choice, so two people moving sliders never share a model
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 
@@ -32,6 +33,10 @@ STYLE = """
 .md table { border-collapse: collapse; margin-top: 4px; }
 .md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
 """
+
+# in the server, the helper processes start (and import the model) while the first browser connects
+if os.environ.get("SIM_DASHBOARD_SERVER") == "1":
+    runner.helper_pool()
 
 scenario = solara.reactive("pakistan_kinetic")
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
@@ -310,20 +315,33 @@ def WatchedFuture():
     hypothesis = watched_hypothesis.value if watched_hypothesis.value in names else names[0]
     r = min(watched_replication.value, choice.replications - 1)
 
-    def replay():
-        model = runner.watched_model(choice, hypothesis, r)
-        return attribution.replay(model)
+    def prepare():
+        # in a thread of its own, the cell in a helper process: the page answers while a run is prepared
+        band = runner.bands_of(runner.scenario_records(choice, choice.scenario, [hypothesis])[0])
+        record, moves = attribution.replay(runner.watched_model(choice, hypothesis, r))
+        return record, moves, band, r
 
-    record, moves = solara.use_memo(replay, dependencies=[choice, hypothesis, r])
-    band = runner.bands_of(runner.cell_record(choice, choice.scenario, hypothesis))
-    months = record.shape[0]
-    month = min(watched_month.value, months - 1)
-
+    task = solara.lab.use_task(prepare, dependencies=[choice, hypothesis, r], raise_error=False)
+    # the run shown until the next one is ready, so stepping never waits on a blank page
+    last = solara.use_ref(None)
+    if task.finished and task.value is not None:
+        last.current = task.value
+    months = last.current[0].shape[0] if last.current is not None else 0
     solara.use_thread(
-        lambda cancel: playing.value and play_loop(cancel, months - 1),
+        lambda cancel: playing.value and months > 0 and play_loop(cancel, months - 1),
         dependencies=[playing.value, months],
         intrusive_cancel=False,
     )
+    if task.error:
+        solara.Error(f"error: {task.exception}")
+        return
+    if last.current is None:
+        solara.ProgressLinear(True)
+        solara.Text("replaying the watched run…")
+        return
+    record, moves, band, shown = last.current
+    month = min(watched_month.value, months - 1)
+    solara.ProgressLinear(task.pending)
 
     with solara.Row(style={"align-items": "center"}):
         if len(names) > 1:
@@ -340,7 +358,7 @@ def WatchedFuture():
         solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
     solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
     label = charts.month_labels(choice_start(), months)[month]
-    solara.Text(f"replication {r} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
+    solara.Text(f"replication {shown} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
     from sim.actors import STATES
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
