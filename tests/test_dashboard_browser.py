@@ -60,17 +60,19 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
 
             redraws = []
             for n, position in enumerate((0.95, 0.25), start=2):
-                seconds, fan = drive.timed_move(page, "sanctions", position, "fan-chart", fan, STEP_TIMEOUT_MS)
+                seconds, fan = drive.timed_move(page, "sanctions", position, "fan-chart", fan, STEP_TIMEOUT_MS, watch)
                 page.wait_for_selector(f"text=redraw {n}", timeout=STEP_TIMEOUT_MS)
-                redraws.append(round(seconds, 2))
+                redraws.append([round(x, 2) for x in seconds])
+            # (from the click, from the page's message); a measurement for the record, not a pass mark
             timings["lever_to_new_chart_s"] = redraws
             assert drive.picture(page, "effect-chart") != effect  # the policy's effect moved with the lever
             page.screenshot(path=ARTIFACTS / "dashboard_live.png", full_page=True)
 
             # an assumption the fan charts show: aid's share of humanitarian need, fixed by its slider
             page.get_by_text("population (").first.click()
-            seconds, fan = drive.timed_move(page, "aid_need", 0.9, "fan-chart", fan, STEP_TIMEOUT_MS)
-            timings["assumption_to_new_chart_s"] = round(seconds, 2)
+            drive.slider(page, "aid_need").wait_for(timeout=STEP_TIMEOUT_MS)
+            seconds, fan = drive.timed_move(page, "aid_need", 0.9, "fan-chart", fan, STEP_TIMEOUT_MS, watch)
+            timings["assumption_to_new_chart_s"] = [round(x, 2) for x in seconds]
             page.wait_for_selector("text=redraw 4", timeout=STEP_TIMEOUT_MS)
             assert page.get_by_text("population (17) · 1 fixed").count() == 1
             timings["server_side"] = page.inner_text(".live-timing")

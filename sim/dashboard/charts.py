@@ -326,12 +326,10 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
                 },
                 "label": {
                     "show": True,
-                    "position": "top"
-                    if np.sin(a) > 0.3
-                    else ("bottom" if np.sin(a) < -0.3 else ("right" if np.cos(a) > 0 else "left")),
+                    "position": "top" if np.sin(a) >= -0.1 else "bottom",
                     # the relation is written beside the state: labels along the edges would be slanted
                     "formatter": state.replace("_", " ")
-                    + ("\n★ recognises" if recognises else f"\n{level} {RELATION_NAMES[level]}"),
+                    + ("\n★ recognises" if recognises else f"\nlevel {level}: {RELATION_NAMES[level]}"),
                     "lineHeight": 16,
                     "fontSize": 13,
                     "fontWeight": "bold" if recognises else "normal",
@@ -351,7 +349,7 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
         "animation": False,
         "title": {
             "text": f"relations with Kabul, {month_label}",
-            "subtext": "edge: 0 no contact · 1 channels · 2 missions · 3 ambassadors · 4 recognition (green)",
+            "subtext": "relation levels: 0 no contact · 1 channels · 2 missions · 3 ambassadors · 4 recognition (green)",
             "left": "center",
             "textStyle": {"fontSize": 14},
             "subtextStyle": {"fontSize": 11, "color": "#555"},

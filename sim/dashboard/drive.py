@@ -79,6 +79,7 @@ class Watch:
 
     errors: list = field(default_factory=list)
     outside: list = field(default_factory=list)
+    sent: list = field(default_factory=list)  # perf_counter() of each message the page sent to the server
 
 
 @contextlib.contextmanager
@@ -91,6 +92,7 @@ def open_page(playwright, url: str, width: int = 1500, height: int = 2000):
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console error: {m.text}"))
         page.on("request", lambda r: r.url.startswith(LOCAL) or watch.outside.append(r.url))
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _: watch.sent.append(time.perf_counter())))
         page.goto(url)
         yield page, watch
     finally:
@@ -142,9 +144,17 @@ def move_slider(page, label: str, fraction: float):
     track.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
 
 
-def timed_move(page, label: str, fraction: float, chart: str, old: str, timeout_ms: float) -> tuple[float, str]:
-    """Seconds from a slider move to the chart's new pixels, and the new picture."""
+def timed_move(page, label: str, fraction: float, chart: str, old: str, timeout_ms: float, watch=None):
+    """Seconds from a slider move to the chart's new pixels, and the new picture.
+
+    With ``watch`` (from ``open_page``), the seconds are a pair: from the start of the click (which includes
+    Playwright's own checks and scrolling before it presses), and from the page's message to the server.
+    """
     started = time.perf_counter()
     move_slider(page, label, fraction)
     new = wait_for_new_picture(page, chart, old, timeout_ms)
-    return time.perf_counter() - started, new
+    done = time.perf_counter()
+    if watch is None:
+        return done - started, new
+    message = next((t for t in watch.sent if t >= started), started)
+    return (done - started, done - message), new
