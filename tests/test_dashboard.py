@@ -330,3 +330,14 @@ def test_play_steps_one_month_per_tick_on_a_quick_machine_and_stops_when_paused(
     app.play_loop(cancel, 100, month=month, running=running, seconds=0.05)
     assert np.all(np.diff([0, *month.sets]) == 1)
     assert 4 <= month.value <= 8 and running.value is True
+
+
+@pytest.mark.parametrize("lo, hi, step", [(0.1, 0.5, 0.004), (2.6, 4.5, 0.019), (0.0, 3.0, 0.05), (-4.0, 4.0, 0.25)])
+def test_slider_values_are_given_on_the_slider_s_grid(lo, hi, step):
+    from sim.dashboard import app
+
+    for value in np.linspace(lo - 0.1, hi + 0.1, 97):
+        snapped = app.on_grid(value, lo, hi, step)
+        assert lo - 1e-9 <= snapped <= hi + 1e-9
+        assert abs(snapped - min(max(value, lo), hi)) <= step / 2 + 1e-9
+        assert app.on_grid(snapped, lo, hi, step) == snapped  # shown as given: the slider sends nothing back

@@ -88,6 +88,21 @@ def moved(new: float, shown: float, step: float) -> bool:
     return abs(new - shown) > 0.51 * step
 
 
+def on_grid(value: float, lo: float, hi: float, step: float) -> float:
+    """``value`` as the browser's slider would snap it (Vuetify 2's rounding, step decimals included).
+
+    A slider given an off-grid value sends the snapped one back as soon as it is shown: opening a group
+    of assumptions sent one message per slider, and the page answered them one by one before the user's
+    own move.  Given the snapped value, it sends nothing.
+    """
+    value = min(max(value, lo), hi)
+    text = repr(float(step))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    offset = math.fmod(lo, step)
+    snapped = math.floor((value - offset) / step + 0.5) * step + offset
+    return float(f"{min(snapped, hi):.{decimals}f}")
+
+
 def _set_param(name: str, value: float):
     fixed_params[name].value = float(value)
 
@@ -104,23 +119,25 @@ def LeverControls():
     Md(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
     for key in runner.NUMERIC_LEVERS:
         lo, hi = runner.LEVER_RANGE[key]
+        shown = on_grid(getattr(levers, key), lo, hi, 0.05)
         solara.SliderFloat(
             label=key,
-            value=getattr(levers, key),
+            value=shown,
             min=lo,
             max=hi,
             step=0.05,
-            on_value=lambda v, key=key, shown=getattr(levers, key): moved(v, shown, 0.05) and _set_lever(key, v),
+            on_value=lambda v, key=key, shown=shown: moved(v, shown, 0.05) and _set_lever(key, v),
         )
     for state, shift in sorted(levers.desire_shift.items()):
         lo, hi = runner.DESIRE_RANGE
+        shown = on_grid(shift, lo, hi, 0.25)
         solara.SliderFloat(
             label=f"desire_shift.{state}",
-            value=shift,
+            value=shown,
             min=lo,
             max=hi,
             step=0.25,
-            on_value=lambda v, state=state, shown=shift: (
+            on_value=lambda v, state=state, shown=shown: (
                 moved(v, shown, 0.25) and _set_lever(f"desire_shift.{state}", v)
             ),
         )
@@ -159,16 +176,17 @@ def AssumptionSlider(p):
     is_fixed = fixed is not None
     value = fixed if is_fixed else p.default
     step = 1.0 if p.integer else (p.high - p.low) / 100
+    shown = on_grid(value, p.low, p.high, step)
     lo, hi = p.sampling_range
     users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
     with solara.Row(style={"align-items": "center"}):
         solara.SliderFloat(
             label=p.name.split(".", 1)[1],
-            value=value,
+            value=shown,
             min=p.low,
             max=p.high,
             step=step,
-            on_value=lambda v: moved(v, value, step) and _set_param(p.name, v),
+            on_value=lambda v: moved(v, shown, step) and _set_param(p.name, v),
         )
         solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
     state = f"<b>fixed at {value:g}</b>. " if is_fixed else ""
