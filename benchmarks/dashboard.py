@@ -53,14 +53,18 @@ def main() -> int:
         page.wait_for_selector("text=redraw 1", timeout=TIMEOUT_MS)
         picture = drive.wait_for_picture(page, "fan-chart", TIMEOUT_MS)
         for f in fractions:
-            seconds, picture = drive.timed_move(page, "sanctions", f, "fan-chart", picture, TIMEOUT_MS, watch)
+            seconds, picture = drive.timed_move(
+                page, "sanctions", f, "fan-chart", picture, TIMEOUT_MS, watch, ".live-timing"
+            )
             times["lever"].append(seconds)
         page.get_by_text(ASSUMPTION_GROUP + " (").first.click()
         # the opened group's sliders arrive first; a move is timed from a settled page
         drive.slider(page, ASSUMPTION).wait_for(timeout=TIMEOUT_MS)
         page.wait_for_timeout(1000)
         for f in fractions:
-            seconds, picture = drive.timed_move(page, ASSUMPTION, f, "fan-chart", picture, TIMEOUT_MS, watch)
+            seconds, picture = drive.timed_move(
+                page, ASSUMPTION, f, "fan-chart", picture, TIMEOUT_MS, watch, ".live-timing"
+            )
             times["assumption"].append(seconds)
         server_side = page.inner_text(".live-timing")
         if watch.errors or watch.outside:

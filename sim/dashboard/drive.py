@@ -144,14 +144,24 @@ def move_slider(page, label: str, fraction: float):
     track.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
 
 
-def timed_move(page, label: str, fraction: float, chart: str, old: str, timeout_ms: float, watch=None):
+def timed_move(page, label: str, fraction: float, chart: str, old: str, timeout_ms: float, watch=None, marker=None):
     """Seconds from a slider move to the chart's new pixels, and the new picture.
 
     With ``watch`` (from ``open_page``), the seconds are a pair: from the start of the click (which includes
     Playwright's own checks and scrolling before it presses), and from the page's message to the server.
+    With ``marker`` (a selector of a text the redraw changes), the pixels are compared only once that text
+    changed: reading a large canvas's pixels costs the browser a core, and polling them for the whole
+    wait would slow the very run being timed.
     """
+    before = page.inner_text(marker) if marker else None
     started = time.perf_counter()
     move_slider(page, label, fraction)
+    if marker:
+        page.wait_for_function(
+            "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }",
+            arg=[marker, before],
+            timeout=timeout_ms,
+        )
     new = wait_for_new_picture(page, chart, old, timeout_ms)
     done = time.perf_counter()
     if watch is None:
