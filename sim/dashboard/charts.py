@@ -274,6 +274,9 @@ def recognition_chart(hypotheses, start) -> dict:
         series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
         series.append(_line(h.label, h.scenario_bands.means[name], colour, 0))
         series.append(_line("status quo", h.baseline_bands.means[name], colour, 0, 1.2, True))
+    highest = max(float(np.max(h.scenario_bands.quantiles[name][4])) for h in hypotheses)
+    highest = max(highest, *(float(np.max(h.baseline_bands.means[name])) for h in hypotheses))
+    top = int(min(len(STATES), np.ceil(highest) + 1))
     return {
         "animation": False,
         "title": {
@@ -289,7 +292,8 @@ def recognition_chart(hypotheses, start) -> dict:
             "boundaryGap": False,
             "axisLabel": {"interval": 23, "fontSize": 11},
         },
-        "yAxis": {"type": "value", "min": 0, "max": len(STATES), "interval": 1, "axisLabel": {"fontSize": 11}},
+        # up to one above the highest band, so a few recognitions are not squeezed under eleven states
+        "yAxis": {"type": "value", "min": 0, "max": top, "interval": 1, "axisLabel": {"fontSize": 11}},
         "series": series,
         "height_px": 360,
     }
@@ -329,7 +333,7 @@ def network_chart(relations: dict[str, int], month_label: str) -> dict:
                     "position": "top" if np.sin(a) >= -0.1 else "bottom",
                     # the relation is written beside the state: labels along the edges would be slanted
                     "formatter": state.replace("_", " ")
-                    + ("\n★ recognises" if recognises else f"\nlevel {level}: {RELATION_NAMES[level]}"),
+                    + ("\n★ recognises" if recognises else f"\n{RELATION_NAMES[level]} ({level})"),
                     "lineHeight": 16,
                     "fontSize": 13,
                     "fontWeight": "bold" if recognises else "normal",
