@@ -271,7 +271,8 @@ def recognition_chart(hypotheses, start) -> dict:
     for k, h in enumerate(hypotheses):
         colour = COLOURS[k % len(COLOURS)]
         q = h.scenario_bands.quantiles[name]
-        series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
+        if len(hypotheses) == 1:  # several overlapping bands would only darken into one grey block
+            series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
         series.append(_line(h.label, h.scenario_bands.means[name], colour, 0))
         series.append(_line("status quo", h.baseline_bands.means[name], colour, 0, 1.2, True))
     highest = max(float(np.max(h.scenario_bands.quantiles[name][4])) for h in hypotheses)
@@ -280,7 +281,9 @@ def recognition_chart(hypotheses, start) -> dict:
     return {
         "animation": False,
         "title": {
-            "text": "states recognising Kabul: mean and 5-95% band (dashed: status quo)",
+            "text": "states recognising Kabul: mean"
+            + (" and 5-95% band" if len(hypotheses) == 1 else "")
+            + " (dashed: status quo)",
             "textStyle": {"fontSize": 13, "fontWeight": "normal"},
             "left": "center",
         },
