@@ -4,7 +4,8 @@ Starts ``python -m sim.dashboard`` on a free port, waits for the first view, the
 lever and one assumption a few times each and measures, for every move, the seconds until the fan chart's
 pixels change in the browser: the server's ensemble, its summaries, the messages and the browser's
 drawing together.  Each time is given from the start of Playwright's click (which spends 0.1-0.2 s on its
-own checks before it presses) and from the page's message to the server (what a person's release starts).  Prints each time, their median, and the machine's load average before and after (the
+own checks before it presses) and from the page's message to the server (what a person's release starts).
+Then it plays the watched run for a few seconds and counts the months shown against the clock's.  Prints each time, their median, and the machine's load average before and after (the
 machine is shared, so a time means little without its load).
 
 usage: python benchmarks/dashboard.py [--moves 5] [--json out.json]
@@ -13,11 +14,14 @@ usage: python benchmarks/dashboard.py [--moves 5] [--json out.json]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from sim.dashboard import drive
@@ -26,6 +30,30 @@ TIMEOUT_MS = 60_000
 # an assumption the fan charts show (humanitarian need), so a move must change them
 ASSUMPTION_GROUP = "population"
 ASSUMPTION = "aid_need"
+PLAY_SECONDS = 8.0
+
+
+def play_for(page, seconds: float) -> dict:
+    """Play the watched run for ``seconds``: months shown, months passed, and the clock's pace (0.5 s a month)."""
+    page.get_by_role("tab", name="Watched future").click()
+    page.wait_for_selector("text=end of month 1 ", timeout=TIMEOUT_MS)
+    page.get_by_role("button", name="play").click()
+    seen, started = [], time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        text = page.inner_text(".watched-month")
+        month = int(re.search(r"end of month (\d+)", text).group(1))
+        if not seen or seen[-1] != month:
+            seen.append(month)
+        page.wait_for_timeout(50)
+    page.get_by_role("button", name="pause").click()
+    steps = [b - a for a, b in itertools.pairwise(seen)]
+    return {
+        "seconds": seconds,
+        "months_passed": seen[-1] - seen[0],
+        "months_shown": len(seen),
+        "largest_step": max(steps, default=0),
+        "clock_months": round(seconds / 0.5),
+    }
 
 
 def main() -> int:
@@ -67,6 +95,7 @@ def main() -> int:
             )
             times["assumption"].append(seconds)
         server_side = page.inner_text(".live-timing")
+        play = play_for(page, PLAY_SECONDS)
         if watch.errors or watch.outside:
             print(f"error: the page failed: {(watch.errors + watch.outside)[:3]}", file=sys.stderr)
             return 1
@@ -81,6 +110,7 @@ def main() -> int:
         "from_the_page_message_s": from_message,
         "median_from_message_s": round(statistics.median(from_message["lever"] + from_message["assumption"]), 3),
         "last_server_side": server_side,
+        "play": play,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
         "cpus": os.cpu_count(),
