@@ -193,11 +193,11 @@ def test_parameter_sliders_span_declared_ranges():
             assert p.low <= p.default <= p.high and PARAMS[p.name] is p
 
 
-def test_cells_run_in_the_helper_processes_are_the_cells_run_here():
-    choice = small_choice(replications=runner.MIN_HELPED + 13, levers=(("sanctions", 0.45),))
-    if runner.helper_pool() is None:
-        pytest.skip("helpers switched off")
-    live = runner.run_live(choice)  # scenario and status quo side by side, one helper each
+def test_cells_run_in_the_worker_processes_are_the_cells_run_here():
+    choice = small_choice(replications=runner.MIN_POOLED + 13, levers=(("sanctions", 0.45),))
+    if runner.worker_pool() is None:
+        pytest.skip("workers switched off")
+    live = runner.run_live(choice)  # scenario and status quo side by side, one worker each
     for record, scenario in (
         (live.hypotheses[0].scenario, choice.scenario),
         (live.hypotheses[0].baseline, "status_quo"),

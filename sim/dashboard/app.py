@@ -34,9 +34,9 @@ STYLE = """
 .md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
 """
 
-# in the server, the helper processes start (and import the model) while the first browser connects
+# in the server, the worker processes start (and import the model) while the first browser connects
 if os.environ.get("SIM_DASHBOARD_SERVER") == "1":
-    runner.helper_pool()
+    runner.worker_pool()
 
 scenario = solara.reactive("pakistan_kinetic")
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
@@ -272,7 +272,7 @@ def LiveEnsemble():
                 return None
             return live_view(choice, outcome)
 
-    # the ensemble runs in a thread of its own (and its halves in helper processes): the page answers meanwhile
+    # the ensemble runs in a thread of its own (its cells in worker processes): the page answers meanwhile
     task = solara.lab.use_task(job, dependencies=[choice, outcome], raise_error=False)
     # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
     last = solara.use_ref(None)
@@ -334,7 +334,7 @@ def WatchedFuture():
     r = min(watched_replication.value, choice.replications - 1)
 
     def prepare():
-        # in a thread of its own, the cell in a helper process: the page answers while a run is prepared
+        # in a thread of its own, the cell in a worker process: the page answers while a run is prepared
         band = runner.bands_of(runner.scenario_records(choice, choice.scenario, [hypothesis])[0])
         record, moves = attribution.replay(runner.watched_model(choice, hypothesis, r))
         return record, moves, band, r

@@ -64,7 +64,7 @@ def serve(log_path: Path):
                 time.sleep(0.5)
             yield url, time.perf_counter() - started
         finally:
-            # the server and its helper processes: the process group started for it alone
+            # the server and its worker processes: the process group started for it alone
             os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=10)

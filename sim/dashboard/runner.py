@@ -214,37 +214,37 @@ def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
     return CACHE.get(key, lambda: run_cell(cell_setup(choice, scenario, hypothesis), choice.replications))
 
 
-# Helper processes run the cells, so the server's own process (the page's connections) stays free while an
+# Worker processes run the cells, so the server's own process (the page's connections) stays free while an
 # ensemble runs, and a scenario and its status quo run side by side when both must be run.  A cell is not
 # split between them: each month's steps have a fixed cost, so two halves cost more than half a cell, and on
 # this shared two-core machine measured slower than the whole (0.8-1.2 s against 0.5-0.6 s for 1,000).
-MIN_HELPED = 200
-HELPERS = 2
+MIN_POOLED = 200
+WORKERS = 2
 _pool = None
 _pool_lock = threading.Lock()
 
 
-def helper_pool():
-    """The helper processes (spawned, so the server's threads are not copied), or None when switched off."""
+def worker_pool():
+    """The worker processes (spawned, so the server's threads are not copied), or None when switched off."""
     global _pool
     with _pool_lock:
         if _pool is None and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
             import multiprocessing
 
             _pool = ProcessPoolExecutor(
-                max_workers=HELPERS,
+                max_workers=WORKERS,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_follow_parent,
                 initargs=(os.getpid(),),
             )
             # one warm-up each (it lasts long enough that the second goes to the second process)
-            for _ in range(HELPERS):
+            for _ in range(WORKERS):
                 _pool.submit(_warm_up)
         return _pool
 
 
 def _follow_parent(parent: int):
-    """End the helper when the server ends, however it ends (a killed server runs no clean-up)."""
+    """End a worker when the server ends, however it ends (a killed server runs no clean-up)."""
 
     def watch():
         while os.getppid() == parent:
@@ -374,11 +374,11 @@ def missing_job(choice: Choice, scenario: str, hypotheses):
 
 
 def run_jobs(jobs) -> None:
-    """Run the jobs, each whole in a helper process (side by side when there are two), and cache their cells."""
+    """Run the jobs, each whole in a worker process (side by side when there are two), and cache their cells."""
     jobs = [j for j in jobs if j is not None]
     if not jobs:
         return
-    pool = helper_pool() if sum(len(reps) for _, reps, _ in jobs) >= MIN_HELPED else None
+    pool = worker_pool() if sum(len(reps) for _, reps, _ in jobs) >= MIN_POOLED else None
     records = None
     if pool is not None:
         try:
