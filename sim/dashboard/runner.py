@@ -217,7 +217,8 @@ def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
 # Worker processes run the cells, so the server's own process (the page's connections) stays free while an
 # ensemble runs, and a scenario and its status quo run side by side when both must be run.  A cell is not
 # split between them: each month's steps have a fixed cost, so two halves cost more than half a cell, and on
-# this shared two-core machine measured slower than the whole (0.8-1.2 s against 0.5-0.6 s for 1,000).
+# this shared two-core machine, at a load average near 2.7, measured slower than the whole (0.8-1.2 s against
+# 0.5-0.6 s for 1,000 replications).
 MIN_POOLED = 200
 WORKERS = 2
 _pool = None
@@ -237,7 +238,7 @@ def worker_pool():
                 initializer=_follow_parent,
                 initargs=(os.getpid(),),
             )
-            # one warm-up each (it lasts long enough that the second goes to the second process)
+            # a submit starts a process while none is idle, so both start (and import the model) now
             for _ in range(WORKERS):
                 _pool.submit(_warm_up)
         return _pool
@@ -365,11 +366,11 @@ def missing_job(choice: Choice, scenario: str, hypotheses):
         return None
     n = choice.replications
     setups = [cell_setup(choice, scenario, h) for h in missing]
-    names = set().union(*(s.params for s in setups))
-    params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
     keys = [cell_key(choice, scenario, h) for h in missing]
     if len(missing) == 1:
         return setups[0], np.arange(n), keys
+    names = set().union(*(s.params for s in setups))
+    params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
     return replace(setups[0], params=params), np.tile(np.arange(n), len(missing)), keys
 
 
