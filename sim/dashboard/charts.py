@@ -249,7 +249,8 @@ def effect_chart(hypotheses, outcome: str) -> dict:
             "name": f"{o.unit}, per replication ({o.summary})",
             "nameLocation": "middle",
             "nameGap": 28,
-            "axisLabel": {"fontSize": 11},
+            # the bounds are odd numbers that would crowd the round ticks beside them
+            "axisLabel": {"fontSize": 11, "showMinLabel": False, "showMaxLabel": False},
         },
         "yAxis": {
             "type": "value",
@@ -267,35 +268,35 @@ def recognition_chart(hypotheses, start) -> dict:
     """Mean number of recognising states over time, scenario against the status quo, with the 5-95% band."""
     name = "recognising_states"
     months = hypotheses[0].scenario_bands.months
+    one = len(hypotheses) == 1
     series = []
     for k, h in enumerate(hypotheses):
         colour = COLOURS[k % len(COLOURS)]
         q = h.scenario_bands.quantiles[name]
-        if len(hypotheses) == 1:  # several overlapping bands would only darken into one grey block
+        if one:  # several overlapping bands would only darken into one grey block
             series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
         series.append(_line(h.label, h.scenario_bands.means[name], colour, 0))
         series.append(_line("status quo", h.baseline_bands.means[name], colour, 0, 1.2, True))
-    highest = max(float(np.max(h.scenario_bands.quantiles[name][4])) for h in hypotheses)
-    highest = max(highest, *(float(np.max(h.baseline_bands.means[name])) for h in hypotheses))
+    drawn = [h.scenario_bands.quantiles[name][4] if one else h.scenario_bands.means[name] for h in hypotheses]
+    highest = max(float(np.max(v)) for v in [*drawn, *(h.baseline_bands.means[name] for h in hypotheses)])
     top = int(min(len(STATES), np.ceil(highest) + 1))
     return {
         "animation": False,
         "title": {
-            "text": "states recognising Kabul: mean"
-            + (" and 5-95% band" if len(hypotheses) == 1 else "")
-            + " (dashed: status quo)",
+            "text": "states recognising Kabul: mean" + (" and 5-95% band" if one else "") + " (dashed: status quo)",
             "textStyle": {"fontSize": 13, "fontWeight": "normal"},
             "left": "center",
         },
         "legend": {"top": 26, "data": [h.label for h in hypotheses] + ["status quo"], "textStyle": FONT},
-        "grid": {"left": 40, "right": 20, "top": 64, "bottom": 30},
+        # room for the legend, which takes two lines for four hypotheses
+        "grid": {"left": 40, "right": 20, "top": 64 if len(hypotheses) < 3 else 90, "bottom": 30},
         "xAxis": {
             "type": "category",
             "data": month_labels(start, months),
             "boundaryGap": False,
             "axisLabel": {"interval": 23, "fontSize": 11},
         },
-        # up to one above the highest band, so a few recognitions are not squeezed under eleven states
+        # up to one above the highest line drawn, so a few recognitions are not squeezed under eleven states
         "yAxis": {"type": "value", "min": 0, "max": top, "interval": 1, "axisLabel": {"fontSize": 11}},
         "series": series,
         "height_px": 360,
