@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -192,12 +193,18 @@ def test_parameter_sliders_span_declared_ranges():
             assert p.low <= p.default <= p.high and PARAMS[p.name] is p
 
 
-def test_a_cell_split_over_two_processes_is_the_cell_run_whole():
-    choice = small_choice(replications=runner.MIN_SPLIT + 13)
-    setup = runner.cell_setup(choice, choice.scenario, "engagement_moderates")
-    if runner.helper_pool() is None:
-        pytest.skip("one core: cells are not split")
-    np.testing.assert_array_equal(runner.run_split(setup, choice.replications), run_cell(setup, choice.replications))
+def test_cells_run_in_the_worker_processes_are_the_cells_run_here():
+    choice = small_choice(replications=runner.MIN_POOLED + 13, levers=(("sanctions", 0.45),))
+    if runner.worker_pool() is None:
+        pytest.skip("workers switched off")
+    live = runner.run_live(choice)  # scenario and status quo side by side, one worker each
+    for record, scenario in (
+        (live.hypotheses[0].scenario, choice.scenario),
+        (live.hypotheses[0].baseline, "status_quo"),
+    ):
+        alone = run_cell(runner.cell_setup(choice, scenario, "engagement_moderates"), choice.replications)
+        np.testing.assert_array_equal(record, alone)
+    assert not np.array_equal(live.hypotheses[0].scenario, live.hypotheses[0].baseline)
 
 
 def test_hypotheses_run_together_give_each_hypothesis_s_own_cells():
@@ -218,3 +225,119 @@ def test_the_record_cache_keeps_to_its_size_dropping_the_oldest_use():
     cache.get("a", block)  # used again: now the newest
     cache.get("d", block)
     assert [cache.has(k) for k in "abcd"] == [True, False, True, True]
+
+
+def _numbers(option) -> list:
+    """Every number in a chart option (what the page sends to the browser)."""
+    if isinstance(option, dict):
+        return [x for v in option.values() for x in _numbers(v)]
+    if isinstance(option, list):
+        return [x for v in option for x in _numbers(v)]
+    return [option] if isinstance(option, (int, float)) and not isinstance(option, bool) else []
+
+
+def test_the_fan_chart_sends_quantile_bands_not_replications():
+    import json
+
+    from sim.dashboard import charts
+
+    small, large = small_choice(replications=60), small_choice(replications=3 * 60)
+    options = [charts.fan_chart(runner.run_live(c).hypotheses, (2025, 7), runner.FAN_OUTCOMES) for c in (small, large)]
+    live = runner.run_live(small)
+    months = live.hypotheses[0].scenario.shape[0]
+    for option in options:
+        assert all(len(s["data"]) == months for s in option["series"])
+        assert len(json.dumps(option)) < 200_000
+    # three times the replications, the same amount of numbers: the size follows the months, not the ensemble
+    assert len(_numbers(options[1])) == len(_numbers(options[0]))
+    # the drawn median is the record's median (to the four digits sent)
+    record = live.hypotheses[0].scenario
+    i = OUTCOME_INDEX["humanitarian_need"]
+    medians = [s for s in options[0]["series"] if s["name"] == "Engagement moderates" and "stack" not in s]
+    drawn = medians[runner.FAN_OUTCOMES.index("humanitarian_need")]["data"]
+    np.testing.assert_allclose(drawn, np.median(record[:, i, :], axis=1), rtol=1e-3)
+
+
+def test_numbers_are_sent_to_four_significant_digits():
+    from sim.dashboard import charts
+
+    assert charts.rounded([123456.7, 2.0]) == [123457.0, 2.0]
+    assert charts.rounded([0.0123456, 0.5]) == [0.0123, 0.5]
+    assert charts.rounded([1.23456, float("nan")]) == [1.235, None]
+
+
+def test_effect_chart_counts_every_replication_and_names_p_better():
+    from sim.dashboard import charts
+
+    choice = small_choice(hypotheses=("engagement_moderates", "legitimacy_emboldens"))
+    live = runner.run_live(choice)
+    option = charts.effect_chart(live.hypotheses, "deaths_pakistan")
+    for s, h in zip(option["series"], live.hypotheses):
+        assert sum(count for _, count in s["data"]) == choice.replications
+        assert len(s["data"]) == charts.HISTOGRAM_BINS
+        assert f"P(better) {h.p_better('deaths_pakistan'):.0%}" in s["name"]
+
+
+def test_network_chart_draws_each_relation_and_marks_recognition():
+    from sim.actors import STATES
+    from sim.dashboard import charts
+
+    relations = {k: (4 if k == STATES[0] else 1) for k in STATES}
+    graph = charts.network_chart(relations, "2026-01")["series"][0]
+    assert len(graph["links"]) == len(STATES) and len(graph["data"]) == len(STATES) + 1
+    recognising = [n for n in graph["data"] if "recognises" in n["label"].get("formatter", "")]
+    assert [n["name"] for n in recognising] == [STATES[0]]
+    widths = {link["target"]: link["lineStyle"]["width"] for link in graph["links"]}
+    assert widths[STATES[0]] > widths[STATES[1]]
+
+
+class _Value:
+    def __init__(self, value, delay=0.0):
+        self._value, self.delay, self.sets = value, delay, []
+
+    @property
+    def value(self):
+        return self._value
+
+    @value.setter
+    def value(self, new):
+        self.sets.append(new)
+        time.sleep(self.delay)  # as long as the page takes to draw the month
+        self._value = new
+
+
+def test_play_skips_months_when_drawing_is_slower_than_the_clock():
+    import threading
+
+    from sim.dashboard import app
+
+    month, running = _Value(0, delay=0.13), _Value(True)
+    app.play_loop(threading.Event(), 30, month=month, running=running, seconds=0.04)
+    assert month.value == 30 and running.value is False
+    # each draw lasts about three ticks, so a step covers about three months, never a queue of single steps
+    steps = np.diff([0, *month.sets])
+    assert len(month.sets) <= 14 and steps.max() >= 3
+
+
+def test_play_steps_one_month_per_tick_on_a_quick_machine_and_stops_when_paused():
+    import threading
+
+    from sim.dashboard import app
+
+    month, running = _Value(0), _Value(True)
+    cancel = threading.Event()
+    threading.Timer(0.35, cancel.set).start()
+    app.play_loop(cancel, 100, month=month, running=running, seconds=0.05)
+    assert np.all(np.diff([0, *month.sets]) == 1)
+    assert 4 <= month.value <= 8 and running.value is True
+
+
+@pytest.mark.parametrize("lo, hi, step", [(0.1, 0.5, 0.004), (2.6, 4.5, 0.019), (0.0, 3.0, 0.05), (-4.0, 4.0, 0.25)])
+def test_slider_values_are_given_on_the_slider_s_grid(lo, hi, step):
+    from sim.dashboard import app
+
+    for value in np.linspace(lo - 0.1, hi + 0.1, 97):
+        snapped = app.on_grid(value, lo, hi, step)
+        assert lo - 1e-9 <= snapped <= hi + 1e-9
+        assert abs(snapped - min(max(value, lo), hi)) <= step / 2 + 1e-9
+        assert app.on_grid(snapped, lo, hi, step) == snapped  # shown as given: the slider sends nothing back

@@ -1,82 +1,40 @@
 """The live page in a real browser: Debian's chromium driven by Playwright, offline, no page error allowed.
 
-It starts ``python -m sim.dashboard`` on a free port, loads the page, moves a lever and waits for the charts
-to be redrawn, steps the watched run, opens a results folder, and keeps screenshots and the measured
-times in tests/artifacts/ (ignored by git).
+It starts ``python -m sim.dashboard`` on a free port, loads the page, moves a lever and an assumption and
+waits for the charts' pixels to change (the browser draws them), steps and plays the watched run, opens a
+results folder, and keeps screenshots and the measured times in tests/artifacts/ (ignored by git).
 """
 
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from sim.dashboard import drive
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-START_TIMEOUT = 90
 STEP_TIMEOUT_MS = 60_000
 
 
 def _browser():
-    if CHROMIUM is None:
+    if drive.chromium() is None:
         if os.geteuid() == 0:
             pytest.fail("chromium is missing although we are root: 'make test' installs it (make browser)")
         pytest.skip("chromium is not installed and cannot be installed without root")
     return pytest.importorskip("playwright.sync_api", reason="playwright comes with the dashboard extra")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server():
     _browser()  # skip or fail before starting anything
     ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    log = open(ARTIFACTS / "dashboard_server.log", "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.dashboard", "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    started = time.perf_counter()
-    try:
-        while True:
-            assert proc.poll() is None, f"the server stopped; see {log.name}"
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.perf_counter() - started < START_TIMEOUT, "the server did not answer in time"
-            time.sleep(0.5)
-        yield url, time.perf_counter() - started
-    finally:
-        # the server and its helper process: the session started for it alone
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+    with drive.serve(ARTIFACTS / "dashboard_server.log") as served:
+        yield served
 
 
 def _results_folder(tmp_path: Path) -> Path:
@@ -87,55 +45,52 @@ def _results_folder(tmp_path: Path) -> Path:
     return run
 
 
-def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
+def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(server, tmp_path):
     sync_api = _browser()
     url, server_seconds = server
     run = _results_folder(tmp_path)
-    errors, outside = [], []
-    timings = {"server_start_s": round(server_seconds, 2)}
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 2000})
-        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-        page.on("console", lambda m: m.type == "error" and errors.append(f"console error: {m.text}"))
-        page.on(
-            "request",
-            lambda r: (
-                r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))
-                or outside.append(r.url)
-            ),
-        )
+    timings = {"server_start_s": round(server_seconds, 2), "load_average": [round(x, 2) for x in os.getloadavg()]}
+    with sync_api.sync_playwright() as p, drive.open_page(p, url) as (page, watch):
         try:
             t = time.perf_counter()
-            page.goto(url)
             page.wait_for_selector("text=redraw 1", timeout=STEP_TIMEOUT_MS)
+            fan = drive.wait_for_picture(page, "fan-chart", STEP_TIMEOUT_MS)
+            effect = drive.picture(page, "effect-chart")
             timings["first_view_s"] = round(time.perf_counter() - t, 2)
-            fan = page.locator(".fan-chart img, img.fan-chart").first
-            before = fan.get_attribute("src")
 
-            slider = page.locator(".v-input").filter(has_text="sanctions").locator(".v-slider").first
-            box = slider.bounding_box()
             redraws = []
-            for n, position in enumerate((0.95, 0.6, 0.25), start=2):
-                t = time.perf_counter()
-                slider.click(position={"x": box["width"] * position, "y": box["height"] / 2})
-                page.wait_for_selector(f"text=redraw {n}", timeout=STEP_TIMEOUT_MS)
-                page.wait_for_function(
-                    "([sel, old]) => { const i = document.querySelector(sel); return i && i.src !== old; }",
-                    arg=[".fan-chart img, img.fan-chart", before],
-                    timeout=STEP_TIMEOUT_MS,
+            for n, position in enumerate((0.95, 0.25), start=2):
+                seconds, fan = drive.timed_move(
+                    page, "sanctions", position, "fan-chart", fan, STEP_TIMEOUT_MS, watch, ".live-timing"
                 )
-                redraws.append(round(time.perf_counter() - t, 2))
-                after = fan.get_attribute("src")
-                assert after != before
-                before = after
-                timings.setdefault("server_side", []).append(page.inner_text(".live-timing"))
-            timings["lever_to_redraw_s"] = redraws
+                page.wait_for_selector(f"text=redraw {n}", timeout=STEP_TIMEOUT_MS)
+                redraws.append([round(x, 2) for x in seconds])
+            # (from the click, from the page's message); a measurement for the record, not a pass mark
+            timings["lever_to_new_chart_s"] = redraws
+            assert drive.picture(page, "effect-chart") != effect  # the policy's effect moved with the lever
             page.screenshot(path=ARTIFACTS / "dashboard_live.png", full_page=True)
+
+            # an assumption the fan charts show: aid's share of humanitarian need, fixed by its slider
+            sent = len(watch.sent)
+            page.get_by_text("population (").first.click()
+            drive.slider(page, "aid_need").wait_for(timeout=STEP_TIMEOUT_MS)
+            page.wait_for_timeout(500)
+            # its 17 sliders show their values as given: none sends a snapped value back for the page to answer
+            assert len(watch.sent) - sent <= 3, f"{len(watch.sent) - sent} messages on opening a group"
+            seconds, fan = drive.timed_move(
+                page, "aid_need", 0.9, "fan-chart", fan, STEP_TIMEOUT_MS, watch, ".live-timing"
+            )
+            timings["assumption_to_new_chart_s"] = [round(x, 2) for x in seconds]
+            page.wait_for_selector("text=redraw 4", timeout=STEP_TIMEOUT_MS)
+            assert page.get_by_text("population (17) · 1 fixed").count() == 1
+            timings["server_side"] = page.inner_text(".live-timing")
+            page.screenshot(path=ARTIFACTS / "dashboard_assumption.png", full_page=True)
 
             # all four hypotheses: the effect distribution gets one P(better) per hypothesis
             page.locator(".v-select").filter(has_text="hypothesis").first.click()
             page.get_by_role("option", name="all").click()
+            # the closing menu would catch the next clicks on a slow machine
+            page.get_by_role("option", name="all").wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
             t = time.perf_counter()
             page.wait_for_selector("text=× 4 hypotheses", timeout=STEP_TIMEOUT_MS)
             timings["all_hypotheses_first_s"] = round(time.perf_counter() - t, 2)
@@ -144,14 +99,17 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
 
             page.get_by_role("tab", name="Watched future").click()
             page.wait_for_selector("text=end of month 1 ", timeout=STEP_TIMEOUT_MS)
-            network = page.locator(".network-chart img, img.network-chart").first
-            first_month = network.get_attribute("src")
+            network = drive.wait_for_picture(page, "network-chart", STEP_TIMEOUT_MS)
             for month in (2, 3, 4):
                 page.get_by_role("button", name="month ▶").click()
                 page.wait_for_selector(f"text=end of month {month} ", timeout=STEP_TIMEOUT_MS)
-            assert network.get_attribute("src") != first_month  # the month label in the chart at least changed
+            drive.wait_for_new_picture(page, "network-chart", network, STEP_TIMEOUT_MS)
             page.get_by_role("button", name="play").click()
-            page.wait_for_selector("text=end of month 7 ", timeout=STEP_TIMEOUT_MS)
+            # playing may skip months when the machine is slow, so wait for month 9 or later, not for month 9
+            page.wait_for_function(
+                "() => { const m = /end of month (\\d+)/.exec(document.body.innerText); return m && +m[1] >= 9; }",
+                timeout=STEP_TIMEOUT_MS,
+            )
             page.get_by_role("button", name="pause").click()
             page.get_by_role("button", name="play").wait_for(timeout=STEP_TIMEOUT_MS)
             assert page.locator(".rule-panel").inner_text().count("seed ") >= 1
@@ -169,10 +127,8 @@ def test_page_redraws_after_a_lever_and_steps_a_watched_run(server, tmp_path):
         except Exception:
             page.screenshot(path=ARTIFACTS / "dashboard_failure.png", full_page=True)
             raise
-        finally:
-            browser.close()
     (ARTIFACTS / "dashboard_timing.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
     print(timings)
     assert "Traceback" not in body
-    assert not errors, errors
-    assert not outside, f"the page asked the network for {outside[:3]}"
+    assert not watch.errors, watch.errors
+    assert not watch.outside, f"the page asked the network for {watch.outside[:3]}"

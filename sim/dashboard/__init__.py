@@ -1,6 +1,7 @@
 """The live page: move a lever or an assumption and see the ensemble of futures change, or watch one unfold.
 
 ``runner`` reruns the ensemble for the page's choices (one model call per cell, cached), ``attribution``
-names the rules that moved most in a month of one watched replication, ``charts`` draws the figures,
-``folder`` reads a results folder, ``app`` is the Solara page and ``python -m sim.dashboard`` serves it.
+names the rules that moved most in a month of one watched replication, ``charts`` builds the figures the
+browser draws, ``folder`` reads a results folder, ``app`` is the Solara page, ``python -m sim.dashboard``
+serves it and ``drive`` works it from a real browser (the browser test and the timing benchmark).
 """

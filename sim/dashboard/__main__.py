@@ -54,6 +54,7 @@ def main(argv=None) -> int:
         # the page works offline: front end from solara-assets, no usage reporting, no version check
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "MPLBACKEND": "Agg",
+        "SIM_DASHBOARD_SERVER": "1",
     }
     command = [
         sys.executable,

@@ -7,6 +7,7 @@ made for that session's choice, so two people moving sliders never share a model
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 
@@ -18,17 +19,24 @@ from sim.dashboard import attribution, charts, folder, runner
 from sim.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.rules import RULES
 
-WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
-PLAY_SECONDS = 0.6
+PLAY_SECONDS = 0.5
 TOP_RULES = 5
 
 STYLE = """
 .md strong { font-weight: 700; }
+.md small { overflow-wrap: anywhere; }
+/* an open group of assumptions must not widen the sidebar over the page: keep its width, scroll within */
+.v-navigation-drawer { max-width: 400px !important; }
+.v-navigation-drawer__content { overflow-x: hidden; }
 .md p { margin-bottom: 6px; }
 .md ul { margin-bottom: 10px; }
 .md table { border-collapse: collapse; margin-top: 4px; }
 .md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
 """
+
+# in the server, the worker processes start (and import the model) while the first browser connects
+if os.environ.get("SIM_DASHBOARD_SERVER") == "1":
+    runner.worker_pool()
 
 scenario = solara.reactive("pakistan_kinetic")
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
@@ -80,6 +88,21 @@ def moved(new: float, shown: float, step: float) -> bool:
     return abs(new - shown) > 0.51 * step
 
 
+def on_grid(value: float, lo: float, hi: float, step: float) -> float:
+    """``value`` as the browser's slider would snap it (Vuetify 2's rounding, step decimals included).
+
+    A slider given an off-grid value sends the snapped one back as soon as it is shown: opening a group
+    of assumptions sent one message per slider, and the page answered them one by one before the user's
+    own move.  Given the snapped value, it sends nothing.
+    """
+    value = min(max(value, lo), hi)
+    text = repr(float(step))
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+    offset = math.fmod(lo, step)
+    snapped = math.floor((value - offset) / step + 0.5) * step + offset
+    return float(f"{min(snapped, hi):.{decimals}f}")
+
+
 def _set_param(name: str, value: float):
     fixed_params[name].value = float(value)
 
@@ -96,23 +119,25 @@ def LeverControls():
     Md(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
     for key in runner.NUMERIC_LEVERS:
         lo, hi = runner.LEVER_RANGE[key]
+        shown = on_grid(getattr(levers, key), lo, hi, 0.05)
         solara.SliderFloat(
             label=key,
-            value=getattr(levers, key),
+            value=shown,
             min=lo,
             max=hi,
             step=0.05,
-            on_value=lambda v, key=key, shown=getattr(levers, key): moved(v, shown, 0.05) and _set_lever(key, v),
+            on_value=lambda v, key=key, shown=shown: moved(v, shown, 0.05) and _set_lever(key, v),
         )
     for state, shift in sorted(levers.desire_shift.items()):
         lo, hi = runner.DESIRE_RANGE
+        shown = on_grid(shift, lo, hi, 0.25)
         solara.SliderFloat(
             label=f"desire_shift.{state}",
-            value=shift,
+            value=shown,
             min=lo,
             max=hi,
             step=0.25,
-            on_value=lambda v, state=state, shown=shift: (
+            on_value=lambda v, state=state, shown=shown: (
                 moved(v, shown, 0.25) and _set_lever(f"desire_shift.{state}", v)
             ),
         )
@@ -151,16 +176,17 @@ def AssumptionSlider(p):
     is_fixed = fixed is not None
     value = fixed if is_fixed else p.default
     step = 1.0 if p.integer else (p.high - p.low) / 100
+    shown = on_grid(value, p.low, p.high, step)
     lo, hi = p.sampling_range
     users = [r.id for r in RULES.values() if any(q.name == p.name for q in r.params)]
     with solara.Row(style={"align-items": "center"}):
         solara.SliderFloat(
             label=p.name.split(".", 1)[1],
-            value=value,
+            value=shown,
             min=p.low,
             max=p.high,
             step=step,
-            on_value=lambda v: moved(v, value, step) and _set_param(p.name, v),
+            on_value=lambda v: moved(v, shown, step) and _set_param(p.name, v),
         )
         solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
     state = f"<b>fixed at {value:g}</b>. " if is_fixed else ""
@@ -209,15 +235,25 @@ def _p_better_table(live) -> str:
 
 
 def live_view(choice: runner.Choice, outcome: str):
-    """Run (or take from the cache) the ensemble and draw its charts as PNG: all the work of one redraw."""
+    """Run (or take from the cache) the ensemble and build its charts: all the server's work of one redraw."""
     live = runner.run_live(choice)
     t = time.perf_counter()
-    images = (
-        charts.render(charts.fan_chart, live, runner.FAN_OUTCOMES),
-        charts.render(charts.effect_chart, live, outcome),
-        charts.render(charts.recognition_chart, live),
+    options = (
+        charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES),
+        charts.effect_chart(live.hypotheses, outcome),
+        charts.recognition_chart(live.hypotheses, live.start),
     )
-    return live, images, time.perf_counter() - t
+    return live, options, time.perf_counter() - t
+
+
+@solara.component
+def Chart(option: dict, name: str):
+    """One ECharts figure; the browser draws it from the option's few numbers."""
+    option = dict(option)
+    height = option.pop("height_px", 360)
+    solara.FigureEcharts(
+        option=option, attributes={"style": f"height: {height}px; width: 100%;", "class": name}, responsive=True
+    )
 
 
 @solara.component
@@ -236,6 +272,7 @@ def LiveEnsemble():
                 return None
             return live_view(choice, outcome)
 
+    # the ensemble runs in a thread of its own (its cells in worker processes): the page answers meanwhile
     task = solara.lab.use_task(job, dependencies=[choice, outcome], raise_error=False)
     # (view, seconds from the change to its redraw, redraw count), kept while the next view is computed
     last = solara.use_ref(None)
@@ -249,21 +286,44 @@ def LiveEnsemble():
         solara.ProgressLinear(True)
         solara.Text("running the ensemble…")
         return
-    (live, images, draw_seconds), redraw, count = last.current
+    (live, options, chart_seconds), redraw, count = last.current
     solara.ProgressLinear(task.pending)
     solara.Text(
         f"{live.choice.replications:,} replications × {len(live.hypotheses)} hypotheses · "
-        f"ensemble {live.seconds:.2f} s, charts {draw_seconds:.2f} s, change to redraw {redraw:.2f} s · redraw {count}",
+        f"ensemble {live.seconds:.2f} s, charts {chart_seconds:.3f} s, change to redraw {redraw:.2f} s · "
+        f"redraw {count}",
         classes=["live-timing"],
     )
-    solara.Image(images[0], width="100%", classes=["fan-chart"])
+    Chart(options[0], "fan-chart")
     with solara.Columns([1, 1]):
         with solara.Column():
             solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
-            solara.Image(images[1], width="100%")
+            Chart(options[1], "effect-chart")
         with solara.Column():
-            solara.Image(images[2], width="100%")
+            Chart(options[2], "recognition-chart")
     Md("**P(better than the status quo)**, share of paired replications\n\n" + _p_better_table(live))
+
+
+def play_loop(cancel: threading.Event, last_month: int, month=watched_month, running=playing, seconds=PLAY_SECONDS):
+    """Step the watched month on a clock until paused or at the end.
+
+    One loop per play, not one request per month: setting the month redraws the page in this thread, so a
+    step starts only after the previous one was drawn.  When drawing takes longer than a tick, the next
+    step jumps over the months the clock has passed instead of queueing them.
+    """
+    tick = time.perf_counter()
+    while not cancel.is_set():
+        cancel.wait(max(0.0, tick + seconds - time.perf_counter()))
+        if cancel.is_set() or not running.value:
+            return
+        now = time.perf_counter()
+        steps = max(1, int((now - tick) / seconds))
+        tick = tick + steps * seconds if now - tick < 2 * seconds else now
+        shown = min(month.value + steps, last_month)
+        month.value = shown
+        if shown >= last_month:
+            running.value = False
+            return
 
 
 @solara.component
@@ -273,28 +333,33 @@ def WatchedFuture():
     hypothesis = watched_hypothesis.value if watched_hypothesis.value in names else names[0]
     r = min(watched_replication.value, choice.replications - 1)
 
-    def replay():
-        model = runner.watched_model(choice, hypothesis, r)
-        return attribution.replay(model)
+    def prepare():
+        # in a thread of its own, the cell in a worker process: the page answers while a run is prepared
+        band = runner.bands_of(runner.scenario_records(choice, choice.scenario, [hypothesis])[0])
+        record, moves = attribution.replay(runner.watched_model(choice, hypothesis, r))
+        return record, moves, band, r
 
-    record, moves = solara.use_memo(replay, dependencies=[choice, hypothesis, r])
-    band = runner.cell_record(choice, choice.scenario, hypothesis)
-    months = record.shape[0]
+    task = solara.lab.use_task(prepare, dependencies=[choice, hypothesis, r], raise_error=False)
+    # the run shown until the next one is ready, so stepping never waits on a blank page
+    last = solara.use_ref(None)
+    if task.finished and task.value is not None:
+        last.current = task.value
+    months = last.current[0].shape[0] if last.current is not None else 0
+    solara.use_thread(
+        lambda cancel: playing.value and months > 0 and play_loop(cancel, months - 1),
+        dependencies=[playing.value, months],
+        intrusive_cancel=False,
+    )
+    if task.error:
+        solara.Error(f"error: {task.exception}")
+        return
+    if last.current is None:
+        solara.ProgressLinear(True)
+        solara.Text("replaying the watched run…")
+        return
+    record, moves, band, shown = last.current
     month = min(watched_month.value, months - 1)
-
-    def play_tick(cancel: threading.Event):
-        # one month per run: updates made in a thread reach the page when its function returns
-        if not playing.value:
-            return
-        time.sleep(PLAY_SECONDS)
-        if cancel.is_set():
-            return
-        if month >= months - 1:
-            playing.value = False
-        else:
-            watched_month.value = month + 1
-
-    solara.use_thread(play_tick, dependencies=[playing.value, month], intrusive_cancel=False)
+    solara.ProgressLinear(task.pending)
 
     with solara.Row(style={"align-items": "center"}):
         if len(names) > 1:
@@ -310,18 +375,19 @@ def WatchedFuture():
         )
         solara.Button("pause" if playing.value else "play", on_click=lambda: playing.set(not playing.value))
     solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
-    year, mon = divmod(runner.catalogue().base.start[1] - 1 + month, 12)
-    label = f"{runner.catalogue().base.start[0] + year}-{mon + 1:02d}"
-    solara.Text(f"replication {r} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
+    label = charts.month_labels(choice_start(), months)[month]
+    solara.Text(f"replication {shown} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
     from sim.actors import STATES
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
-    with solara.Columns([5, 7]):
-        solara.Image(charts.render(charts.network_chart, relations, label), width="100%", classes=["network-chart"])
+    with solara.Columns([6, 6]):
+        Chart(charts.network_chart(relations, label), "network-chart")
         with solara.Column():
             RulePanel(moves[month], month)
-    series = charts.render(charts.watched_series_chart, band, record[:, :, 0], choice_start(), month, WATCHED_SERIES)
-    solara.Image(series, width="100%")
+    Chart(
+        charts.watched_series_chart(band, record[:, :, 0], choice_start(), month, runner.WATCHED_SERIES),
+        "watched-series-chart",
+    )
 
 
 def choice_start():

@@ -1,42 +1,54 @@
-"""The page's figures (matplotlib, drawn on the server as PNG): small, quick, and readable without a legend hunt."""
+"""The page's figures as ECharts options: the browser draws them, the server sends only the numbers they show.
+
+A chart here is a plain dict (JSON) for ``solara.FigureEcharts``.  It holds summaries, never replications:
+quantile bands and means per month, histogram counts, one watched run.  Values are rounded to four
+significant digits, which no chart can show anyway, to keep each message small.  Animation is off: a
+redraw should show the new state at once, not glide to it.
+"""
 
 from __future__ import annotations
 
-import io
-import math
-import sys
-import threading
+import numpy as np
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from sim.actors import STATES  # noqa: E402
-from sim.actors.states import RECOGNITION  # noqa: E402
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
+from sim.actors import STATES
+from sim.actors.states import RECOGNITION
+from sim.outcomes import OUTCOME_INDEX, OUTCOMES
 
 COLOURS = ("#1f6fb4", "#d9601a", "#2a9d55", "#8e44ad")
 BASELINE_COLOUR = "#777777"
-DPI = 80
+WATCHED_COLOUR = "#b2182b"
 RELATION_NAMES = ("no contact", "channels", "missions", "ambassadors", "recognition")
-# edge style per relation level: (line style, width, colour)
+# edge style per relation level with Kabul: (line type, width, colour)
 EDGE_STYLE = {
-    0: (":", 0.8, "#bbbbbb"),
-    1: ("--", 1.2, "#888888"),
-    2: ("-", 1.6, "#6a8fbf"),
-    3: ("-", 3.0, "#1f4f8f"),
-    4: ("-", 4.5, "#2a9d55"),
+    0: ("dotted", 1.0, "#bbbbbb"),
+    1: ("dashed", 1.5, "#888888"),
+    2: ("solid", 2.0, "#6a8fbf"),
+    3: ("solid", 4.0, "#1f4f8f"),
+    4: ("solid", 6.0, "#2a9d55"),
 }
+HISTOGRAM_BINS = 40
+FONT = {"fontSize": 12}
 
 
-def years(start: tuple[int, int], months: int) -> np.ndarray:
-    """Decimal years at the end of each month of the run (the first row is the world after the first step)."""
-    return start[0] + (start[1] - 1 + np.arange(1, months + 1)) / 12.0
+def rounded(values) -> list:
+    """Numbers to four significant digits as a JSON-ready list (NaN becomes null, a gap in the chart)."""
+    a = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(a)
+    scale = np.max(np.abs(a[finite])) if finite.any() else 0.0
+    decimals = int(max(0, 3 - np.floor(np.log10(scale)))) if scale > 0 else 0
+    out = np.round(a, decimals).tolist()
+    if not finite.all():
+        out = [v if ok else None for v, ok in zip(out, finite.ravel().tolist())]
+    return out
+
+
+def month_labels(start: tuple[int, int], months: int) -> list[str]:
+    """'YYYY-MM' of each row's month: row 0 is the world at the end of the run's first month, ``start``."""
+    labels = []
+    for m in range(months):
+        year, month = divmod(start[1] - 1 + m, 12)
+        labels.append(f"{start[0] + year}-{month + 1:02d}")
+    return labels
 
 
 def _outcome(name: str):
@@ -48,204 +60,366 @@ def _title(name: str) -> str:
     return f"{o.description} ({o.unit})"
 
 
-# Figures are kept and redrawn with new data: building axes and laying out their tick labels is most of
-# the time to a PNG.  One drawing at a time (``render`` holds the lock), so sessions never share a half-drawn one.
-_FIGURES: dict = {}
-LOCK = threading.RLock()
+def _grid_layout(count: int, cols: int, top: float, row_height: float, gap: float):
+    """Pixel boxes of ``count`` small charts in rows of ``cols``, with room for a title above each."""
+    boxes = []
+    width = 100.0 / cols
+    for k in range(count):
+        row, col = divmod(k, cols)
+        y = top + row * (row_height + gap)
+        boxes.append(
+            {
+                "grid": {
+                    "left": f"{col * width + 4:.1f}%",
+                    "width": f"{width - 7:.1f}%",
+                    "top": y,
+                    "height": row_height,
+                },
+                "title_at": {"left": f"{col * width + width / 2:.1f}%", "top": y - 24},
+            }
+        )
+    return boxes
 
 
-def _new(rows: int, cols: int, width: float, height: float, top: float = 0.9, bottom: float = 0.12, left: float = 0.07):
-    key = (rows, cols, width, height, top, bottom, left, _caller())
-    if key in _FIGURES:
-        fig, axes = _FIGURES[key]
-        for ax in axes.flat:
-            for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts]:
-                artist.remove()
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-            ax.ignore_existing_data_limits = True
-            ax.autoscale(True)
-            ax.set_visible(True)
-        for legend in list(fig.legends):
-            legend.remove()
-        return fig, axes
-    # fixed margins: a layout engine would draw the figure twice more, tripling the time to a PNG
-    fig = Figure(figsize=(width, height), dpi=DPI)
-    axes = fig.subplots(rows, cols, squeeze=False)
-    fig.subplots_adjust(left=left, right=0.98, top=top, bottom=bottom, wspace=0.25, hspace=0.35)
-    _FIGURES[key] = (fig, axes)
-    return fig, axes
-
-
-def _caller() -> str:
-    return sys._getframe(2).f_code.co_name
-
-
-def render(chart, *args) -> bytes:
-    """PNG of ``chart(*args)``."""
-    with LOCK:
-        return png(chart(*args))
-
-
-def _tidy(ax):
-    # few ticks: drawing tick labels is most of the time to a PNG
-    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
-    ax.tick_params(labelsize=8, length=2)
-
-
-def png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    # light compression: a quarter of the encoding time, for a few more kilobytes on a local connection
-    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
-def fan_chart(live, outcomes) -> Figure:
-    """Per outcome: the scenario's spread against the status quo's, for each chosen hypothesis."""
-    cols = 3
-    rows = math.ceil(len(outcomes) / cols)
-    fig, axes = _new(rows, cols, 12, 3.0 * rows + 0.6, top=1 - 0.75 / (3.0 * rows + 0.6), bottom=0.06)
-    months = live.hypotheses[0].scenario.shape[0]
-    x = years(live.start, months)
-    one = len(live.hypotheses) == 1
-    for ax, name in zip(axes.flat, outcomes):
-        i = OUTCOME_INDEX[name]
-        for k, h in enumerate(live.hypotheses):
-            colour = COLOURS[k % len(COLOURS)]
-            scen = h.scenario[:, i, :]
-            base = h.baseline[:, i, :]
-            if _outcome(name).chart == "mean":
-                ax.plot(x, scen.mean(axis=1), color=colour, lw=1.8)
-                ax.plot(x, base.mean(axis=1), color=colour if not one else BASELINE_COLOUR, lw=1.2, ls="--")
-                continue
-            q = np.quantile(scen, (0.05, 0.25, 0.5, 0.75, 0.95), axis=1)
-            qb = np.quantile(base, (0.05, 0.25, 0.5, 0.75, 0.95), axis=1)
-            if one:
-                ax.fill_between(x, qb[0], qb[4], color=BASELINE_COLOUR, alpha=0.12, lw=0)
-                ax.fill_between(x, qb[1], qb[3], color=BASELINE_COLOUR, alpha=0.2, lw=0)
-                ax.plot(x, qb[2], color=BASELINE_COLOUR, lw=1.2, ls="--")
-                ax.fill_between(x, q[0], q[4], color=colour, alpha=0.15, lw=0)
-                ax.fill_between(x, q[1], q[3], color=colour, alpha=0.3, lw=0)
-            else:
-                ax.fill_between(x, q[1], q[3], color=colour, alpha=0.15, lw=0)
-                ax.plot(x, qb[2], color=colour, lw=1.0, ls="--")
-            ax.plot(x, q[2], color=colour, lw=1.8)
-        ax.set_title(_title(name), fontsize=9)
-        _tidy(ax)
-        ax.grid(alpha=0.3)
-    for ax in list(axes.flat)[len(outcomes) :]:
-        ax.set_visible(False)
-    handles = [
-        Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=2, label=h.label) for k, h in enumerate(live.hypotheses)
+def _band(name: str, lower, upper, colour: str, opacity: float, axis: int, stack: str) -> list[dict]:
+    """A shaded band between two series: an invisible lower line and the width stacked on it."""
+    common = {"type": "line", "xAxisIndex": axis, "yAxisIndex": axis, "stack": stack, "symbol": "none"}
+    common["silent"] = True
+    lower = np.asarray(lower, dtype=np.float64)
+    return [
+        {**common, "name": name, "data": rounded(lower), "lineStyle": {"opacity": 0}, "itemStyle": {"color": colour}},
+        {
+            **common,
+            "name": name,
+            "data": rounded(np.asarray(upper, dtype=np.float64) - lower),
+            "lineStyle": {"opacity": 0},
+            "itemStyle": {"color": colour},
+            "areaStyle": {"color": colour, "opacity": opacity},
+        },
     ]
-    handles.append(Line2D([], [], color=BASELINE_COLOUR if one else "black", lw=1.2, ls="--", label="status quo"))
+
+
+def _line(name: str, values, colour: str, axis: int, width: float = 2.0, dashed: bool = False) -> dict:
+    return {
+        "type": "line",
+        "name": name,
+        "xAxisIndex": axis,
+        "yAxisIndex": axis,
+        "data": rounded(values),
+        "symbol": "none",
+        "lineStyle": {"color": colour, "width": width, "type": "dashed" if dashed else "solid"},
+        "itemStyle": {"color": colour},
+    }
+
+
+def _axes(boxes, labels, interval: int):
+    x_axes, y_axes = [], []
+    for k, _ in enumerate(boxes):
+        x_axes.append(
+            {
+                "type": "category",
+                "gridIndex": k,
+                "data": labels,
+                "boundaryGap": False,
+                "axisLabel": {"interval": interval, "fontSize": 11},
+                "axisTick": {"show": False},
+            }
+        )
+        y_axes.append({"type": "value", "gridIndex": k, "scale": True, "splitNumber": 4, "axisLabel": {"fontSize": 11}})
+    return x_axes, y_axes
+
+
+def fan_chart(hypotheses, start, outcomes, cols: int = 3) -> dict:
+    """Per outcome: the scenario's spread against the status quo's, for each chosen hypothesis.
+
+    ``hypotheses``: objects with ``label``, ``scenario_bands`` and ``baseline_bands`` (``runner.CellBands``).
+    """
+    first = hypotheses[0].scenario_bands
+    months = first.months
+    labels = month_labels(start, months)
+    boxes = _grid_layout(len(outcomes), cols, top=84, row_height=190, gap=70)
+    x_axes, y_axes = _axes(boxes, labels, interval=23)
+    one = len(hypotheses) == 1
+    series = []
+    titles = []
+    for k, name in enumerate(outcomes):
+        titles.append(
+            {
+                "text": _title(name),
+                "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+                "textAlign": "center",
+                **boxes[k]["title_at"],
+            }
+        )
+        for j, h in enumerate(hypotheses):
+            colour = COLOURS[j % len(COLOURS)]
+            scen, base = h.scenario_bands, h.baseline_bands
+            if _outcome(name).chart == "mean":
+                series.append(_line(h.label, scen.means[name], colour, k))
+                series.append(
+                    _line("status quo", base.means[name], colour if not one else BASELINE_COLOUR, k, 1.5, True)
+                )
+                continue
+            q, qb = scen.quantiles[name], base.quantiles[name]
+            if one:
+                series += _band("status quo", qb[0], qb[4], BASELINE_COLOUR, 0.14, k, f"b90-{k}")
+                series += _band("status quo", qb[1], qb[3], BASELINE_COLOUR, 0.22, k, f"b50-{k}")
+                series.append(_line("status quo", qb[2], BASELINE_COLOUR, k, 1.5, True))
+                series += _band(h.label, q[0], q[4], colour, 0.16, k, f"s90-{k}")
+                series += _band(h.label, q[1], q[3], colour, 0.3, k, f"s50-{k}")
+            else:
+                series += _band(h.label, q[1], q[3], colour, 0.16, k, f"s50-{k}-{j}")
+                series.append(_line("status quo", qb[2], colour, k, 1.2, True))
+            series.append(_line(h.label, q[2], colour, k))
     note = "median, 25-75% and 5-95% bands" if one else "median and 25-75% band; dashed: status quo median"
-    fig.legend(handles=handles, loc="upper center", ncols=len(handles), fontsize=8, title=note, title_fontsize=8)
-    return fig
+    legend = [h.label for h in hypotheses] + ["status quo"]
+    height = boxes[-1]["grid"]["top"] + 190 + 30
+    return {
+        "animation": False,
+        "title": titles,
+        "legend": {"data": legend, "top": 4, "textStyle": FONT},
+        "graphic": [
+            {"type": "text", "left": "center", "top": 30, "style": {"text": note, "fontSize": 12, "fill": "#555"}}
+        ],
+        "grid": [b["grid"] for b in boxes],
+        "xAxis": x_axes,
+        "yAxis": y_axes,
+        "series": series,
+        "tooltip": {"trigger": "axis", "show": False},
+        "height_px": height,
+    }
 
 
-def effect_chart(live, outcome: str) -> Figure:
-    """Distribution over replications of the policy's effect (scenario minus status quo, paired)."""
-    fig, axes = _new(1, 1, 6, 3.2, bottom=0.16, left=0.11)
-    ax = axes[0, 0]
+def effect_histogram(effects: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Counts of replications per bin of the effect, the tails folded into the outer bins."""
+    counts, _ = np.histogram(np.clip(effects, lo, hi), bins=HISTOGRAM_BINS, range=(lo, hi))
+    return counts
+
+
+def effect_chart(hypotheses, outcome: str) -> dict:
+    """Distribution over replications of the policy's effect (scenario minus status quo, paired), as counts."""
     i = OUTCOME_INDEX[outcome]
     o = _outcome(outcome)
-    all_effects = np.concatenate([h.effects[i] for h in live.hypotheses])
+    all_effects = np.concatenate([h.effects[i] for h in hypotheses])
     lo, hi = np.quantile(all_effects, (0.005, 0.995)) if all_effects.size else (0.0, 1.0)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
-    bins = np.linspace(lo, hi, 41)
-    for k, h in enumerate(live.hypotheses):
+    width = (hi - lo) / HISTOGRAM_BINS
+    centres = lo + width * (np.arange(HISTOGRAM_BINS) + 0.5)
+    series = []
+    for k, h in enumerate(hypotheses):
         p = h.p_better(outcome)
         label = (
             f"{h.label}: P(better) {p:.0%}"
-            if not math.isnan(p)
+            if not np.isnan(p)
             else f"{h.label}: P(higher) {np.mean(h.effects[i] > 0):.0%}"
         )
-        ax.hist(np.clip(h.effects[i], lo, hi), bins=bins, color=COLOURS[k % len(COLOURS)], alpha=0.45, label=label)
-    ax.axvline(0, color="black", lw=1)
+        counts = effect_histogram(h.effects[i], lo, hi)
+        series.append(
+            {
+                "type": "bar",
+                "name": label,
+                "data": [[c, int(n)] for c, n in zip(rounded(centres), counts.tolist())],
+                "barGap": "-100%",
+                "barCategoryGap": "8%",
+                "itemStyle": {"color": COLOURS[k % len(COLOURS)], "opacity": 0.5},
+                "markLine": {
+                    "silent": True,
+                    "symbol": "none",
+                    "lineStyle": {"color": "#000", "type": "solid", "width": 1.5},
+                    "label": {"show": False},
+                    "data": [{"xAxis": 0}],
+                },
+            }
+        )
     better = {"lower": "left of 0 is better", "higher": "right of 0 is better"}.get(o.better, "no side is better")
-    ax.set_title(f"effect on {outcome} vs status quo ({better})", fontsize=9)
-    ax.set_xlabel(f"{o.unit}, per replication ({o.summary})", fontsize=8)
-    ax.set_ylabel("replications", fontsize=8)
-    _tidy(ax)
-    ax.legend(fontsize=8)
-    return fig
+    return {
+        "animation": False,
+        "title": {
+            "text": f"effect on {outcome} vs status quo ({better})",
+            "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+            "left": "center",
+        },
+        "legend": {"top": 26, "orient": "vertical", "left": "center", "textStyle": FONT},
+        "grid": {"left": 64, "right": 24, "top": 44 + 22 * len(hypotheses), "bottom": 48},
+        "xAxis": {
+            "type": "value",
+            "min": rounded([lo])[0],
+            "max": rounded([hi])[0],
+            "name": f"{o.unit}, per replication ({o.summary})",
+            "nameLocation": "middle",
+            "nameGap": 28,
+            # the bounds are odd numbers that would crowd the round ticks beside them
+            "axisLabel": {"fontSize": 11, "showMinLabel": False, "showMaxLabel": False},
+        },
+        "yAxis": {
+            "type": "value",
+            "name": "replications",
+            "nameLocation": "middle",
+            "nameGap": 44,
+            "axisLabel": {"fontSize": 11},
+        },
+        "series": series,
+        "height_px": 360,
+    }
 
 
-def recognition_chart(live) -> Figure:
+def recognition_chart(hypotheses, start) -> dict:
     """Mean number of recognising states over time, scenario against the status quo, with the 5-95% band."""
-    fig, axes = _new(1, 1, 6, 3.2, left=0.08)
-    ax = axes[0, 0]
-    i = OUTCOME_INDEX["recognising_states"]
-    months = live.hypotheses[0].scenario.shape[0]
-    x = years(live.start, months)
-    for k, h in enumerate(live.hypotheses):
+    name = "recognising_states"
+    months = hypotheses[0].scenario_bands.months
+    one = len(hypotheses) == 1
+    series = []
+    for k, h in enumerate(hypotheses):
         colour = COLOURS[k % len(COLOURS)]
-        q = np.quantile(h.scenario[:, i, :], (0.05, 0.95), axis=1)
-        ax.fill_between(x, q[0], q[1], color=colour, alpha=0.12, lw=0)
-        ax.plot(x, h.scenario[:, i, :].mean(axis=1), color=colour, lw=1.8, label=h.label)
-        ax.plot(x, h.baseline[:, i, :].mean(axis=1), color=colour, lw=1.0, ls="--")
-    ax.set_title("states recognising Kabul: mean and 5-95% band (dashed: status quo)", fontsize=9)
-    ax.set_ylim(-0.2, len(STATES) + 0.2)
-    _tidy(ax)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return fig
+        q = h.scenario_bands.quantiles[name]
+        if one:  # several overlapping bands would only darken into one grey block
+            series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
+        series.append(_line(h.label, h.scenario_bands.means[name], colour, 0))
+        series.append(_line("status quo", h.baseline_bands.means[name], colour, 0, 1.2, True))
+    drawn = [h.scenario_bands.quantiles[name][4] if one else h.scenario_bands.means[name] for h in hypotheses]
+    highest = max(float(np.max(v)) for v in [*drawn, *(h.baseline_bands.means[name] for h in hypotheses)])
+    top = int(min(len(STATES), np.ceil(highest) + 1))
+    return {
+        "animation": False,
+        "title": {
+            "text": "states recognising Kabul: mean" + (" and 5-95% band" if one else "") + " (dashed: status quo)",
+            "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+            "left": "center",
+        },
+        "legend": {"top": 26, "data": [h.label for h in hypotheses] + ["status quo"], "textStyle": FONT},
+        # room for the legend, which takes two lines for four hypotheses
+        "grid": {"left": 40, "right": 20, "top": 64 if len(hypotheses) < 3 else 90, "bottom": 30},
+        "xAxis": {
+            "type": "category",
+            "data": month_labels(start, months),
+            "boundaryGap": False,
+            "axisLabel": {"interval": 23, "fontSize": 11},
+        },
+        # up to one above the highest line drawn, so a few recognitions are not squeezed under eleven states
+        "yAxis": {"type": "value", "min": 0, "max": top, "interval": 1, "axisLabel": {"fontSize": 11}},
+        "series": series,
+        "height_px": 360,
+    }
 
 
-def network_chart(relations: dict[str, int], month_label: str) -> Figure:
-    """Kabul in the middle, the states around it; the edge's style is the relation, recognition in green."""
-    fig, axes = _new(1, 1, 5.2, 5.0, top=0.94, bottom=0.1)
-    ax = axes[0, 0]
+def network_chart(relations: dict[str, int], month_label: str) -> dict:
+    """Kabul in the middle, the states around it; the edge's style and the state's label give the relation."""
     n = len(relations)
     angles = np.pi / 2 - 2 * np.pi * np.arange(n) / n
-    for (state, level), a in zip(relations.items(), angles):
-        x, y = np.cos(a), np.sin(a)
-        style, width, colour = EDGE_STYLE[int(level)]
-        ax.plot([0, x], [0, y], ls=style, lw=width, color=colour, zorder=1)
-        recognises = int(level) == RECOGNITION
-        ax.scatter([x], [y], s=420, color="#2a9d55" if recognises else "white", edgecolors="#333333", zorder=2)
-        ax.annotate(
-            state.replace("_", " ") + ("\n★ recognises" if recognises else ""),
-            (x * 1.27, y * 1.2),
-            ha="center",
-            va="center",
-            fontsize=8,
-            fontweight="bold" if recognises else "normal",
-        )
-    ax.scatter([0], [0], s=900, color="#222222", zorder=3)
-    ax.annotate("Kabul", (0, 0), color="white", ha="center", va="center", fontsize=8, zorder=4)
-    ax.set_xlim(-1.55, 1.55)
-    ax.set_ylim(-1.45, 1.45)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(f"relations with Kabul, {month_label}", fontsize=10)
-    handles = [
-        Line2D(
-            [], [], ls=EDGE_STYLE[k][0], lw=EDGE_STYLE[k][1], color=EDGE_STYLE[k][2], label=f"{k} {RELATION_NAMES[k]}"
-        )
-        for k in range(5)
+    nodes = [
+        {
+            "name": "Kabul",
+            "x": 0,
+            "y": 0,
+            "symbolSize": 58,
+            "itemStyle": {"color": "#222222"},
+            "label": {"show": True, "color": "#fff", "fontSize": 13, "fontWeight": "bold"},
+        }
     ]
-    ax.legend(handles=handles, loc="lower center", ncols=3, fontsize=7, bbox_to_anchor=(0.5, -0.12), frameon=False)
-    return fig
+    links = []
+    for (state, level), a in zip(relations.items(), angles):
+        level = int(level)
+        recognises = level == RECOGNITION
+        nodes.append(
+            {
+                "name": state,
+                "x": round(float(np.cos(a)) * 100, 1),
+                "y": round(float(-np.sin(a)) * 100, 1),
+                "symbolSize": 34,
+                "itemStyle": {
+                    "color": "#2a9d55" if recognises else "#ffffff",
+                    "borderColor": "#333",
+                    "borderWidth": 1.5,
+                },
+                "label": {
+                    "show": True,
+                    "position": "top" if np.sin(a) >= -0.1 else "bottom",
+                    # the relation is written beside the state: labels along the edges would be slanted
+                    "formatter": state.replace("_", " ")
+                    + ("\n★ recognises" if recognises else f"\n{RELATION_NAMES[level]} ({level})"),
+                    "lineHeight": 16,
+                    "fontSize": 13,
+                    "fontWeight": "bold" if recognises else "normal",
+                    "color": "#222",
+                },
+            }
+        )
+        style, width, colour = EDGE_STYLE[level]
+        links.append(
+            {
+                "source": "Kabul",
+                "target": state,
+                "lineStyle": {"type": style, "width": width, "color": colour, "curveness": 0},
+            }
+        )
+    return {
+        "animation": False,
+        "title": {
+            "text": f"relations with Kabul, {month_label}",
+            "subtext": "relation levels: 0 no contact · 1 channels · 2 missions · 3 ambassadors · 4 recognition (green)",
+            "left": "center",
+            "textStyle": {"fontSize": 14},
+            "subtextStyle": {"fontSize": 11, "color": "#555"},
+        },
+        "series": [
+            {
+                "type": "graph",
+                "layout": "none",
+                "top": 100,
+                "bottom": 60,
+                "left": 80,
+                "right": 80,
+                "roam": False,
+                "data": nodes,
+                "links": links,
+            }
+        ],
+        "height_px": 540,
+    }
 
 
-def watched_series_chart(band_record: np.ndarray, watched: np.ndarray, start, month: int, outcomes) -> Figure:
-    """The watched replication's series over the ensemble's 5-95% and 25-75% bands, up to the watched month."""
-    fig, axes = _new(1, len(outcomes), 4.0 * len(outcomes), 2.8, top=0.88, bottom=0.12)
-    months = band_record.shape[0]
-    x = years(start, months)
-    for ax, name in zip(axes.flat, outcomes):
-        i = OUTCOME_INDEX[name]
-        q = np.quantile(band_record[:, i, :], (0.05, 0.25, 0.75, 0.95), axis=1)
-        ax.fill_between(x, q[0], q[3], color=COLOURS[0], alpha=0.12, lw=0)
-        ax.fill_between(x, q[1], q[2], color=COLOURS[0], alpha=0.25, lw=0)
-        ax.plot(x, watched[:, i], color="#cccccc", lw=1.0)
-        ax.plot(x[: month + 1], watched[: month + 1, i], color="#b2182b", lw=1.8)
-        ax.axvline(x[month], color="black", lw=0.8)
-        ax.set_title(f"{name} ({_outcome(name).unit})", fontsize=9)
-        _tidy(ax)
-        ax.grid(alpha=0.3)
-    return fig
+def watched_series_chart(band, watched: np.ndarray, start, month: int, outcomes) -> dict:
+    """The watched replication's series over the ensemble's 5-95% and 25-75% bands, up to the watched month.
+
+    ``band``: the ensemble's ``runner.CellBands``; ``watched``: the replication's record (months x outcomes).
+    """
+    months = band.months
+    labels = month_labels(start, months)
+    boxes = _grid_layout(len(outcomes), len(outcomes), top=34, row_height=200, gap=40)
+    x_axes, y_axes = _axes(boxes, labels, interval=35)
+    series, titles = [], []
+    for k, name in enumerate(outcomes):
+        titles.append(
+            {
+                "text": f"{name} ({_outcome(name).unit})",
+                "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+                "textAlign": "center",
+                **boxes[k]["title_at"],
+            }
+        )
+        q = band.quantiles[name]
+        series += _band("ensemble", q[0], q[4], COLOURS[0], 0.12, k, f"w90-{k}")
+        series += _band("ensemble", q[1], q[3], COLOURS[0], 0.25, k, f"w50-{k}")
+        values = watched[:, OUTCOME_INDEX[name]]
+        series.append(_line("watched, whole run", values, "#bbbbbb", k, 1.2))
+        shown = np.full(months, np.nan)
+        shown[: month + 1] = values[: month + 1]
+        line = _line("watched, so far", shown, WATCHED_COLOUR, k, 2.4)
+        line["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "label": {"show": False},
+            "lineStyle": {"color": "#000", "type": "solid", "width": 1},
+            "data": [{"xAxis": labels[month]}],
+        }
+        series.append(line)
+    return {
+        "animation": False,
+        "title": titles,
+        "grid": [b["grid"] for b in boxes],
+        "xAxis": x_axes,
+        "yAxis": y_axes,
+        "series": series,
+        "height_px": 34 + 200 + 40,
+    }

@@ -65,6 +65,9 @@ EFFECT_OUTCOMES = (
     "civil_war",
     "iskp_external_capacity",
 )
+WATCHED_SERIES = ("deaths_pakistan", "pragmatist_influence", "recognising_states")
+# the outcomes whose bands the page draws: the page receives these summaries, never the replications
+BAND_OUTCOMES = tuple(dict.fromkeys((*FAN_OUTCOMES, "recognising_states", *WATCHED_SERIES)))
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
@@ -208,35 +211,41 @@ def cell_key(choice: Choice, scenario: str, hypothesis: str):
 def cell_record(choice: Choice, scenario: str, hypothesis: str) -> np.ndarray:
     """Record (months x outcomes x replications) of one cell, from the cache or a fresh run."""
     key = cell_key(choice, scenario, hypothesis)
-    return CACHE.get(key, lambda: run_split(cell_setup(choice, scenario, hypothesis), choice.replications))
+    return CACHE.get(key, lambda: run_cell(cell_setup(choice, scenario, hypothesis), choice.replications))
 
 
-# A second core runs half of each cell in a helper process.  Replication r draws the same numbers in any
-# batch (keyed randomness), so the halves joined are the record of the whole.
-MIN_SPLIT = 200
+# Worker processes run the cells, so the server's own process (the page's connections) stays free while an
+# ensemble runs, and a scenario and its status quo run side by side when both must be run.  A cell is not
+# split between them: each month's steps have a fixed cost, so two halves cost more than half a cell, and on
+# this shared two-core machine, at a load average near 2.7, measured slower than the whole (0.8-1.2 s against
+# 0.5-0.6 s for 1,000 replications).
+MIN_POOLED = 200
+WORKERS = 2
 _pool = None
 _pool_lock = threading.Lock()
 
 
-def helper_pool():
-    """The helper process (spawned, so the server's threads are not copied), or None on a one-core machine."""
+def worker_pool():
+    """The worker processes (spawned, so the server's threads are not copied), or None when switched off."""
     global _pool
     with _pool_lock:
-        if _pool is None and (os.cpu_count() or 1) >= 2 and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
+        if _pool is None and os.environ.get("SIM_DASHBOARD_SERIAL") != "1":
             import multiprocessing
 
             _pool = ProcessPoolExecutor(
-                max_workers=1,
+                max_workers=WORKERS,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_follow_parent,
                 initargs=(os.getpid(),),
             )
-            _pool.submit(_warm_up)
+            # a submit starts a process while none is idle, so both start (and import the model) now
+            for _ in range(WORKERS):
+                _pool.submit(_warm_up)
         return _pool
 
 
 def _follow_parent(parent: int):
-    """End the helper when the server ends, however it ends (a killed server runs no clean-up)."""
+    """End a worker when the server ends, however it ends (a killed server runs no clean-up)."""
 
     def watch():
         while os.getppid() == parent:
@@ -251,25 +260,62 @@ def _warm_up():
     run_cell(replace(Setup(), months=2), 2)
 
 
-def _part(setup: Setup, lo: int, hi: int) -> Setup:
-    params = {k: (v[lo:hi] if np.ndim(v) else v) for k, v in setup.params.items()}
-    return replace(setup, params=params)
+@dataclass(frozen=True)
+class CellBands:
+    """What the page draws of one cell: per outcome the quantiles (QUANTILES x months) and the mean per month."""
+
+    quantiles: dict[str, np.ndarray]
+    means: dict[str, np.ndarray]
+
+    @property
+    def months(self) -> int:
+        return len(next(iter(self.means.values())))
 
 
-def run_split(setup: Setup, replications) -> np.ndarray:
-    """``run_cell`` for a count or an array of replication indices, half of it in the helper process."""
-    reps = np.arange(replications) if np.isscalar(replications) else np.asarray(replications, dtype=np.int64)
-    total = len(reps)
-    pool = helper_pool() if total >= MIN_SPLIT else None
-    if pool is None:
-        return run_cell(setup, reps, chunk_size=max(total, 1))
-    half = total // 2
-    try:
-        future = pool.submit(run_cell, _part(setup, half, total), reps[half:], total - half)
-    except RuntimeError:  # the pool was shut down (the server is stopping)
-        return run_cell(setup, reps, chunk_size=total)
-    first = run_cell(_part(setup, 0, half), reps[:half], chunk_size=max(half, 1))
-    return np.concatenate([first, future.result()], axis=2)
+def cell_bands(record: np.ndarray) -> CellBands:
+    idx = [OUTCOME_INDEX[o] for o in BAND_OUTCOMES]
+    values = record[:, idx, :]
+    q = np.quantile(values, QUANTILES, axis=2)  # (quantiles, months, outcomes)
+    m = values.mean(axis=2, dtype=np.float64)
+    return CellBands(
+        quantiles={o: q[:, :, k] for k, o in enumerate(BAND_OUTCOMES)},
+        means={o: m[:, k] for k, o in enumerate(BAND_OUTCOMES)},
+    )
+
+
+class SummaryCache:
+    """Bands and per-replication summaries of recent records, keyed by the record itself (small; by count)."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, record: np.ndarray, kind: str, compute):
+        key = (id(record), kind)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] is record:
+                self._items.move_to_end(key)
+                return hit[1]
+        value = compute(record)
+        with self._lock:
+            # the record is held with its summary, so its id cannot be reused by another array meanwhile
+            self._items[key] = (record, value)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+SUMMARIES = SummaryCache()
+
+
+def bands_of(record: np.ndarray) -> CellBands:
+    return SUMMARIES.get(record, "bands", cell_bands)
+
+
+def summaries_of(record: np.ndarray) -> np.ndarray:
+    return SUMMARIES.get(record, "summaries", replication_summaries)
 
 
 @dataclass
@@ -279,9 +325,14 @@ class HypothesisResult:
     scenario: np.ndarray  # record of the scenario cell
     baseline: np.ndarray  # record of the status quo cell
     effects: np.ndarray = field(init=False)  # (outcomes, replications): scenario minus status quo, paired
+    scenario_bands: CellBands = field(init=False)
+    baseline_bands: CellBands = field(init=False)
 
     def __post_init__(self):
-        self.effects = replication_summaries(self.scenario) - replication_summaries(self.baseline)
+        # the status quo's summaries and bands come from the cache when only the scenario's cell changed
+        self.effects = summaries_of(self.scenario) - summaries_of(self.baseline)
+        self.scenario_bands = bands_of(self.scenario)
+        self.baseline_bands = bands_of(self.baseline)
 
     def p_better(self, outcome: str) -> float:
         """Share of replications in which the scenario does better than the status quo (ties count as not)."""
@@ -302,8 +353,8 @@ class LiveResult:
     seconds: float
 
 
-def scenario_records(choice: Choice, scenario: str, hypotheses) -> list[np.ndarray]:
-    """Records of one scenario under several hypotheses, the missing ones run together as one model.
+def missing_job(choice: Choice, scenario: str, hypotheses):
+    """The cells of one scenario not in the cache, as one model: (setup, replication indices, cache keys).
 
     A hypothesis is a set of parameter values, and parameters may differ per replication, so the cells of
     one scenario are one ensemble of H x N members: member k*N + r is replication r under hypothesis k,
@@ -311,33 +362,57 @@ def scenario_records(choice: Choice, scenario: str, hypotheses) -> list[np.ndarr
     fixed cost of each month's steps, most of a cell's time at a thousand replications.
     """
     missing = [h for h in hypotheses if not CACHE.has(cell_key(choice, scenario, h))]
-    if len(missing) > 1:
-        n = choice.replications
-        setups = [cell_setup(choice, scenario, h) for h in missing]
-        names = set().union(*(s.params for s in setups))
-        params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
-        together = run_split(replace(setups[0], params=params), np.tile(np.arange(n), len(missing)))
-        for k, h in enumerate(missing):
-            CACHE.put(cell_key(choice, scenario, h), together[:, :, k * n : (k + 1) * n].copy())
+    if not missing:
+        return None
+    n = choice.replications
+    setups = [cell_setup(choice, scenario, h) for h in missing]
+    keys = [cell_key(choice, scenario, h) for h in missing]
+    if len(missing) == 1:
+        return setups[0], np.arange(n), keys
+    names = set().union(*(s.params for s in setups))
+    params = {name: np.concatenate([np.broadcast_to(s.params[name], (n,)) for s in setups]) for name in names}
+    return replace(setups[0], params=params), np.tile(np.arange(n), len(missing)), keys
+
+
+def run_jobs(jobs) -> None:
+    """Run the jobs, each whole in a worker process (side by side when there are two), and cache their cells."""
+    jobs = [j for j in jobs if j is not None]
+    if not jobs:
+        return
+    pool = worker_pool() if sum(len(reps) for _, reps, _ in jobs) >= MIN_POOLED else None
+    records = None
+    if pool is not None:
+        try:
+            futures = [pool.submit(run_cell, setup, reps, len(reps)) for setup, reps, _ in jobs]
+            records = [f.result() for f in futures]
+        except RuntimeError:  # the pool was shut down (the server is stopping)
+            records = None
+    if records is None:
+        records = [run_cell(setup, reps, chunk_size=len(reps)) for setup, reps, _ in jobs]
+    for (_, reps, keys), record in zip(jobs, records):
+        n = len(reps) // len(keys)
+        for k, key in enumerate(keys):
+            CACHE.put(key, record if len(keys) == 1 else record[:, :, k * n : (k + 1) * n].copy())
+
+
+def scenario_records(choice: Choice, scenario: str, hypotheses) -> list[np.ndarray]:
+    """Records of one scenario under several hypotheses, the missing ones run together as one model."""
+    run_jobs([missing_job(choice, scenario, hypotheses)])
     return [cell_record(choice, scenario, h) for h in hypotheses]
 
 
 def run_live(choice: Choice) -> LiveResult:
+    """The ensemble of the choice and its status quo, the cells not cached run side by side."""
     started = time.perf_counter()
     cat = catalogue()
-    scenarios = scenario_records(choice, choice.scenario, choice.hypotheses)
-    baselines = (
-        scenario_records(choice, cat.baseline, choice.hypotheses) if choice.scenario != cat.baseline else scenarios
-    )
+    names = list(dict.fromkeys([choice.scenario, cat.baseline]))
+    run_jobs([missing_job(choice, s, choice.hypotheses) for s in names])
+    records = {s: [cell_record(choice, s, h) for h in choice.hypotheses] for s in names}
+    scenarios, baselines = records[choice.scenario], records[cat.baseline]
     results = [
         HypothesisResult(h, cat.hypotheses[h].label, s, b) for h, s, b in zip(choice.hypotheses, scenarios, baselines)
     ]
     return LiveResult(choice, results, cat.base.start, time.perf_counter() - started)
-
-
-def quantiles(record: np.ndarray, outcome: str) -> np.ndarray:
-    """(len(QUANTILES), months) of one outcome across replications."""
-    return np.quantile(record[:, OUTCOME_INDEX[outcome], :], QUANTILES, axis=1)
 
 
 def watched_setup(choice: Choice, hypothesis: str, replication: int) -> Setup:
