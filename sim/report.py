@@ -51,17 +51,17 @@ class Report:
     text: str = ""
 
 
-def _effects(summaries: dict, baseline: str, outcomes: list) -> dict:
+def _effects(summaries, baseline: str, outcomes: list) -> dict:
     """``effects[outcome][(policy, hypothesis)]``: the paired effect per replication, for the named outcomes."""
-    out = {}
-    for i, o in enumerate(OUTCOMES):
-        if o.name not in outcomes:
+    positions = {o.name: i for i, o in enumerate(OUTCOMES) if o.name in outcomes}
+    out = {name: {} for name in positions}
+    # cell by cell, so each cell's summaries are read once
+    for s, h in summaries:
+        if s == baseline or (baseline, h) not in summaries:
             continue
-        out[o.name] = {
-            (s, h): summaries[(s, h)][i] - summaries[(baseline, h)][i]
-            for (s, h) in summaries
-            if s != baseline and (baseline, h) in summaries
-        }
+        policy, base = summaries[(s, h)], summaries[(baseline, h)]
+        for name, i in positions.items():
+            out[name][(s, h)] = policy[i] - base[i]
     return out
 
 
@@ -85,18 +85,13 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
-    summaries = dict(folder.cell_summaries())
+    # read from the store a cell at a time as the tables need them
+    summaries = folder.summaries()
     fans, extracts = {}, {}
     for key, fan, extract in pool(cell_fans, [(str(path), i) for i in range(len(folder.cells))]):
         fans[key] = fan
         if extract is not None:
             extracts[key[1]] = extract
-    missing = [c for c in folder.cells if c not in summaries]
-    if missing:
-        from sim.analysis.folder import FolderError
-
-        raise FolderError(f"{path / 'results.parquet'} lacks the cell {missing[0][0]} / {missing[0][1]}")
-    summaries = {c: summaries[c] for c in folder.cells}
     labels = folder.labels
     table = summary_table(summaries, baseline)
     table.to_csv(path / "summary.csv", index=False, float_format="%.6g")

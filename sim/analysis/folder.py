@@ -7,6 +7,7 @@ so a report regenerated later from the folder alone is the same as the one the r
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,22 +189,25 @@ class ResultsFolder:
                 continue
             yield self._cell_key(files[0]), (self._chunk_record(f, outcomes) for f in files)
 
-    def cell_summaries(self):
+    def cell_summaries(self, cells=None):
         """Yield ``((scenario, hypothesis), summaries)`` per cell: every outcome summarised over the horizon
         per replication, shape (outcomes, replications), as ``replication_summaries`` gives it.
 
         Read from the summaries the run stored beside each chunk; a folder without them (written before they
-        were stored) has them computed from its results, chunk by chunk.
+        were stored) has them computed from its results, chunk by chunk. ``cells``: positions, as in
+        ``cell_chunks``.
         """
         from sim.analysis.effects import replication_summaries
 
         dataset = self.path / SUMMARIES_DIR
         if not dataset.is_dir():
-            for key, chunks in self.cell_chunks():
+            for key, chunks in self.cell_chunks(cells=cells):
                 yield key, np.concatenate([replication_summaries(r) for r in chunks], axis=1)
             return
         names = [o.name for o in OUTCOMES]
-        for cell in self._cell_folders(dataset):
+        for position, cell in enumerate(self._cell_folders(dataset)):
+            if cells is not None and position not in cells:
+                continue
             files = sorted(cell.glob("chunk-*.parquet"))
             if not files:
                 continue
@@ -212,6 +216,10 @@ class ResultsFolder:
             for i, name in enumerate(names):
                 values[i] = table.column(name).to_numpy()
             yield self._cell_key(files[0]), values
+
+    def summaries(self) -> StoredSummaries:
+        """Every cell's per-replication summaries as a mapping read from the store on demand."""
+        return StoredSummaries(self)
 
     @staticmethod
     def _cell_key(file: Path) -> tuple[str, str]:
@@ -283,3 +291,35 @@ class ResultsFolder:
         if not path.is_file():
             return pd.DataFrame({"replication": pd.Series(dtype=np.int32)})
         return pq.read_table(path).to_pandas()
+
+
+class StoredSummaries(Mapping):
+    """``(scenario, hypothesis) -> (outcomes, replications)`` summaries, read one cell at a time.
+
+    Only the last two cells read are kept (a policy's cell and its baseline), so tables that go cell by cell
+    hold a few cells' summaries, not the run's: memory does not grow with the number of cells.
+    """
+
+    def __init__(self, folder: ResultsFolder):
+        self.folder = folder
+        self.position = {tuple(c): i for i, c in enumerate(folder.cells)}
+        self._kept: dict = {}
+
+    def __getitem__(self, key):
+        key = tuple(key)
+        if key not in self.position:
+            raise KeyError(key)
+        if key not in self._kept:
+            found = list(self.folder.cell_summaries(cells=(self.position[key],)))
+            if not found or found[0][0] != key:
+                raise FolderError(f"{self.folder.path}: the stored results lack the cell {key[0]} / {key[1]}")
+            if len(self._kept) >= 2:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = found[0][1]
+        return self._kept[key]
+
+    def __iter__(self):
+        return iter(self.position)
+
+    def __len__(self):
+        return len(self.position)
