@@ -538,20 +538,43 @@ def default_out_dir(cfg: DictConfig, overrides: list[str]) -> Path:
     return Path("results") / f"{name}-{digest}"
 
 
-# Peak memory of a run, measured on the default experiment (16 cells, 38 outcomes, 120 months):
-# 564 MB at 2,000 replications and 1,775 MB at 8,000, i.e. about 160 MB plus 44 bytes per replication,
-# month and outcome of one cell (the cell's record, its float64 copies for quantiles and its Arrow table).
-# The chunk size does not enter: a cell's whole record is held until it is written.
-MEMORY_BASE_BYTES = 250e6
-MEMORY_BYTES_PER_VALUE = 50.0
-# results.parquet: 24 bytes per replication-month measured (zstd); 40 leaves room for parameters and figures
+# Peak memory of a run, summed over the driver and the worker processes on this machine, from the parts
+# measured on the default experiment (29 outcomes, 120 months; benchmarks/memory.py):
+# - a process's imports and state: about 0.5 GB for the driver (Dask's scheduler included), 0.4 GB for a
+#   worker between tasks;
+# - a chunk under way: its record, summaries and Arrow table, about 10 bytes per replication, month and
+#   outcome of the chunk (0.35 GB at 10,000 replications);
+# - a cell's fans: one charted outcome of one cell at a time, about 24 bytes per replication and month;
+# - the driver's tables: a few cells' per-replication summaries, about 32 bytes per replication and outcome.
+# Measured at 100,000 replications on two workers: 2.1-2.5 GB in all (benchmarks/memory.py).
+DRIVER_BASE_BYTES = 0.5e9
+WORKER_BASE_BYTES = 0.4e9
+CHUNK_BYTES_PER_VALUE = 10.0
+FAN_BYTES_PER_REPLICATION_MONTH = 24.0
+TABLE_BYTES_PER_SUMMARY = 32.0
+# results.parquet and summaries.parquet: 29-30 bytes per replication-month measured (zstd, split floats,
+# delta integers); 40 leaves room for parameters and figures
 DISK_BYTES_PER_REPLICATION_MONTH = 40.0
 
 
-def estimate_resources(replications: int, months: int, cells: int) -> tuple[float, float]:
-    """(peak memory, disk) in bytes for a run."""
-    values = replications * months * len(OUTCOME_NAMES)
-    memory = MEMORY_BASE_BYTES + MEMORY_BYTES_PER_VALUE * values
+def estimate_resources(
+    replications: int, months: int, cells: int, chunk_size: int = 10_000, workers: int | None = 0
+) -> tuple[float, float]:
+    """(peak memory, disk) in bytes for a run on this machine.
+
+    ``workers``: 0 for a serial run (the driver does all the work), a number of local worker processes, or
+    None when the work runs on a cluster elsewhere (only the driver's part is on this machine).
+    """
+    outcomes = len(OUTCOME_NAMES)
+    task = max(
+        CHUNK_BYTES_PER_VALUE * months * outcomes * min(chunk_size, replications),
+        FAN_BYTES_PER_REPLICATION_MONTH * months * replications,
+    )
+    memory = DRIVER_BASE_BYTES + TABLE_BYTES_PER_SUMMARY * outcomes * replications
+    if workers == 0:
+        memory += task
+    elif workers is not None:
+        memory += workers * (WORKER_BASE_BYTES + task)
     disk = DISK_BYTES_PER_REPLICATION_MONTH * replications * months * cells
     return memory, disk
 
@@ -567,15 +590,40 @@ def available_memory() -> float | None:
     return None
 
 
-def _check_resources(replications: int, months: int, cells: int, out_dir: Path, max_memory_gb):
-    memory, disk = estimate_resources(replications, months, cells)
+def _local_workers(executor, replications: int, months: int, cells: int) -> int | None:
+    """How many worker processes the run starts on this machine (0: serial; None: a cluster elsewhere)."""
+    import os
+
+    from sim.engine import choose_executor
+
+    kind = choose_executor(executor.kind, executor.address, replications * months * cells)
+    if kind == "address":
+        return None
+    return 0 if kind == "serial" else executor.workers or os.cpu_count() or 1
+
+
+def _check_resources(replications: int, months: int, cells: int, out_dir: Path, max_memory_gb, chunk_size, executor):
+    workers = _local_workers(executor, replications, months, cells)
+    memory, disk = estimate_resources(replications, months, cells, chunk_size, workers)
     limit = max_memory_gb * 1e9 if max_memory_gb is not None else available_memory()
     if limit is not None and memory > limit:
-        fits = max(1, int((limit - MEMORY_BASE_BYTES) / (MEMORY_BYTES_PER_VALUE * months * len(OUTCOME_NAMES))))
         source = "max_memory_gb" if max_memory_gb is not None else "free on this machine"
+        head = f"this run needs about {memory / 1e9:.1f} GB of memory and {limit / 1e9:.1f} GB is {source}"
+
+        def fits(n):
+            return estimate_resources(n, months, cells, chunk_size, workers)[0] <= limit
+
+        if not fits(1):
+            raise ConfigError(
+                f"{head}; its {workers} worker processes alone need more: run it with executor.kind=serial or "
+                "fewer executor.workers"
+            )
+        low, high = 1, replications  # the most replications that fit: fits(low), not fits(high)
+        while high - low > 1:
+            mid = (low + high) // 2
+            low, high = (mid, high) if fits(mid) else (low, mid)
         raise ConfigError(
-            f"this run needs about {memory / 1e9:.1f} GB of memory and {limit / 1e9:.1f} GB is {source}; "
-            f"lower replications to about {fits:,} (or months), and run more seeds for a larger ensemble"
+            f"{head}; lower replications to about {low:,} (or months, or chunk_size), and run more seeds for a larger ensemble"
         )
     import shutil
 
@@ -779,7 +827,7 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
     if writes:
-        _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb)
+        _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb, cfg.chunk_size, cfg.executor)
         try:
             check_out_dir(out_dir, overwrite=cfg.overwrite)
         except OutputRefused as exc:

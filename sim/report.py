@@ -146,10 +146,13 @@ def cell_fans(path: str, index: int):
         if o.name not in charted:
             continue
         for key, chunks in folder.cell_chunks([o.name], cells=(index,)):
-            parts = list(chunks)
-            series = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=2)
-            del parts
-            one = fan_series(series, {o.name}, columns=[i])
+            # the chunks side by side in one array, without a list of them beside it
+            series = np.empty((folder.months, 1, folder.manifest["replications"]), dtype=np.float32)
+            filled = 0
+            for part in chunks:
+                series[:, :, filled : filled + part.shape[2]] = part
+                filled += part.shape[2]
+            one = fan_series(series[:, :, :filled], {o.name}, columns=[i])
             fans = one if fans is None else np.where(np.isnan(one), fans, one)
             del series
             release_memory()

@@ -118,14 +118,22 @@ def test_a_stopped_run_leaves_the_old_results_and_nothing_else(tmp_path, how):
 
 def test_a_run_too_big_for_memory_is_refused_before_it_starts(tmp_path):
     out = tmp_path / "big"
-    code, _, err = run_sim("replications=20000", "max_memory_gb=1", f"out_dir={out}")
+    code, _, err = run_sim("replications=200000", "max_memory_gb=1", "executor.kind=serial", f"out_dir={out}")
     line = one_error_line(err)
     assert code == 2 and "GB of memory" in line and "lower replications to about" in line
-    # the advice names a size that fits: the suggested count passes the same check
+    # the advice names a size that fits: the suggested count passes the same check, and one more would not
     fits = int(line.split("lower replications to about ")[1].split(" ")[0].replace(",", ""))
     from sim.configuration import estimate_resources
 
-    assert 1000 < fits < 20000 and estimate_resources(fits, 120, 16)[0] <= 1e9
+    assert (
+        1000 < fits < 200000 and estimate_resources(fits, 120, 16)[0] <= 1e9 < estimate_resources(fits + 1, 120, 16)[0]
+    )
+    # two worker processes and a driver cannot share one gigabyte, whatever the replications: the advice says so
+    code, _, err = run_sim(
+        "replications=20000", "max_memory_gb=1", "executor.kind=local", "executor.workers=2", f"out_dir={out}"
+    )
+    line = one_error_line(err)
+    assert code == 2 and "executor.kind=serial" in line and "lower replications" not in line
     assert not any(tmp_path.iterdir())
 
 

@@ -58,17 +58,18 @@ def fan_series(record: np.ndarray, outcomes=None, columns=None) -> np.ndarray:
     for i in wanted:
         series = record[:, position[i], :].astype(np.float64)
         if OUTCOMES[i].summary == "annual":
-            c = np.cumsum(series, axis=0)
-            c[12:] = c[12:] - c[:-12]
+            series = np.cumsum(series, axis=0, out=series)
+            series[12:] = series[12:] - series[:-12]
             if months >= 24:
-                c[:11] = np.nan
+                series[:11] = np.nan
             else:
-                c = c * 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
-            series = c
+                series *= 12.0 / np.minimum(np.arange(1, months + 1), 12)[:, None]
         if OUTCOMES[i].chart == "mean":
             fans[:, :, i] = series.mean(axis=1)
         else:
-            fans[:, :, i] = np.quantile(series, FAN_QUANTILES, axis=1).reshape(len(FAN_QUANTILES), months)
+            # month by month: the partition's working copy is one month's, not the outcome's
+            for m in range(months):
+                fans[:, m, i] = np.quantile(series[m], FAN_QUANTILES)
     return fans
 
 
