@@ -74,6 +74,12 @@ def futures_phrase(folder: ResultsFolder) -> str:
 
 def build_report(path, figures: bool = True) -> Report:
     """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files."""
+    from sim.store import is_url
+
+    if is_url(path):  # built in a local working folder reading the dataset at the URL, then copied there
+        from sim.remote import build_report_at_url
+
+        return build_report_at_url(path, figures=figures)
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
 from sim.outcomes import OUTCOMES
-from sim.store import parquet_options
+from sim.store import dataset_location, parquet_options
 
 OUTCOME = {o.name: o for o in OUTCOMES}
 
@@ -151,9 +151,8 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"unknown summary of outcome {unknown[0]}")
     # names read as dictionaries: far cheaper than millions of strings
-    frame = pq.read_table(
-        Path(folder) / "results.parquet", columns=[*keys, "date", *outcomes], read_dictionary=keys[:2]
-    ).to_pandas()
+    fs, dataset = dataset_location(folder)  # a local folder, or the URL a working folder links to
+    frame = pq.read_table(dataset, columns=[*keys, "date", *outcomes], read_dictionary=keys[:2], filesystem=fs).to_pandas()
     scenario = frame["scenario"].astype("category")
     hypothesis = frame["hypothesis"].astype("category")
     n_h = len(hypothesis.cat.categories)
