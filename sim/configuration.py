@@ -595,7 +595,10 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
 def _out_dir(value) -> Path | str:
     """A local folder as a path; a URL (``scheme://...``) as given, without a trailing slash."""
     text = str(value)
-    return text.rstrip("/") if is_url(text) else Path(text)
+    if not is_url(text):
+        return Path(text)
+    scheme, _, rest = text.partition("://")
+    return f"{scheme}://{rest.rstrip('/') or '/'}"
 
 
 def _check_url(url: str, cfg: DictConfig):
