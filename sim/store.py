@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from sim.outcomes import OUTCOMES
 
 PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "hydra-core", "omegaconf", "networkx", "tqdm")
+PACKAGES += ("fsspec",)
 
 
 def month_dates(start: tuple[int, int], months: int) -> np.ndarray:

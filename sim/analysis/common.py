@@ -152,7 +152,9 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
         raise ValueError(f"unknown summary of outcome {unknown[0]}")
     # names read as dictionaries: far cheaper than millions of strings
     fs, dataset = dataset_location(folder)  # a local folder, or the URL a working folder links to
-    frame = pq.read_table(dataset, columns=[*keys, "date", *outcomes], read_dictionary=keys[:2], filesystem=fs).to_pandas()
+    frame = pq.read_table(
+        dataset, columns=[*keys, "date", *outcomes], read_dictionary=keys[:2], filesystem=fs
+    ).to_pandas()
     scenario = frame["scenario"].astype("category")
     hypothesis = frame["hypothesis"].astype("category")
     n_h = len(hypothesis.cat.categories)
