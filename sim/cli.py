@@ -9,6 +9,7 @@ parser, Hydra's composition, OmegaConf's schema or our own checks find it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import signal
@@ -119,11 +120,12 @@ def _report_command(args: list[str]) -> int:
 
     from sim.analysis.folder import FolderError
     from sim.report import build_report
-    from sim.store import OutputRefused, RunLock, add_tool_files
+    from sim.store import OutputRefused, RunLock, add_tool_files, is_url
 
-    folder = Path(args[0])
+    folder = args[0] if is_url(args[0]) else Path(args[0])
     try:
-        with RunLock(folder):
+        # a URL cannot be locked: its report is rewritten file by file, each file whole
+        with contextlib.nullcontext() if is_url(folder) else RunLock(folder):
             report = build_report(folder)
             add_tool_files(folder, report.files)
     except (FolderError, OutputRefused) as exc:
@@ -136,7 +138,7 @@ def _report_command(args: list[str]) -> int:
     except OSError as exc:
         _error(f"could not write the report into {folder}: {exc.strerror or exc}")
         return 1
-    print(f"report: {folder / 'report.md'} ({len(report.files)} files written)")
+    print(f"report: {folder}/report.md ({len(report.files)} files written)")
     return 0
 
 
@@ -348,12 +350,12 @@ def _task(cfg) -> None:
     print(
         f"{p.name}: {len(p.cells)} cells x {p.replications} replications x {p.months} months in {result.seconds:.1f} s"
     )
-    print(f"results:  {result.out_dir / 'results.parquet'}")
-    print(f"summary:  {result.out_dir / 'summary.csv'}")
-    print(f"manifest: {result.out_dir / 'manifest.json'}")
+    print(f"results:  {result.out_dir}/results.parquet")
+    print(f"summary:  {result.out_dir}/summary.csv")
+    print(f"manifest: {result.out_dir}/manifest.json")
     if result.figures:
         print(
-            f"figures:  {', '.join(str(result.out_dir / f) for f in result.figures[:2])}"
+            f"figures:  {', '.join(f'{result.out_dir}/{f}' for f in result.figures[:2])}"
             + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else "")
         )
 

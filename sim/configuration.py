@@ -26,7 +26,7 @@ from sim.initial import start_range
 from sim.model import Sampling, Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.store import OutputRefused, check_out_dir
+from sim.store import OutputRefused, check_out_dir, is_url
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -64,7 +64,7 @@ class Plan:
     name: str
     replications: int
     months: int
-    out_dir: Path
+    out_dir: Path | str  # a local folder, or a URL of any fsspec file system
     baseline: str
     scenarios: list[ScenarioConfig]
     hypotheses: list[HypothesisConfig]
@@ -627,6 +627,8 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
         )
     import shutil
 
+    if is_url(out_dir):  # the free space of a remote store is not known here
+        return
     try:
         free = shutil.disk_usage(_existing_parent(out_dir)).free
     except OSError:
@@ -636,6 +638,26 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
             f"this run writes about {disk / 1e9:.1f} GB and {free / 1e9:.1f} GB is free where out_dir is; "
             "lower replications or months, or choose an out_dir on a larger disk"
         )
+
+
+def _out_dir(value) -> Path | str:
+    """A local folder as a path; a URL (``scheme://...``) as given, without a trailing slash."""
+    text = str(value)
+    if not is_url(text):
+        return Path(text)
+    scheme, _, rest = text.partition("://")
+    return f"{scheme}://{rest.rstrip('/') or '/'}"
+
+
+def _check_url(url: str, cfg: DictConfig):
+    from sim.remote import check_url_out_dir
+
+    if url.startswith("memory://") and (cfg.executor.address or cfg.executor.kind == "local"):
+        raise ConfigError(
+            f"out_dir {url} lives in this process only, where Dask workers cannot write; use executor.kind=serial "
+            "or a URL the workers can reach"
+        )
+    check_url_out_dir(url, overwrite=cfg.overwrite, resume=cfg.resume)
 
 
 def _check_executor(executor):
@@ -823,13 +845,16 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
             )
             cells.append(Cell(s, h, setup))
     if out_dir is None:
-        out_dir = Path(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
+        out_dir = _out_dir(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
     if writes:
         _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb, cfg.chunk_size, cfg.executor)
         try:
-            check_out_dir(out_dir, overwrite=cfg.overwrite)
+            if is_url(out_dir):
+                _check_url(out_dir, cfg)
+            else:
+                check_out_dir(out_dir, overwrite=cfg.overwrite)
         except OutputRefused as exc:
             raise ConfigError(str(exc)) from None
     result = Plan(

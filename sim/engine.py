@@ -2,9 +2,9 @@
 
 Keyed randomness makes every chunk independent of every other and its result the same wherever
 it runs, so the engine only has to run each task once and put its file in place.  Each task writes
-its own Parquet file atomically into the run's staging folder; the driver notes every finished
-chunk in ``progress.json`` there, so a run that was killed can be completed (``resume=true``) by
-computing only the chunks that are missing.
+its own Parquet file atomically into the run's staging folder (a local folder or a URL: the same
+fsspec calls reach both); the driver notes every finished chunk in ``progress.json`` there, so a run
+that was killed can be completed (``resume=true``) by computing only the chunks that are missing.
 
 Executors: ``serial`` runs the tasks in this process; ``local`` starts a Dask ``LocalCluster``
 with one single-threaded worker process per core; ``address`` connects to an existing Dask
@@ -24,14 +24,12 @@ import json
 import logging
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
-import pyarrow.parquet as pq
 
 from sim.model import DiplomacyModel, Setup
 from sim.analysis.effects import replication_summaries
-from sim.store import SUMMARIES_DIR, cell_table, parquet_options, summaries_table
+from sim.store import SUMMARIES_DIR, cell_table, filesystem, put_file, put_table, summaries_table
 
 # a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
 RESULTS_DIR = "results.parquet"
@@ -77,14 +75,18 @@ def chunk_setup(setup: Setup, first: int, count: int) -> Setup:
 
 def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
     """Run one chunk and write its rows to ``folder/results.parquet/<task.name>`` and its per-replication
-    summaries to ``folder/summaries.parquet/<task.name>``, each atomically. Runs on a worker."""
+    summaries to ``folder/summaries.parquet/<task.name>``, each atomically. Runs on a worker.
+
+    ``folder`` is a local path or a URL; the worker opens it itself, so it needs the same access the driver has.
+    """
     reps = np.arange(task.first, task.first + task.count, dtype=np.int64)
     record = DiplomacyModel(setup, reps).run()
+    fs, root = filesystem(folder)
     summaries = summaries_table(replication_summaries(record), task.scenario, task.hypothesis, reps)
-    _write_atomically(summaries, Path(folder) / SUMMARIES_DIR / task.name)
+    put_table(fs, f"{root}/{SUMMARIES_DIR}/{task.name}", summaries)
     table = cell_table(record, task.scenario, task.hypothesis, reps, setup.start)
     # the results file last: a chunk counts as done once it is there
-    _write_atomically(table, Path(folder) / RESULTS_DIR / task.name)
+    put_table(fs, f"{root}/{RESULTS_DIR}/{task.name}", table)
     rows = table.num_rows
     del record, table, summaries
     release_memory()
@@ -107,13 +109,6 @@ def release_memory():
     libc.malloc_trim(0)
 
 
-def _write_atomically(table, path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, partial, **parquet_options(table.schema))
-    os.replace(partial, path)
-
-
 def fingerprint(manifest_settings: dict) -> str:
     """What makes two runs' chunks interchangeable: every setting that shapes the results."""
     text = json.dumps(manifest_settings, sort_keys=True, default=str)
@@ -123,8 +118,9 @@ def fingerprint(manifest_settings: dict) -> str:
 class Progress:
     """``progress.json`` in the staging folder: the run's fingerprint and the chunks already in place."""
 
-    def __init__(self, folder: Path, key: str, total: int):
-        self.path = Path(folder) / PROGRESS_FILE
+    def __init__(self, folder, key: str, total: int):
+        self.fs, self.root = filesystem(folder)
+        self.path = f"{self.root}/{PROGRESS_FILE}"
         self.key = key
         self.total = total
         self.done: set[str] = set()
@@ -132,16 +128,16 @@ class Progress:
     def load(self) -> bool:
         """Take over the finished chunks of an earlier, interrupted run of the same settings."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.fs.cat_file(self.path).decode("utf-8"))
         except (OSError, ValueError):
             return False
         if data.get("fingerprint") != self.key:
             return False
-        folder = self.path.parent
         self.done = {
             name
             for name in data.get("done", [])
-            if (folder / RESULTS_DIR / name).is_file() and (folder / SUMMARIES_DIR / name).is_file()
+            if self.fs.isfile(f"{self.root}/{RESULTS_DIR}/{name}")
+            and self.fs.isfile(f"{self.root}/{SUMMARIES_DIR}/{name}")
         }
         return True
 
@@ -150,15 +146,19 @@ class Progress:
         self.save()
 
     def save(self):
-        tmp = self.path.with_name(f".{PROGRESS_FILE}.tmp")
         data = {"fingerprint": self.key, "chunks": self.total, "done": sorted(self.done)}
-        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)
+        put_file(self.fs, self.path, lambda f: f.write((json.dumps(data, indent=1) + "\n").encode("utf-8")))
+
+    def remove(self):
+        self.fs.rm_file(self.path)
 
 
-def choose_executor(kind: str, address: str | None, replication_months: int) -> str:
+def choose_executor(kind: str, address: str | None, replication_months: int, shared: bool = True) -> str:
+    """``shared``: whether other processes can reach the results (not so for a ``memory://`` store)."""
     if address:
         return "address"
+    if kind == "auto" and not shared:
+        return "serial"
     if kind == "auto":
         return "serial" if replication_months <= AUTO_SERIAL_LIMIT or (os.cpu_count() or 1) < 2 else "local"
     return kind
@@ -232,7 +232,7 @@ def open_pool(executor: str, address=None, workers=None):
                     closing.close()
 
 
-def run_tasks(jobs, folder: Path, progress: Progress, pool, on_done=None):
+def run_tasks(jobs, folder, progress: Progress, pool, on_done=None):
     """Run ``jobs`` (pairs of a task and its chunk setup) not yet in ``progress`` on ``pool`` (``open_pool``);
     ``on_done(task)`` after each, in the order they finish."""
     pending = [(task, setup) for task, setup in jobs if task.name not in progress.done]

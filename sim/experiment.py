@@ -19,6 +19,7 @@ from sim.store import (
     RunLock,
     StagedOutput,
     check_out_dir,
+    is_url,
     remove_stale_staging,
     write_manifest,
     write_parameters,
@@ -27,7 +28,7 @@ from sim.store import (
 
 @dataclass
 class RunResult:
-    out_dir: Path
+    out_dir: Path | str  # a URL for results elsewhere
     table_text: str
     figures: list
     seconds: float
@@ -59,6 +60,12 @@ def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
 def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResult:
     """Run every cell into the store, then write the report from the store alone (as ``sim report`` does)."""
     started = time.perf_counter()
+    if is_url(plan.out_dir):
+        from sim.remote import check_url_out_dir
+
+        # no lock on a URL: a staging prefix left in place is a run under way, taken over only by resume=true
+        check_url_out_dir(plan.out_dir, overwrite=plan.config.overwrite, resume=plan.config.resume)
+        return _run_locked(plan, progress, figures, started)
     with RunLock(plan.out_dir):
         remove_stale_staging(plan.out_dir)
         # checked again now that no other run can write here
@@ -77,18 +84,22 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
 
     reps = np.arange(plan.replications)
     resume = bool(plan.config.resume)
-    staged = StagedOutput(plan.out_dir, resume=resume)
+    staging = _staging(plan.out_dir)
+    staged = staging(plan.out_dir, resume=resume)
     tasks = plan_tasks(plan.cells, plan.replications, plan.config.chunk_size)
     # chunks of an interrupted run are reused only under exactly the same settings and chunking
     key = fingerprint({**_effective(plan.config), "chunk_size": plan.config.chunk_size, "tasks": len(tasks)})
     record = Progress(staged.path, key, len(tasks))
     if resume and not record.load():
         staged.discard()
-        staged = StagedOutput(plan.out_dir)
+        staged = staging(plan.out_dir)
         record = Progress(staged.path, key, len(tasks))
     done_before = sum(t.count for t in tasks if t.name in record.done)
     executor = plan.config.executor
-    kind = choose_executor(executor.kind, executor.address, plan.replications * plan.months * len(plan.cells))
+    shared = not str(plan.out_dir).startswith("memory://")
+    kind = choose_executor(
+        executor.kind, executor.address, plan.replications * plan.months * len(plan.cells), shared=shared
+    )
     jobs = [(t, chunk_setup(plan.cells[t.cell].setup, t.first, t.count)) for t in tasks]
     bar = _progress_bar(plan, progress, initial=done_before)
     try:
@@ -101,19 +112,22 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
                 if record.done:  # the finished chunks stay beside out_dir for resume=true
                     raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
                 raise
-            (staged.path / "progress.json").unlink()
+            record.remove()
+            # the run's own small files and its report: in the staging folder, or for a URL in a local working
+            # folder whose files the commit copies to the URL
+            work = getattr(staged, "work", staged.path)
             if plan.drawn:
-                write_parameters(staged.path, reps, plan.drawn)
-            OmegaConf.save(plan.config, staged.path / "config.yaml", resolve=True)
+                write_parameters(work, reps, plan.drawn)
+            OmegaConf.save(plan.config, work / "config.yaml", resolve=True)
             manifest = _manifest(plan, [])
             manifest["store"] = {
                 "chunks": [t.name for t in tasks],
                 "chunk_size": plan.config.chunk_size,
                 "executor": kind,
             }
-            write_manifest(staged.path, manifest)
-            report = build_report(staged.path, figures=figures, pool=pool)
-            _add_files(staged.path, report.files)
+            write_manifest(work, manifest)
+            report = build_report(work, figures=figures, pool=pool)
+            _add_files(work, report.files)
             staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
     except Interrupted:
         raise
@@ -122,6 +136,14 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         raise
     figure_files = [f for f in report.files if f.endswith(".png")]
     return RunResult(plan.out_dir, report.text, figure_files, time.perf_counter() - started)
+
+
+def _staging(out_dir):
+    if is_url(out_dir):
+        from sim.remote import StagedUrl
+
+        return StagedUrl
+    return StagedOutput
 
 
 def _add_files(path: Path, files: list):

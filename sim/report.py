@@ -81,6 +81,12 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     ``pool`` (``sim.engine.open_pool``) runs the per-cell fans, the figures and the experiment's analysis on
     the run's workers; without it they run here, one after another, with the same functions and results.
     """
+    from sim.store import is_url
+
+    if is_url(path):  # built in a local working folder reading the dataset at the URL, then copied there
+        from sim.remote import build_report_at_url
+
+        return build_report_at_url(path, figures=figures)
     pool = pool or SerialPool()
     folder = ResultsFolder.open(path)
     path = folder.path

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from sim.outcomes import OUTCOMES
 
 PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "hydra-core", "omegaconf", "networkx", "tqdm")
+PACKAGES += ("fsspec",)
 
 
 def month_dates(start: tuple[int, int], months: int) -> np.ndarray:
@@ -109,6 +110,56 @@ def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, repli
     return pa.Table.from_arrays(columns, schema=summaries_schema())
 
 
+# --- where the store is: a local folder or any fsspec URL --------------------------------------------------
+
+# Object stores show an upload only once it is complete, so a file is put under its final name there;
+# on every other file system it is written under a temporary name and then moved into place.
+OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss"}
+# in a local working folder: the URL of the results dataset it stands in for (see sim.remote)
+RESULTS_LINK = ".results-url"
+
+
+def is_url(location) -> bool:
+    return isinstance(location, str) and "://" in location
+
+
+def filesystem(location):
+    """The file system holding ``location`` (a local path or a URL) and the path inside it, no trailing slash."""
+    from fsspec.core import url_to_fs
+
+    fs, path = url_to_fs(str(location))
+    return fs, path.rstrip("/") or "/"
+
+
+def put_file(fs, path: str, write) -> None:
+    """Write a file by ``write(binary file)``, so that readers never see it half-written."""
+    protocols = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
+    if protocols & OBJECT_STORES:
+        with fs.open(path, "wb") as f:
+            write(f)
+        return
+    parent, _, name = path.rpartition("/")
+    fs.makedirs(parent or "/", exist_ok=True)
+    partial = f"{parent}/.{name}.{os.getpid()}.tmp"
+    with fs.open(partial, "wb") as f:
+        write(f)
+    fs.mv(partial, path)
+
+
+def put_table(fs, path: str, table: pa.Table) -> None:
+    put_file(fs, path, lambda f: pq.write_table(table, f, **parquet_options(table.schema)))
+
+
+def dataset_location(folder):
+    """The file system and path of a folder's results dataset; a working folder's link leads to it elsewhere."""
+    fs, root = filesystem(folder)
+    path = f"{root}/results.parquet"
+    link = f"{root}/{RESULTS_LINK}"
+    if not fs.exists(path) and fs.isfile(link):
+        return filesystem(fs.cat_file(link).decode("utf-8").strip())
+    return fs, path
+
+
 MARKER = ".sim-results.json"
 TOOL = "sim"
 # Names a run may write at the top of a results folder; a user's file of such a name is never replaced,
@@ -145,22 +196,22 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def tool_files(folder: Path) -> set[str] | None:
+def tool_files(folder) -> set[str] | None:
     """Top-level names the tool wrote into ``folder`` (marker included), or None if it holds no results of ours.
 
     A folder is ours when it holds the marker, which lists every file of the run.  A folder written
-    before the marker existed is recognised by a manifest that names this tool's files.
+    before the marker existed is recognised by a manifest that names this tool's files.  ``folder``
+    is a local path or a URL.
     """
-    marker = folder / MARKER
+    fs, root = filesystem(folder)
     try:
-        if marker.is_file():
-            data = json.loads(marker.read_text(encoding="utf-8"))
+        if fs.isfile(f"{root}/{MARKER}"):
+            data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
             if data.get("tool") == TOOL and isinstance(data.get("files"), list):
                 return {str(f) for f in data["files"]} | {MARKER}
             return None
-        manifest = folder / "manifest.json"
-        if manifest.is_file():
-            data = json.loads(manifest.read_text(encoding="utf-8"))
+        if fs.isfile(f"{root}/manifest.json"):
+            data = json.loads(fs.cat_file(f"{root}/manifest.json").decode("utf-8"))
             files = data.get("files") if isinstance(data, dict) else None
             if isinstance(files, list) and "experiment" in data and "results.parquet" in files:
                 return {str(f) for f in files}
@@ -169,16 +220,15 @@ def tool_files(folder: Path) -> set[str] | None:
     return None
 
 
-def add_tool_files(folder: Path, names) -> None:
+def add_tool_files(folder, names) -> None:
     """Record files the tool has just written into one of its results folders (e.g. a regenerated report)."""
-    marker = Path(folder) / MARKER
-    if not marker.is_file():
+    fs, root = filesystem(folder)
+    marker = f"{root}/{MARKER}"
+    if not fs.isfile(marker):
         return
-    data = json.loads(marker.read_text(encoding="utf-8"))
+    data = json.loads(fs.cat_file(marker).decode("utf-8"))
     data["files"] = sorted(set(data.get("files", [])) | set(names))
-    tmp = marker.with_name(f"{MARKER}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, marker)
+    put_file(fs, marker, lambda f: f.write((json.dumps(data, indent=2) + "\n").encode("utf-8")))
 
 
 def _names(paths) -> str:
@@ -210,7 +260,12 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         entries = {e.name for e in real.iterdir()}
     except OSError as exc:
         raise OutputRefused(f"cannot read out_dir {out_dir}: {exc.strerror or exc}") from None
-    ours = tool_files(real) or set()
+    refuse_foreign(out_dir, entries, tool_files(real) or set(), overwrite)
+
+
+def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool):
+    """The rule for a folder that holds files: only beside the tool's own, or with overwrite=true under no name
+    a run may write."""
     foreign = entries - ours
     if not foreign:
         return

@@ -1,14 +1,15 @@
 """Reading a results folder back: the manifest, the results per cell, and the drawn parameters.
 
 Every table, figure and report is computed from what this module reads, never from a run in memory,
-so a report regenerated later from the folder alone is the same as the one the run wrote.
+so a report regenerated later from the folder alone is the same as the one the run wrote.  A folder is a
+local path or a URL (any fsspec file system); both are read through the same calls.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ import pyarrow.parquet as pq
 
 from sim.outcomes import OUTCOME_INDEX as OUTCOME_POSITION
 from sim.outcomes import OUTCOMES
-from sim.store import PARAMETERS_FILE, SUMMARIES_DIR, month_dates
+from sim.store import PARAMETERS_FILE, SUMMARIES_DIR, dataset_location, filesystem, is_url, month_dates
 
 RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -52,29 +53,38 @@ class FolderError(ValueError):
 
 @dataclass
 class ResultsFolder:
-    path: Path
+    path: Path | str  # a local folder, or a URL
     manifest: dict
+    fs: object = field(default=None, repr=False)  # the fsspec file system holding the folder
+    root: str = ""  # the folder's path in it
+    data_fs: object = field(default=None, repr=False)  # and the one holding results.parquet (elsewhere for a link)
+    data: str = ""
 
     @classmethod
     def open(cls, path) -> "ResultsFolder":
-        path = Path(path)
-        if not path.exists():
+        path = path if is_url(path) else Path(path)
+        try:
+            fs, root = filesystem(path)
+        except (ImportError, ValueError) as exc:
+            raise FolderError(f"{path}: {str(exc).splitlines()[0]}") from None
+        if not fs.exists(root):
             raise FolderError(f"{path} does not exist; give a results folder (one with manifest.json)")
-        if not path.is_dir():
+        if not fs.isdir(root):
             raise FolderError(f"{path} is a file; give a results folder (one with manifest.json)")
-        manifest_path = path / MANIFEST_FILE
-        if not manifest_path.is_file():
+        manifest_path = f"{path}/{MANIFEST_FILE}"
+        if not fs.isfile(f"{root}/{MANIFEST_FILE}"):
             raise FolderError(f"{path} has no manifest.json, so it is not a results folder of this tool")
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(fs.cat_file(f"{root}/{MANIFEST_FILE}").decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise FolderError(f"{manifest_path} cannot be read: {exc}") from None
         needed = ("experiment", "baseline", "cells", "months", "start", "config")
         if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
             raise FolderError(f"{manifest_path} lacks {', '.join(needed)}; it is not a manifest of this tool")
-        if not (path / RESULTS_FILE).exists():
+        data_fs, data = dataset_location(path)
+        if not data_fs.exists(data):
             raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
-        return cls(path, manifest)
+        return cls(path, manifest, fs, root, data_fs, data)
 
     # --- what the manifest says -------------------------------------------------------------------------
 
@@ -140,11 +150,10 @@ class ResultsFolder:
         The store is a folder per cell with a file per chunk (read one cell at a time, so memory follows
         the size of a cell, not of the run); a single file from earlier versions is read by row groups.
         """
-        dataset = self.path / RESULTS_FILE
-        if dataset.is_dir():
-            yield from self._dataset_cells(dataset)
+        if self.data_fs.isdir(self.data):
+            yield from self._dataset_cells()
             return
-        file = pq.ParquetFile(dataset)
+        file = pq.ParquetFile(self.data, filesystem=self.data_fs)
         present = set(file.schema_arrow.names)
         columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
         pending_key, pieces = None, []
@@ -172,8 +181,7 @@ class ResultsFolder:
         ``outcomes`` (names) reads only those columns; the record's outcome axis then holds them in that
         order instead of every outcome. ``cells`` (positions in the stored order) yields only those cells.
         """
-        dataset = self.path / RESULTS_FILE
-        if not dataset.is_dir():
+        if not self.data_fs.isdir(self.data):
             for position, (key, record) in enumerate(self.cell_records()):
                 if cells is not None and position not in cells:
                     continue
@@ -181,10 +189,10 @@ class ResultsFolder:
                     record = record[:, [OUTCOME_POSITION[o] for o in outcomes], :]
                 yield key, iter([record])
             return
-        for position, cell in enumerate(self._cell_folders(dataset)):
+        for position, cell in enumerate(self._cell_folders()):
             if cells is not None and position not in cells:
                 continue
-            files = sorted(cell.glob("chunk-*.parquet"))
+            files = self._chunk_files(cell)
             if not files:
                 continue
             yield self._cell_key(files[0]), (self._chunk_record(f, outcomes) for f in files)
@@ -193,14 +201,14 @@ class ResultsFolder:
         """Yield ``((scenario, hypothesis), summaries)`` per cell: every outcome summarised over the horizon
         per replication, shape (outcomes, replications), as ``replication_summaries`` gives it.
 
-        Read from the summaries the run stored beside each chunk; a folder without them (written before they
-        were stored) has them computed from its results, chunk by chunk. ``cells``: positions, as in
-        ``cell_chunks``.
+        Read from the summaries the run stored beside each chunk (beside the results dataset, wherever that
+        is); a folder without them (written before they were stored) has them computed from its results,
+        chunk by chunk. ``cells``: positions, as in ``cell_chunks``.
         """
         from sim.analysis.effects import replication_summaries
 
-        dataset = self.path / SUMMARIES_DIR
-        if not dataset.is_dir():
+        fs, dataset = self.data_fs, f"{self.data.rpartition('/')[0]}/{SUMMARIES_DIR}"
+        if not fs.isdir(dataset):
             for key, chunks in self.cell_chunks(cells=cells):
                 yield key, np.concatenate([replication_summaries(r) for r in chunks], axis=1)
             return
@@ -208,10 +216,10 @@ class ResultsFolder:
         for position, cell in enumerate(self._cell_folders(dataset)):
             if cells is not None and position not in cells:
                 continue
-            files = sorted(cell.glob("chunk-*.parquet"))
+            files = self._chunk_files(cell)
             if not files:
                 continue
-            table = pa.concat_tables([pq.read_table(f, columns=names) for f in files])
+            table = pa.concat_tables([pq.read_table(f, columns=names, filesystem=fs) for f in files])
             values = np.empty((len(names), table.num_rows), dtype=np.float64)
             for i, name in enumerate(names):
                 values[i] = table.column(name).to_numpy()
@@ -221,17 +229,16 @@ class ResultsFolder:
         """Every cell's per-replication summaries as a mapping read from the store on demand."""
         return StoredSummaries(self)
 
-    @staticmethod
-    def _cell_key(file: Path) -> tuple[str, str]:
-        first = pq.read_table(file, columns=["scenario", "hypothesis"])
+    def _cell_key(self, file: str) -> tuple[str, str]:
+        first = pq.read_table(file, columns=["scenario", "hypothesis"], filesystem=self.data_fs)
         s_codes, s_names = _codes(first.column("scenario"))
         h_codes, h_names = _codes(first.column("hypothesis"))
         return s_names[s_codes[0]], h_names[h_codes[0]]
 
-    def _chunk_record(self, file: Path, outcomes=None) -> np.ndarray:
+    def _chunk_record(self, file: str, outcomes=None) -> np.ndarray:
         if outcomes is None:
-            return self._record([pq.read_table(file, columns=self._columns(file))])
-        table = pq.read_table(file, columns=list(outcomes))
+            return self._record([pq.read_table(file, columns=self._columns(file), filesystem=self.data_fs)])
+        table = pq.read_table(file, columns=list(outcomes), filesystem=self.data_fs)
         months = self.months
         reps = table.num_rows // months
         record = np.empty((months, len(outcomes), reps), dtype=np.float32)
@@ -239,24 +246,31 @@ class ResultsFolder:
             record[:, j, :] = table.column(name).to_numpy().reshape(reps, months).T
         return record
 
-    @staticmethod
-    def _cell_folders(dataset: Path) -> list:
-        return sorted(p for p in dataset.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    def _cell_folders(self, dataset: str | None = None) -> list[str]:
+        """The cell folders of the results dataset (or of ``dataset`` beside it) in order (paths in ``data_fs``)."""
+        fs = self.data_fs
+        entries = fs.ls(dataset or self.data, detail=True)
+        return sorted(
+            e["name"].rstrip("/")
+            for e in entries
+            if e["type"] == "directory" and not e["name"].rstrip("/").rpartition("/")[2].startswith((".", "_"))
+        )
 
-    @staticmethod
-    def _columns(file: Path) -> list:
-        present = set(pq.read_schema(file).names)
+    def _chunk_files(self, cell: str) -> list[str]:
+        return sorted(self.data_fs.glob(f"{cell}/chunk-*.parquet"))
+
+    def _columns(self, file: str) -> list:
+        present = set(pq.read_schema(file, filesystem=self.data_fs).names)
         return ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
 
-    def _dataset_cells(self, dataset: Path):
+    def _dataset_cells(self):
         columns = None
-        for cell in sorted(p for p in dataset.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        for cell in self._cell_folders():
             pieces = []
-            for chunk in sorted(cell.glob("chunk-*.parquet")):
+            for chunk in self._chunk_files(cell):
                 if columns is None:
-                    present = set(pq.read_schema(chunk).names)
-                    columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
-                pieces.append(pq.read_table(chunk, columns=columns))
+                    columns = self._columns(chunk)
+                pieces.append(pq.read_table(chunk, columns=columns, filesystem=self.data_fs))
             if not pieces:
                 continue
             first = pieces[0]
@@ -270,7 +284,7 @@ class ResultsFolder:
         reps = table.num_rows // months
         if reps * months != table.num_rows:
             raise FolderError(
-                f"{self.path / RESULTS_FILE}: a cell has {table.num_rows} rows, not a whole number of runs"
+                f"{self.path}/{RESULTS_FILE}: a cell has {table.num_rows} rows, not a whole number of runs"
             )
         record = np.full((months, len(OUTCOMES), reps), np.nan, dtype=np.float32)
         names = set(table.column_names)
@@ -282,15 +296,15 @@ class ResultsFolder:
 
     def results(self, columns=None) -> pd.DataFrame:
         """The long table with scenario and hypothesis as categoricals in the run's order, and a month index."""
-        frame = pq.read_table(self.path / RESULTS_FILE, columns=columns).to_pandas()
+        frame = pq.read_table(self.data, columns=columns, filesystem=self.data_fs).to_pandas()
         return tidy(frame, self.scenarios, self.hypotheses, self.start)
 
     def parameters(self) -> pd.DataFrame:
         """One row per replication of the drawn parameters; an empty frame when nothing was drawn."""
-        path = self.path / PARAMETERS_FILE
-        if not path.is_file():
+        path = f"{self.root}/{PARAMETERS_FILE}"
+        if not self.fs.isfile(path):
             return pd.DataFrame({"replication": pd.Series(dtype=np.int32)})
-        return pq.read_table(path).to_pandas()
+        return pq.read_table(path, filesystem=self.fs).to_pandas()
 
 
 class StoredSummaries(Mapping):

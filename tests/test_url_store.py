@@ -1,0 +1,171 @@
+"""Results at a URL: the same bytes as a local folder, a report read back from the store, resume, refusals."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import fsspec
+import pandas as pd
+import pytest
+
+import sim
+import sim.engine
+from sim.configuration import ConfigError
+from sim.configuration import plan as make_plan
+from sim.experiment import Interrupted, run_plan
+from sim.report import build_report
+from sim.store import MARKER
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+SMALL = ["experiment=smoke", "replications=120", "months=24", "progress=false", "chunk_size=50"]
+
+
+def run_sim(*args, cwd=ROOT):
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600
+    )
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def files(fs, root: str) -> dict:
+    """Every file under ``root``: relative name -> bytes."""
+    return {path[len(root) + 1 :]: fs.cat_file(path) for path in sorted(fs.find(root))}
+
+
+@pytest.fixture
+def memory():
+    """A fresh prefix in the in-process memory file system, removed afterwards."""
+    fs = fsspec.filesystem("memory")
+    root = f"/test-{uuid.uuid4().hex[:8]}"
+    yield fs, root
+    if fs.exists(root):
+        fs.rm(root, recursive=True)
+
+
+@pytest.mark.slow
+def test_a_file_url_written_by_two_workers_holds_the_bytes_of_a_plain_folder(tmp_path):
+    plain, url_dir = tmp_path / "plain", tmp_path / "url"
+    done = run_sim(*SMALL, f"out_dir={plain}", "executor.kind=serial")
+    assert done.returncode == 0, done.stderr
+    done = run_sim(*SMALL, f"out_dir=file://{url_dir}", "executor.kind=local", "executor.workers=2")
+    assert done.returncode == 0, done.stderr
+    local = fsspec.filesystem("file")
+    dataset = files(local, str(plain / "results.parquet"))
+    # 6 cells x 3 chunks (50, 50, 20 replications), each file the same bytes wherever and however it was written
+    assert len(dataset) == 18 and files(local, str(url_dir / "results.parquet")) == dataset
+    for name in ("summary.csv", "report.md", "comparison.txt"):
+        assert (url_dir / name).read_bytes() == (plain / name).read_bytes(), name
+    marker = json.loads((url_dir / MARKER).read_text())
+    assert marker["tool"] == "sim" and "results.parquet" in marker["files"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain", "url"], "no staging or lock left behind"
+    # the report regenerated from the URL is the one the run wrote
+    before = (url_dir / "report.md").read_bytes()
+    (url_dir / "report.md").unlink()
+    done = run_sim("report", f"file://{url_dir}")
+    assert done.returncode == 0, done.stderr
+    assert (url_dir / "report.md").read_bytes() == before
+
+
+def test_a_serial_run_to_memory_is_read_back_like_a_local_folder(tmp_path, memory):
+    fs, root = memory
+    args = ["experiment=smoke", "replications=30", "months=18", "figures=false", "chunk_size=20"]
+    at_url = sim.run(args, out_dir=f"memory://{root}")
+    local = sim.run(args, out_dir=tmp_path / "local")
+    pd.testing.assert_frame_equal(at_url, local)
+    stored = files(fs, root)
+    assert stored["summary.csv"] == (tmp_path / "local" / "summary.csv").read_bytes()
+    for dataset in ("results.parquet", "summaries.parquet"):
+        assert sorted(n for n in stored if n.startswith(f"{dataset}/")) == sorted(
+            p.relative_to(tmp_path / "local").as_posix() for p in (tmp_path / "local" / dataset).rglob("chunk-*")
+        )
+    # the report computed again from the store alone, streaming the dataset from the URL, is the same file
+    fs.rm_file(f"{root}/report.md")
+    fs.rm_file(f"{root}/summary.csv")
+    report = build_report(f"memory://{root}", figures=False)
+    assert {"summary.csv", "report.md"} <= set(report.files)
+    assert files(fs, root) == stored
+    assert not fs.exists(f"/.{root[1:]}.partial"), "no staging prefix left"
+
+
+def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monkeypatch):
+    fs, root = memory
+    args = ["experiment=smoke", "replications=40", "months=12", "figures=false", "chunk_size=10"]
+    whole = f"memory://{root}/whole"
+    sim.run(args, out_dir=whole)
+
+    computed = []
+    real_compute = sim.engine.compute_chunk
+
+    def stop_after_nine(setup, task, folder):
+        if len(computed) == 9:
+            raise KeyboardInterrupt
+        computed.append(task.name)
+        return real_compute(setup, task, folder)
+
+    monkeypatch.setattr(sim.engine, "compute_chunk", stop_after_nine)
+    url = f"memory://{root}/cut"
+    p = make_plan([*args, f"out_dir={url}"])
+    with pytest.raises(Interrupted):
+        run_plan(p, progress=False, figures=False)
+    staging = f"{root}/.cut.partial"
+    assert not fs.exists(f"{root}/cut") and len(fs.glob(f"{staging}/results.parquet/*/chunk-*.parquet")) == 9
+    assert len(json.loads(fs.cat_file(f"{staging}/progress.json"))["done"]) == 9
+    # a URL cannot be locked: a second run that does not resume is refused, and the kept chunks stay
+    with pytest.raises(ConfigError, match="resume=true"):
+        make_plan([*args, f"out_dir={url}"])
+    assert len(fs.glob(f"{staging}/results.parquet/*/chunk-*.parquet")) == 9
+
+    monkeypatch.setattr(sim.engine, "compute_chunk", real_compute)
+    resumed = []
+    monkeypatch.setattr(sim.engine, "compute_chunk", lambda s, t, f: resumed.append(t.name) or real_compute(s, t, f))
+    run_plan(make_plan([*args, f"out_dir={url}", "resume=true"]), progress=False, figures=False)
+    # 6 cells x 4 chunks: only the 15 missing ones computed again
+    assert len(resumed) == 24 - 9 and not set(resumed) & set(computed)
+    assert not fs.exists(staging)
+    cut, full = files(fs, f"{root}/cut"), files(fs, f"{root}/whole")
+    dataset = {n: b for n, b in full.items() if n.startswith("results.parquet/")}
+    assert len(dataset) == 24 and {n: cut[n] for n in dataset} == dataset
+    assert cut["summary.csv"] == full["summary.csv"]
+
+
+def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, memory):
+    fs, root = memory
+    fs.pipe_file(f"{root}/notes.txt", b"mine")
+    with pytest.raises(ConfigError, match="notes.txt"):
+        make_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}"])
+    # beside it with overwrite=true; a foreign file under a name the run writes is refused even then
+    sim.run(["experiment=smoke", "replications=2", "figures=false", "overwrite=true"], out_dir=f"memory://{root}")
+    assert fs.cat_file(f"{root}/notes.txt") == b"mine" and fs.exists(f"{root}/results.parquet")
+    folder = tmp_path / "webapp"
+    folder.mkdir()
+    (folder / "summary.csv").write_text("a,b\n1,2\n")
+    done = run_sim("experiment=smoke", "replications=2", f"out_dir=file://{folder}", "overwrite=true")
+    assert done.returncode == 2 and "summary.csv" in one_error_line(done.stderr)
+    assert [p.name for p in tmp_path.iterdir()] == ["webapp"] and [p.name for p in folder.iterdir()] == ["summary.csv"]
+
+
+@pytest.mark.parametrize(
+    "out_dir, extra, words",
+    [
+        ("nosuchscheme://bucket/run", [], "Protocol not known: nosuchscheme"),
+        ("gcs://bucket/run", [], "gcsfs"),
+        ("memory://run", ["executor.kind=local"], "executor.kind=serial"),
+        ("file:///", [], "root of its file system"),
+    ],
+)
+def test_an_unusable_url_is_one_error_line_and_nothing_written(tmp_path, out_dir, extra, words):
+    if words == "gcsfs" and importlib.util.find_spec("gcsfs"):
+        pytest.skip("gcsfs is installed here")
+    done = run_sim("experiment=smoke", "replications=2", f"out_dir={out_dir}", *extra, cwd=tmp_path)
+    assert done.returncode == 2 and words in one_error_line(done.stderr)
+    assert list(tmp_path.iterdir()) == []
