@@ -220,6 +220,12 @@ def _check_sweep(overrides: list[str]) -> None:
     folders = set()
     for job in job_overrides:
         cfg = compose(job, with_hydra=True)
+        if "://" in str(cfg.get("out_dir") or ""):
+            # Hydra makes each job's folder on the local disk, inside out_dir
+            raise ConfigError(
+                f"out_dir={cfg.out_dir}: a sweep writes its jobs' folders on this machine; give a local out_dir "
+                "for -m, or run each job with its own URL"
+            )
         hydra_node = cfg.hydra
         subdir = str(OmegaConf.select(hydra_node, "sweep.subdir") or "")
         if not subdir.strip():

@@ -169,3 +169,10 @@ def test_an_unusable_url_is_one_error_line_and_nothing_written(tmp_path, out_dir
     done = run_sim("experiment=smoke", "replications=2", f"out_dir={out_dir}", *extra, cwd=tmp_path)
     assert done.returncode == 2 and words in one_error_line(done.stderr)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_to_a_url_is_refused_before_any_folder_is_made(tmp_path):
+    done = run_sim("-m", "experiment=smoke", "replications=2,3", f"out_dir=file://{tmp_path}/sweep", cwd=tmp_path)
+    line = one_error_line(done.stderr)
+    assert done.returncode == 2 and "out_dir=file://" in line and "local out_dir" in line
+    assert not any(tmp_path.iterdir())
