@@ -1,6 +1,7 @@
 """The engine's wall time and memory for a whole experiment, serially and on local Dask workers.
 
-Runs ``python -m sim`` as a user would (report included) and reports, for each executor, the wall time,
+Runs ``python -m sim`` as a user would (report included) and reports, for each executor (this process
+alone, one Dask worker, N Dask workers), the wall time,
 the peak memory of the driver process and its workers, and the bytes on disk per replication-month.
 
 usage: python benchmarks/engine.py [--experiment policy_grid] [--replications 10000] [--workers 2]
@@ -48,6 +49,7 @@ def main():
         rows = {}
         for name, extra in (
             ("serial", ["executor.kind=serial"]),
+            ("local x1", ["executor.kind=local", "executor.workers=1"]),
             (f"local x{args.workers}", ["executor.kind=local", f"executor.workers={args.workers}"]),
         ):
             out = Path(tmp) / name.replace(" ", "_")
@@ -60,8 +62,11 @@ def main():
                 f"{disk_bytes(out) / rep_months:.1f} bytes per replication-month on disk "
                 f"({rep_months / 1e6:.1f} M replication-months)"
             )
-        names = list(rows)
-        print(f"speed-up of {names[1]} over serial: {rows[names[0]] / rows[names[1]]:.2f}x (cores: {os.cpu_count()})")
+        many = f"local x{args.workers}"
+        print(
+            f"speed-up of {many} over local x1: {rows['local x1'] / rows[many]:.2f}x, "
+            f"over serial: {rows['serial'] / rows[many]:.2f}x (cores: {os.cpu_count()})"
+        )
 
 
 if __name__ == "__main__":

@@ -566,9 +566,11 @@ def estimate_resources(
     None when the work runs on a cluster elsewhere (only the driver's part is on this machine).
     """
     outcomes = len(OUTCOME_NAMES)
+    chunk_values = months * outcomes * min(chunk_size, replications)
     task = max(
-        CHUNK_BYTES_PER_VALUE * months * outcomes * min(chunk_size, replications),
-        FAN_BYTES_PER_REPLICATION_MONTH * months * replications,
+        CHUNK_BYTES_PER_VALUE * chunk_values,
+        # a process keeps its last chunk's float32 record for the next chunk (sim.engine._reusable_record)
+        FAN_BYTES_PER_REPLICATION_MONTH * months * replications + 4 * chunk_values,
     )
     memory = DRIVER_BASE_BYTES + TABLE_BYTES_PER_SUMMARY * outcomes * replications
     if workers == 0:

@@ -91,13 +91,14 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
+    from sim.analysis.common import ANALYSES, analysis_section, write_analysis
+
+    # Work on the pool starts at once and runs while this process writes the tables: the experiment's
+    # analysis first (the longest single piece), then each cell's fans.
+    analysis = pool.submit(write_analysis, kind, path) if kind in ANALYSES else None
+    fan_calls = [pool.submit(cell_fans, str(path), i) for i in range(len(folder.cells))]
     # read from the store a cell at a time as the tables need them
     summaries = folder.summaries()
-    fans, extracts = {}, {}
-    for key, fan, extract in pool(cell_fans, [(str(path), i) for i in range(len(folder.cells))]):
-        fans[key] = fan
-        if extract is not None:
-            extracts[key[1]] = extract
     labels = folder.labels
     table = summary_table(summaries, baseline)
     table.to_csv(path / "summary.csv", index=False, float_format="%.6g")
@@ -107,6 +108,12 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     text = (answer + "\n" if answer else "") + comparison_text(table, outcomes, baseline)
     (path / "comparison.txt").write_text(text + "\n", encoding="utf-8")
     files = ["summary.csv", "comparison.txt"]
+    fans, extracts = {}, {}
+    for call in fan_calls:
+        key, fan, extract = call.result()
+        fans[key] = fan
+        if extract is not None:
+            extracts[key[1]] = extract
     hindcast_text = ""
     if kind == "hindcast":
         from sim.hindcast import write_hindcast
@@ -114,17 +121,12 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
         text = hindcast_text + "\n" + text
-    from sim.analysis.common import ANALYSES, analysis_section, write_analysis
-
-    # the figures and the experiment's analysis are independent of each other: drawn side by side on a pool
     figure_files, jobs = _figures(folder, summaries, fans) if figures else ({}, [])
-    if kind in ANALYSES:
-        jobs.append((write_analysis, (kind, path)))
-    written = pool(_call, jobs)
+    pool(_call, jobs)
     files += [f for group in figure_files.values() for f in group]
     sections = []
-    if kind in ANALYSES:
-        files += list(written[-1])
+    if analysis is not None:
+        files += list(analysis.result())
         sections.append(analysis_section(kind, path).strip())
         # the analysis answers the experiment's question, so it is printed first
         text = sections[-1] + "\n\n" + text
