@@ -92,6 +92,11 @@ def _reusable_record(shape) -> np.ndarray:
     return record
 
 
+def forget_record():
+    """Let the kept chunk record go: called by the report's tasks, which run once the chunks are done."""
+    _buffers.record = None
+
+
 def compute_chunk(setup: Setup, task: Task, folder: str) -> tuple[Task, int]:
     """Run one chunk and write its rows to ``folder/results.parquet/<task.name>`` and its per-replication
     summaries to ``folder/summaries.parquet/<task.name>``, each atomically. Runs on a worker.

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series
 from sim.analysis import summary_table
 from sim.analysis.folder import ResultsFolder
-from sim.engine import SerialPool, release_memory
+from sim.engine import SerialPool, forget_record, release_memory
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.outcomes import OUTCOMES
 
@@ -91,11 +91,11 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
-    from sim.analysis.common import ANALYSES, analysis_section, write_analysis
+    from sim.analysis.common import ANALYSES, analysis_section
 
     # Work on the pool starts at once and runs while this process writes the tables: the experiment's
     # analysis first (the longest single piece), then each cell's fans.
-    analysis = pool.submit(write_analysis, kind, path) if kind in ANALYSES else None
+    analysis = pool.submit(_analysis, kind, path) if kind in ANALYSES else None
     fan_calls = [pool.submit(cell_fans, str(path), i) for i in range(len(folder.cells))]
     # read from the store a cell at a time as the tables need them
     summaries = folder.summaries()
@@ -144,6 +144,7 @@ def cell_fans(path: str, index: int):
     the memory a cell needs is one outcome's months x replications, whatever the number of outcomes charted.
     The hindcast, a small experiment, reads its cells whole: its extract needs every outcome.
     """
+    forget_record()
     folder = ResultsFolder.open(path)
     if folder.report_kind == "hindcast":
         return _hindcast_cell(folder, index)
@@ -191,6 +192,14 @@ def _hindcast_cell(folder: ResultsFolder, index: int):
 
 def _call(fn, args):
     return fn(*args)
+
+
+def _analysis(kind, path):
+    """The experiment's analysis (``sim.analysis.common.write_analysis``), on a worker done with chunks."""
+    from sim.analysis.common import write_analysis
+
+    forget_record()
+    return write_analysis(kind, path)
 
 
 def _figures(folder: ResultsFolder, summaries: dict, fans: dict) -> tuple[dict, list]:
