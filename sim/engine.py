@@ -228,7 +228,10 @@ def _local_cluster(workers):
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # no dashboard, and the scheduler's HTTP endpoint on a free port: on Dask's default port (8787) it
+        # would warn on stderr whenever another cluster on this machine holds that port
+        dashboard_address=":0",
+        scheduler_kwargs={"dashboard": False},
         silence_logs=logging.ERROR,
     )
 

@@ -157,3 +157,21 @@ def test_a_run_through_a_scheduler_address(serial, tmp_path):
         for proc in (worker, scheduler):
             proc.terminate()
             proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_local_cluster_prints_nothing_when_dasks_default_port_is_taken(tmp_path):
+    holder = socket.socket()
+    try:
+        holder.bind(("", 8787))
+        holder.listen()
+    except OSError:
+        holder.close()
+        holder = None  # something already holds it, which is the case under test
+    try:
+        done = run_sim(*SMALL, "replications=40", f"out_dir={tmp_path / 'run'}", "executor.kind=local", "executor.workers=1")
+    finally:
+        if holder is not None:
+            holder.close()
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "", done.stderr
