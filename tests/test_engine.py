@@ -169,7 +169,9 @@ def test_a_local_cluster_prints_nothing_when_dasks_default_port_is_taken(tmp_pat
         holder.close()
         holder = None  # something already holds it, which is the case under test
     try:
-        done = run_sim(*SMALL, "replications=40", f"out_dir={tmp_path / 'run'}", "executor.kind=local", "executor.workers=1")
+        done = run_sim(
+            *SMALL, "replications=40", f"out_dir={tmp_path / 'run'}", "executor.kind=local", "executor.workers=1"
+        )
     finally:
         if holder is not None:
             holder.close()
