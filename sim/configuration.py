@@ -511,8 +511,13 @@ def _effective(cfg: DictConfig) -> dict:
     for key in ("replications", "months"):
         if tree.get(key) is None:
             tree[key] = exp[key]
+    # a parameter set to its default changes nothing, unless assumptions are drawn: then setting it fixes it
+    # instead of drawing it, and the results differ
+    drawn = tree.get("uncertainty") == "parameters"
     tree["params"] = {
-        name: value for name, value in flatten_params(tree.get("params")).items() if PARAMS[name].default != value
+        name: value
+        for name, value in flatten_params(tree.get("params")).items()
+        if drawn or PARAMS[name].default != value
     }
     for key in PRESENTATION_SETTINGS:
         tree.pop(key, None)
@@ -524,7 +529,7 @@ def default_out_dir(cfg: DictConfig, overrides: list[str]) -> Path:
 
     A variant (other replications, hypotheses, parameters, ...) is named by a short hash of the settings
     that differ from the experiment's own, so it never replaces the experiment's own results, and
-    setting a value to its default changes nothing.
+    setting a value to its default changes nothing (but fixing a drawn parameter, even at its default, does).
     """
     name = cfg.experiment.name
     chosen = [o for o in overrides if o.partition("=")[0].lstrip("+~") == "experiment"]

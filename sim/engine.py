@@ -181,6 +181,8 @@ class Progress:
         self.key = key
         self.total = total
         self.done: set[str] = set()
+        # set by load: a progress file was there, written by a run of other settings
+        self.other_settings = False
 
     def load(self) -> bool:
         """Take over the finished chunks of an earlier, interrupted run of the same settings."""
@@ -189,7 +191,9 @@ class Progress:
         except (OSError, ValueError):
             return False
         if data.get("fingerprint") != self.key:
+            self.other_settings = True
             return False
+        self._remove_unfinished_writes()
         self.done = {
             name
             for name in data.get("done", [])
@@ -197,6 +201,18 @@ class Progress:
             and self.fs.isfile(f"{self.root}/{SUMMARIES_DIR}/{name}")
         }
         return True
+
+    def _remove_unfinished_writes(self):
+        """A process killed while writing a chunk leaves its temporary file (``.<name>.<pid>.tmp``, see
+        ``sim.store.put_file``) in the staging folder, which only this tool writes; the chunk is computed again."""
+        for directory in (RESULTS_DIR, SUMMARIES_DIR):
+            base = f"{self.root}/{directory}"
+            if not self.fs.isdir(base):
+                continue
+            for path in self.fs.find(base):
+                name = path.rpartition("/")[2]
+                if name.startswith(".") and name.endswith(".tmp"):
+                    self.fs.rm_file(path)
 
     def add(self, task: Task):
         self.done.add(task.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -78,8 +79,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
-    from sim.configuration import _effective
-    from sim.engine import Progress, choose_executor, chunk_setup, fingerprint, open_pool, plan_tasks, run_tasks
+    from sim.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
     from sim.report import build_report
 
     reps = np.arange(plan.replications)
@@ -87,10 +87,13 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     staging = _staging(plan.out_dir)
     staged = staging(plan.out_dir, resume=resume)
     tasks = plan_tasks(plan.cells, plan.replications, plan.config.chunk_size)
-    # chunks of an interrupted run are reused only under exactly the same settings and chunking
-    key = fingerprint({**_effective(plan.config), "chunk_size": plan.config.chunk_size, "tasks": len(tasks)})
+    key = run_key(plan)
     record = Progress(staged.path, key, len(tasks))
     if resume and not record.load():
+        if record.other_settings:
+            _note(f"resume=true: the chunks kept for {plan.out_dir} were made with other settings; starting afresh")
+        else:
+            _note(f"resume=true: no interrupted run of {plan.out_dir} was found; running it whole")
         staged.discard()
         staged = staging(plan.out_dir)
         record = Progress(staged.path, key, len(tasks))
@@ -112,7 +115,6 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
                 if record.done:  # the finished chunks stay beside out_dir for resume=true
                     raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
                 raise
-            record.remove()
             # the run's own small files and its report: in the staging folder, or for a URL in a local working
             # folder whose files the commit copies to the URL
             work = getattr(staged, "work", staged.path)
@@ -128,14 +130,42 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
             write_manifest(work, manifest)
             report = build_report(work, figures=figures, pool=pool)
             _add_files(work, report.files)
+            # the progress file goes last: a run stopped while its report is written resumes with every chunk
+            record.remove()
             staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
     except Interrupted:
         raise
-    except BaseException:
+    except KeyboardInterrupt as exc:
+        if record.done:  # stopped while workers started or the report was written: the chunks stay
+            raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
         staged.discard()
+        raise
+    except BaseException:
+        # a failure (an unreachable scheduler, a full disk) leaves finished chunks beside out_dir for resume=true
+        if not record.done:
+            staged.discard()
         raise
     figure_files = [f for f in report.files if f.endswith(".png")]
     return RunResult(plan.out_dir, report.text, figure_files, time.perf_counter() - started)
+
+
+def run_key(plan: Plan) -> str:
+    """What makes two runs' chunks interchangeable, for ``resume=true``: what each cell's model is given
+    (levers, parameters, starting point, seed, sampling) and the chunking. So an edited scenario or hypothesis
+    file, or a parameter fixed rather than drawn, makes another run."""
+    from sim.engine import fingerprint
+
+    return fingerprint(
+        {
+            "cells": [[c.scenario.name, c.hypothesis.name, asdict(c.setup)] for c in plan.cells],
+            "replications": plan.replications,
+            "chunk_size": plan.config.chunk_size,
+        }
+    )
+
+
+def _note(text: str):
+    print(f"note: {text}", file=sys.stderr, flush=True)
 
 
 def _staging(out_dir):

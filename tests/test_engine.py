@@ -99,6 +99,10 @@ def test_resume_with_other_settings_starts_afresh(tmp_path):
     done = run_sim(*SMALL, "replications=20", f"out_dir={out}", "resume=true", "executor.kind=serial")
     assert done.returncode == 0, done.stderr
     assert results(out)["replication"].nunique() == 20 and not partial.exists()
+    assert "made with other settings; starting afresh" in done.stderr
+    # a finished run has nothing to resume, and says so
+    again = run_sim(*SMALL, "replications=20", f"out_dir={out}", "resume=true", "executor.kind=serial")
+    assert again.returncode == 0 and "no interrupted run" in again.stderr
 
 
 def _free_port() -> int:
@@ -177,3 +181,53 @@ def test_a_local_cluster_prints_nothing_when_dasks_default_port_is_taken(tmp_pat
             holder.close()
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "", done.stderr
+
+
+def test_resume_keys_change_with_the_files_and_parameters_a_run_was_made_from(tmp_path):
+    from sim.configuration import plan, searching
+    from sim.experiment import run_key
+    from sim.rules import PARAMS
+
+    scenario = tmp_path / "scenario" / "my_policy.yaml"
+    scenario.parent.mkdir()
+    base = ["experiment=smoke", "replications=20", "experiment.scenarios=[status_quo,my_policy]"]
+
+    def key(*extra, sanctions=0.4):
+        scenario.write_text(
+            f"name: my_policy\nlabel: My policy\ndescription: test\nsources: [seed 000 ¶3]\nlevers:\n  sanctions: {sanctions}\n"
+        )
+        with searching([tmp_path]):
+            return run_key(plan([*base, *extra], writes=False))
+
+    assert key() == key()
+    assert key(sanctions=0.6) != key()
+    # fixed at its default instead of drawn: other numbers, so other chunks
+    assert key(f"+params.china.base_desire={PARAMS['china.base_desire'].default}") != key()
+    assert key("chunk_size=10") != key()
+
+
+@pytest.mark.slow
+def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, monkeypatch):
+    import sim.experiment
+    from sim.configuration import plan
+
+    out = tmp_path / "stopped"
+    overrides = [*SMALL, "replications=40", f"out_dir={out}", "executor.kind=serial", "chunk_size=20"]
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.report.build_report", stop)
+    with pytest.raises(sim.experiment.Interrupted):
+        sim.experiment.run_plan(plan(overrides), progress=False, figures=False)
+    partial = tmp_path / ".stopped.partial"
+    chunks = sorted(partial.glob("results.parquet/cell-*/chunk-*.parquet"))
+    assert len(chunks) == 6 * 2 and not out.exists()  # six cells of two chunks
+    written = {c: c.stat().st_mtime_ns for c in chunks}
+    monkeypatch.undo()
+    done = run_sim(*overrides, "resume=true")
+    assert done.returncode == 0, done.stderr
+    # nothing computed again: the kept files were moved into place untouched
+    assert {out / c.relative_to(partial): t for c, t in written.items()} == {
+        c: c.stat().st_mtime_ns for c in sorted(out.glob("results.parquet/cell-*/chunk-*.parquet"))
+    }

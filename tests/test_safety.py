@@ -160,6 +160,7 @@ def test_write_protected_and_linked_folders(tmp_path):
 
 def test_setting_a_default_value_keeps_the_default_folder(tmp_path):
     from sim.configuration import compose, default_out_dir
+    from sim.rules import PARAMS
 
     def folder(*overrides):
         return default_out_dir(compose(list(overrides)), list(overrides))
@@ -172,6 +173,11 @@ def test_setting_a_default_value_keeps_the_default_folder(tmp_path):
         "+params.taliban.reversion=0.05", "replications=5"
     )
     assert folder("replications=6") not in (variant, folder())
+    # with assumptions drawn, fixing one at its default value stops it being drawn: another run, another folder
+    default = PARAMS["china.base_desire"].default
+    fixed = folder(f"+params.china.base_desire={default}")
+    assert fixed.name.startswith("recognition_vs_isolation-")
+    assert folder(f"+params.china.base_desire={default}", "uncertainty=none") == folder("uncertainty=none")
 
 
 def test_every_default_starting_value_lies_in_its_declared_range():
