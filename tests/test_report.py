@@ -187,3 +187,23 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
     assert np.array_equal(loaded["deaths_pakistan"].to_numpy(), frame["deaths_pakistan"].to_numpy())
     assert np.array_equal(written[name].to_numpy(), frame[name].to_numpy())
     assert name not in loaded.columns and name in sim.load(tmp_path / "out", parameters=True).columns
+
+
+def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_path):
+    import sim
+    from sim.analysis.folder import FolderError
+
+    out = tmp_path / "holed"
+    done = run_sim("experiment=smoke", "replications=40", "chunk_size=20", "figures=false", f"out_dir={out}")
+    assert done.returncode == 0, done.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    (out / "results.parquet" / "cell-002" / "chunk-0000020.parquet").unlink()
+    refused = run_sim("report", str(out))
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"error: {out}: 1 of the 12 chunks manifest.json lists are missing from results.parquet "
+        "(first: cell-002/chunk-0000020.parquet); rerun the experiment"
+    ]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    with pytest.raises(FolderError, match="missing"):
+        sim.load(out)

@@ -47,6 +47,21 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     return array.indices.to_numpy(zero_copy_only=False), [str(x) for x in array.dictionary.to_pylist()]
 
 
+def _check_chunks(path, manifest: dict, data_fs, data: str):
+    """Every chunk the manifest lists is in the dataset: a report of a store with chunks missing would count
+    fewer replications than it says."""
+    listed = (manifest.get("store") or {}).get("chunks")
+    if not listed:  # a folder from before chunked stores
+        return
+    present = {p[len(data) :].lstrip("/") for p in data_fs.find(data)}
+    missing = [name for name in listed if name not in present]
+    if missing:
+        raise FolderError(
+            f"{path}: {len(missing)} of the {len(listed)} chunks manifest.json lists are missing from "
+            f"{RESULTS_FILE} (first: {missing[0]}); rerun the experiment"
+        )
+
+
 class FolderError(ValueError):
     """A folder that is not a readable results folder, said in one line."""
 
@@ -84,6 +99,7 @@ class ResultsFolder:
         data_fs, data = dataset_location(path)
         if not data_fs.exists(data):
             raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
+        _check_chunks(path, manifest, data_fs, data)
         return cls(path, manifest, fs, root, data_fs, data)
 
     # --- what the manifest says -------------------------------------------------------------------------
