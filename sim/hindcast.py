@@ -1,6 +1,6 @@
 """The hindcast report: the model's path from August 2021 beside the public record up to July 2025.
 
-The record lives in ``configs/records/aug2021_jul2025.yaml``: one entry per reported figure, naming
+The record lives in ``sim/records/aug2021_jul2025.yaml``: one entry per reported figure, naming
 the outcome it checks, how the model's monthly record is read (a level in a month, a mean or a total
 over months, a ratio of two periods' means, the date an outcome first reaches a threshold), the
 figure as a range and its source.  For every entry and hypothesis the report gives the model's median,
@@ -23,7 +23,7 @@ from sim.actors import STATES
 from sim.outcomes import OUTCOME_INDEX
 from sim.store import month_dates
 
-RECORDS_FILE = Path(__file__).resolve().parent.parent / "configs" / "records" / "aug2021_jul2025.yaml"
+RECORDS_FILE = Path(__file__).resolve().parent / "records" / "aug2021_jul2025.yaml"
 LAST_RECORD_MONTH = "2025-07"  # nothing dated later may be used: forecasts from July 2025 are scored against it
 KINDS = ("level", "mean", "total", "max", "ratio", "date")
 

@@ -99,6 +99,11 @@ def test_help_lists_each_group_with_its_options(capsys):
     assert "legitimacy_emboldens" in lines["hypothesis"]
     assert "aug2021" in lines["initial"]
     assert "scenario.levers" in out and "--config-dir" in out
+    # every group it lists is one a user can choose; every setting a run takes is named
+    groups = [line.split(":")[0] for line in out.split("by name:")[1].strip().split("\n\n")[0].splitlines()]
+    assert groups == ["experiment", "hypothesis", "initial", "scenario"]
+    for setting in ("report DIR", "resume=true", "executor.address=", "uncertainty=", "sampling=", "chunk_size"):
+        assert setting in out, setting
 
 
 def test_a_lever_set_on_the_command_line_changes_the_scenario_and_is_labelled(workdir, capsys):
