@@ -621,10 +621,12 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
             return estimate_resources(n, months, cells, chunk_size, workers)[0] <= limit
 
         if not fits(1):
-            raise ConfigError(
-                f"{head}; its {workers} worker processes alone need more: run it with executor.kind=serial or "
-                "fewer executor.workers"
-            )
+            if workers:
+                raise ConfigError(
+                    f"{head}; its {workers} worker processes alone need more: run it with executor.kind=serial or "
+                    "fewer executor.workers"
+                )
+            raise ConfigError(f"{head}; even one replication needs more: raise max_memory_gb")
         low, high = 1, replications  # the most replications that fit: fits(low), not fits(high)
         while high - low > 1:
             mid = (low + high) // 2

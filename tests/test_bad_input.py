@@ -175,3 +175,12 @@ def test_a_malformed_config_is_one_line_for_the_rulebook_too(capsys, config_copy
     before = rulebook_file.read_bytes()
     _assert_refused(capsys, work, ["rules"])
     assert rulebook_file.read_bytes() == before
+
+
+def test_a_serial_run_over_its_memory_limit_is_not_told_to_run_serially(capsys, workdir):
+    assert main(["experiment=smoke", "executor.kind=serial", "max_memory_gb=0.01", "out_dir=never"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: this run needs about") and err.endswith(
+        "even one replication needs more: raise max_memory_gb"
+    )
+    assert not (workdir / "never").exists()
