@@ -150,7 +150,7 @@ def upload(work: Path, fs, root: str, names=None):
         put_file(fs, f"{root}/{file.name}", lambda f, data=data: f.write(data))
 
 
-def build_report_at_url(url: str, figures: bool = True):
+def build_report_at_url(url: str, figures: bool | None = None):
     """Rebuild a stored report at a URL: the same code as for a local folder, reading the dataset at the URL."""
     from sim.analysis.folder import ResultsFolder
     from sim.report import build_report

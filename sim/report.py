@@ -75,11 +75,12 @@ def futures_phrase(folder: ResultsFolder) -> str:
     return f"{runs} with the assumptions at their defaults; only the random shocks differ"
 
 
-def build_report(path, figures: bool = True, pool=None) -> Report:
+def build_report(path, figures: bool | None = None, pool=None) -> Report:
     """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files.
 
     ``pool`` (``sim.engine.open_pool``) runs the per-cell fans, the figures and the experiment's analysis on
     the run's workers; without it they run here, one after another, with the same functions and results.
+    ``figures``: whether to draw them; by default, as the run did.
     """
     from sim.store import is_url
 
@@ -91,6 +92,8 @@ def build_report(path, figures: bool = True, pool=None) -> Report:
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
+    if figures is None:  # as the run was made: a run without figures is rebuilt without them
+        figures = bool(folder.manifest["config"].get("figures", True))
     from sim.analysis.common import ANALYSES, analysis_section
 
     # Work on the pool starts at once and runs while this process writes the tables: the experiment's

@@ -207,3 +207,14 @@ def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_p
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     with pytest.raises(FolderError, match="missing"):
         sim.load(out)
+
+
+def test_a_run_without_figures_is_rebuilt_without_them_byte_for_byte(tmp_path):
+    out = tmp_path / "plain"
+    done = run_sim("experiment=smoke", "replications=16", "figures=false", f"out_dir={out}")
+    assert done.returncode == 0, done.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert not any(name.endswith(".png") for name in before)
+    rebuilt = run_sim("report", str(out))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
