@@ -119,14 +119,14 @@ def _report_command(args: list[str]) -> int:
     from pyarrow import ArrowException
 
     from sim.analysis.folder import FolderError
-    from sim.report import build_report
+    from sim.remote import rebuild_report
     from sim.store import OutputRefused, RunLock, add_tool_files, is_url
 
     folder = args[0] if is_url(args[0]) else Path(args[0])
     try:
         # a URL cannot be locked: its report is rewritten file by file, each file whole
         with contextlib.nullcontext() if is_url(folder) else RunLock(folder):
-            report = build_report(folder)
+            report = rebuild_report(folder)
             add_tool_files(folder, report.files)
     except (FolderError, OutputRefused) as exc:
         _error(str(exc))
@@ -197,20 +197,27 @@ def _hydra_app(argv: list[str]) -> int:
         with searching(extra_dirs):
             if not args.shell_completion and not args.help:
                 check_override_keys(args.overrides)
-            if args.multirun:
-                _check_sweep(args.overrides)
+            sweep_dirs = _check_sweep(args.overrides) if args.multirun else []
     except ConfigError as exc:
         _error(str(exc))
         return BAD_INPUT
+    if not (args.cfg or args.help or args.hydra_help or args.info or args.shell_completion):
+        from sim.store import mark_sweep_dir
+
+        # marked as the tool's before Hydra writes its multirun.yaml there, so that a later sweep knows it
+        for folder in sweep_dirs:
+            mark_sweep_dir(folder)
     return _call_hydra(argv)
 
 
-def _check_sweep(overrides: list[str]) -> None:
-    """Plan every job of a sweep before Hydra starts it, so that a bad value in any job writes nothing."""
+def _check_sweep(overrides: list[str]) -> list[Path]:
+    """Plan every job of a sweep before Hydra starts it, so that a bad value in any job writes nothing; the
+    sweep's folders (where Hydra writes multirun.yaml beside the jobs' folders) are returned."""
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from omegaconf import OmegaConf, open_dict
 
     from sim.configuration import ConfigError, compose, parse_overrides, plan_from_config
+    from sim.store import OutputRefused, check_sweep_dir
 
     try:
         batches = BasicSweeper.split_arguments(parse_overrides(overrides), None)
@@ -218,6 +225,7 @@ def _check_sweep(overrides: list[str]) -> None:
         raise ConfigError(str(exc).splitlines()[0]) from None
     job_overrides = [job for batch in batches for job in batch]
     folders = set()
+    sweeps: dict[Path, dict] = {}
     for job in job_overrides:
         cfg = compose(job, with_hydra=True)
         if "://" in str(cfg.get("out_dir") or ""):
@@ -232,14 +240,24 @@ def _check_sweep(overrides: list[str]) -> None:
             raise ConfigError(
                 "a job of this sweep has no overrides to name its folder by; sweep a setting, e.g. -m seed=1,2"
             )
-        folder = Path(OmegaConf.select(hydra_node, "sweep.dir")) / subdir
+        sweep_dir = Path(OmegaConf.select(hydra_node, "sweep.dir"))
+        folder = sweep_dir / subdir
         if folder in folders:
             raise ConfigError(f"two jobs of this sweep would write to {folder}; give each job its own folder")
         folders.add(folder)
+        sweep = sweeps.setdefault(sweep_dir, {"jobs": set()})
+        sweep["jobs"].add(Path(subdir).parts[0])
+        sweep["overwrite"] = sweep.get("overwrite", True) and bool(cfg.overwrite)
         task = [o for o in job if not o.lstrip("+~").startswith("hydra")]
         with open_dict(cfg):
             del cfg["hydra"]
         plan_from_config(cfg, task, out_dir=folder)
+    try:
+        for sweep_dir, sweep in sweeps.items():
+            check_sweep_dir(sweep_dir, sweep["jobs"], sweep["overwrite"])
+    except OutputRefused as exc:
+        raise ConfigError(str(exc)) from None
+    return list(sweeps)
 
 
 def _call_hydra(argv: list[str]) -> int:

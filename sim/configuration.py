@@ -753,7 +753,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
-    for group, names in (("scenario", exp.scenarios), ("hypothesis", exp.hypotheses), ("initial", [exp.initial])):
+    # the experiment's name names its results folder, so it is a name like the others, never a path
+    named = (("experiment", [exp.name]), ("scenario", exp.scenarios), ("hypothesis", exp.hypotheses))
+    for group, names in (*named, ("initial", [exp.initial])):
         for name in names:
             check_name(group, name)
     if not 1 <= replications <= MAX_REPLICATIONS:

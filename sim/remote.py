@@ -25,9 +25,10 @@ from sim.store import (
     OutputRefused,
     _names,
     filesystem,
-    is_url,
+    foreign_inside,
     put_file,
     refuse_foreign,
+    tool_contents,
     tool_files,
 )
 
@@ -75,7 +76,7 @@ def check_url_out_dir(url: str, overwrite: bool = False, resume: bool = False) -
     if not fs.isdir(path):
         raise OutputRefused(f"out_dir {url} is a file; choose a folder")
     entries = {name.rstrip("/").rpartition("/")[2] for name in fs.ls(path, detail=False)}
-    refuse_foreign(url, entries, tool_files(url) or set(), overwrite)
+    refuse_foreign(url, entries, tool_files(url) or set(), overwrite, foreign_inside(url))
 
 
 class StagedUrl:
@@ -103,7 +104,7 @@ class StagedUrl:
         fs, staging, root = self.fs, self.staging, self.root
         upload(self.work, fs, staging)
         names = sorted(_listing(fs, staging) | {MARKER})
-        marker = {"tool": TOOL, "files": names, **(run or {})}
+        marker = {"tool": TOOL, "files": names, "contents": tool_contents(fs, staging, names), **(run or {})}
         put_file(fs, f"{staging}/{MARKER}", lambda f: f.write((json.dumps(marker, indent=2) + "\n").encode()))
         self._close_work()
         if not fs.exists(root):
@@ -112,7 +113,7 @@ class StagedUrl:
         old_files = tool_files(self.target) or set()
         entries = _listing(fs, root)
         new_files = set(names)
-        foreign = (entries - old_files) & new_files
+        foreign = sorted((entries - old_files) & new_files) + foreign_inside(self.target)
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
         # the marker goes last, so an interruption midway leaves the folder described by the old one
@@ -150,21 +151,30 @@ def upload(work: Path, fs, root: str, names=None):
         put_file(fs, f"{root}/{file.name}", lambda f, data=data: f.write(data))
 
 
-def build_report_at_url(url: str, figures: bool | None = None):
-    """Rebuild a stored report at a URL: the same code as for a local folder, reading the dataset at the URL."""
+def rebuild_report(location, figures: bool | None = None):
+    """Rebuild the stored report of a results folder, local or at a URL: the same code as a run's report, in a
+    working folder whose link leads to the stored dataset; its files are then copied into the folder, unless one
+    of them would replace a file the tool did not write (nothing is written then)."""
     from sim.analysis.folder import ResultsFolder
     from sim.report import build_report
 
-    if not is_url(url):
-        raise ValueError(url)
-    folder = ResultsFolder.open(url)  # one line on what is wrong with it, before anything is written
+    folder = ResultsFolder.open(location)  # one line on what is wrong with it, before anything is written
     fs, root = folder.fs, folder.root
+    local = "file" in ({fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol))
+    dataset = folder.data if local else folder.data_fs.unstrip_protocol(folder.data)
     with tempfile.TemporaryDirectory(prefix="sim-report-") as name:
         work = Path(name)
         for input_name in REPORT_INPUTS:
             if fs.isfile(f"{root}/{input_name}"):
                 (work / input_name).write_bytes(fs.cat_file(f"{root}/{input_name}"))
-        (work / RESULTS_LINK).write_text(f"{fs.unstrip_protocol(root)}/results.parquet\n", encoding="utf-8")
+        (work / RESULTS_LINK).write_text(f"{dataset}\n", encoding="utf-8")
         report = build_report(work, figures=figures)
+        ours = tool_files(location) or set()
+        theirs = [n for n in report.files if n not in ours and fs.lexists(f"{root}/{n}")]
+        if theirs:
+            raise OutputRefused(
+                f"{location} holds {_names(theirs)}, not written by this tool, under names the report writes; "
+                "move them out of the folder and run the report again"
+            )
         upload(work, fs, root, names=set(report.files))
     return report

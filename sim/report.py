@@ -85,9 +85,9 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
     from sim.store import is_url
 
     if is_url(path):  # built in a local working folder reading the dataset at the URL, then copied there
-        from sim.remote import build_report_at_url
+        from sim.remote import rebuild_report
 
-        return build_report_at_url(path, figures=figures)
+        return rebuild_report(path, figures=figures)
     pool = pool or SerialPool()
     folder = ResultsFolder.open(path)
     path = folder.path

@@ -13,6 +13,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import stat
 import subprocess
@@ -220,6 +221,42 @@ def tool_files(folder) -> set[str] | None:
     return None
 
 
+def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
+    """The files inside each of ``names`` that is a folder, relative to it: recorded in the marker, so that a
+    file someone puts inside one of the tool's folders (results.parquet/NOTES.txt) is known as theirs."""
+    contents = {}
+    for name in sorted(names):
+        base = f"{root}/{name}"
+        if name != MARKER and fs.isdir(base):
+            contents[name] = sorted(path[len(base) + 1 :] for path in fs.find(base))
+    return contents
+
+
+def foreign_inside(folder) -> list[str]:
+    """Files inside the tool's own folders of ``folder`` (results.parquet/, ...) that the tool did not write,
+    as ``results.parquet/NOTES.txt``.  A marker that predates the record of contents vouches for Parquet files
+    only, the one kind the tool writes in its folders."""
+    fs, root = filesystem(folder)
+    ours = tool_files(folder) or set()
+    recorded = {}
+    try:
+        if fs.isfile(f"{root}/{MARKER}"):
+            recorded = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8")).get("contents") or {}
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+        recorded = {}
+    foreign = []
+    for name in sorted(ours - {MARKER}):
+        base = f"{root}/{name}"
+        if not fs.isdir(base):
+            continue
+        known = set(recorded.get(name, ()))
+        for path in fs.find(base):
+            inner = path[len(base) + 1 :]
+            if inner not in known and not (name not in recorded and inner.endswith(".parquet")):
+                foreign.append(f"{name}/{inner}")
+    return foreign
+
+
 def add_tool_files(folder, names) -> None:
     """Record files the tool has just written into one of its results folders (e.g. a regenerated report)."""
     fs, root = filesystem(folder)
@@ -244,6 +281,10 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         raise OutputRefused(f"out_dir {out_dir} is a link to a folder that does not exist; fix or remove the link")
     if not out_dir.exists():
         parent = _existing_ancestor(out_dir.resolve().parent)
+        if not parent.is_dir():
+            raise OutputRefused(
+                f"cannot create out_dir {out_dir}: {parent} is a file, not a folder; choose another folder"
+            )
         if not _writable(parent):
             raise OutputRefused(f"cannot create out_dir {out_dir}: {parent} is write-protected; choose another folder")
         return
@@ -260,12 +301,18 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         entries = {e.name for e in real.iterdir()}
     except OSError as exc:
         raise OutputRefused(f"cannot read out_dir {out_dir}: {exc.strerror or exc}") from None
-    refuse_foreign(out_dir, entries, tool_files(real) or set(), overwrite)
+    refuse_foreign(out_dir, entries, tool_files(real) or set(), overwrite, foreign_inside(real))
 
 
-def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool):
+def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=()):
     """The rule for a folder that holds files: only beside the tool's own, or with overwrite=true under no name
-    a run may write."""
+    a run may write.  ``inside``: files someone put inside the tool's own folders, which a run replaces whole,
+    so they are refused even with overwrite=true."""
+    if inside:
+        raise OutputRefused(
+            f"out_dir {out_dir} holds {_names(inside)}, not written by this tool, inside a folder the run "
+            "replaces; move them out or choose another folder"
+        )
     foreign = entries - ours
     if not foreign:
         return
@@ -280,6 +327,68 @@ def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool):
             f"out_dir {out_dir} holds {_names(clashing)}, not written by this tool, under names a run may write; "
             "move them or choose another folder"
         )
+
+
+SWEEP_MARKER = ".sim-sweep.json"
+# what Hydra and its launchers write at the top of a sweep's folder, besides the jobs' folders
+SWEEP_FILES = ("multirun.yaml", ".submitit")
+# what a run leaves beside its results folder while it writes: its lock, staging and swap folders
+_WORKING_ENTRY = re.compile(r"\..+\.(lock|partial|(partial|old|trash)-\d+)")
+
+
+def check_sweep_dir(folder: Path, jobs: set[str], overwrite: bool = False) -> None:
+    """Refuse a sweep's folder that holds files neither a sweep of this tool nor its jobs wrote.
+
+    A folder a sweep of this tool made carries SWEEP_MARKER; besides what Hydra writes there, it may hold
+    results folders of the tool (earlier jobs), and this sweep's job folders, which each job checks itself.
+    With overwrite=true other files may stay beside them, but Hydra's multirun.yaml replaces a file of that
+    name, so one the tool did not write is refused even then.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise OutputRefused(f"out_dir {folder} is a file; a sweep needs a folder")
+    ours = set(jobs)
+    if _is_sweep_folder(folder):
+        ours |= {SWEEP_MARKER, *SWEEP_FILES}
+    foreign = []
+    for entry in folder.iterdir():
+        if entry.name in ours or _WORKING_ENTRY.fullmatch(entry.name):
+            continue
+        if entry.is_dir() and not entry.is_symlink() and tool_files(entry) is not None:
+            continue
+        foreign.append(entry.name)
+    if not foreign:
+        return
+    if not overwrite:
+        raise OutputRefused(
+            f"out_dir {folder} holds files this tool's sweeps did not write ({_names(foreign)}); choose an empty "
+            "or new folder for the sweep, or pass overwrite=true to write beside them (they are kept)"
+        )
+    clashing = [n for n in foreign if n in SWEEP_FILES]
+    if clashing:
+        raise OutputRefused(
+            f"out_dir {folder} holds {_names(clashing)}, not written by this tool, which the sweep would replace; "
+            "move it or choose another folder"
+        )
+
+
+def _is_sweep_folder(folder: Path) -> bool:
+    try:
+        return json.loads((folder / SWEEP_MARKER).read_text(encoding="utf-8")).get("tool") == TOOL
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def mark_sweep_dir(folder: Path) -> None:
+    """Make the sweep's folder, carrying SWEEP_MARKER, before Hydra writes into it."""
+    folder = Path(folder)
+    if _is_sweep_folder(folder):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = {"tool": TOOL, "files": [SWEEP_MARKER, *SWEEP_FILES]}
+    (folder / SWEEP_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 
 
 def _writable(folder: Path) -> bool:
@@ -433,8 +542,9 @@ class StagedOutput:
             self._writer = None
 
     def _write_marker(self, run: dict):
-        files = sorted(e.name for e in self.path.iterdir()) + [MARKER]
-        marker = {"tool": TOOL, "files": sorted(set(files)), **run}
+        files = sorted(set(e.name for e in self.path.iterdir()) | {MARKER})
+        fs, root = filesystem(self.path)
+        marker = {"tool": TOOL, "files": files, "contents": tool_contents(fs, root, files), **run}
         (self.path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 
     def commit(self, run: dict | None = None):
@@ -446,6 +556,9 @@ class StagedOutput:
             return
         old_files = tool_files(real) or set()
         entries = {e.name for e in real.iterdir()}
+        inside = foreign_inside(real)
+        if inside:  # checked before the run; someone put a file here since
+            raise OutputRefused(f"out_dir {self.target} now holds {_names(inside)}, which this tool did not write")
         if entries <= old_files and not self.target.is_symlink():
             # nothing but our own earlier results: swap the whole folder in one step
             old = real.parent / f".{real.name}.old-{os.getpid()}"

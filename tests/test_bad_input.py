@@ -43,7 +43,7 @@ def bad_setting():
         st.tuples(st.just("seed"), st.integers(max_value=-1) | st.just(2**64) | NOT_FINITE),
         st.tuples(st.just("max_memory_gb"), st.sampled_from([0, -1, "lots"]) | NOT_FINITE),
         st.tuples(st.just("experiment"), PATHS),
-        st.tuples(st.sampled_from(["experiment.initial", "experiment.baseline"]), PATHS),
+        st.tuples(st.sampled_from(["experiment.initial", "experiment.baseline", "experiment.name"]), PATHS),
         st.tuples(st.sampled_from(["experiment.scenarios", "experiment.hypotheses"]), PATHS.map(lambda p: [p])),
         st.tuples(
             st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=3, max_size=12).filter(
@@ -184,3 +184,11 @@ def test_a_serial_run_over_its_memory_limit_is_not_told_to_run_serially(capsys, 
         "even one replication needs more: raise max_memory_gb"
     )
     assert not (workdir / "never").exists()
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "a/b", ".."])
+def test_an_experiment_name_is_a_name_never_a_path(capsys, tmp_path, monkeypatch, name):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    _assert_refused(capsys, tmp_path, ["experiment=smoke", "replications=2", f"experiment.name={name}"])

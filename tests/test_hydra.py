@@ -60,7 +60,7 @@ def test_a_sweep_of_two_values_writes_two_complete_folders_and_nothing_else(work
     assert main(["-m", "experiment=smoke", "replications=3,5", "months=12", "figures=false"]) == 0
     sweep = workdir / "results" / "smoke" / "multirun"
     jobs = {"experiment=smoke,months=12,replications=3": 3, "experiment=smoke,months=12,replications=5": 5}
-    expected = {"multirun.yaml"} | {f"{job}/{name}" for job in jobs for name in RUN_FILES}
+    expected = {"multirun.yaml", ".sim-sweep.json"} | {f"{job}/{name}" for job in jobs for name in RUN_FILES}
     assert files_under(workdir) == {f"results/smoke/multirun/{f}" for f in expected}
     for job, replications in jobs.items():
         manifest = json.loads((sweep / job / "manifest.json").read_text())
@@ -77,6 +77,24 @@ def test_a_bad_value_in_any_job_of_a_sweep_stops_it_before_anything_is_written(w
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("error: replications=0"), err
     assert not any(workdir.iterdir())
+
+
+def test_a_sweep_never_replaces_a_file_the_tool_did_not_write(workdir, capsys):
+    sweep = workdir / "mine"
+    sweep.mkdir()
+    (sweep / "multirun.yaml").write_text("my own notes")
+    args = ["-m", "experiment=smoke", "seed=1,2", "replications=2", "months=6", "figures=false", f"out_dir={sweep}"]
+    for extra in ([], ["overwrite=true"]):
+        assert main([*args, *extra]) == 2
+        err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+        assert len(err) == 1 and err[0].startswith("error:") and "multirun.yaml" in err[0], err
+        assert [p.name for p in sweep.iterdir()] == ["multirun.yaml"]
+        assert (sweep / "multirun.yaml").read_text() == "my own notes"
+    # a folder the tool's sweep made is its own: a second sweep into it adds its jobs
+    ours = workdir / "ours"
+    assert main([*args[:-1], f"out_dir={ours}"]) == 0
+    assert main([*args[:2], "seed=3", *args[3:-1], f"out_dir={ours}"]) == 0
+    assert len([p for p in ours.iterdir() if p.is_dir()]) == 3
 
 
 def test_cfg_job_prints_the_composed_configuration_and_runs_nothing(workdir, capsys):

@@ -80,6 +80,50 @@ def test_notes_added_to_a_results_folder_survive_every_later_run(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
 
+def test_a_file_put_inside_the_tool_s_own_folders_is_never_deleted(tmp_path):
+    out = tmp_path / "results"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    (out / "results.parquet" / "NOTES.txt").write_text("mine")
+    before = snapshot(out)
+    for extra in ([], ["overwrite=true"]):
+        code, _, err = run_sim(
+            "experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false", *extra
+        )
+        assert code == 2 and "results.parquet/NOTES.txt" in one_error_line(err), err
+        assert snapshot(out) == before
+    (out / "results.parquet" / "NOTES.txt").unlink()
+    code, _, err = run_sim("experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false")
+    assert code == 0, err
+
+
+def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
+    out = tmp_path / "rep"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    (out / "fan_deaths_pakistan.png").write_text("my own chart")
+    before = snapshot(out)
+    # rebuilt as the run made it, without figures: the user's chart is not in the way
+    code, _, err = run_sim("report", str(out))
+    assert code == 0, err
+    assert (out / "fan_deaths_pakistan.png").read_text() == "my own chart"
+    before = snapshot(out)
+    # asked for figures, the report would replace it: refused, nothing written
+    from sim.remote import rebuild_report
+    from sim.store import OutputRefused
+
+    with pytest.raises(OutputRefused, match="fan_deaths_pakistan.png"):
+        rebuild_report(out, figures=True)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_an_out_dir_under_a_file_is_refused_as_a_file(tmp_path):
+    (tmp_path / "afile").write_text("mine")
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={tmp_path / 'afile' / 'sub'}")
+    line = one_error_line(err)
+    assert code == 2 and f"{tmp_path / 'afile'} is a file" in line and "write-protected" not in line
+    assert (tmp_path / "afile").read_text() == "mine"
+
+
 def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
     out = tmp_path / "busy"
     first = start_sim("experiment=smoke", "replications=3000", "months=120", f"out_dir={out}", "figures=false")
