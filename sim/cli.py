@@ -251,7 +251,10 @@ def _check_sweep(overrides: list[str]) -> list[Path]:
         task = [o for o in job if not o.lstrip("+~").startswith("hydra")]
         with open_dict(cfg):
             del cfg["hydra"]
-        plan_from_config(cfg, task, out_dir=folder)
+        try:
+            plan_from_config(cfg, task, out_dir=folder)
+        except ConfigError as exc:  # which job of the sweep it is, as its folder is named
+            raise ConfigError(f"sweep job {subdir}: {exc}") from None
     try:
         for sweep_dir, sweep in sweeps.items():
             check_sweep_dir(sweep_dir, sweep["jobs"], sweep["overwrite"])

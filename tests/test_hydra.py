@@ -75,7 +75,8 @@ def test_a_sweep_of_two_values_writes_two_complete_folders_and_nothing_else(work
 def test_a_bad_value_in_any_job_of_a_sweep_stops_it_before_anything_is_written(workdir, capsys):
     assert main(["-m", "experiment=smoke", "replications=3,0", "figures=false"]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert len(err) == 1 and err[0].startswith("error: replications=0"), err
+    # named as its folder would be, so the user knows which combination failed
+    assert len(err) == 1 and err[0].startswith("error: sweep job experiment=smoke,replications=0: replications=0"), err
     assert not any(workdir.iterdir())
 
 
