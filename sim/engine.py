@@ -237,7 +237,20 @@ def _local_cluster(workers):
         dashboard_address=":0",
         scheduler_kwargs={"dashboard": False},
         silence_logs=logging.ERROR,
+        # each worker process runs dask_setup below as it starts
+        preload=[__name__],
     )
+
+
+def dask_setup(worker):
+    """Run by Dask in each local worker process as it starts (a preload): ignore Ctrl-C there.
+
+    A terminal sends Ctrl-C to every process of the run. The driver closes the cluster itself when it gets
+    it; a worker that got it too would end with a traceback of its own on stderr (dozens of lines each).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _scheduler_failure(address, exc: BaseException) -> EngineError:

@@ -268,3 +268,31 @@ def test_a_run_pointed_at_a_server_that_never_answers_fails_in_one_line(tmp_path
         f"error: could not reach the Dask scheduler at {address}: no answer as a Dask scheduler within 10 s"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
+    out = tmp_path / "run"
+    args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
+    # a terminal sends Ctrl-C to the whole process group: the driver and every worker process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, "executor.kind=local", "executor.workers=2", "chunk_size=2000"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        partial = tmp_path / ".run.partial"
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(partial.rglob("results.parquet/*/chunk-*.parquet")):
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted; no results were"), err
