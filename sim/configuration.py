@@ -161,6 +161,13 @@ def _is_hydra_key(key: str) -> bool:
     return key == "hydra" or key.startswith(("hydra.", "hydra/"))
 
 
+class _GroupOptions:
+    """What Hydra's parser asks of a config loader to expand ``group=glob(...)``: the group's config names."""
+
+    def get_group_options(self, group: str, results_filter=None) -> list[str]:
+        return available(group)
+
+
 def parse_overrides(overrides: list[str]):
     """Hydra's own reading of ``KEY=VALUE`` arguments (sweeps included), with a one-line error."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -169,7 +176,7 @@ def parse_overrides(overrides: list[str]):
     for override in overrides:
         if "=" not in override and not override.startswith("~"):
             raise ConfigError(f"{override!r} is not an override; write KEY=VALUE (python -m sim --help)")
-    parser = OverridesParser.create()
+    parser = OverridesParser.create(config_loader=_GroupOptions())
     parsed = []
     for override in overrides:
         try:
@@ -182,7 +189,12 @@ def parse_overrides(overrides: list[str]):
 def _values(override) -> list[str]:
     """Every value an override takes: one, or each value of a sweep (``a,b`` or ``range(1,3)``)."""
     if override.is_discrete_sweep():
-        return list(override.sweep_string_iterator())
+        values = list(override.sweep_string_iterator())
+        if not values:
+            raise ConfigError(
+                f"{override.input_line}: matches no {override.key_or_group} config, so there is nothing to run"
+            )
+        return values
     if override.is_sweep_override():
         return []
     return [override.get_value_element_as_str()]
