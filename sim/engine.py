@@ -394,6 +394,12 @@ def open_pool(executor: str, address=None, workers=None, worker_wait: float = DE
         if client is None:
             client = Client(cluster)
         yield DaskPool(client)
+    except KeyboardInterrupt:
+        # closing the client cuts its waiting calls short, and asyncio would log a traceback for each as it
+        # is collected; the one line of the stop request says what happened
+        for name in ("asyncio", "distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
     finally:
         for closing in (client, cluster):
             if closing is not None:

@@ -296,3 +296,27 @@ def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
     assert proc.returncode == 130, err
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("interrupted; no results were"), err
+
+
+INTERRUPTED_GATHER = """
+import _thread, gc, threading, time
+from sim.engine import open_pool
+
+if __name__ == "__main__":
+    try:
+        with open_pool("local", workers=1) as pool:
+            threading.Timer(2.0, _thread.interrupt_main).start()
+            pool(time.sleep, [(30,)] * 4)
+    except KeyboardInterrupt:
+        gc.collect()
+        print("interrupted")
+"""
+
+
+@pytest.mark.slow
+def test_a_stop_request_while_waiting_for_the_workers_leaves_no_log_of_the_cut_calls(tmp_path):
+    script = tmp_path / "interrupted_gather.py"
+    script.write_text(INTERRUPTED_GATHER)
+    done = subprocess.run([sys.executable, str(script)], env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.stdout == "interrupted\n", done.stderr
+    assert done.stderr == ""
