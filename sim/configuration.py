@@ -161,6 +161,13 @@ def _is_hydra_key(key: str) -> bool:
     return key == "hydra" or key.startswith(("hydra.", "hydra/"))
 
 
+class _GroupOptions:
+    """What Hydra's parser asks of a config loader to expand ``group=glob(...)``: the group's config names."""
+
+    def get_group_options(self, group: str, results_filter=None) -> list[str]:
+        return available(group)
+
+
 def parse_overrides(overrides: list[str]):
     """Hydra's own reading of ``KEY=VALUE`` arguments (sweeps included), with a one-line error."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -169,7 +176,7 @@ def parse_overrides(overrides: list[str]):
     for override in overrides:
         if "=" not in override and not override.startswith("~"):
             raise ConfigError(f"{override!r} is not an override; write KEY=VALUE (python -m sim --help)")
-    parser = OverridesParser.create()
+    parser = OverridesParser.create(config_loader=_GroupOptions())
     parsed = []
     for override in overrides:
         try:
@@ -182,7 +189,12 @@ def parse_overrides(overrides: list[str]):
 def _values(override) -> list[str]:
     """Every value an override takes: one, or each value of a sweep (``a,b`` or ``range(1,3)``)."""
     if override.is_discrete_sweep():
-        return list(override.sweep_string_iterator())
+        values = list(override.sweep_string_iterator())
+        if not values:
+            raise ConfigError(
+                f"{override.input_line}: matches no {override.key_or_group} config, so there is nothing to run"
+            )
+        return values
     if override.is_sweep_override():
         return []
     return [override.get_value_element_as_str()]
@@ -669,6 +681,10 @@ def _check_url(url: str, cfg: DictConfig):
     check_url_out_dir(url, overwrite=cfg.overwrite, resume=cfg.resume)
 
 
+# a day: a cluster whose workers wait in a batch queue may take hours to start them
+MAX_WORKER_WAIT = 86_400
+
+
 def _check_executor(executor):
     from sim.engine import EXECUTORS
 
@@ -676,9 +692,25 @@ def _check_executor(executor):
         raise ConfigError(f"executor.kind={executor.kind!r} must be one of {', '.join(EXECUTORS)}")
     if executor.workers is not None and not 1 <= executor.workers <= 1024:
         raise ConfigError(f"executor.workers={executor.workers} must be between 1 and 1024 (or null: one per core)")
+    wait = executor.worker_wait
+    if not (isinstance(wait, (int, float)) and 0 < wait <= MAX_WORKER_WAIT):
+        raise ConfigError(
+            f"executor.worker_wait={wait} must be a number of seconds above 0 and at most {MAX_WORKER_WAIT:,}"
+        )
     address = executor.address
-    if address is not None and not re.match(r"^(tcp|tls|inproc|ucx)://[^\s/]+$", str(address)):
-        raise ConfigError(f"executor.address={address!r} must look like tcp://HOST:PORT (a Dask scheduler)")
+    if address is not None:
+        _check_scheduler_address(str(address))
+
+
+def _check_scheduler_address(address: str):
+    """Only TCP, plain or with TLS, is offered: the other transports Dask knows need packages or a shared
+    process that a run started from the command line does not have."""
+    match = re.fullmatch(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):(\d{1,5})", address)
+    if not match or not 1 <= int(match.group(3)) <= 65535:
+        raise ConfigError(
+            f"executor.address={address!r} must be a Dask scheduler's address, tcp://HOST:PORT or tls://HOST:PORT "
+            "with a port from 1 to 65535 (e.g. tcp://10.0.0.5:8786)"
+        )
 
 
 def _existing_parent(path: Path) -> Path:

@@ -39,6 +39,10 @@ PROGRESS_FILE = "progress.json"
 EXECUTORS = ("auto", "serial", "local")
 # below this many replication-months the start of worker processes (about 2 s, imports included) dominates
 AUTO_SERIAL_LIMIT = 3_000_000
+# seconds to connect to a scheduler and complete Dask's handshake
+SCHEDULER_TIMEOUT = 10
+# seconds to wait for a scheduler's first worker (executor.worker_wait)
+DEFAULT_WORKER_WAIT = 60
 
 
 class EngineError(RuntimeError):
@@ -249,7 +253,94 @@ def _local_cluster(workers):
         dashboard_address=":0",
         scheduler_kwargs={"dashboard": False},
         silence_logs=logging.ERROR,
+        # each worker process runs dask_setup below as it starts
+        preload=[__name__],
     )
+
+
+def dask_setup(worker):
+    """Run by Dask in each local worker process as it starts (a preload): ignore Ctrl-C there.
+
+    A terminal sends Ctrl-C to every process of the run. The driver closes the cluster itself when it gets
+    it; a worker that got it too would end with a traceback of its own on stderr (dozens of lines each).
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _scheduler_failure(address, exc: BaseException) -> EngineError:
+    reason = str(exc).strip() or type(exc).__name__
+    return EngineError(f"could not reach the Dask scheduler at {address}: {reason}".splitlines()[0])
+
+
+def _check_scheduler(address: str, seconds: float):
+    """Connect to ``address`` and make Dask's handshake, within ``seconds`` in all.
+
+    Dask's own client bounds only the connection, not the handshake after it: a server of another kind that
+    accepts the connection and never answers (a web server waiting for a request) would keep it forever.
+    One that answers with something else fails here too, whatever it sent (bytes read as a Dask message
+    header can announce a frame too large to allocate).
+    """
+    import asyncio
+
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    async def handshake():
+        comm = await connect(address, timeout=seconds, **Security().get_connection_args("client"))
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            reply = await comm.read()
+        finally:
+            comm.abort()
+        if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+            raise OSError("the server there is not a Dask scheduler")
+
+    try:
+        asyncio.run(asyncio.wait_for(handshake(), seconds))
+    except asyncio.TimeoutError:
+        raise EngineError(
+            f"could not reach the Dask scheduler at {address}: no answer as a Dask scheduler within {seconds:g} s"
+        ) from None
+    except MemoryError:
+        raise EngineError(
+            f"could not reach the Dask scheduler at {address}: the server there answered with something else"
+        ) from None
+    except Exception as exc:  # refused, reset, garbled, not Dask: all say the address is not a scheduler
+        raise _scheduler_failure(address, exc) from None
+
+
+def _scheduler_client(address: str, worker_wait: float):
+    """A client of the scheduler at ``address`` that has at least one worker, or EngineError in one line."""
+    import sys
+
+    from distributed import Client
+
+    _check_scheduler(address, SCHEDULER_TIMEOUT)
+    try:
+        client = Client(address, timeout=f"{SCHEDULER_TIMEOUT}s")
+    except Exception as exc:
+        raise _scheduler_failure(address, exc) from None
+    try:
+        workers = client.scheduler_info(n_workers=-1).get("workers", {}).values()
+        if not any(worker.get("status") == "running" for worker in workers):
+            print(
+                f"waiting up to {worker_wait:g} s for a worker to join the Dask scheduler at {address}",
+                file=sys.stderr,
+                flush=True,
+            )
+            client.wait_for_workers(1, timeout=worker_wait)
+    except TimeoutError:
+        client.close()
+        raise EngineError(
+            f"the Dask scheduler at {address} has no workers: none joined within {worker_wait:g} s; start one with "
+            f"dask worker {address} --nthreads 1 (or raise executor.worker_wait)"
+        ) from None
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
 class SerialPool:
@@ -290,8 +381,11 @@ class DaskPool:
 
 
 @contextlib.contextmanager
-def open_pool(executor: str, address=None, workers=None):
-    """The workers a run's tasks and its report's per-cell work go to, closed on leaving (also on Ctrl-C)."""
+def open_pool(executor: str, address=None, workers=None, worker_wait: float = DEFAULT_WORKER_WAIT):
+    """The workers a run's tasks and its report's per-cell work go to, closed on leaving (also on Ctrl-C).
+
+    ``worker_wait``: with an address, the seconds to wait for the scheduler's first worker.
+    """
     if executor == "serial":
         yield SerialPool()
         return
@@ -303,10 +397,7 @@ def open_pool(executor: str, address=None, workers=None):
     atexit.unregister(distributed.deploy.spec.close_clusters)
     client = cluster = None
     if executor == "address":
-        try:
-            client = Client(address, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise EngineError(f"could not reach the Dask scheduler at {address}: {exc}".splitlines()[0]) from None
+        client = _scheduler_client(address, worker_wait)
     else:
         try:
             cluster = _local_cluster(workers)
@@ -319,6 +410,12 @@ def open_pool(executor: str, address=None, workers=None):
         if client is None:
             client = Client(cluster)
         yield DaskPool(client)
+    except KeyboardInterrupt:
+        # closing the client cuts its waiting calls short, and asyncio would log a traceback for each as it
+        # is collected; the one line of the stop request says what happened
+        for name in ("asyncio", "distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
     finally:
         for closing in (client, cluster):
             if closing is not None:

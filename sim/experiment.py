@@ -107,7 +107,7 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     bar = _progress_bar(plan, progress, initial=done_before)
     try:
         # the same workers run the chunks, then the report's per-cell work and its figures
-        with open_pool(kind, executor.address, executor.workers) as pool:
+        with open_pool(kind, executor.address, executor.workers, executor.worker_wait) as pool:
             try:
                 with bar:
                     run_tasks(jobs, staged.path, record, pool, on_done=lambda t: bar.update(t.count))

@@ -89,6 +89,7 @@ class ExecutorConfig:
     kind: str = "auto"  # auto, serial (this process) or local (a Dask LocalCluster on this machine)
     address: Optional[str] = None  # an existing Dask scheduler, e.g. tcp://10.0.0.5:8786; overrides kind
     workers: Optional[int] = None  # local: worker processes (None: one per core)
+    worker_wait: float = 60  # address: seconds to wait for the scheduler's first worker
 
 
 @dataclass

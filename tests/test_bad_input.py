@@ -94,6 +94,33 @@ def test_bad_overrides_are_refused_in_one_line(capsys, workdir, case):
     _assert_refused(capsys, workdir, ["experiment=smoke", f"{key}={value}", "out_dir=never"])
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "executor.address=tcp://127.0.0.1",
+        "executor.address=tcp://127.0.0.1:",
+        "executor.address=inproc://foo",
+        "executor.address=ucx://x:1",
+        "executor.address=tcp://host:0",
+        "executor.address=tcp://host:65536",
+        "executor.address=host:8786",
+        "executor.worker_wait=0",
+        "executor.worker_wait=-5",
+        "executor.worker_wait=inf",
+        "executor.worker_wait=soon",
+    ],
+)
+def test_a_bad_scheduler_address_or_wait_is_refused_before_connecting(capsys, workdir, setting):
+    code = main(["experiment=smoke", setting, "out_dir=never"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.splitlines()) == 1, err
+    key = setting.split("=")[0]
+    assert err.startswith("error: ") and key in err, err
+    if key == "executor.address":
+        assert "tcp://HOST:PORT or tls://HOST:PORT with a port from 1 to 65535" in err
+    assert list(workdir.iterdir()) == []
+
+
 BAD_VALUES = NOT_FINITE | HUGE | st.floats(max_value=-1e-3, min_value=-1e15) | st.sampled_from(["x", [1], {"a": 1}])
 
 

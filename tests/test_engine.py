@@ -1,10 +1,12 @@
 """The engine: the same results serially, on Dask workers, in any chunking, after a crash, through a scheduler."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -111,10 +113,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_a_run_through_a_scheduler_address(serial, tmp_path):
-    port = _free_port()
-    scheduler = subprocess.Popen(
+def _scheduler(port):
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -131,6 +131,12 @@ def test_a_run_through_a_scheduler_address(serial, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.mark.slow
+def test_a_run_through_a_scheduler_address(serial, tmp_path):
+    port = _free_port()
+    scheduler = _scheduler(port)
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -231,3 +237,140 @@ def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, m
     assert {out / c.relative_to(partial): t for c, t in written.items()} == {
         c: c.stat().st_mtime_ns for c in sorted(out.glob("results.parquet/cell-*/chunk-*.parquet"))
     }
+
+
+@contextlib.contextmanager
+def _server_that(greeting: bytes | None):
+    """A TCP server on a free port that accepts connections and sends ``greeting`` (None: never answers)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    held = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if greeting is not None:
+                conn.sendall(greeting)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize(
+    "greeting, reason",
+    [
+        (None, "no answer as a Dask scheduler within 2 s"),
+        # bytes that Dask's reader takes for the length of a frame far too large to allocate
+        (b"SSH-2.0-OpenSSH_9.6\r\n" * 4, "the server there answered with something else"),
+    ],
+)
+def test_a_server_that_is_not_a_dask_scheduler_is_a_connection_error(greeting, reason):
+    from sim.engine import EngineError, _check_scheduler
+
+    with _server_that(greeting) as address:
+        started = time.monotonic()
+        with pytest.raises(EngineError) as refused:
+            _check_scheduler(address, 2)
+    assert time.monotonic() - started < 10
+    assert str(refused.value) == f"could not reach the Dask scheduler at {address}: {reason}"
+
+
+@pytest.mark.slow
+def test_a_scheduler_without_workers_is_waited_for_a_bounded_time_then_refused(tmp_path):
+    port = _free_port()
+    scheduler = _scheduler(port)
+    try:
+        address = f"tcp://127.0.0.1:{port}"
+        out = tmp_path / "run"
+        done = None
+        for _ in range(60):  # the scheduler needs a few seconds to start listening
+            done = run_sim(*SMALL, f"out_dir={out}", f"executor.address={address}", "executor.worker_wait=2")
+            if "could not reach" not in done.stderr:
+                break
+            time.sleep(1)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=30)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"waiting up to 2 s for a worker to join the Dask scheduler at {address}",
+        f"error: the Dask scheduler at {address} has no workers: none joined within 2 s; start one with "
+        f"dask worker {address} --nthreads 1 (or raise executor.worker_wait)",
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_run_pointed_at_a_server_that_never_answers_fails_in_one_line(tmp_path):
+    with _server_that(None) as address:
+        started = time.monotonic()
+        done = run_sim(*SMALL, f"out_dir={tmp_path / 'run'}", f"executor.address={address}")
+    assert time.monotonic() - started < 60
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"error: could not reach the Dask scheduler at {address}: no answer as a Dask scheduler within 10 s"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
+    out = tmp_path / "run"
+    args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
+    # a terminal sends Ctrl-C to the whole process group: the driver and every worker process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", *args, "executor.kind=local", "executor.workers=2", "chunk_size=2000"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        partial = tmp_path / ".run.partial"
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(partial.rglob("results.parquet/*/chunk-*.parquet")):
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interrupted; no results were"), err
+
+
+INTERRUPTED_GATHER = """
+import _thread, gc, threading, time
+from sim.engine import open_pool
+
+if __name__ == "__main__":
+    try:
+        with open_pool("local", workers=1) as pool:
+            threading.Timer(2.0, _thread.interrupt_main).start()
+            pool(time.sleep, [(30,)] * 4)
+    except KeyboardInterrupt:
+        gc.collect()
+        print("interrupted")
+"""
+
+
+@pytest.mark.slow
+def test_a_stop_request_while_waiting_for_the_workers_leaves_no_log_of_the_cut_calls(tmp_path):
+    script = tmp_path / "interrupted_gather.py"
+    script.write_text(INTERRUPTED_GATHER)
+    done = subprocess.run([sys.executable, str(script)], env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.stdout == "interrupted\n", done.stderr
+    assert done.stderr == ""

@@ -72,6 +72,22 @@ def test_a_sweep_of_two_values_writes_two_complete_folders_and_nothing_else(work
     assert out.count("results:  results/smoke/multirun/") == 2
 
 
+def test_a_glob_sweeps_over_the_matching_configs_of_the_group(workdir, capsys):
+    args = ["-m", "experiment=smoke", "scenario=glob([iso*,us_*],exclude=*_line)", "replications=3", "months=12"]
+    assert main([*args, "figures=false"]) == 0, capsys.readouterr().err
+    jobs = sorted(p.name for p in (workdir / "results" / "smoke" / "multirun").iterdir() if p.is_dir())
+    assert jobs == [
+        f"experiment=smoke,months=12,replications=3,scenario={name}" for name in ("isolation", "us_normalisation")
+    ]
+
+
+def test_a_glob_that_matches_no_config_is_one_line(workdir, capsys):
+    assert main(["-m", "experiment=smoke", "scenario=glob(atlantis*)", "figures=false"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert err == ["error: scenario=glob(atlantis*): matches no scenario config, so there is nothing to run"]
+    assert not any(workdir.iterdir())
+
+
 def test_a_bad_value_in_any_job_of_a_sweep_stops_it_before_anything_is_written(workdir, capsys):
     assert main(["-m", "experiment=smoke", "replications=3,0", "figures=false"]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
