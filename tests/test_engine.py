@@ -374,3 +374,21 @@ def test_a_stop_request_while_waiting_for_the_workers_leaves_no_log_of_the_cut_c
     done = subprocess.run([sys.executable, str(script)], env=ENV, capture_output=True, text=True, timeout=120)
     assert done.stdout == "interrupted\n", done.stderr
     assert done.stderr == ""
+
+
+def test_resume_clears_a_chunk_file_left_half_written(tmp_path):
+    from sim.engine import Progress
+
+    chunk = tmp_path / "results.parquet" / "cell-000"
+    chunk.mkdir(parents=True)
+    left = chunk / ".chunk-0000020.parquet.4242.tmp"
+    left.write_bytes(b"PAR1 cut short")
+    kept = chunk / "chunk-0000000.parquet"
+    kept.write_bytes(b"whole")
+    (tmp_path / "summaries.parquet" / "cell-000").mkdir(parents=True)
+    (tmp_path / "summaries.parquet" / "cell-000" / "chunk-0000000.parquet").write_bytes(b"whole")
+    (tmp_path / "progress.json").write_text('{"fingerprint": "k", "done": ["cell-000/chunk-0000000.parquet"]}')
+    record = Progress(tmp_path, "k", 2)
+    assert record.load()
+    assert not left.exists() and kept.read_bytes() == b"whole"
+    assert record.done == {"cell-000/chunk-0000000.parquet"}
