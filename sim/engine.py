@@ -31,7 +31,15 @@ import numpy as np
 from sim.model import DiplomacyModel, Setup, record_buffer
 from sim.outcomes import OUTCOMES
 from sim.analysis.effects import replication_summaries
-from sim.store import SUMMARIES_DIR, cell_table, filesystem, put_file, put_table, summaries_table
+from sim.store import (
+    SUMMARIES_DIR,
+    cell_table,
+    filesystem,
+    is_unfinished_write,
+    put_file,
+    put_table,
+    summaries_table,
+)
 
 # a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
 RESULTS_DIR = "results.parquet"
@@ -214,8 +222,7 @@ class Progress:
             if not self.fs.isdir(base):
                 continue
             for path in self.fs.find(base):
-                name = path.rpartition("/")[2]
-                if name.startswith(".") and name.endswith(".tmp"):
+                if is_unfinished_write(path.rpartition("/")[2]):
                     self.fs.rm_file(path)
 
     def add(self, task: Task):

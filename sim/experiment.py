@@ -108,13 +108,8 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     try:
         # the same workers run the chunks, then the report's per-cell work and its figures
         with open_pool(kind, executor.address, executor.workers, executor.worker_wait) as pool:
-            try:
-                with bar:
-                    run_tasks(jobs, staged.path, record, pool, on_done=lambda t: bar.update(t.count))
-            except KeyboardInterrupt as exc:
-                if record.done:  # the finished chunks stay beside out_dir for resume=true
-                    raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
-                raise
+            with bar:
+                run_tasks(jobs, staged.path, record, pool, on_done=lambda t: bar.update(t.count))
             # the run's own small files and its report: in the staging folder, or for a URL in a local working
             # folder whose files the commit copies to the URL
             work = getattr(staged, "work", staged.path)
@@ -136,7 +131,7 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     except Interrupted:
         raise
     except KeyboardInterrupt as exc:
-        if record.done:  # stopped while workers started or the report was written: the chunks stay
+        if record.done:  # stopped at any point after a chunk was done: the finished chunks stay for resume=true
             raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
         staged.discard()
         raise

@@ -26,6 +26,7 @@ from sim.store import (
     _names,
     filesystem,
     foreign_inside,
+    protocols,
     put_file,
     refuse_foreign,
     tool_contents,
@@ -160,7 +161,7 @@ def rebuild_report(location, figures: bool | None = None):
 
     folder = ResultsFolder.open(location)  # one line on what is wrong with it, before anything is written
     fs, root = folder.fs, folder.root
-    local = "file" in ({fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol))
+    local = "file" in protocols(fs)
     dataset = folder.data if local else folder.data_fs.unstrip_protocol(folder.data)
     with tempfile.TemporaryDirectory(prefix="sim-report-") as name:
         work = Path(name)

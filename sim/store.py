@@ -132,10 +132,14 @@ def filesystem(location):
     return fs, path.rstrip("/") or "/"
 
 
+def protocols(fs) -> set[str]:
+    """The names a file system answers to (``file``, ``local``; ``s3``, ``s3a``; ...)."""
+    return {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
+
+
 def put_file(fs, path: str, write) -> None:
     """Write a file by ``write(binary file)``, so that readers never see it half-written."""
-    protocols = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
-    if protocols & OBJECT_STORES:
+    if protocols(fs) & OBJECT_STORES:
         with fs.open(path, "wb") as f:
             write(f)
         return
@@ -145,6 +149,11 @@ def put_file(fs, path: str, write) -> None:
     with fs.open(partial, "wb") as f:
         write(f)
     fs.mv(partial, path)
+
+
+def is_unfinished_write(name: str) -> bool:
+    """A file name of put_file's temporary files: left behind only by a process killed while writing."""
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def put_table(fs, path: str, table: pa.Table) -> None:
@@ -204,21 +213,27 @@ def tool_files(folder) -> set[str] | None:
     before the marker existed is recognised by a manifest that names this tool's files.  ``folder``
     is a local path or a URL.
     """
-    fs, root = filesystem(folder)
+    return _tool_record(*filesystem(folder))[0]
+
+
+def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
+    """``tool_files`` of the folder at ``root``, and the files inside its folders that the marker records
+    (``tool_contents``; empty for a marker or manifest that predates that record)."""
     try:
         if fs.isfile(f"{root}/{MARKER}"):
             data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
-            if data.get("tool") == TOOL and isinstance(data.get("files"), list):
-                return {str(f) for f in data["files"]} | {MARKER}
-            return None
+            if isinstance(data, dict) and data.get("tool") == TOOL and isinstance(data.get("files"), list):
+                contents = data.get("contents")
+                return {str(f) for f in data["files"]} | {MARKER}, contents if isinstance(contents, dict) else {}
+            return None, {}
         if fs.isfile(f"{root}/manifest.json"):
             data = json.loads(fs.cat_file(f"{root}/manifest.json").decode("utf-8"))
             files = data.get("files") if isinstance(data, dict) else None
             if isinstance(files, list) and "experiment" in data and "results.parquet" in files:
-                return {str(f) for f in files}
+                return {str(f) for f in files}, {}
     except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return None
+        return None, {}
+    return None, {}
 
 
 def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
@@ -237,13 +252,8 @@ def foreign_inside(folder) -> list[str]:
     as ``results.parquet/NOTES.txt``.  A marker that predates the record of contents vouches for Parquet files
     only, the one kind the tool writes in its folders."""
     fs, root = filesystem(folder)
-    ours = tool_files(folder) or set()
-    recorded = {}
-    try:
-        if fs.isfile(f"{root}/{MARKER}"):
-            recorded = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8")).get("contents") or {}
-    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
-        recorded = {}
+    ours, recorded = _tool_record(fs, root)
+    ours = ours or set()
     foreign = []
     for name in sorted(ours - {MARKER}):
         base = f"{root}/{name}"
