@@ -259,7 +259,9 @@ def _local_cluster(workers):
         # would warn on stderr whenever another cluster on this machine holds that port
         dashboard_address=":0",
         scheduler_kwargs={"dashboard": False},
-        silence_logs=logging.ERROR,
+        # not even errors: a worker whose scheduler closes under it (Ctrl-C) logs a failed heartbeat; a task's
+        # own failure reaches this process through its future, and is reported here in one line
+        silence_logs=logging.CRITICAL,
         # each worker process runs dask_setup below as it starts
         preload=[__name__],
     )
