@@ -148,7 +148,7 @@ def cell_fans(path: str, index: int):
     The hindcast, a small experiment, reads its cells whole: its extract needs every outcome.
     """
     forget_record()
-    folder = ResultsFolder.open(path)
+    folder = ResultsFolder.open(path, check_chunks=False)  # build_report checked the chunks before it called
     if folder.report_kind == "hindcast":
         return _hindcast_cell(folder, index)
     charted = set(folder.key_outcomes)

@@ -209,6 +209,23 @@ def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_p
         sim.load(out)
 
 
+def test_a_report_lists_the_dataset_once_not_once_per_cell(run_folder, tmp_path, monkeypatch):
+    # on an object store every listing is a request per page: the report checks the chunks once, up front
+    import shutil
+
+    import sim.analysis.folder as folder_module
+    from sim.report import build_report
+
+    copy = tmp_path / "copy"
+    shutil.copytree(run_folder, copy)
+    checks = []
+    checked = folder_module._check_chunks
+    monkeypatch.setattr(folder_module, "_check_chunks", lambda *a: checks.append(a) or checked(*a))
+    build_report(copy, figures=False)
+    cells = len(json.loads((copy / "manifest.json").read_text())["cells"])
+    assert cells >= 4 and 1 <= len(checks) <= 2
+
+
 def test_a_run_without_figures_is_rebuilt_without_them_byte_for_byte(tmp_path):
     out = tmp_path / "plain"
     done = run_sim("experiment=smoke", "replications=16", "figures=false", f"out_dir={out}")

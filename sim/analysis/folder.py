@@ -76,7 +76,12 @@ class ResultsFolder:
     data: str = ""
 
     @classmethod
-    def open(cls, path) -> "ResultsFolder":
+    def open(cls, path, check_chunks: bool = True) -> "ResultsFolder":
+        """The results folder at ``path`` (a local folder or a URL), or a FolderError saying what is wrong.
+
+        ``check_chunks=False`` skips listing the dataset against the manifest, for a reader whose caller has
+        just checked it (each cell's task in a report): on an object store a listing is a request per page.
+        """
         path = path if is_url(path) else Path(path)
         try:
             fs, root = filesystem(path)
@@ -99,7 +104,8 @@ class ResultsFolder:
         data_fs, data = dataset_location(path)
         if not data_fs.exists(data):
             raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
-        _check_chunks(path, manifest, data_fs, data)
+        if check_chunks:
+            _check_chunks(path, manifest, data_fs, data)
         return cls(path, manifest, fs, root, data_fs, data)
 
     # --- what the manifest says -------------------------------------------------------------------------
