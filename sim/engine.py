@@ -248,23 +248,66 @@ def choose_executor(kind: str, address: str | None, replication_months: int, sha
     return kind
 
 
+@contextlib.contextmanager
+def _sigint_held():
+    """Hold Ctrl-C back while a local cluster starts; one pressed meanwhile takes effect as the block ends.
+
+    A worker stopped half-started, while Python imports its modules or while it registers with the
+    scheduler, prints a traceback or a fatal error of twenty to a hundred lines. So the signal is blocked in
+    this thread, whose mask the threads it starts and their worker processes inherit (a worker ignores it
+    once started: ``dask_setup``); and a Ctrl-C that reaches this process meanwhile is only noted, then
+    raised once the cluster is up, where the caller closes it cleanly.
+    """
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask"):  # no signal masks on this platform
+        yield
+        return
+    # the cluster's first queue starts multiprocessing's resource tracker, which unblocks the signal in the
+    # starting thread once the tracker is up (CPython's own guard for the tracker); started first, it does not
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    noted, previous = [], None
+    main = threading.current_thread() is threading.main_thread()
+
+    def note(signum, frame):
+        if noted:  # pressed again: a start that hangs can still be stopped, tracebacks and all
+            raise KeyboardInterrupt
+        noted.append(signum)
+
+    if main:  # only the main thread may set a handler
+        previous = signal.signal(signal.SIGINT, note)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C held in this thread arrives here
+    if noted and previous not in (signal.SIG_IGN, None):
+        raise KeyboardInterrupt
+
+
 def _local_cluster(workers):
     from distributed import LocalCluster
 
-    return LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        # no dashboard, and the scheduler's HTTP endpoint on a free port: on Dask's default port (8787) it
-        # would warn on stderr whenever another cluster on this machine holds that port
-        dashboard_address=":0",
-        scheduler_kwargs={"dashboard": False},
-        # not even errors: a worker whose scheduler closes under it (Ctrl-C) logs a failed heartbeat; a task's
-        # own failure reaches this process through its future, and is reported here in one line
-        silence_logs=logging.CRITICAL,
-        # each worker process runs dask_setup below as it starts
-        preload=[__name__],
-    )
+    with _sigint_held():
+        return LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            # no dashboard, and the scheduler's HTTP endpoint on a free port: on Dask's default port (8787) it
+            # would warn on stderr whenever another cluster on this machine holds that port
+            dashboard_address=":0",
+            scheduler_kwargs={"dashboard": False},
+            # not even errors: a worker whose scheduler closes under it (Ctrl-C) logs a failed heartbeat; a task's
+            # own failure reaches this process through its future, and is reported here in one line
+            silence_logs=logging.CRITICAL,
+            # each worker process runs dask_setup below as it starts
+            preload=[__name__],
+        )
 
 
 def dask_setup(worker):
@@ -272,6 +315,7 @@ def dask_setup(worker):
 
     A terminal sends Ctrl-C to every process of the run. The driver closes the cluster itself when it gets
     it; a worker that got it too would end with a traceback of its own on stderr (dozens of lines each).
+    Until this runs, the worker holds Ctrl-C back (``_sigint_held``); ignored, a held one is dropped.
     """
     import signal
 

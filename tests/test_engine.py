@@ -352,6 +352,47 @@ def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("interrupted; no results were"), err
 
 
+def _spawned_workers(pid: int) -> list[int]:
+    """The worker processes a run's local cluster has spawned so far (Linux: /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            for child in (task / "children").read_text().split():
+                with contextlib.suppress(OSError):
+                    if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                        found.append(int(child))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes through /proc")
+def test_ctrl_c_while_the_workers_start_prints_only_the_tools_line(tmp_path):
+    # a worker stopped while Python starts or imports its modules used to print 20-110 lines
+    out = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim", "experiment=smoke", "replications=20000", "figures=false", "progress=false"]
+        + [f"out_dir={out}", "executor.kind=local", "executor.workers=2"],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and not _spawned_workers(proc.pid) and proc.poll() is None:
+            time.sleep(0.01)
+        assert _spawned_workers(proc.pid), "no worker process was seen starting"
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the driver and every worker
+        _, err = proc.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert err.splitlines() == ["interrupted; no results were written or replaced"], err
+    assert list(tmp_path.iterdir()) == []
+
+
 INTERRUPTED_GATHER = """
 import _thread, gc, threading, time
 from sim.engine import open_pool
