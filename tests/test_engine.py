@@ -324,13 +324,14 @@ def test_a_run_pointed_at_a_server_that_never_answers_fails_in_one_line(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.slow
-def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
-    out = tmp_path / "run"
+def _ctrl_c_once(out: Path, ready, *extra) -> str:
+    """Run a local-cluster experiment into ``out`` and press Ctrl-C once ``ready(pid)`` holds; returns stderr.
+
+    A terminal sends Ctrl-C to the whole process group: the driver and every worker process.
+    """
     args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
-    # a terminal sends Ctrl-C to the whole process group: the driver and every worker process
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", *args, "executor.kind=local", "executor.workers=2", "chunk_size=2000"],
+        [sys.executable, "-m", "sim", *args, "executor.kind=local", "executor.workers=2", *extra],
         env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -338,16 +339,25 @@ def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
         start_new_session=True,
     )
     try:
-        partial = tmp_path / ".run.partial"
         deadline = time.time() + 120
-        while time.time() < deadline and not list(partial.rglob("results.parquet/*/chunk-*.parquet")):
-            time.sleep(0.05)
+        while time.time() < deadline and not ready(proc.pid) and proc.poll() is None:
+            time.sleep(0.01)
+        assert ready(proc.pid), "the moment to press Ctrl-C never came"
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err
+    return err
+
+
+@pytest.mark.slow
+def test_ctrl_c_to_a_local_cluster_prints_only_the_tools_line(tmp_path):
+    partial = tmp_path / ".run.partial"
+    err = _ctrl_c_once(
+        tmp_path / "run", lambda pid: list(partial.rglob("results.parquet/*/chunk-*.parquet")), "chunk_size=2000"
+    )
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("interrupted; no results were"), err
 
@@ -367,28 +377,9 @@ def _spawned_workers(pid: int) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker processes through /proc")
 def test_ctrl_c_while_the_workers_start_prints_only_the_tools_line(tmp_path):
-    # a worker stopped while Python starts or imports its modules used to print 20-110 lines
-    out = tmp_path / "run"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", "experiment=smoke", "replications=20000", "figures=false", "progress=false"]
-        + [f"out_dir={out}", "executor.kind=local", "executor.workers=2"],
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline and not _spawned_workers(proc.pid) and proc.poll() is None:
-            time.sleep(0.01)
-        assert _spawned_workers(proc.pid), "no worker process was seen starting"
-        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: to the driver and every worker
-        _, err = proc.communicate(timeout=60)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    # pressed as the first worker process starts: one stopped while Python imports its modules printed
+    # 20-110 lines
+    err = _ctrl_c_once(tmp_path / "run", _spawned_workers)
     assert err.splitlines() == ["interrupted; no results were written or replaced"], err
     assert list(tmp_path.iterdir()) == []
 
