@@ -126,21 +126,32 @@ class Rule:
             return ()
         return (self.mechanism,) if isinstance(self.mechanism, str) else tuple(self.mechanism)
 
+    def __post_init__(self):
+        self._weights = tuple(mechanism_param(m) for m in self.mechanisms)
+
     def __call__(self, ctx, *args):
         if _trace is not None:
             _trace.add(self.id)
         if self.mechanism is None:
             return self.func(ctx, *args)
         if isinstance(self.mechanism, str):
-            weight = ctx.p[mechanism_param(self.mechanism)]
+            weight = ctx.p[self._weights[0]]
         else:
-            weight = np.minimum(sum(ctx.p[mechanism_param(m)] for m in self.mechanism), 1.0)
+            weight = np.minimum(sum(ctx.p[name] for name in self._weights), 1.0)
         if np.isscalar(weight) and weight == 0.0:
             return 0.0  # switched off in every replication: the term is zero, no need to compute it
         result = self.func(ctx, *args)
+        if np.isscalar(weight) and weight == 1.0 and _all_floats(result):
+            return result  # fully on everywhere: a float times 1.0 is the float to the last bit
         if isinstance(result, tuple):  # a rule returning several terms scales each
             return tuple(weight * term for term in result)
         return weight * result
+
+
+def _all_floats(result) -> bool:
+    """A term (or tuple of terms) of Python or 64-bit floats, which scaling by 1.0 leaves as it is."""
+    terms = result if isinstance(result, tuple) else (result,)
+    return all(type(t) is float or (type(t) is np.ndarray and t.dtype == np.float64) for t in terms)
 
 
 def mechanism_active(params: dict, *mechanisms: str) -> bool:

@@ -40,6 +40,10 @@ def stream_id(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
 
+# (stream, month, draw) -> the scalar part of a draw's key; some 3,400 entries for a ten-year run
+_SCALAR_KEYS: dict[tuple[str, int, int], np.uint64] = {}
+
+
 class KeyedStreams:
     """Random draws for a fixed set of replication indices.
 
@@ -56,13 +60,15 @@ class KeyedStreams:
         seed_key = mix64(self.seed * _GOLDEN + 1)
         # Per-replication part of the key, mixed once so neighbouring indices are far apart.
         self._rep_keys = _mix64_array(reps * np.uint64(_GOLDEN) + np.uint64(seed_key))
-        self._stream_cache: dict[str, int] = {}
 
     def _scalar_key(self, stream: str, month: int, draw: int) -> np.uint64:
-        sid = self._stream_cache.get(stream)
-        if sid is None:
-            sid = self._stream_cache[stream] = stream_id(stream)
-        return np.uint64(mix64(sid ^ mix64((month << 16) + draw + 0x5BD1E995)))
+        # the scalar part of a key does not depend on the seed: kept for every model in the process
+        key = _SCALAR_KEYS.get((stream, month, draw))
+        if key is None:
+            key = _SCALAR_KEYS[stream, month, draw] = np.uint64(
+                mix64(stream_id(stream) ^ mix64((month << 16) + draw + 0x5BD1E995))
+            )
+        return key
 
     def uniform(self, stream: str, month: int, draw: int = 0) -> np.ndarray:
         """Uniforms in [0, 1), one per replication."""
@@ -82,6 +88,8 @@ class KeyedStreams:
         lam = np.broadcast_to(np.asarray(lam, dtype=np.float64), self._rep_keys.shape)
         u = self.uniform(stream, month)
         z_needed = lam >= _SEARCH_LIMIT
+        if not z_needed.any():  # the usual case: every mean is small, no replication to pick out
+            return _poisson_search(u, np.ascontiguousarray(lam))
         out = np.zeros(lam.shape, dtype=np.float64)
         if z_needed.any():
             z = _normal_quantile(u[z_needed])

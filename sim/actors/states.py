@@ -355,18 +355,29 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     new_level, momentum = ladder_step(
         level,
         getattr(ctx.prev, k).momentum,
-        np.broadcast_to(wish, n),
+        per_replication(wish, n),
         u,
-        np.broadcast_to(stage_chance, n),
+        per_replication(stage_chance, n),
         ladder.margin,
         ladder.withdrawal_margin,
         ladder.stages,
         ladder.revocation_rate,
-        np.broadcast_to(benchmarks, n),
+        per_replication(benchmarks, n),
         float(ctx.levers.max_relation.get(k, RECOGNITION)),
         conditional,
     )
     return new_level, momentum, impetus
+
+
+def per_replication(value, n):
+    """``value`` as one value per replication: an array of that shape as it is, anything else broadcast.
+
+    Most parameters are already drawn per replication; np.broadcast_to costs a few microseconds even then,
+    and the ladder asks for it some 40,000 times in a ten-year run.
+    """
+    if type(value) is np.ndarray and value.shape == (n,):
+        return value
+    return np.broadcast_to(value, n)
 
 
 class LadderMonth:
@@ -379,10 +390,10 @@ class LadderMonth:
         self.quiet_pace = p["states.stages_per_rung"] / p["states.months_per_rung"]
         margin = 0.5 + p["states.hysteresis"]
         # one value per replication, as the compiled ladder reads them
-        self.margin = np.broadcast_to(margin, n)
-        self.withdrawal_margin = np.broadcast_to(margin + p["states.withdrawal_margin"], n)
-        self.stages = np.broadcast_to(np.asarray(p["states.stages_per_rung"], dtype=np.float64), n)
-        self.revocation_rate = np.broadcast_to(np.asarray(p["states.revocation_rate"], dtype=np.float64), n)
+        self.margin = per_replication(margin, n)
+        self.withdrawal_margin = per_replication(margin + p["states.withdrawal_margin"], n)
+        self.stages = per_replication(np.asarray(p["states.stages_per_rung"], dtype=np.float64), n)
+        self.revocation_rate = per_replication(np.asarray(p["states.revocation_rate"], dtype=np.float64), n)
         self.no_benchmarks = np.zeros(n, dtype=bool)
 
 
