@@ -91,11 +91,10 @@ class KeyedStreams:
         if not z_needed.any():  # the usual case: every mean is small, no replication to pick out
             return _poisson_search(u, np.ascontiguousarray(lam))
         out = np.zeros(lam.shape, dtype=np.float64)
-        if z_needed.any():
-            z = _normal_quantile(u[z_needed])
-            lz = lam[z_needed]
-            k = lz + np.sqrt(lz) * z + (z * z - 1.0) / 6.0
-            out[z_needed] = np.maximum(np.floor(k + 0.5), 0.0)
+        z = _normal_quantile(u[z_needed])
+        lz = lam[z_needed]
+        k = lz + np.sqrt(lz) * z + (z * z - 1.0) / 6.0
+        out[z_needed] = np.maximum(np.floor(k + 0.5), 0.0)
         small = ~z_needed
         if small.any():
             out[small] = _poisson_search(u[small], lam[small])
