@@ -289,6 +289,7 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
     out_dir = Path(out_dir)
     if out_dir.is_symlink() and not out_dir.exists():
         raise OutputRefused(f"out_dir {out_dir} is a link to a folder that does not exist; fix or remove the link")
+    check_staging_free(out_dir)
     if not out_dir.exists():
         parent = _existing_ancestor(out_dir.resolve().parent)
         if not parent.is_dir():
@@ -428,8 +429,13 @@ class RunLock:
         real = Path(target).resolve()
         self.path = real.parent / f".{real.name}.lock"
         self._fd: int | None = None
+        self._made: list[Path] = []  # folders made for the lock, deepest first
 
     def acquire(self):
+        missing = self.path.parent
+        while not missing.exists():
+            self._made.append(missing)
+            missing = missing.parent
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -463,6 +469,10 @@ class RunLock:
             self.path.unlink()
         os.close(self._fd)
         self._fd = None
+        # a run that failed or was stopped before its folder existed leaves no empty folders behind it
+        for folder in self._made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
 
     def __enter__(self):
         return self.acquire()
@@ -474,6 +484,39 @@ class RunLock:
 def partial_path(target: Path) -> Path:
     real = Path(target).resolve()
     return real.parent / f".{real.name}.partial"
+
+
+# put in a staging folder (``.<out_dir>.partial``, ``.trash-<pid>``) as the tool makes it: a folder of such a
+# name is removed as the tool's only if it carries this, or, for the previous results set aside during a commit
+# (``.old-<pid>``), the tool's marker naming everything in it
+STAGING_TAG = ".sim-staging"
+
+
+def is_tool_staging(folder: Path) -> bool:
+    if (folder / STAGING_TAG).is_file():
+        return True
+    ours = tool_files(folder)
+    if ours is None:
+        return False
+    try:
+        return {e.name for e in folder.iterdir()} <= ours
+    except OSError:
+        return False
+
+
+def _make_staging(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / STAGING_TAG).touch()
+
+
+def check_staging_free(out_dir) -> None:
+    """Refuse a folder of the name a run into ``out_dir`` keeps its unfinished chunks under, unless the tool made it."""
+    partial = partial_path(out_dir)
+    if (partial.exists() or partial.is_symlink()) and (partial.is_symlink() or not is_tool_staging(partial)):
+        raise OutputRefused(
+            f"{partial} is in the way: a run into out_dir {out_dir} keeps its unfinished chunks under that name, "
+            "and this tool did not make it; move it away or choose another out_dir"
+        )
 
 
 def remove_stale_staging(target: Path):
@@ -494,6 +537,8 @@ def remove_stale_staging(target: Path):
         if kind not in ("partial", "old", "trash") or not pid.isdigit():
             continue
         if int(pid) != os.getpid() and _pid_alive(int(pid)):
+            continue
+        if not is_tool_staging(entry):  # a folder of the user's that happens to have such a name
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
@@ -532,12 +577,13 @@ class StagedOutput:
         """``resume``: keep what an interrupted run into the same target left in the staging folder."""
         self.target = Path(target)
         self.real = self.target.resolve()
+        check_staging_free(self.target)
         self.real.parent.mkdir(parents=True, exist_ok=True)
         # one name per target: the folder's lock makes this run its only writer, and a resumed run finds it
         self.path = partial_path(self.real)
         if self.path.exists() and not resume:
             shutil.rmtree(self.path)
-        self.path.mkdir(exist_ok=True)
+        _make_staging(self.path)
         self._writer: pq.ParquetWriter | None = None
 
     def append_results(self, table: pa.Table):
@@ -552,7 +598,7 @@ class StagedOutput:
             self._writer = None
 
     def _write_marker(self, run: dict):
-        files = sorted(set(e.name for e in self.path.iterdir()) | {MARKER})
+        files = sorted(set(e.name for e in self.path.iterdir()) - {STAGING_TAG} | {MARKER})
         fs, root = filesystem(self.path)
         marker = {"tool": TOOL, "files": files, "contents": tool_contents(fs, root, files), **run}
         (self.path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
@@ -560,6 +606,8 @@ class StagedOutput:
     def commit(self, run: dict | None = None):
         self.close_results()
         self._write_marker(run or {})
+        # from here the marker names everything in the folder: the tag is not needed, and not a result
+        (self.path / STAGING_TAG).unlink(missing_ok=True)
         real = self.real
         if not real.exists():
             self.path.rename(real)
@@ -581,7 +629,7 @@ class StagedOutput:
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
         trash = real.parent / f".{real.name}.trash-{os.getpid()}"
-        trash.mkdir(exist_ok=True)
+        _make_staging(trash)
         # the marker goes last, so an interruption midway leaves the folder described by the old one
         for name in sorted(new_files - {MARKER}) + [MARKER]:
             dest = real / name

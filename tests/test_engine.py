@@ -14,6 +14,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from sim.store import STAGING_TAG
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SMALL = ["experiment=smoke", "replications=240", "months=36", "figures=false", "progress=false"]
@@ -95,6 +97,7 @@ def test_resume_with_other_settings_starts_afresh(tmp_path):
     out = tmp_path / "r"
     partial = tmp_path / ".r.partial"
     (partial / "results.parquet" / "cell-000").mkdir(parents=True)
+    (partial / STAGING_TAG).touch()  # as a run of the tool made it
     (partial / "progress.json").write_text(
         '{"fingerprint": "other settings", "done": ["cell-000/chunk-0000000.parquet"]}'
     )

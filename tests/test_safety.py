@@ -124,6 +124,38 @@ def test_an_out_dir_under_a_file_is_refused_as_a_file(tmp_path):
     assert (tmp_path / "afile").read_text() == "mine"
 
 
+@pytest.mark.parametrize("resume", ["false", "true"])
+def test_a_folder_of_the_users_with_a_staging_name_is_refused_and_kept(tmp_path, resume):
+    # the name a run keeps its unfinished chunks under, beside out_dir
+    mine = tmp_path / ".data.partial"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={tmp_path / 'data'}", f"resume={resume}")
+    assert code == 2 and f"{mine} is in the way" in one_error_line(err)
+    assert snapshot(mine) == {"notes.txt": b"precious"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".data.partial"]
+
+
+def test_a_folder_of_the_users_named_like_a_dead_runs_leftover_is_kept(tmp_path):
+    out = tmp_path / "run"
+    assert run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "figures=false")[0] == 0
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    mine = tmp_path / f".run.old-{int(dead.stdout)}"  # the process is gone, as a killed run's would be
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious")
+    assert run_sim("experiment=smoke", "replications=3", f"out_dir={out}", "figures=false", "overwrite=true")[0] == 0
+    assert snapshot(mine) == {"notes.txt": b"precious"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "run"]
+
+
+def test_a_run_that_fails_leaves_no_folder_it_made(tmp_path):
+    out = tmp_path / "new" / "deeper" / "run"
+    # nothing listens on port 1: the run fails after the folder's lock was taken
+    code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "executor.address=tcp://127.0.0.1:1")
+    assert code == 1 and "could not reach the Dask scheduler" in one_error_line(err)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
     out = tmp_path / "busy"
     first = start_sim("experiment=smoke", "replications=3000", "months=120", f"out_dir={out}", "figures=false")
