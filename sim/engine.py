@@ -264,11 +264,18 @@ def _sigint_held():
     if not hasattr(signal, "pthread_sigmask"):  # no signal masks on this platform
         yield
         return
-    # the cluster's first queue starts multiprocessing's resource tracker, which unblocks the signal in the
-    # starting thread once the tracker is up (CPython's own guard for the tracker); started first, it does not
+    # The cluster's first queue starts multiprocessing's resource tracker, which unblocks the signal in the
+    # starting thread once the tracker is up (CPython's own guard for the tracker); started first, it does not.
+    # It is started with a hang-up held back too: the tracker ignores Ctrl-C and SIGTERM but dies of the SIGHUP
+    # of a closed terminal, and the workers' semaphores then fail on stderr, 50 lines of warnings and KeyErrors.
     from multiprocessing import resource_tracker
 
-    resource_tracker.ensure_running()
+    hang_up = {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, hang_up)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     noted, previous = [], None
     main = threading.current_thread() is threading.main_thread()
 

@@ -327,10 +327,10 @@ def test_a_run_pointed_at_a_server_that_never_answers_fails_in_one_line(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def _ctrl_c_once(out: Path, ready, *extra) -> str:
-    """Run a local-cluster experiment into ``out`` and press Ctrl-C once ``ready(pid)`` holds; returns stderr.
+def _stop_once(out: Path, ready, *extra, sig=signal.SIGINT) -> tuple[int, str]:
+    """Run a local-cluster experiment into ``out`` and send ``sig`` once ``ready(pid)`` holds: (exit code, stderr).
 
-    A terminal sends Ctrl-C to the whole process group: the driver and every worker process.
+    Sent to the whole process group, as a terminal sends Ctrl-C or, closing, SIGHUP: the driver and every worker.
     """
     args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
     proc = subprocess.Popen(
@@ -345,13 +345,18 @@ def _ctrl_c_once(out: Path, ready, *extra) -> str:
         deadline = time.time() + 120
         while time.time() < deadline and not ready(proc.pid) and proc.poll() is None:
             time.sleep(0.01)
-        assert ready(proc.pid), "the moment to press Ctrl-C never came"
-        os.killpg(proc.pid, signal.SIGINT)
+        assert ready(proc.pid), "the moment to send the signal never came"
+        os.killpg(proc.pid, sig)
         _, err = proc.communicate(timeout=60)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130, err
+    return proc.returncode, err
+
+
+def _ctrl_c_once(out: Path, ready, *extra) -> str:
+    code, err = _stop_once(out, ready, *extra)
+    assert code == 130, err
     return err
 
 
@@ -385,6 +390,20 @@ def test_ctrl_c_while_the_workers_start_prints_only_the_tools_line(tmp_path):
     err = _ctrl_c_once(tmp_path / "run", _spawned_workers)
     assert err.splitlines() == ["interrupted; no results were written or replaced"], err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_closed_terminal_s_hang_up_prints_only_the_tools_line(tmp_path):
+    # multiprocessing's resource tracker died of SIGHUP, and the workers' semaphores then failed in 50 lines
+    partial = tmp_path / ".run.partial"
+    code, err = _stop_once(
+        tmp_path / "run",
+        lambda pid: list(partial.rglob("results.parquet/*/chunk-*.parquet")),
+        "chunk_size=2000",
+        sig=signal.SIGHUP,
+    )
+    assert code == 143, err
+    assert len(err.splitlines()) == 1 and err.startswith("stopped by SIGHUP; no results were"), err
 
 
 INTERRUPTED_GATHER = """
