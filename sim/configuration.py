@@ -183,7 +183,17 @@ def parse_overrides(overrides: list[str]):
             parsed += parser.parse_overrides([override])
         except HydraException as exc:
             raise ConfigError(f"cannot read {override!r}: {hydra_error_message(exc)}") from None
+    for override in parsed:
+        if override.key_or_group in YES_NO_SETTINGS:
+            for value in _values(override):
+                if value.lower() not in YES_NO_WORDS:
+                    raise ConfigError(f"{override.key_or_group}={value} must be true or false")
     return parsed
+
+
+# settings that are true or false: OmegaConf would read any number as one (overwrite=2 as true)
+YES_NO_SETTINGS = {f.name for f in fields(Config) if f.type in (bool, "bool")}
+YES_NO_WORDS = {"true", "false", "yes", "no", "on", "off"}
 
 
 def _values(override) -> list[str]:

@@ -78,6 +78,7 @@ def _assert_refused(capsys, tmp_path, argv):
     assert len(lines) == 1 and lines[0].startswith("error:"), (argv, err)
     assert "Traceback" not in err
     assert sorted(tmp_path.rglob("*")) == before, argv
+    return lines[0]
 
 
 @pytest.fixture
@@ -92,6 +93,22 @@ def test_bad_overrides_are_refused_in_one_line(capsys, workdir, case):
     key, value = case
     value = "[" + ",".join(map(str, value)) + "]" if isinstance(value, list) else _value_text(value)
     _assert_refused(capsys, workdir, ["experiment=smoke", f"{key}={value}", "out_dir=never"])
+
+
+@pytest.mark.parametrize(
+    "setting, said",
+    [
+        ("overwrite=2", "overwrite=2"),
+        ("resume=1", "resume=1"),
+        ("figures=0", "figures=0"),
+        ("progress=maybe", "progress=maybe"),
+        ("resume=true,2", "resume=2"),
+    ],
+)
+def test_a_yes_or_no_setting_takes_true_or_false_only(capsys, workdir, setting, said):
+    # OmegaConf reads any number as a yes or no: overwrite=2 would have written over a folder
+    line = _assert_refused(capsys, workdir, ["experiment=smoke", setting, "out_dir=never"])
+    assert line == f"error: {said} must be true or false"
 
 
 @pytest.mark.parametrize(
