@@ -61,15 +61,24 @@ def main(argv: list[str] | None = None) -> int:
         signal_exc = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else exc
         terminated = isinstance(signal_exc, Terminated)
         how = f"stopped by {signal_exc.args[0]}" if terminated and signal_exc.args else "interrupted"
+        # in a sweep: which job was stopped, and which finished before it (their folders are complete)
+        job = f"sweep job {_sweep['current']}: " if _sweep["current"] else ""
+        finished = len(_sweep["done"])
+        before = f" ({finished} earlier job{'s' if finished != 1 else ''} finished and kept)" if job else ""
         if type(exc).__name__ == "Interrupted" and len(exc.args) == 3:
             done, total, out_dir = exc.args
             print(
-                f"{how}; no results were replaced; {done} of {total} chunks are kept: run the same command with "
-                f"resume=true to complete it into {out_dir}",
+                f"{job}{how}{before}; no results were replaced; {done} of {total} chunks are kept: run the same "
+                f"command with resume=true to complete it into {out_dir}",
                 file=sys.stderr,
             )
         else:
-            print(f"{how}; no results were written or replaced", file=sys.stderr)
+            print(
+                f"{job}{how}{before}; no results of this job were written or replaced"
+                if job
+                else f"{how}; no results were written or replaced",
+                file=sys.stderr,
+            )
         return 143 if terminated else 130
 
 
@@ -278,6 +287,7 @@ def _call_hydra(argv: list[str]) -> int:
     # Hydra prints its own multi-line report of an error unless told to let the exception through
     os.environ["HYDRA_FULL_ERROR"] = "1"
     _single_run["code"] = 0
+    _sweep.update(current=None, done=[])
     try:
         app()
     except RunFailed as exc:
@@ -302,6 +312,9 @@ def _call_hydra(argv: list[str]) -> int:
 
 # the exit code of a single (not swept) run, set by the task in this process
 _single_run = {"code": 0}
+# a sweep's jobs run in this process (Hydra's basic launcher): the one under way and the ones finished, for the
+# line a stop request prints
+_sweep: dict = {"current": None, "done": []}
 
 
 def _one_line_errors(task: Callable) -> Callable:
@@ -358,20 +371,30 @@ def _task(cfg) -> None:
     if hydra_cfg.mode == RunMode.MULTIRUN:
         out_dir = _relative(Path(hydra_cfg.runtime.output_dir))
         cfg.out_dir = str(out_dir)
-    with searching(folders):
-        p = plan_from_config(cfg, overrides, out_dir=out_dir)
-        try:
-            result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
-        except MemoryError:
-            raise RunFailed(
-                f"not enough memory for {p.replications:,} replications; lower replications or months, or set "
-                "max_memory_gb to what this machine can give (nothing was written)",
-                1,
-            ) from None
-        except EngineError as exc:
-            raise RunFailed(str(exc), 1) from None
-        except OSError as exc:
-            raise OSError(exc.errno, f"{exc.strerror or exc} ({p.out_dir})") from None
+        _sweep["current"] = str(out_dir)
+    try:
+        with searching(folders):
+            p = plan_from_config(cfg, overrides, out_dir=out_dir)
+            try:
+                result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
+            except MemoryError:
+                raise RunFailed(
+                    f"not enough memory for {p.replications:,} replications; lower replications or months, or set "
+                    "max_memory_gb to what this machine can give (nothing was written)",
+                    1,
+                ) from None
+            except EngineError as exc:
+                raise RunFailed(str(exc), 1) from None
+            except OSError as exc:
+                raise OSError(exc.errno, f"{exc.strerror or exc} ({p.out_dir})") from None
+    except BaseException:
+        if out_dir is not None:  # the job's folder, which Hydra made for it, if the job left it empty
+            with contextlib.suppress(OSError):
+                Path(hydra_cfg.runtime.output_dir).rmdir()
+        raise  # the job under way stays named in _sweep for the line a stop request prints
+    if out_dir is not None:
+        _sweep["done"].append(str(out_dir))
+        _sweep["current"] = None
     print(result.table_text)
     print()
     print(

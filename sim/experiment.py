@@ -22,6 +22,7 @@ from sim.store import (
     check_out_dir,
     is_url,
     remove_stale_staging,
+    tool_files,
     write_manifest,
     write_parameters,
 )
@@ -90,6 +91,12 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     key = run_key(plan)
     record = Progress(staged.path, key, len(tasks))
     if resume and not record.load():
+        finished = None if record.other_settings else _finished(plan, key)
+        if finished is not None:  # e.g. a sweep's earlier job, when the sweep is run again to finish
+            _note(f"resume=true: {plan.out_dir} is complete with these settings; nothing to compute")
+            staged.discard()
+            finished.seconds = time.perf_counter() - started
+            return finished
         if record.other_settings:
             _note(f"resume=true: the chunks kept for {plan.out_dir} were made with other settings; starting afresh")
         else:
@@ -118,6 +125,7 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
             OmegaConf.save(plan.config, work / "config.yaml", resolve=True)
             manifest = _manifest(plan, [])
             manifest["store"] = {
+                "run_key": key,
                 "chunks": [t.name for t in tasks],
                 "chunk_size": plan.config.chunk_size,
                 "executor": kind,
@@ -142,6 +150,26 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         raise
     figure_files = [f for f in report.files if f.endswith(".png")]
     return RunResult(plan.out_dir, report.text, figure_files, time.perf_counter() - started)
+
+
+def _finished(plan: Plan, key: str) -> RunResult | None:
+    """The results already in a local out_dir, if a finished run with the same run key made them."""
+    from sim.analysis.folder import FolderError, ResultsFolder
+
+    if is_url(plan.out_dir) or tool_files(plan.out_dir) is None:
+        return None
+    try:
+        folder = ResultsFolder.open(plan.out_dir)  # every chunk its manifest lists is there
+    except FolderError:
+        return None
+    if (folder.manifest.get("store") or {}).get("run_key") != key:
+        return None
+    if bool(folder.manifest["config"].get("figures", True)) != bool(plan.config.figures):
+        return None  # the same results, but the report is to be drawn otherwise
+    comparison = Path(plan.out_dir) / "comparison.txt"
+    text = comparison.read_text(encoding="utf-8").rstrip("\n") if comparison.is_file() else ""
+    figures = [f for f in folder.manifest.get("files", []) if f.endswith(".png")]
+    return RunResult(plan.out_dir, text, figures, 0.0)
 
 
 def run_key(plan: Plan) -> str:

@@ -105,9 +105,15 @@ def test_resume_with_other_settings_starts_afresh(tmp_path):
     assert done.returncode == 0, done.stderr
     assert results(out)["replication"].nunique() == 20 and not partial.exists()
     assert "made with other settings; starting afresh" in done.stderr
-    # a finished run has nothing to resume, and says so
+    # a finished run has nothing to resume: it is left as it is, and says so
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     again = run_sim(*SMALL, "replications=20", f"out_dir={out}", "resume=true", "executor.kind=serial")
-    assert again.returncode == 0 and "no interrupted run" in again.stderr
+    assert again.returncode == 0 and "is complete with these settings; nothing to compute" in again.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    # with other settings it is run whole
+    other = run_sim(*SMALL, "replications=21", f"out_dir={out}", "resume=true", "executor.kind=serial")
+    assert other.returncode == 0 and "no interrupted run" in other.stderr
+    assert results(out)["replication"].nunique() == 21
 
 
 def _free_port() -> int:
@@ -327,14 +333,13 @@ def test_a_run_pointed_at_a_server_that_never_answers_fails_in_one_line(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def _stop_once(out: Path, ready, *extra, sig=signal.SIGINT) -> tuple[int, str]:
-    """Run a local-cluster experiment into ``out`` and send ``sig`` once ``ready(pid)`` holds: (exit code, stderr).
+def _stop_when(args: list, ready, sig=signal.SIGINT) -> tuple[int, str]:
+    """Run ``python -m sim ARGS`` and send ``sig`` once ``ready(pid)`` holds: (exit code, stderr).
 
     Sent to the whole process group, as a terminal sends Ctrl-C or, closing, SIGHUP: the driver and every worker.
     """
-    args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim", *args, "executor.kind=local", "executor.workers=2", *extra],
+        [sys.executable, "-m", "sim", *args],
         env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -352,6 +357,12 @@ def _stop_once(out: Path, ready, *extra, sig=signal.SIGINT) -> tuple[int, str]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
     return proc.returncode, err
+
+
+def _stop_once(out: Path, ready, *extra, sig=signal.SIGINT) -> tuple[int, str]:
+    """A local-cluster experiment into ``out``, stopped by ``sig`` once ``ready(pid)`` holds."""
+    args = ["experiment=smoke", "replications=20000", "figures=false", "progress=false", f"out_dir={out}"]
+    return _stop_when([*args, "executor.kind=local", "executor.workers=2", *extra], ready, sig)
 
 
 def _ctrl_c_once(out: Path, ready, *extra) -> str:
@@ -404,6 +415,31 @@ def test_a_closed_terminal_s_hang_up_prints_only_the_tools_line(tmp_path):
     )
     assert code == 143, err
     assert len(err.splitlines()) == 1 and err.startswith("stopped by SIGHUP; no results were"), err
+
+
+@pytest.mark.slow
+def test_a_stopped_sweep_names_its_job_and_resumes_without_redoing_finished_jobs(tmp_path):
+    sweep = tmp_path / "sw"
+    args = ["-m", "experiment=smoke", "replications=40,20000", "chunk_size=500", f"out_dir={sweep}", *SMALL[2:]]
+    args.append("executor.kind=serial")
+    # each job's folder is named by its overrides: experiment=smoke,months=36,replications=...
+    first, second = (
+        sweep / "experiment=smoke,months=36,replications=40",
+        sweep / "experiment=smoke,months=36,replications=20000",
+    )
+    kept = sweep / f".{second.name}.partial" / "results.parquet"
+    code, err = _stop_when(args, lambda pid: list(kept.glob("*/chunk-*")))
+    assert code == 130, err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(f"sweep job {second}: interrupted (1 earlier job finished and kept)"), err
+    assert (first / "manifest.json").is_file()
+    assert not second.exists()  # no empty folder for the stopped job
+    finished = {p.name: p.stat().st_mtime_ns for p in first.iterdir()}
+    done = run_sim(*args, "resume=true")
+    assert done.returncode == 0, done.stderr
+    assert f"{first} is complete with these settings; nothing to compute" in done.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in first.iterdir()} == finished
+    assert results(second)["replication"].nunique() == 20000
 
 
 INTERRUPTED_GATHER = """
