@@ -112,6 +112,15 @@ def test_a_sweep_never_replaces_a_file_the_tool_did_not_write(workdir, capsys):
     assert main([*args[:-1], f"out_dir={ours}"]) == 0
     assert main([*args[:2], "seed=3", *args[3:-1], f"out_dir={ours}"]) == 0
     assert len([p for p in ours.iterdir() if p.is_dir()]) == 3
+    # a single run into the sweep's folder is told what the folder is, not that the tool did not write its files
+    before = sorted(ours.rglob("*"))
+    assert main(["experiment=smoke", "replications=2", "months=6", f"out_dir={ours}", "overwrite=true"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert err == [
+        f"error: out_dir {ours} holds a sweep's jobs (its .sim-sweep.json); give one of its job folders, or choose "
+        "another folder"
+    ]
+    assert sorted(ours.rglob("*")) == before
 
 
 def test_cfg_job_prints_the_composed_configuration_and_runs_nothing(workdir, capsys):
