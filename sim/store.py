@@ -312,12 +312,13 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         entries = {e.name for e in real.iterdir()}
     except OSError as exc:
         raise OutputRefused(f"cannot read out_dir {out_dir}: {exc.strerror or exc}") from None
-    if tool_files(real) is None and _is_sweep_folder(real):
+    ours = tool_files(real)
+    if ours is None and _is_sweep_folder(real):
         raise OutputRefused(
             f"out_dir {out_dir} holds a sweep's jobs (its {SWEEP_MARKER}); give one of its job folders, or choose "
             "another folder"
         )
-    refuse_foreign(out_dir, entries, tool_files(real) or set(), overwrite, foreign_inside(real))
+    refuse_foreign(out_dir, entries, ours or set(), overwrite, foreign_inside(real))
 
 
 def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=()):
