@@ -94,7 +94,9 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
             t = time.perf_counter()
             page.wait_for_selector("text=× 4 hypotheses", timeout=STEP_TIMEOUT_MS)
             timings["all_hypotheses_first_s"] = round(time.perf_counter() - t, 2)
-            assert page.locator(".md table").inner_text().count("%") >= 4 * 4
+            # one P(better) per hypothesis for each of the (at least) four outcomes the table lists
+            table = drive.wait_for_count(page, ".md table", "%", 4 * 4, STEP_TIMEOUT_MS)
+            assert len(table.splitlines()[0].split("\t")) == 1 + 4  # the outcome's column and one per hypothesis
             page.screenshot(path=ARTIFACTS / "dashboard_all_hypotheses.png", full_page=True)
 
             page.get_by_role("tab", name="Watched future").click()
@@ -117,10 +119,9 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
 
             page.get_by_role("tab", name="Results folder").click()
             page.wait_for_selector("text=results folder (e.g. results/all_policies)", timeout=STEP_TIMEOUT_MS)
-            field = page.get_by_label("results folder (e.g. results/all_policies)")
-            field.fill(str(run))
-            field.press("Enter")
-            page.wait_for_selector("text=summary.csv (2 rows)", timeout=STEP_TIMEOUT_MS)
+            drive.submit_text(
+                page, "results folder (e.g. results/all_policies)", str(run), "summary.csv (2 rows)", STEP_TIMEOUT_MS
+            )
             page.wait_for_selector("text=Two cells, one outcome.", timeout=STEP_TIMEOUT_MS)
             page.screenshot(path=ARTIFACTS / "dashboard_results.png", full_page=True)
             body = page.inner_text("body")

@@ -127,6 +127,39 @@ def wait_for_new_picture(page, chart: str, old: str, timeout_ms: float) -> str:
     return picture(page, chart)
 
 
+def wait_for_count(page, selector: str, text: str, at_least: int, timeout_ms: float) -> str:
+    """Wait until the element's text holds ``text`` at least ``at_least`` times; return that text.
+
+    Solara sends each widget's change as a message of its own, so a label of a redraw can reach the page
+    before the table drawn in the same pass: read the table once it has caught up, not at the label.
+    """
+    page.wait_for_function(
+        "([sel, text, n]) => { const e = document.querySelector(sel);"
+        " return e && e.innerText.split(text).length - 1 >= n; }",
+        arg=[selector, text, at_least],
+        timeout=timeout_ms,
+    )
+    return page.locator(selector).inner_text()
+
+
+def submit_text(page, label: str, text: str, expect: str, timeout_ms: float, tries: int = 3) -> None:
+    """Type ``text`` into the field ``label``, press Enter, and wait for ``expect`` to show.
+
+    A tab just opened may be drawn again while its field is typed into, on a loaded machine; the field then
+    comes back empty, as a user would see it, and the text is typed again (at most ``tries`` times).
+    """
+    field = page.get_by_label(label)
+    for attempt in range(tries):
+        field.fill(text)
+        field.press("Enter")
+        try:
+            page.wait_for_selector(f"text={expect}", timeout=timeout_ms if attempt == tries - 1 else timeout_ms / 4)
+            return
+        except Exception as exc:  # Playwright's TimeoutError: try again unless that was the last try
+            if attempt == tries - 1 or "Timeout" not in type(exc).__name__:
+                raise
+
+
 def slider(page, label: str):
     """The slider track of the control whose label is exactly ``label``."""
     exact = re.compile(f"^{re.escape(label)}$")
