@@ -30,6 +30,7 @@ from sim.store import (
     put_file,
     refuse_foreign,
     tool_contents,
+    tool_digests,
     tool_files,
 )
 
@@ -105,7 +106,13 @@ class StagedUrl:
         fs, staging, root = self.fs, self.staging, self.root
         upload(self.work, fs, staging)
         names = sorted(_listing(fs, staging) | {MARKER})
-        marker = {"tool": TOOL, "files": names, "contents": tool_contents(fs, staging, names), **(run or {})}
+        marker = {
+            "tool": TOOL,
+            "files": names,
+            "contents": tool_contents(fs, staging, names),
+            "digests": tool_digests(fs, staging, names),
+            **(run or {}),
+        }
         put_file(fs, f"{staging}/{MARKER}", lambda f: f.write((json.dumps(marker, indent=2) + "\n").encode()))
         self._close_work()
         if not fs.exists(root):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -218,13 +219,21 @@ def tool_files(folder) -> set[str] | None:
 
 def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
     """``tool_files`` of the folder at ``root``, and the files inside its folders that the marker records
-    (``tool_contents``; empty for a marker or manifest that predates that record)."""
+    (``tool_contents``; empty for a marker or manifest that predates that record).
+
+    A file the marker names but whose bytes are no longer those the tool wrote (its digest differs: someone
+    saved their own file under that name) is not the tool's: it is left out, so that no run or report
+    replaces it.
+    """
     try:
         if fs.isfile(f"{root}/{MARKER}"):
             data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
             if isinstance(data, dict) and data.get("tool") == TOOL and isinstance(data.get("files"), list):
                 contents = data.get("contents")
-                return {str(f) for f in data["files"]} | {MARKER}, contents if isinstance(contents, dict) else {}
+                contents = contents if isinstance(contents, dict) else {}
+                digests = data.get("digests")
+                changed = _changed_files(fs, root, digests, contents) if isinstance(digests, dict) else set()
+                return {str(f) for f in data["files"]} - changed | {MARKER}, contents
             return None, {}
         if fs.isfile(f"{root}/manifest.json"):
             data = json.loads(fs.cat_file(f"{root}/manifest.json").decode("utf-8"))
@@ -234,6 +243,28 @@ def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
     except (OSError, ValueError, UnicodeDecodeError):
         return None, {}
     return None, {}
+
+
+def tool_digests(fs, root: str, names) -> dict[str, str]:
+    """SHA-256 of each of ``names`` that is a file (the marker aside): recorded in the marker, so that a file
+    someone later saves under one of the tool's names (their own comparison.txt) is known as theirs."""
+    return {
+        name: hashlib.sha256(fs.cat_file(f"{root}/{name}")).hexdigest()
+        for name in sorted(names)
+        if name != MARKER and fs.isfile(f"{root}/{name}")
+    }
+
+
+def _changed_files(fs, root: str, digests: dict, contents: dict) -> set[str]:
+    """Names the marker records whose entry no longer holds what the tool wrote there."""
+    changed = set()
+    for name, digest in digests.items():
+        path = f"{root}/{name}"
+        if fs.isdir(path) or (fs.isfile(path) and hashlib.sha256(fs.cat_file(path)).hexdigest() != digest):
+            changed.add(str(name))
+    # a folder of the tool's (results.parquet/) replaced by a file of that name
+    changed |= {str(name) for name in contents if fs.isfile(f"{root}/{name}")}
+    return changed
 
 
 def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
@@ -275,6 +306,8 @@ def add_tool_files(folder, names) -> None:
         return
     data = json.loads(fs.cat_file(marker).decode("utf-8"))
     data["files"] = sorted(set(data.get("files", [])) | set(names))
+    if isinstance(data.get("digests"), dict):
+        data["digests"] = dict(sorted({**data["digests"], **tool_digests(fs, root, names)}.items()))
     put_file(fs, marker, lambda f: f.write((json.dumps(data, indent=2) + "\n").encode("utf-8")))
 
 
@@ -606,7 +639,13 @@ class StagedOutput:
     def _write_marker(self, run: dict):
         files = sorted(set(e.name for e in self.path.iterdir()) - {STAGING_TAG} | {MARKER})
         fs, root = filesystem(self.path)
-        marker = {"tool": TOOL, "files": files, "contents": tool_contents(fs, root, files), **run}
+        marker = {
+            "tool": TOOL,
+            "files": files,
+            "contents": tool_contents(fs, root, files),
+            "digests": tool_digests(fs, root, files),
+            **run,
+        }
         (self.path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
 
     def commit(self, run: dict | None = None):

@@ -116,6 +116,29 @@ def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
+def test_a_users_file_saved_under_a_name_the_tool_wrote_is_kept(tmp_path):
+    out = tmp_path / "rep"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    (out / "comparison.txt").write_text("my own comparison, written over the tool's")
+    before = snapshot(out)
+    code, _, err = run_sim("report", str(out))
+    assert code == 2 and "comparison.txt" in one_error_line(err), err
+    assert snapshot(out) == before
+    # a rerun, with overwrite=true too, would replace it as well: refused, nothing written or removed
+    for extra in ([], ["overwrite=true"]):
+        code, _, err = run_sim(
+            "experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false", *extra
+        )
+        assert code == 2 and "comparison.txt" in one_error_line(err), err
+        assert snapshot(out) == before
+    # moved out of the way, the report is rebuilt and the tool's file is its own again
+    (out / "comparison.txt").rename(tmp_path / "mine.txt")
+    assert run_sim("report", str(out))[0] == 0
+    assert run_sim("experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    assert (tmp_path / "mine.txt").read_text() == "my own comparison, written over the tool's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt", "rep"]
+
+
 def test_an_out_dir_under_a_file_is_refused_as_a_file(tmp_path):
     (tmp_path / "afile").write_text("mine")
     code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={tmp_path / 'afile' / 'sub'}")

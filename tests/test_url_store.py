@@ -154,6 +154,27 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
     assert [p.name for p in tmp_path.iterdir()] == ["webapp"] and [p.name for p in folder.iterdir()] == ["summary.csv"]
 
 
+def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory):
+    from sim.remote import rebuild_report
+    from sim.store import OutputRefused
+
+    fs, root = memory
+    args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]
+    sim.run(args, out_dir=f"memory://{root}")
+    fs.pipe_file(f"{root}/report.md", b"my own notes on these results")
+    before = files(fs, root)
+    with pytest.raises(OutputRefused, match="report.md"):
+        rebuild_report(f"memory://{root}")
+    with pytest.raises(ConfigError, match="report.md"):
+        make_plan([*args, f"out_dir=memory://{root}", "overwrite=true"])
+    assert files(fs, root) == before
+    # the tool's own file, removed, is written again, and counted as the tool's once more
+    fs.rm_file(f"{root}/report.md")
+    rebuild_report(f"memory://{root}")
+    sim.run(args, out_dir=f"memory://{root}")
+    assert fs.cat_file(f"{root}/report.md") != b"my own notes on these results"
+
+
 @pytest.mark.parametrize(
     "out_dir, extra, words",
     [
