@@ -559,7 +559,8 @@ def check_staging_free(out_dir) -> None:
 
 
 def remove_stale_staging(target: Path):
-    """Remove staging folders that runs into ``target`` left when they were killed (their process is gone).
+    """Remove staging folders that runs into ``target`` left when they were killed (their process is gone); the
+    previous results a commit had set aside go back in place if the new ones never arrived.
 
     Called while holding the folder's lock, so no live run of this version can own them.
     """
@@ -578,6 +579,11 @@ def remove_stale_staging(target: Path):
         if int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue
         if not is_tool_staging(entry):  # a folder of the user's that happens to have such a name
+            continue
+        if kind == "old" and not real.exists() and not real.is_symlink():
+            # killed between setting the previous results aside and moving the new ones in: put them back,
+            # so the folder holds what it held before that run, as for any run stopped before its commit
+            entry.rename(real)
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)

@@ -171,6 +171,25 @@ def test_a_folder_of_the_users_named_like_a_dead_runs_leftover_is_kept(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "run"]
 
 
+def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path):
+    from sim.store import partial_path, remove_stale_staging
+
+    out = tmp_path / "run"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    before = snapshot(out)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    # as a kill -9 leaves it between a commit's two renames: the old results aside, the new ones still staged
+    out.rename(tmp_path / f".run.old-{int(dead.stdout)}")
+    partial_path(out).mkdir()
+    (partial_path(out) / MARKER).write_text(json.dumps({"tool": "sim", "files": [MARKER]}))
+    removed = remove_stale_staging(out)
+    assert snapshot(out) == before and removed == []
+    # the next run replaces them only once its own results are complete
+    assert run_sim("experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
 def test_a_run_that_fails_leaves_no_folder_it_made(tmp_path):
     out = tmp_path / "new" / "deeper" / "run"
     # nothing listens on port 1: the run fails after the folder's lock was taken
