@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 BAD_INPUT = 2
+MEMORY_AT_START = "not enough memory to start the run (nothing was written); free some, or lower replications or months"
 
 
 class Terminated(KeyboardInterrupt):
@@ -65,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         job = f"sweep job {_sweep['current']}: " if _sweep["current"] else ""
         finished = len(_sweep["done"])
         before = f" ({finished} earlier job{'s' if finished != 1 else ''} finished and kept)" if job else ""
-        if type(exc).__name__ == "Interrupted" and len(exc.args) == 3:
+        if type(exc).__name__ == "StoppedWhenDone" and len(exc.args) == 1:
+            print(f"{job}{how}{before} once its results were complete; they are in {exc.args[0]}", file=sys.stderr)
+        elif type(exc).__name__ == "Interrupted" and len(exc.args) == 3:
             done, total, out_dir = exc.args
             print(
                 f"{job}{how}{before}; no results were replaced; {done} of {total} chunks are kept: run the same "
@@ -296,6 +299,9 @@ def _call_hydra(argv: list[str]) -> int:
         return exc.code
     except SystemExit as exc:  # --help, --info and friends end with sys.exit(0)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except MemoryError:  # while Hydra reads the input, before any result was written
+        _error(MEMORY_AT_START)
+        return 1
     except Exception as exc:  # Hydra, OmegaConf, YAML: what was wrong with the input, in one line
         _error(configuration.hydra_error_message(exc))
         return BAD_INPUT
@@ -340,6 +346,8 @@ def _one_line_errors(task: Callable) -> Callable:
             message, code = f"could not write results: {exc.strerror or exc}", 1
         except RunFailed as exc:
             message, code = exc.message, exc.code
+        except MemoryError:  # while checking the input or the folder: a run's own is a RunFailed
+            message, code = MEMORY_AT_START, 1
         if not sweeping:
             # a single run ends here; raising would make Hydra print a line of its own first
             _error(message)

@@ -22,6 +22,7 @@ from sim.store import (
     check_out_dir,
     is_url,
     remove_stale_staging,
+    stops_deferred,
     tool_files,
     write_manifest,
     write_parameters,
@@ -79,6 +80,10 @@ class Interrupted(KeyboardInterrupt):
     """A stop request during a run whose finished chunks were kept for ``resume=true``."""
 
 
+class StoppedWhenDone(KeyboardInterrupt):
+    """A stop request that came once the run's results were in place (its one argument: where)."""
+
+
 def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
     from sim.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
     from sim.report import build_report
@@ -112,6 +117,7 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
     )
     jobs = [(t, chunk_setup(plan.cells[t.cell].setup, t.first, t.count)) for t in tasks]
     bar = _progress_bar(plan, progress, initial=done_before)
+    committed = False
     try:
         # the same workers run the chunks, then the report's per-cell work and its figures
         with open_pool(kind, executor.address, executor.workers, executor.worker_wait) as pool:
@@ -135,10 +141,14 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
             _add_files(work, report.files)
             # the progress file goes last: a run stopped while its report is written resumes with every chunk
             record.remove()
-            staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
+            with stops_deferred():
+                staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
+                committed = True
     except Interrupted:
         raise
     except KeyboardInterrupt as exc:
+        if committed:  # e.g. while the workers closed: the results are whole and in place
+            raise StoppedWhenDone(str(plan.out_dir)) from exc
         if record.done:  # stopped at any point after a chunk was done: the finished chunks stay for resume=true
             raise Interrupted(len(record.done), len(tasks), str(plan.out_dir)) from exc
         staged.discard()

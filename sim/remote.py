@@ -26,6 +26,7 @@ from sim.store import (
     _names,
     filesystem,
     foreign_inside,
+    mark_replacing,
     protocols,
     put_file,
     refuse_foreign,
@@ -124,7 +125,8 @@ class StagedUrl:
         foreign = sorted((entries - old_files) & new_files) + foreign_inside(self.target)
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
-        # the marker goes last, so an interruption midway leaves the folder described by the old one
+        mark_replacing(fs, root, marker)
+        # the marker goes last: until then the folder's marker owns the old files and the new ones
         for name in sorted(new_files - {MARKER}) + [MARKER]:
             dest = f"{root}/{name}"
             if fs.isdir(dest):

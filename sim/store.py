@@ -181,6 +181,7 @@ OUTPUT_NAMES = (
     "config.yaml",
     "manifest.json",
     "report.md",
+    "rank_flips.csv",
     "results",
     "figures",
     SUMMARIES_DIR,
@@ -245,26 +246,99 @@ def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
     return None, {}
 
 
+def _entry_kind(fs, path: str) -> str | None:
+    """'file', 'directory', 'link' or 'other' (a FIFO, a device), not following a link; None if nothing is there."""
+    if "file" in protocols(fs):
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(mode):
+            return "link"
+        return "file" if stat.S_ISREG(mode) else "directory" if stat.S_ISDIR(mode) else "other"
+    try:
+        return fs.info(path).get("type")
+    except FileNotFoundError:
+        return None
+
+
+def _digest(fs, path: str) -> str:
+    """``<bytes>:<sha256>`` of a file, read a block at a time: a large file is hashed in little memory."""
+    h = hashlib.sha256()
+    with fs.open(path, "rb") as f:
+        while block := f.read(1 << 22):
+            h.update(block)
+    return f"{fs.size(path)}:{h.hexdigest()}"
+
+
+def _matches(fs, path: str, recorded) -> bool:
+    """Whether the file holds one of the ``recorded`` digests; a file of another size is not read at all."""
+    recorded = [str(d) for d in (recorded if isinstance(recorded, list) else [recorded])]
+    size = str(fs.size(path))
+    if not any(d.partition(":")[0] == size for d in recorded):
+        return False
+    return _digest(fs, path) in recorded
+
+
 def tool_digests(fs, root: str, names) -> dict[str, str]:
-    """SHA-256 of each of ``names`` that is a file (the marker aside): recorded in the marker, so that a file
-    someone later saves under one of the tool's names (their own comparison.txt) is known as theirs."""
+    """Size and SHA-256 of each of ``names`` that is a file (the marker aside): recorded in the marker, so that a
+    file someone later saves under one of the tool's names (their own comparison.txt) is known as theirs."""
     return {
-        name: hashlib.sha256(fs.cat_file(f"{root}/{name}")).hexdigest()
+        name: _digest(fs, f"{root}/{name}")
         for name in sorted(names)
-        if name != MARKER and fs.isfile(f"{root}/{name}")
+        if name != MARKER and _entry_kind(fs, f"{root}/{name}") == "file"
     }
 
 
 def _changed_files(fs, root: str, digests: dict, contents: dict) -> set[str]:
-    """Names the marker records whose entry no longer holds what the tool wrote there."""
+    """Names the marker records whose entry no longer holds what the tool wrote there.
+
+    The tool writes only plain files and folders, so a link, a FIFO or a device under one of its names is
+    someone else's, as is a file whose digest differs or a file where the tool's folder was.
+    """
     changed = set()
-    for name, digest in digests.items():
-        path = f"{root}/{name}"
-        if fs.isdir(path) or (fs.isfile(path) and hashlib.sha256(fs.cat_file(path)).hexdigest() != digest):
+    for name, recorded in digests.items():
+        kind = _entry_kind(fs, f"{root}/{name}")
+        if kind is not None and (kind != "file" or not _matches(fs, f"{root}/{name}", recorded)):
             changed.add(str(name))
-    # a folder of the tool's (results.parquet/) replaced by a file of that name
-    changed |= {str(name) for name in contents if fs.isfile(f"{root}/{name}")}
+    for name in contents:
+        if _entry_kind(fs, f"{root}/{name}") not in (None, "directory"):
+            changed.add(str(name))
     return changed
+
+
+def mark_replacing(fs, root: str, new: dict) -> None:
+    """Before a commit replaces the tool's files in ``root`` one by one: a marker that owns both the old files
+    and the new ones (either digest), flagged ``replacing``.  A run killed midway leaves a folder whose every
+    file is still the tool's, which the next run replaces whole, and which no reader takes for results."""
+    old = {}
+    with contextlib.suppress(FileNotFoundError, ValueError, UnicodeDecodeError):
+        old = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
+    old = old if isinstance(old, dict) and old.get("tool") == TOOL else {}
+    digests: dict[str, list] = {}
+    contents: dict[str, list] = {}
+    for marker in (old, new):
+        for name, recorded in (marker.get("digests") or {}).items():
+            digests.setdefault(name, []).extend(recorded if isinstance(recorded, list) else [recorded])
+        for name, inner in (marker.get("contents") or {}).items():
+            contents[name] = sorted(set(contents.get(name, [])) | set(inner))
+    both = {
+        "tool": TOOL,
+        "files": sorted(set(old.get("files", [])) | set(new.get("files", []))),
+        "contents": contents,
+        "digests": digests,
+        "replacing": True,
+    }
+    put_file(fs, f"{root}/{MARKER}", lambda f: f.write((json.dumps(both, indent=2) + "\n").encode("utf-8")))
+
+
+def being_replaced(fs, root: str) -> bool:
+    """Whether a commit into the folder at ``root`` was cut short (its marker still says ``replacing``)."""
+    try:
+        data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
+    except (FileNotFoundError, ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("tool") == TOOL and bool(data.get("replacing"))
 
 
 def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
@@ -681,7 +755,9 @@ class StagedOutput:
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
         trash = real.parent / f".{real.name}.trash-{os.getpid()}"
         _make_staging(trash)
-        # the marker goes last, so an interruption midway leaves the folder described by the old one
+        fs, root = filesystem(real)
+        mark_replacing(fs, root, json.loads((self.path / MARKER).read_text(encoding="utf-8")))
+        # the marker goes last: until then the folder's marker owns the old files and the new ones
         for name in sorted(new_files - {MARKER}) + [MARKER]:
             dest = real / name
             if dest.is_dir() and not dest.is_symlink():
@@ -696,6 +772,50 @@ class StagedOutput:
         with contextlib.suppress(Exception):
             self.close_results()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def stops_deferred():
+    """Hold a stop request (Ctrl-C, SIGTERM, SIGHUP) while the block runs, then act on it as it would have.
+
+    Around a commit: a stop midway would leave a folder half replaced.  A second request while held acts at
+    once (the folder's marker still owns every file then; see ``mark_replacing``).
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals' handlers
+        yield
+        return
+    kinds = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    previous = {kind: signal.getsignal(kind) for kind in kinds}
+    noted: list[int] = []
+
+    def note(signum, frame):
+        noted.append(signum)
+        if len(noted) > 1:
+            _act_on(signum, previous[signum])
+
+    for kind in kinds:
+        if previous[kind] not in (signal.SIG_IGN, None):
+            signal.signal(kind, note)
+    try:
+        yield
+    finally:
+        for kind in kinds:
+            signal.signal(kind, previous[kind])
+    if noted:
+        _act_on(noted[0], previous[noted[0]])
+
+
+def _act_on(signum: int, handler) -> None:
+    import signal
+
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
 
 def package_versions() -> dict:

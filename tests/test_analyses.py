@@ -203,6 +203,14 @@ def test_prim_finds_a_planted_box():
 # ---------------------------------------------------------------- the three experiments, end to end and small
 
 
+def _every_name_is_checked_before_a_run(out):
+    """A user's file under any name the run wrote is refused before a run with overwrite=true, not after it."""
+    from sim.store import MARKER, _might_write
+
+    unchecked = [p.name for p in out.iterdir() if p.name != MARKER and not _might_write(p.name)]
+    assert not unchecked, unchecked
+
+
 @pytest.fixture(scope="module")
 def grid_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("grid") / "policy_grid"
@@ -215,6 +223,7 @@ def test_policy_grid_writes_robustness_parameters_and_heatmap(grid_run):
     out, result = grid_run
     for name in ("robustness.csv", "rank_flips.csv", "regret_heatmap.png", "parameters.parquet"):
         assert (out / name).is_file(), name
+    _every_name_is_checked_before_a_run(out)
     assert "Robustness across worldviews" in result.stdout
     params = pd.read_parquet(out / "parameters.parquet")
     assert list(params["replication"]) == list(range(6))
@@ -259,6 +268,7 @@ def test_sensitivity_and_discovery_run_small(tmp_path):
     k = len(uncertain_parameters())
     assert len(pd.read_parquet(out / "parameters.parquet")) == 4 * (k + 1) + 4 * 22
     assert (out / "sobol_recognition_isolation_deaths_pakistan.png").is_file()
+    _every_name_is_checked_before_a_run(out)
     out = tmp_path / "disc"
     result = run_sim("experiment=discovery", "replications=60", "months=12", f"out_dir={out}", "progress=false")
     assert result.returncode == 0, result.stderr
@@ -270,6 +280,7 @@ def test_sensitivity_and_discovery_run_small(tmp_path):
         "regional_security_bargain",
     }
     assert (out / "discovery_boxes.png").is_file()
+    _every_name_is_checked_before_a_run(out)
 
 
 @pytest.mark.parametrize(

@@ -236,3 +236,15 @@ def test_an_experiment_name_is_a_name_never_a_path(capsys, tmp_path, monkeypatch
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
     _assert_refused(capsys, tmp_path, ["experiment=smoke", "replications=2", f"experiment.name={name}"])
+
+
+def test_running_out_of_memory_while_checking_the_folder_is_one_line(capsys, workdir, monkeypatch):
+    import sim.configuration
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError  # as hashing a huge file under a tool's name once did: an error with no message
+
+    monkeypatch.setattr(sim.configuration, "check_out_dir", no_memory)
+    assert main(["experiment=smoke", "out_dir=never"]) == 1
+    assert capsys.readouterr().err.strip().startswith("error: not enough memory to start the run (nothing was written)")
+    assert not (workdir / "never").exists()

@@ -139,6 +139,78 @@ def test_a_users_file_saved_under_a_name_the_tool_wrote_is_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt", "rep"]
 
 
+@pytest.mark.parametrize("kind", ["link", "dangling link", "fifo"])
+def test_a_link_or_fifo_in_place_of_a_tool_file_is_the_users(tmp_path, kind):
+    out = tmp_path / "rep"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    (tmp_path / "copy.md").write_bytes((out / "report.md").read_bytes())  # even a link to the very same bytes
+    (out / "report.md").unlink()
+    if kind == "fifo":
+        os.mkfifo(out / "report.md")
+    else:
+        (out / "report.md").symlink_to(tmp_path / ("copy.md" if kind == "link" else "elsewhere.md"))
+    entries = sorted(p.name for p in out.iterdir())
+    for args in (["report", str(out)], ["experiment=smoke", "replications=3", "months=6", f"out_dir={out}"]):
+        code, _, err = run_sim(*args)
+        assert code == 2 and "report.md" in one_error_line(err), err
+        assert sorted(p.name for p in out.iterdir()) == entries
+        assert (out / "report.md").is_symlink() == (kind != "fifo")
+
+
+def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+    from sim.store import StagedOutput
+
+    out = tmp_path / "run"
+    args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
+    assert main([*args, "replications=2"]) == 0
+    (out / "NOTES.txt").write_text("mine")  # beside the results, so the commit replaces file by file
+    commit = StagedOutput.commit
+
+    def stopped_midway(self, run=None):
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the commit runs
+        return commit(self, run)
+
+    monkeypatch.setattr(StagedOutput, "commit", stopped_midway)
+    capsys.readouterr()
+    assert main([*args, "replications=3", "overwrite=true"]) == 143
+    assert "once its results were complete" in one_error_line(capsys.readouterr().err)
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
+    assert not json.loads((out / MARKER).read_text()).get("replacing")
+    assert (out / "NOTES.txt").read_text() == "mine"
+
+
+def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_next_run_replaces(tmp_path, monkeypatch):
+    import sim.store
+    from sim.analysis.folder import FolderError, ResultsFolder
+
+    out = tmp_path / "run"
+    args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
+    assert run_sim(*args, "replications=2")[0] == 0
+    (out / "NOTES.txt").write_text("mine")
+    moves = []
+    replace = os.replace
+
+    def killed_after_two(src, dst):
+        if len(moves) == 2:  # as a kill -9 would cut the commit short: no handler, no clean-up runs
+            raise SystemExit("killed")
+        moves.append(dst)
+        return replace(src, dst)
+
+    monkeypatch.setattr(sim.store.os, "replace", killed_after_two)
+    with pytest.raises(SystemExit):
+        sim.run([a for a in args if not a.startswith("out_dir")] + ["replications=3", "overwrite=true"], out_dir=out)
+    monkeypatch.setattr(sim.store.os, "replace", replace)
+    assert len(moves) == 2
+    with pytest.raises(FolderError, match="half replaced"):
+        ResultsFolder.open(out)
+    # every file is still the tool's: the next run replaces them whole, with no refusal
+    code, _, err = run_sim(*args, "replications=4", "overwrite=true")
+    assert code == 0, err
+    assert ResultsFolder.open(out).manifest["replications"] == 4
+    assert (out / "NOTES.txt").read_text() == "mine"
+
+
 def test_an_out_dir_under_a_file_is_refused_as_a_file(tmp_path):
     (tmp_path / "afile").write_text("mine")
     code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={tmp_path / 'afile' / 'sub'}")

@@ -19,7 +19,15 @@ import pyarrow.parquet as pq
 
 from sim.outcomes import OUTCOME_INDEX as OUTCOME_POSITION
 from sim.outcomes import OUTCOMES
-from sim.store import PARAMETERS_FILE, SUMMARIES_DIR, dataset_location, filesystem, is_url, month_dates
+from sim.store import (
+    PARAMETERS_FILE,
+    SUMMARIES_DIR,
+    being_replaced,
+    dataset_location,
+    filesystem,
+    is_url,
+    month_dates,
+)
 
 RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "manifest.json"
@@ -91,6 +99,10 @@ class ResultsFolder:
             raise FolderError(f"{path} does not exist; give a results folder (one with manifest.json)")
         if not fs.isdir(root):
             raise FolderError(f"{path} is a file; give a results folder (one with manifest.json)")
+        if being_replaced(fs, root):
+            raise FolderError(
+                f"{path} holds results half replaced by a run that was stopped; run that experiment into it again"
+            )
         manifest_path = f"{path}/{MANIFEST_FILE}"
         if not fs.isfile(f"{root}/{MANIFEST_FILE}"):
             raise FolderError(f"{path} has no manifest.json, so it is not a results folder of this tool")
