@@ -150,6 +150,9 @@ def _report_command(args: list[str]) -> int:
     except OSError as exc:
         _error(f"could not write the report into {folder}: {exc.strerror or exc}")
         return 1
+    except MemoryError:
+        _error(f"not enough memory to rebuild the report of {folder} (nothing was written)")
+        return 1
     print(f"report: {folder}/report.md ({len(report.files)} files written)")
     return 0
 

@@ -139,9 +139,9 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
             write_manifest(work, manifest)
             report = build_report(work, figures=figures, pool=pool)
             _add_files(work, report.files)
-            # the progress file goes last: a run stopped while its report is written resumes with every chunk
-            record.remove()
             with stops_deferred():
+                # the progress file goes last: a run stopped while its report is written resumes with every chunk
+                record.remove()
                 staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
                 committed = True
     except Interrupted:

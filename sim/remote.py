@@ -172,6 +172,14 @@ def rebuild_report(location, figures: bool | None = None):
     fs, root = folder.fs, folder.root
     local = "file" in protocols(fs)
     dataset = folder.data if local else folder.data_fs.unstrip_protocol(folder.data)
+    ours = tool_files(location) or set()
+    # a user's own file under the name of one of the run's inputs is not the run's: not read, not replaced
+    theirs = [n for n in REPORT_INPUTS if n not in ours and fs.lexists(f"{root}/{n}")]
+    if MARKER in ours and theirs:
+        raise OutputRefused(
+            f"{location} holds {_names(theirs)}, not written by this tool (or changed since), where the report "
+            "reads the run's own; put the run's file back, or run the experiment again"
+        )
     with tempfile.TemporaryDirectory(prefix="sim-report-") as name:
         work = Path(name)
         for input_name in REPORT_INPUTS:
@@ -179,7 +187,6 @@ def rebuild_report(location, figures: bool | None = None):
                 (work / input_name).write_bytes(fs.cat_file(f"{root}/{input_name}"))
         (work / RESULTS_LINK).write_text(f"{dataset}\n", encoding="utf-8")
         report = build_report(work, figures=figures)
-        ours = tool_files(location) or set()
         theirs = [n for n in report.files if n not in ours and fs.lexists(f"{root}/{n}")]
         if theirs:
             raise OutputRefused(

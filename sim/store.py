@@ -275,9 +275,11 @@ def _matches(fs, path: str, recorded) -> bool:
     """Whether the file holds one of the ``recorded`` digests; a file of another size is not read at all."""
     recorded = [str(d) for d in (recorded if isinstance(recorded, list) else [recorded])]
     size = str(fs.size(path))
-    if not any(d.partition(":")[0] == size for d in recorded):
+    # a bare SHA-256 (a marker written before sizes were recorded) is compared as it is
+    if not any(d.partition(":")[0] == size or ":" not in d for d in recorded):
         return False
-    return _digest(fs, path) in recorded
+    digest = _digest(fs, path)
+    return digest in recorded or digest.partition(":")[2] in recorded
 
 
 def tool_digests(fs, root: str, names) -> dict[str, str]:
@@ -311,10 +313,9 @@ def mark_replacing(fs, root: str, new: dict) -> None:
     """Before a commit replaces the tool's files in ``root`` one by one: a marker that owns both the old files
     and the new ones (either digest), flagged ``replacing``.  A run killed midway leaves a folder whose every
     file is still the tool's, which the next run replaces whole, and which no reader takes for results."""
-    old = {}
-    with contextlib.suppress(FileNotFoundError, ValueError, UnicodeDecodeError):
-        old = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
-    old = old if isinstance(old, dict) and old.get("tool") == TOOL else {}
+    # what the tool owns there now, as it is now: a marker written before digests (or a manifest alone) records none
+    owned = (_tool_record(fs, root)[0] or set()) - {MARKER}
+    old = {"files": sorted(owned), "digests": tool_digests(fs, root, owned), "contents": tool_contents(fs, root, owned)}
     digests: dict[str, list] = {}
     contents: dict[str, list] = {}
     for marker in (old, new):
@@ -654,14 +655,24 @@ def remove_stale_staging(target: Path):
             continue
         if not is_tool_staging(entry):  # a folder of the user's that happens to have such a name
             continue
-        if kind == "old" and not real.exists() and not real.is_symlink():
+        if kind == "old" and not real.is_symlink() and (not real.exists() or _empty_folder(real)):
             # killed between setting the previous results aside and moving the new ones in: put them back,
             # so the folder holds what it held before that run, as for any run stopped before its commit
+            # (in a sweep, Hydra has made the job's folder again, empty, before the job starts)
+            if real.exists():
+                real.rmdir()
             entry.rename(real)
             continue
         shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
+
+
+def _empty_folder(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and not any(folder.iterdir())
+    except OSError:
+        return False
 
 
 def _repeated(name: str, rows: int) -> pa.DictionaryArray:
@@ -776,10 +787,11 @@ class StagedOutput:
 
 @contextlib.contextmanager
 def stops_deferred():
-    """Hold a stop request (Ctrl-C, SIGTERM, SIGHUP) while the block runs, then act on it as it would have.
+    """Hold stop requests (Ctrl-C, SIGTERM, SIGHUP) while the block runs, then act on the first as it would have.
 
-    Around a commit: a stop midway would leave a folder half replaced.  A second request while held acts at
-    once (the folder's marker still owns every file then; see ``mark_replacing``).
+    Around a commit, which takes a second or so: a stop midway would leave a folder half replaced, and a
+    message that could say neither what was kept nor what was replaced.  Only a kill -9 cuts it short (the
+    folder's marker still owns every file then; see ``mark_replacing``).
     """
     import signal
     import threading
@@ -793,8 +805,6 @@ def stops_deferred():
 
     def note(signum, frame):
         noted.append(signum)
-        if len(noted) > 1:
-            _act_on(signum, previous[signum])
 
     for kind in kinds:
         if previous[kind] not in (signal.SIG_IGN, None):

@@ -168,7 +168,8 @@ def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_p
     commit = StagedOutput.commit
 
     def stopped_midway(self, run=None):
-        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the commit runs
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the commit runs, and again: both wait for it
+        os.kill(os.getpid(), signal.SIGINT)
         return commit(self, run)
 
     monkeypatch.setattr(StagedOutput, "commit", stopped_midway)
@@ -180,13 +181,19 @@ def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_p
     assert (out / "NOTES.txt").read_text() == "mine"
 
 
-def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_next_run_replaces(tmp_path, monkeypatch):
+@pytest.mark.parametrize("old_marker", ["with digests", "without digests"])
+def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_next_run_replaces(
+    tmp_path, monkeypatch, old_marker
+):
     import sim.store
     from sim.analysis.folder import FolderError, ResultsFolder
 
     out = tmp_path / "run"
     args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
     assert run_sim(*args, "replications=2")[0] == 0
+    if old_marker == "without digests":  # as a version of the tool that recorded none wrote it
+        marker = json.loads((out / MARKER).read_text())
+        (out / MARKER).write_text(json.dumps({k: v for k, v in marker.items() if k != "digests"}))
     (out / "NOTES.txt").write_text("mine")
     moves = []
     replace = os.replace
@@ -209,6 +216,30 @@ def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_ne
     assert code == 0, err
     assert ResultsFolder.open(out).manifest["replications"] == 4
     assert (out / "NOTES.txt").read_text() == "mine"
+
+
+def test_a_marker_with_bare_digests_still_owns_its_files(tmp_path):
+    out = tmp_path / "rep"
+    args = ["experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false"]
+    assert run_sim(*args)[0] == 0
+    marker = json.loads((out / MARKER).read_text())
+    # SHA-256 alone, without the size, as markers recorded it before sizes were added
+    marker["digests"] = {name: d.partition(":")[2] for name, d in marker["digests"].items()}
+    (out / MARKER).write_text(json.dumps(marker))
+    assert run_sim("report", str(out))[0] == 0
+    (out / "summary.csv").write_text("mine")
+    code, _, err = run_sim("report", str(out))
+    assert code == 2 and "summary.csv" in one_error_line(err)
+
+
+def test_report_does_not_read_a_users_file_in_place_of_the_runs_input(tmp_path):
+    out = tmp_path / "rep"
+    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    (out / "parameters.parquet").write_text("my own table, not the run's draws")
+    before = snapshot(out)
+    code, _, err = run_sim("report", str(out))
+    assert code == 2 and "parameters.parquet" in one_error_line(err) and "reads the run's own" in err
+    assert snapshot(out) == before
 
 
 def test_an_out_dir_under_a_file_is_refused_as_a_file(tmp_path):
@@ -243,7 +274,8 @@ def test_a_folder_of_the_users_named_like_a_dead_runs_leftover_is_kept(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "run"]
 
 
-def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path):
+@pytest.mark.parametrize("made_again", [False, True])
+def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path, made_again):
     from sim.store import partial_path, remove_stale_staging
 
     out = tmp_path / "run"
@@ -252,6 +284,8 @@ def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     # as a kill -9 leaves it between a commit's two renames: the old results aside, the new ones still staged
     out.rename(tmp_path / f".run.old-{int(dead.stdout)}")
+    if made_again:  # a sweep's job folder, which Hydra makes (empty) before the job runs
+        out.mkdir()
     partial_path(out).mkdir()
     (partial_path(out) / MARKER).write_text(json.dumps({"tool": "sim", "files": [MARKER]}))
     removed = remove_stale_staging(out)
