@@ -14,7 +14,6 @@ dataset at the URL, then copied to the URL file by file.
 from __future__ import annotations
 
 import contextlib
-import json
 import tempfile
 from pathlib import Path
 
@@ -24,15 +23,16 @@ from sim.store import (
     TOOL,
     OutputRefused,
     _names,
+    _put_json,
+    describe_files,
     filesystem,
     foreign_inside,
     mark_replacing,
     protocols,
     put_file,
     refuse_foreign,
-    tool_contents,
-    tool_digests,
     tool_files,
+    tool_record,
 )
 
 # what a report needs besides the dataset; copied into the working folder when a stored report is rebuilt
@@ -79,7 +79,8 @@ def check_url_out_dir(url: str, overwrite: bool = False, resume: bool = False) -
     if not fs.isdir(path):
         raise OutputRefused(f"out_dir {url} is a file; choose a folder")
     entries = {name.rstrip("/").rpartition("/")[2] for name in fs.ls(path, detail=False)}
-    refuse_foreign(url, entries, tool_files(url) or set(), overwrite, foreign_inside(url))
+    record = tool_record(url)
+    refuse_foreign(url, entries, record[0] or set(), overwrite, foreign_inside(url, record))
 
 
 class StagedUrl:
@@ -107,25 +108,20 @@ class StagedUrl:
         fs, staging, root = self.fs, self.staging, self.root
         upload(self.work, fs, staging)
         names = sorted(_listing(fs, staging) | {MARKER})
-        marker = {
-            "tool": TOOL,
-            "files": names,
-            "contents": tool_contents(fs, staging, names),
-            "digests": tool_digests(fs, staging, names),
-            **(run or {}),
-        }
-        put_file(fs, f"{staging}/{MARKER}", lambda f: f.write((json.dumps(marker, indent=2) + "\n").encode()))
+        marker = {"tool": TOOL, **describe_files(fs, staging, names), **(run or {})}
+        _put_json(fs, f"{staging}/{MARKER}", marker)
         self._close_work()
         if not fs.exists(root):
             fs.mv(staging, root, recursive=True)
             return
-        old_files = tool_files(self.target) or set()
+        record = tool_record(self.target)
+        old_files = record[0] or set()
         entries = _listing(fs, root)
         new_files = set(names)
-        foreign = sorted((entries - old_files) & new_files) + foreign_inside(self.target)
+        foreign = sorted((entries - old_files) & new_files) + foreign_inside(self.target, record)
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
-        mark_replacing(fs, root, marker)
+        mark_replacing(fs, root, old_files, marker)
         # the marker goes last: until then the folder's marker owns the old files and the new ones
         for name in sorted(new_files - {MARKER}) + [MARKER]:
             dest = f"{root}/{name}"

@@ -215,7 +215,23 @@ def tool_files(folder) -> set[str] | None:
     before the marker existed is recognised by a manifest that names this tool's files.  ``folder``
     is a local path or a URL.
     """
-    return _tool_record(*filesystem(folder))[0]
+    return tool_record(folder)[0]
+
+
+def tool_record(folder) -> tuple[set[str] | None, dict]:
+    """``tool_files`` of ``folder`` and the files inside its folders the marker records, worked out once: each
+    reading checks the digest of every file the tool owns there."""
+    return _tool_record(*filesystem(folder))
+
+
+def _read_marker(fs, root: str) -> dict | None:
+    """The folder's marker, if it is this tool's; None if there is none or it is someone else's."""
+    data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
+    return data if isinstance(data, dict) and data.get("tool") == TOOL else None
+
+
+def _put_json(fs, path: str, data: dict) -> None:
+    put_file(fs, path, lambda f: f.write((json.dumps(data, indent=2) + "\n").encode("utf-8")))
 
 
 def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
@@ -228,8 +244,8 @@ def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
     """
     try:
         if fs.isfile(f"{root}/{MARKER}"):
-            data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
-            if isinstance(data, dict) and data.get("tool") == TOOL and isinstance(data.get("files"), list):
+            data = _read_marker(fs, root)
+            if data is not None and isinstance(data.get("files"), list):
                 contents = data.get("contents")
                 contents = contents if isinstance(contents, dict) else {}
                 digests = data.get("digests")
@@ -262,13 +278,18 @@ def _entry_kind(fs, path: str) -> str | None:
         return None
 
 
-def _digest(fs, path: str) -> str:
-    """``<bytes>:<sha256>`` of a file, read a block at a time: a large file is hashed in little memory."""
+def _sha256(fs, path: str) -> str:
+    """SHA-256 of a file, read a block at a time: a large file is hashed in little memory."""
     h = hashlib.sha256()
     with fs.open(path, "rb") as f:
         while block := f.read(1 << 22):
             h.update(block)
-    return f"{fs.size(path)}:{h.hexdigest()}"
+    return h.hexdigest()
+
+
+def _digest(fs, path: str) -> str:
+    """``<bytes>:<sha256>`` of a file, as the marker records it."""
+    return f"{fs.size(path)}:{_sha256(fs, path)}"
 
 
 def _matches(fs, path: str, recorded) -> bool:
@@ -278,8 +299,8 @@ def _matches(fs, path: str, recorded) -> bool:
     # a bare SHA-256 (a marker written before sizes were recorded) is compared as it is
     if not any(d.partition(":")[0] == size or ":" not in d for d in recorded):
         return False
-    digest = _digest(fs, path)
-    return digest in recorded or digest.partition(":")[2] in recorded
+    sha = _sha256(fs, path)
+    return f"{size}:{sha}" in recorded or sha in recorded
 
 
 def tool_digests(fs, root: str, names) -> dict[str, str]:
@@ -309,37 +330,47 @@ def _changed_files(fs, root: str, digests: dict, contents: dict) -> set[str]:
     return changed
 
 
-def mark_replacing(fs, root: str, new: dict) -> None:
+def describe_files(fs, root: str, names) -> dict:
+    """What a marker records of ``names`` in the folder at ``root``: the names, the files inside those that are
+    folders, and the digest of those that are files."""
+    return {
+        "files": sorted(names),
+        "contents": tool_contents(fs, root, names),
+        "digests": tool_digests(fs, root, names),
+    }
+
+
+def mark_replacing(fs, root: str, owned: set[str], new: dict) -> None:
     """Before a commit replaces the tool's files in ``root`` one by one: a marker that owns both the old files
     and the new ones (either digest), flagged ``replacing``.  A run killed midway leaves a folder whose every
-    file is still the tool's, which the next run replaces whole, and which no reader takes for results."""
-    # what the tool owns there now, as it is now: a marker written before digests (or a manifest alone) records none
-    owned = (_tool_record(fs, root)[0] or set()) - {MARKER}
-    old = {"files": sorted(owned), "digests": tool_digests(fs, root, owned), "contents": tool_contents(fs, root, owned)}
-    digests: dict[str, list] = {}
-    contents: dict[str, list] = {}
-    for marker in (old, new):
-        for name, recorded in (marker.get("digests") or {}).items():
-            digests.setdefault(name, []).extend(recorded if isinstance(recorded, list) else [recorded])
-        for name, inner in (marker.get("contents") or {}).items():
-            contents[name] = sorted(set(contents.get(name, [])) | set(inner))
-    both = {
-        "tool": TOOL,
-        "files": sorted(set(old.get("files", [])) | set(new.get("files", []))),
-        "contents": contents,
-        "digests": digests,
-        "replacing": True,
+    file is still the tool's, which the next run replaces whole, and which no reader takes for results.
+
+    ``owned``: the folder's ``tool_files``; their digests are taken as the files are now, since a marker written
+    before digests (or a manifest alone) records none.
+    """
+    old = describe_files(fs, root, owned - {MARKER})
+    digests = {name: [digest] for name, digest in old["digests"].items()}
+    for name, digest in new["digests"].items():
+        digests.setdefault(name, []).append(digest)
+    contents = {
+        name: sorted(set(old["contents"].get(name, [])) | set(new["contents"].get(name, [])))
+        for name in sorted(old["contents"].keys() | new["contents"].keys())
     }
-    put_file(fs, f"{root}/{MARKER}", lambda f: f.write((json.dumps(both, indent=2) + "\n").encode("utf-8")))
+    files = sorted(set(old["files"]) | set(new["files"]))
+    _put_json(
+        fs,
+        f"{root}/{MARKER}",
+        {"tool": TOOL, "files": files, "contents": contents, "digests": digests, "replacing": True},
+    )
 
 
 def being_replaced(fs, root: str) -> bool:
     """Whether a commit into the folder at ``root`` was cut short (its marker still says ``replacing``)."""
     try:
-        data = json.loads(fs.cat_file(f"{root}/{MARKER}").decode("utf-8"))
+        data = _read_marker(fs, root)
     except (FileNotFoundError, ValueError, UnicodeDecodeError):
         return False
-    return isinstance(data, dict) and data.get("tool") == TOOL and bool(data.get("replacing"))
+    return data is not None and bool(data.get("replacing"))
 
 
 def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
@@ -353,12 +384,13 @@ def tool_contents(fs, root: str, names) -> dict[str, list[str]]:
     return contents
 
 
-def foreign_inside(folder) -> list[str]:
+def foreign_inside(folder, record: tuple[set[str] | None, dict] | None = None) -> list[str]:
     """Files inside the tool's own folders of ``folder`` (results.parquet/, ...) that the tool did not write,
     as ``results.parquet/NOTES.txt``.  A marker that predates the record of contents vouches for Parquet files
-    only, the one kind the tool writes in its folders."""
+    only, the one kind the tool writes in its folders.  ``record``: the folder's ``tool_record``, if the
+    caller has it already."""
     fs, root = filesystem(folder)
-    ours, recorded = _tool_record(fs, root)
+    ours, recorded = record if record is not None else _tool_record(fs, root)
     ours = ours or set()
     foreign = []
     for name in sorted(ours - {MARKER}):
@@ -383,7 +415,7 @@ def add_tool_files(folder, names) -> None:
     data["files"] = sorted(set(data.get("files", [])) | set(names))
     if isinstance(data.get("digests"), dict):
         data["digests"] = dict(sorted({**data["digests"], **tool_digests(fs, root, names)}.items()))
-    put_file(fs, marker, lambda f: f.write((json.dumps(data, indent=2) + "\n").encode("utf-8")))
+    _put_json(fs, marker, data)
 
 
 def _names(paths) -> str:
@@ -420,13 +452,14 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
         entries = {e.name for e in real.iterdir()}
     except OSError as exc:
         raise OutputRefused(f"cannot read out_dir {out_dir}: {exc.strerror or exc}") from None
-    ours = tool_files(real)
+    record = tool_record(real)
+    ours = record[0]
     if ours is None and _is_sweep_folder(real):
         raise OutputRefused(
             f"out_dir {out_dir} holds a sweep's jobs (its {SWEEP_MARKER}); give one of its job folders, or choose "
             "another folder"
         )
-    refuse_foreign(out_dir, entries, ours or set(), overwrite, foreign_inside(real))
+    refuse_foreign(out_dir, entries, ours or set(), overwrite, foreign_inside(real, record))
 
 
 def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=()):
@@ -730,27 +763,23 @@ class StagedOutput:
     def _write_marker(self, run: dict):
         files = sorted(set(e.name for e in self.path.iterdir()) - {STAGING_TAG} | {MARKER})
         fs, root = filesystem(self.path)
-        marker = {
-            "tool": TOOL,
-            "files": files,
-            "contents": tool_contents(fs, root, files),
-            "digests": tool_digests(fs, root, files),
-            **run,
-        }
+        marker = {"tool": TOOL, **describe_files(fs, root, files), **run}
         (self.path / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        return marker
 
     def commit(self, run: dict | None = None):
         self.close_results()
-        self._write_marker(run or {})
+        marker = self._write_marker(run or {})
         # from here the marker names everything in the folder: the tag is not needed, and not a result
         (self.path / STAGING_TAG).unlink(missing_ok=True)
         real = self.real
         if not real.exists():
             self.path.rename(real)
             return
-        old_files = tool_files(real) or set()
+        record = tool_record(real)
+        old_files = record[0] or set()
         entries = {e.name for e in real.iterdir()}
-        inside = foreign_inside(real)
+        inside = foreign_inside(real, record)
         if inside:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(inside)}, which this tool did not write")
         if entries <= old_files and not self.target.is_symlink():
@@ -767,7 +796,7 @@ class StagedOutput:
         trash = real.parent / f".{real.name}.trash-{os.getpid()}"
         _make_staging(trash)
         fs, root = filesystem(real)
-        mark_replacing(fs, root, json.loads((self.path / MARKER).read_text(encoding="utf-8")))
+        mark_replacing(fs, root, old_files, marker)
         # the marker goes last: until then the folder's marker owns the old files and the new ones
         for name in sorted(new_files - {MARKER}) + [MARKER]:
             dest = real / name
