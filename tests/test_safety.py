@@ -40,6 +40,12 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
+def small_run(out: Path) -> None:
+    """A results folder of the tool's, made in a few seconds, for a test to put the user's files into."""
+    code, _, err = run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")
+    assert code == 0, err
+
+
 def snapshot(folder: Path) -> dict:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -82,7 +88,7 @@ def test_notes_added_to_a_results_folder_survive_every_later_run(tmp_path):
 
 def test_a_file_put_inside_the_tool_s_own_folders_is_never_deleted(tmp_path):
     out = tmp_path / "results"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     (out / "results.parquet" / "NOTES.txt").write_text("mine")
     before = snapshot(out)
     for extra in ([], ["overwrite=true"]):
@@ -98,7 +104,7 @@ def test_a_file_put_inside_the_tool_s_own_folders_is_never_deleted(tmp_path):
 
 def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     out = tmp_path / "rep"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     (out / "fan_deaths_pakistan.png").write_text("my own chart")
     before = snapshot(out)
     # rebuilt as the run made it, without figures: the user's chart is not in the way
@@ -118,7 +124,7 @@ def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
 
 def test_a_users_file_saved_under_a_name_the_tool_wrote_is_kept(tmp_path):
     out = tmp_path / "rep"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     (out / "comparison.txt").write_text("my own comparison, written over the tool's")
     before = snapshot(out)
     code, _, err = run_sim("report", str(out))
@@ -142,7 +148,7 @@ def test_a_users_file_saved_under_a_name_the_tool_wrote_is_kept(tmp_path):
 @pytest.mark.parametrize("kind", ["link", "dangling link", "fifo"])
 def test_a_link_or_fifo_in_place_of_a_tool_file_is_the_users(tmp_path, kind):
     out = tmp_path / "rep"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     (tmp_path / "copy.md").write_bytes((out / "report.md").read_bytes())  # even a link to the very same bytes
     (out / "report.md").unlink()
     if kind == "fifo":
@@ -234,7 +240,7 @@ def test_a_marker_with_bare_digests_still_owns_its_files(tmp_path):
 
 def test_report_does_not_read_a_users_file_in_place_of_the_runs_input(tmp_path):
     out = tmp_path / "rep"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     (out / "parameters.parquet").write_text("my own table, not the run's draws")
     before = snapshot(out)
     code, _, err = run_sim("report", str(out))
@@ -279,7 +285,7 @@ def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path, made_ag
     from sim.store import partial_path, remove_stale_staging
 
     out = tmp_path / "run"
-    assert run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false")[0] == 0
+    small_run(out)
     before = snapshot(out)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     # as a kill -9 leaves it between a commit's two renames: the old results aside, the new ones still staged
