@@ -208,7 +208,8 @@ CHART_OUTCOMES = (
     "attacks_pakistan",
     "deaths_pakistan",
     "humanitarian_need",
-    "refugee_returns",
+    "returns_from_pakistan",
+    "returns_from_iran",
     "recognising_states",
 )
 

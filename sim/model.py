@@ -79,7 +79,9 @@ class Month:
         self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
         self.joint_front = self.prev.pakistan.front
         self.ct_cooperation = np.clip(self.prev.united_states.ct + self.prev.russia.ct + self.prev.china.ct, 0.0, 1.0)
-        self.hardship = self.prev.population.humanitarian_need / self.p["population.need_reference"]
+        # hardship: the share of the population in need against its 2025 level, so that growth in numbers alone is not
+        # read as hardship
+        self.hardship = self.prev.population.need_share / self.p["population.need_share_reference"]
 
     def uniform(self, stream: str) -> np.ndarray:
         return self._streams.uniform(stream, self.index)

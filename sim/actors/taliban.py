@@ -883,6 +883,65 @@ def trades_equipment_for_aid(ctx):
     return ctx.p["taliban.equipment_bargain_rate"] * ctx.levers.us_equipment_leverage
 
 
+@rule(
+    "taliban.bans_opium",
+    statement="Outside the texts (the supreme leader's decree of April 2022; UNODC opium surveys): the leadership "
+    "bans poppy on religious grounds, a decision of the hard-line top (seed 003 ¶2: an ideological movement), "
+    "enforced from the next sowing; farmers defy it more as the years pass. Seed 002 ¶8 ties the drug trade to "
+    "instability.",
+    sources=("seed 003 ¶2", "seed 002 ¶8"),
+    params=(
+        assumption(
+            "taliban.ban_rate",
+            0.12,
+            0.03,
+            0.3,
+            "monthly chance that the leadership decrees a ban on poppy, at the hard-liners' usual weight",
+            "the decree came in April 2022, eight months after the takeover (UNODC Afghanistan Opium Survey 2022); "
+            "at 0.12 half the runs decree within six months and nine in ten within eighteen; a guess around that",
+        ),
+        assumption(
+            "taliban.ban_lag",
+            10.0,
+            6.0,
+            13.0,
+            "months from the decree to the first harvest lost to it",
+            "the decree of April 2022 spared that spring's harvest; the crop sown from November 2022 and harvested in "
+            "spring 2023 was the first banned (UNODC Afghanistan Opium Surveys 2022 and 2023)",
+            integer=True,
+        ),
+        assumption(
+            "taliban.ban_leak",
+            0.05,
+            0.03,
+            0.1,
+            "share of the opium economy that escapes the ban in its first season",
+            "UNODC Afghanistan Opium Survey 2023 (Nov 2023): cultivation down 95%, farmers' income down 92%",
+        ),
+        assumption(
+            "taliban.ban_erosion",
+            0.015,
+            0.0,
+            0.04,
+            "monthly growth of the share that escapes the ban, as farmers defy it where poverty bites",
+            "UNODC Afghanistan Opium Survey 2024 (Nov 2024): cultivation up 19% to 12,800 ha, the value of the crop "
+            "up 130%, mostly in the north-east",
+        ),
+    ),
+)
+def bans_opium(ctx):
+    """(ban decreed 0/1, months since the decree, ban enforced 0/1, share escaping the ban)."""
+    p, t = ctx.p, ctx.prev.taliban
+    hard_line = (1.0 - t.pragmatist) / (1.0 - p["taliban.pragmatist_home"])
+    decreed = (t.opium_ban > 0.5) | (ctx.uniform("taliban.opium_ban") < p["taliban.ban_rate"] * hard_line)
+    months = np.where(decreed, t.ban_months + 1.0, 0.0)
+    enforced = decreed & (months > p["taliban.ban_lag"])
+    starts = enforced & (t.ban_enforced < 0.5)
+    grown = t.ban_leak + p["taliban.ban_erosion"] * t.ban_leak * (1.0 - t.ban_leak)
+    leak = np.where(starts, p["taliban.ban_leak"], np.where(enforced, grown, t.ban_leak))
+    return decreed.astype(np.float64), months, enforced.astype(np.float64), leak
+
+
 class Taliban(Actor):
     key = "taliban"
     label = "Taliban government (Islamic Emirate)"
@@ -893,6 +952,12 @@ class Taliban(Actor):
         "iskp_effort": 0.5,
         "equipment_returned": 0.0,
         "pressure": 0.65,
+        # the poppy ban: decreed (0/1), months since, enforced (0/1), share of the opium economy escaping it;
+        # in force since 2022 in the July 2025 state (UNODC: 12,800 ha in 2024 of 233,000 before the ban)
+        "opium_ban": 1.0,
+        "ban_months": 39.0,
+        "ban_enforced": 1.0,
+        "ban_leak": 0.067,
     }
 
     def act(self, ctx):
@@ -933,3 +998,4 @@ class Taliban(Actor):
         self.state.girls_schools_open = girls_education_decision(ctx, pragmatist, schools_compliance)
         self.state.iskp_effort = fights_iskp(ctx, sanctuary_compliance)
         self.state.equipment_returned = keeps_us_equipment(ctx)
+        self.state.opium_ban, self.state.ban_months, self.state.ban_enforced, self.state.ban_leak = bans_opium(ctx)
