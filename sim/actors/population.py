@@ -119,7 +119,7 @@ def need_follows_economy(ctx):
     target = logistic(logit(reference) + pressure / (1.0 - reference))
     moved = share + p["population.need_adjustment"] * (target - share)
     shock = p["population.need_volatility"] * ctx.normal("population.need")
-    return logistic(logit(moved) + shock / (1.0 - moved))
+    return logistic(logit(moved) + shock / (1.0 - reference))
 
 
 @rule(
