@@ -80,11 +80,13 @@ def hardship_feeds_recruitment(ctx):
     params=(
         assumption(
             "ttp.drug_recruitment",
-            0.3,
+            0.02,
             0.0,
-            0.8,
-            "extra recruitment per unit of drug trade above the 2025 level (relative)",
-            "seed 002 ¶8 names the drug trade beside recruitment; the money link and its size are assumptions",
+            0.05,
+            "extra recruitment per unit of the opium economy above the 2025 level (index, 2025 = 1)",
+            "seed 002 ¶8 names the drug trade beside recruitment; the money link is an assumption. Its size is bounded "
+            "by the record: before the ban of 2022 the opium economy was 13-18 times its 2025 size (UNODC) while the "
+            "TTP was smaller (UN Monitoring Team), and above about 0.05 the hindcast's TTP of 2023-24 overshoots",
         ),
     ),
 )
