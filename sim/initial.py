@@ -41,6 +41,7 @@ RANGES: dict[str, StartRange] = {
     ),
     "population.gdp_per_capita": StartRange(0.0, 3.0, "index, 2024 = 1; about 1.4 before the takeover (World Bank)"),
     "pakistan.returns": StartRange(0.0, 1_000.0, "thousand people a month; returns peaked near 300 in Nov 2023"),
+    "pakistan.afghans": StartRange(0.0, 6_000.0, "thousand Afghans in Pakistan; about 3 million in 2021-23 (UNHCR)"),
     "iran.returns": StartRange(0.0, 1_000.0, "thousand people a month; near 40 a day in early July 2025 (IOM)"),
     "iran.deported": StartRange(0.0, 1_000.0, "thousand people a month sent back by a mass campaign"),
     "iran.undocumented": StartRange(0.0, 6_000.0, "thousand Afghans without papers in Iran; about 2-3 million (UNHCR)"),

@@ -335,6 +335,9 @@ class Pakistan(StateActor):
         "deporting": 1.0,
         "deportation_wave": 0.0,
         "front": 0.0,
+        # thousand Afghans in Pakistan, of every status: about 3.4 million in 2023 (UNHCR, IOM), less the million
+        # or so returned by mid-2025
+        "afghans": 2600.0,
     }
 
     motives = weighs_ttp_threat
@@ -347,5 +350,11 @@ class Pakistan(StateActor):
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
         self.state.deporting, self.state.deportation_wave = deportation_campaign(ctx)
-        self.state.returns = forces_refugee_returns(ctx, self.state.deporting, self.state.deportation_wave)
+        # no more Afghans can be returned than are in Pakistan; those who leave Afghanistan and do not go to Iran come here
+        afghans = ctx.prev.pakistan.afghans
+        self.state.returns = np.minimum(
+            forces_refugee_returns(ctx, self.state.deporting, self.state.deportation_wave), afghans
+        )
+        arrivals = (1.0 - ctx.p["iran.share_of_outflow"]) * ctx.prev.population.refugee_outflow
+        self.state.afghans = afghans + arrivals - self.state.returns
         self.state.front = convenes_joint_front(ctx)
