@@ -98,6 +98,17 @@ REACHED = (
     "china_2025",
     "india_2025",
     "pakistan_2025",
+    "aid_funding_2023",
+    "aid_funding_2024",
+    "aid_2025_vs_2024",
+    "coverage_2024",
+    "coverage_2025",
+    "gdp_2022_vs_2021",
+    "gdp_2024_vs_2022",
+    "returns_iran_2022",
+    "returns_iran_2024",
+    "returns_all_2024",
+    "population_2023",
 )
 
 
