@@ -47,6 +47,7 @@ RANGES: dict[str, StartRange] = {
     "iran.undocumented": StartRange(0.0, 6_000.0, "thousand Afghans without papers in Iran; about 2-3 million (UNHCR)"),
     "iran.newcomers": StartRange(0.0, 6_000.0, "thousand Afghans arrived in Iran since the takeover"),
     "taliban.ban_months": StartRange(0.0, 600.0, "months since the poppy ban was decreed"),
+    "taliban.months_to_sowing": StartRange(0.0, 11.0, "months to the next November, when poppy is sown"),
     "united_states.months_to_inauguration": StartRange(0.0, 47.0, "months to the next US inauguration (every 48)"),
     "united_states.aid_budget": StartRange(0.0, 3_000.0, "US$ million a year; about 1,100 in 2022 (OCHA FTS)"),
     "international.donor_budget": StartRange(0.0, 6_000.0, "US$ million a year from donors other than the US"),

@@ -30,15 +30,20 @@ def month(levers=None, params=None, **changes):
     return ctx
 
 
-def test_a_decreed_ban_is_enforced_only_after_its_lag_and_then_leaks_more_each_month():
-    lag = 10
-    decreed_now = month(params={"taliban.ban_rate": 0.3}, taliban__opium_ban=1, taliban__ban_months=lag - 1,
-                        taliban__ban_enforced=0, taliban__ban_leak=0.05)
-    ban, months, enforced, leak = taliban.bans_opium(decreed_now)
-    assert (ban == 1).all() and (months == lag).all() and (enforced == 0).all()
-    due = month(taliban__opium_ban=1, taliban__ban_months=lag, taliban__ban_enforced=0, taliban__ban_leak=0.5)
-    _, _, enforced, leak = taliban.bans_opium(due)
+def test_a_decreed_ban_is_enforced_from_the_next_sowing_and_then_leaks_more_each_month():
+    before_sowing = month(taliban__opium_ban=1, taliban__ban_months=5, taliban__ban_enforced=0,
+                          taliban__ban_leak=0.5, taliban__months_to_sowing=2)
+    ban, months, enforced, leak = taliban.bans_opium(before_sowing)
+    assert (ban == 1).all() and (months == 6).all() and (enforced == 0).all()
+    assert (taliban.poppy_calendar(before_sowing) == 1).all()
+    sowing = month(taliban__opium_ban=1, taliban__ban_months=6, taliban__ban_enforced=0, taliban__ban_leak=0.5,
+                   taliban__months_to_sowing=0)
+    _, _, enforced, leak = taliban.bans_opium(sowing)
     assert (enforced == 1).all() and np.allclose(leak, 0.05)  # enforcement starts at the first season's leak
+    assert (taliban.poppy_calendar(sowing) == 11).all()
+    undecreed = month(params={"taliban.ban_rate": 0.03}, taliban__opium_ban=0, taliban__ban_enforced=0,
+                      taliban__months_to_sowing=0)
+    assert (taliban.bans_opium(undecreed)[2] == 0).all()  # a decree this month misses this sowing
     running = month(taliban__opium_ban=1, taliban__ban_months=30, taliban__ban_enforced=1, taliban__ban_leak=0.05)
     _, _, _, leak = taliban.bans_opium(running)
     assert (leak > 0.05).all() and (leak < 1.0).all()

@@ -887,8 +887,8 @@ def trades_equipment_for_aid(ctx):
     "taliban.bans_opium",
     statement="Outside the texts (the supreme leader's decree of April 2022; UNODC opium surveys): the leadership "
     "bans poppy on religious grounds, a decision of the hard-line top (seed 003 ¶2: an ideological movement), "
-    "enforced from the next sowing; farmers defy it more as the years pass. Seed 002 ¶8 ties the drug trade to "
-    "instability.",
+    "enforced from the next sowing in November (the crop sown then is the next spring's harvest); farmers defy it "
+    "more as the years pass. Seed 002 ¶8 ties the drug trade to instability.",
     sources=("seed 003 ¶2", "seed 002 ¶8"),
     params=(
         assumption(
@@ -899,16 +899,6 @@ def trades_equipment_for_aid(ctx):
             "monthly chance that the leadership decrees a ban on poppy, at the hard-liners' usual weight",
             "the decree came in April 2022, eight months after the takeover (UNODC Afghanistan Opium Survey 2022); "
             "at 0.12 half the runs decree within six months and nine in ten within eighteen; a guess around that",
-        ),
-        assumption(
-            "taliban.ban_lag",
-            10.0,
-            6.0,
-            13.0,
-            "months from the decree to the first harvest lost to it",
-            "the decree of April 2022 spared that spring's harvest; the crop sown from November 2022 and harvested in "
-            "spring 2023 was the first banned (UNODC Afghanistan Opium Surveys 2022 and 2023)",
-            integer=True,
         ),
         assumption(
             "taliban.ban_leak",
@@ -935,11 +925,19 @@ def bans_opium(ctx):
     hard_line = (1.0 - t.pragmatist) / (1.0 - p["taliban.pragmatist_home"])
     decreed = (t.opium_ban > 0.5) | (ctx.uniform("taliban.opium_ban") < p["taliban.ban_rate"] * hard_line)
     months = np.where(decreed, t.ban_months + 1.0, 0.0)
-    enforced = decreed & (months > p["taliban.ban_lag"])
+    # a ban decreed before a November sowing is enforced from it: the crop is not sown
+    sowing = t.months_to_sowing <= 0.0
+    enforced = (t.ban_enforced > 0.5) | (sowing & (t.opium_ban > 0.5))
     starts = enforced & (t.ban_enforced < 0.5)
     grown = t.ban_leak + p["taliban.ban_erosion"] * t.ban_leak * (1.0 - t.ban_leak)
     leak = np.where(starts, p["taliban.ban_leak"], np.where(enforced, grown, t.ban_leak))
     return decreed.astype(np.float64), months, enforced.astype(np.float64), leak
+
+
+def poppy_calendar(ctx):
+    """Months to the next November sowing: counts down, and starts again at eleven after one."""
+    left = ctx.prev.taliban.months_to_sowing
+    return np.where(left <= 0.0, 11.0, left - 1.0)
 
 
 class Taliban(Actor):
@@ -958,6 +956,8 @@ class Taliban(Actor):
         "ban_months": 39.0,
         "ban_enforced": 1.0,
         "ban_leak": 0.067,
+        # months from the first step's month to the next November, when poppy is sown (November 2025 from July 2025)
+        "months_to_sowing": 4.0,
     }
 
     def act(self, ctx):
@@ -999,3 +999,4 @@ class Taliban(Actor):
         self.state.iskp_effort = fights_iskp(ctx, sanctuary_compliance)
         self.state.equipment_returned = keeps_us_equipment(ctx)
         self.state.opium_ban, self.state.ban_months, self.state.ban_enforced, self.state.ban_leak = bans_opium(ctx)
+        self.state.months_to_sowing = poppy_calendar(ctx)
