@@ -181,7 +181,10 @@ def _serve(*args):
     return subprocess.run([sys.executable, "-m", "sim.dashboard", *args], capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["--port", "80"], ["--port", "abc"], ["--colour"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--port", "80"], ["--port", "abc"], ["--colour"], ["--results-root", "/no/such/folder"], ["--results-root", __file__]],
+)
 def test_bad_server_arguments_give_one_error_line(args):
     done = _serve(*args)
     assert done.returncode == 2
