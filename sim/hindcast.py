@@ -570,9 +570,10 @@ def motive_groups() -> dict:
     }
 
 
-def misses(values: dict, targets: dict) -> np.ndarray:
-    """Per replication, how many target records its path contradicts beyond the tolerance."""
-    by_id = {c.id: c for c in CHECKS}
+def misses(values: dict, targets: dict, checks=None) -> np.ndarray:
+    """Per replication, how many target records its path contradicts beyond the tolerance (the records of
+    ``checks``, by default the whole record)."""
+    by_id = {c.id: c for c in (CHECKS if checks is None else checks)}
     count = np.zeros(len(next(iter(values.values()))), dtype=int)
     for check_id, tol in targets.items():
         c, v = by_id[check_id], values[check_id]
@@ -584,11 +585,21 @@ def misses(values: dict, targets: dict) -> np.ndarray:
     return count
 
 
-def history_match(replications: int = 6000, hypothesis: str = "engagement_moderates", groups: dict | None = None):
+def history_match(
+    replications: int = 6000,
+    hypothesis: str = "engagement_moderates",
+    groups: dict | None = None,
+    checks=None,
+    months: int | None = None,
+):
     """For each group, draw its parameters over their whole declared ranges, run the hindcast, keep the
     replications that contradict none of the group's records (one, for groups of six records or more, whose
     records the model cannot all reach at once), and give each parameter's 5th-95th percentile among them: the
-    range the record leaves plausible."""
+    range the record leaves plausible.
+
+    ``checks`` limits the record to those checks (e.g. the records known at a date): a group's targets outside
+    them are dropped, and a group left with none is not matched.  ``months`` shortens the runs to the months
+    those records need."""
     from dataclasses import replace
 
     from sim.configuration import plan
@@ -598,15 +609,21 @@ def history_match(replications: int = 6000, hypothesis: str = "engagement_modera
 
     p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
     cell = p.cells[0]
+    base = cell.setup if months is None else replace(cell.setup, months=months)
     reps = np.arange(replications)
     rows = []
     groups = {**MATCH_GROUPS, **motive_groups()} if groups is None else groups
+    checks = CHECKS if checks is None else tuple(checks)
+    known = {c.id for c in checks}
     for group, (names, targets) in groups.items():
+        targets = {k: v for k, v in targets.items() if k in known}
+        if not targets:
+            continue
         wide = [replace(PARAMS[n], calibrated_range=None) for n in names]
         draws = scale(unit_design(cell.setup.seed + 1, reps, wide), wide)
-        setup = replace(cell.setup, params={**cell.setup.params, **draws})
-        values = extract(run_cell(setup, reps), setup.start)
-        kept = misses(values, targets) <= (1 if len(targets) >= 6 else 0)
+        setup = replace(base, params={**cell.setup.params, **draws})
+        values = extract(run_cell(setup, reps), setup.start, [c for c in checks if c.id in targets])
+        kept = misses(values, targets, checks) <= (1 if len(targets) >= 6 else 0)
         for n in names:
             lo, hi = np.quantile(draws[n][kept], [0.05, 0.95]) if kept.sum() >= 20 else (np.nan, np.nan)
             rows.append(
