@@ -60,10 +60,16 @@ def test_the_calibration_is_given_only_records_dated_before_each_origin(monkeypa
         assert all(np.datetime64(record_date(e), "M") < np.datetime64(origin, "M") for e in known)
         return pd.DataFrame(columns=["parameter", "plausible_p05", "plausible_p95"])
 
-    monkeypatch.setattr(backtest, "forecast", lambda *a: (_ for _ in ()).throw(StopIteration))
+    class Calibrated(Exception):
+        """Raised in place of the forecast: the test needs only what the calibration was given."""
+
+    def stop(*args):
+        raise Calibrated
+
+    monkeypatch.setattr(backtest, "forecast", stop)
     entries = _without("ttp_2024") + [PLANTED_LATE]
     for origin in ("2023-07", "2024-07"):
-        with pytest.raises(StopIteration):
+        with pytest.raises(Calibrated):
             score_origin(entries, origin, "engagement_moderates", SMALL, 1, calibrate_with=spy)
     assert "ttp_2024" not in given["2023-07"] and "ttp_2023" in given["2023-07"]
     assert "ttp_2024" in given["2024-07"]  # dated 2024-06: known a month before the second origin
@@ -110,6 +116,23 @@ def test_events_after_an_origin_and_their_base_rates():
     expected = 1 - (1 - 3 / 35) ** 13
     assert base_rate(events["clashes"], known, "2024-07", 11) == pytest.approx(expected)
     assert base_rate(events["girls_schools"], known, "2024-07", 11) == 0.0
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("experiment.analysis.origins=[2025-09]", "must lie between 2022-01 and 2025-06"),
+        ("experiment.analysis.origins=[soon]", "is not a month"),
+        ("experiment.analysis.forecast_replications=3", "whole number from 20"),
+        ("+experiment.analysis.horizon=5", "is not a backtest setting"),
+        ("experiment.initial=jul2025", "runs from the takeover"),
+    ],
+)
+def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(override, message):
+    from sim.configuration import ConfigError, plan
+
+    with pytest.raises(ConfigError, match=message):
+        plan(["experiment=backtest", "replications=2", override])
 
 
 def test_a_point_forecasts_crps_is_its_absolute_error():
