@@ -210,6 +210,12 @@ def test_the_backtest_experiment_runs_end_to_end(tmp_path):
     assert set(table["origin"]) == {"2023-07", "2024-07"}
     files = json.loads((out / "manifest.json").read_text())["files"]
     assert "backtest.csv" in files and "backtest.png" in files  # the tool's own files, which its safety owns
+    from sim.store import MARKER, _might_write, tool_files
+
+    assert {"backtest.csv", "backtest.png"} <= tool_files(out)
+    # a user's file under any of these names is refused before a run with overwrite=true, not found in the way after
+    unchecked = [p.name for p in out.iterdir() if p.name != MARKER and not _might_write(p.name)]
+    assert not unchecked, unchecked
     report = (out / "report.md").read_text()
     assert "## Forecast skill: the backtest" in report and "beats persistence" in report
     assert "| 2023-07 | attacks_2024 | 17 | crps |" in report
