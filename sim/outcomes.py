@@ -29,6 +29,9 @@ class Outcome:
     # which way is better for the people of the region: "lower", "higher", or "" where no side is better
     # (a relation level or the influence balance is a position, not a welfare outcome)
     better: str = ""
+    # the one public series its record values come from (publisher; sim/records/ gives the documents), or "" for
+    # the model's own quantities that no one counts
+    tracker: str = ""
 
     @property
     def binary(self) -> bool:
@@ -52,6 +55,7 @@ def _build():
             lambda m: m.ttp.state.attacks,
             integer=True,
             better="lower",
+            tracker="PICSS (militant attacks in Pakistan)",
         ),
         Outcome(
             "deaths_pakistan",
@@ -61,8 +65,17 @@ def _build():
             lambda m: m.ttp.state.deaths,
             integer=True,
             better="lower",
+            tracker="CRSS (civilians and security personnel killed, militants excluded)",
         ),
-        Outcome("ttp_fighters", "fighters", "final", "TTP fighters", lambda m: m.ttp.state.fighters, better="lower"),
+        Outcome(
+            "ttp_fighters",
+            "fighters",
+            "final",
+            "TTP fighters",
+            lambda m: m.ttp.state.fighters,
+            better="lower",
+            tracker="UN Security Council 1988 Monitoring Team",
+        ),
         Outcome(
             "ttp_sanctuary",
             "0-1",
@@ -70,6 +83,7 @@ def _build():
             "sanctuary the TTP enjoys in Afghanistan",
             lambda m: m.taliban.state.sanctuary,
             better="lower",
+            tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
         ),
         Outcome(
             "pragmatist_influence",
@@ -88,6 +102,7 @@ def _build():
             integer=True,
             chart="mean",
             better="higher",
+            tracker="UNESCO",
         ),
         Outcome(
             "humanitarian_need",
@@ -96,6 +111,7 @@ def _build():
             "people in humanitarian need",
             lambda m: m.population.state.humanitarian_need,
             better="lower",
+            tracker="OCHA HNRP (people in need)",
         ),
         Outcome(
             "aid_delivered",
@@ -104,6 +120,7 @@ def _build():
             "humanitarian aid reaching people",
             lambda m: m.international.state.aid_delivered,
             better="higher",
+            tracker="OCHA FTS (funding received for the Afghanistan appeal)",
         ),
         Outcome(
             "refugee_flows",
@@ -112,6 +129,7 @@ def _build():
             "people leaving Afghanistan that month",
             lambda m: m.population.state.refugee_outflow,
             better="lower",
+            tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
         ),
         Outcome(
             "refugee_returns",
@@ -120,6 +138,7 @@ def _build():
             "Afghans pushed back from Pakistan that month",
             lambda m: m.pakistan.state.returns,
             better="lower",
+            tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
         ),
         Outcome(
             "drug_economy",
@@ -128,6 +147,7 @@ def _build():
             "size of the drug trade",
             lambda m: m.population.state.drug_economy,
             better="lower",
+            tracker="UNODC Afghanistan Opium Survey",
         ),
         Outcome(
             "recognising_states",
@@ -136,6 +156,7 @@ def _build():
             "states formally recognising the Taliban government",
             lambda m: sum((m.actors[k].state.relation == RECOGNITION) for k in STATES),
             integer=True,
+            tracker="states' foreign ministries (credentials accepted)",
         ),
         Outcome(
             "clash_pakistan_afghanistan",
@@ -146,6 +167,7 @@ def _build():
             integer=True,
             chart="mean",
             better="lower",
+            tracker="dated border clashes in news reports (Dawn, Reuters)",
         ),
         Outcome(
             "clash_risk",
@@ -166,6 +188,7 @@ def _build():
             integer=True,
             chart="mean",
             better="lower",
+            tracker="UNAMA (human-rights and security updates)",
         ),
         Outcome(
             "iskp_external_capacity",
@@ -174,6 +197,7 @@ def _build():
             "ISKP capacity to strike abroad",
             lambda m: m.iskp.state.capacity,
             better="lower",
+            tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
         ),
         Outcome(
             "iskp_attacks_abroad",
@@ -184,6 +208,7 @@ def _build():
             integer=True,
             chart="mean",
             better="lower",
+            tracker="UN Security Council 1988 Monitoring Team",
         ),
         Outcome(
             "influence_balance",
@@ -197,6 +222,7 @@ def _build():
                 )
                 / 4.0
             ),
+            tracker="states' foreign ministries (derived from the relation levels)",
         ),
     ]
     outcomes += [
@@ -207,6 +233,7 @@ def _build():
             f"relation of {k} with Kabul (0 none, 1 channels, 2 missions, 3 ambassadors, 4 recognition)",
             _relation(k),
             integer=True,
+            tracker="the two governments' foreign ministries (credentials, missions, envoys)",
         )
         for k in STATES
     ]

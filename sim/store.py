@@ -186,7 +186,7 @@ OUTPUT_NAMES = (
     "figures",
     SUMMARIES_DIR,
 )
-OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.")
+OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.", "backtest.")
 OUTPUT_SUFFIXES = (".parquet", ".png")
 
 

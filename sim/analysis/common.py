@@ -184,6 +184,7 @@ ANALYSES = {
     "robustness": "sim.analysis.robustness",
     "sensitivity": "sim.analysis.sensitivity",
     "discovery": "sim.analysis.discovery",
+    "backtest": "sim.backtest",
 }
 
 
