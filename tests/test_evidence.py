@@ -268,3 +268,46 @@ def test_every_scenario_of_a_replication_shares_its_worldviews_point(tmp_path):
 def test_matched_sampling_refuses_what_it_cannot_do(overrides, message):
     with pytest.raises(ConfigError, match=message):
         plan(["uncertainty=matched", *overrides], writes=False)
+
+
+# ---------------------------------------------------------------- end to end: the two answers side by side
+
+
+@pytest.fixture(scope="module")
+def weighted_grid(tmp_path_factory):
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("grid") / "policy_grid"
+    args = ["experiment=policy_grid", "replications=6", "months=12", f"out_dir={out}", "progress=false"]
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", *args, "weights.legitimacy_emboldens=0", "figures=false"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_the_report_labels_the_unweighted_pool_and_names_the_weights(weighted_grid):
+    report = (weighted_grid / "report.md").read_text(encoding="utf-8")
+    assert "Robust across worldviews (unweighted: each worldview counts equally)" in report
+    assert "Evidence-weighted (weights: " in report and "Legitimacy emboldens 0.00" in report
+    assert "set by the user (legitimacy_emboldens=0)" in report
+    assert "all worldviews, unweighted | evidence-weighted |" in report
+    assert "Value of information" in report
+    table = pd.read_csv(weighted_grid / "robustness.csv")
+    assert {ALL, WEIGHTED} <= set(table["hypothesis"])
+    weights = pd.read_csv(weighted_grid / "worldview_weights.csv").set_index("hypothesis")
+    assert weights.loc["legitimacy_emboldens", "evidence_weighted"] == 0
+    assert weights["evidence_weighted"].sum() == pytest.approx(1.0)
+    voi = pd.read_csv(weighted_grid / "value_of_information.csv")
+    assert set(voi["weighting"]) == {"unweighted", WEIGHTED}
+    assert (voi["value"] >= 0).all() and (voi["value"] <= voi["regret_now"] + 1e-9).all()
+
+
+def test_the_evidence_command_checks_its_doc_and_refuses_bad_options(capsys):
+    assert evidence.main(["--check"]) == 0
+    assert evidence.main(["--points", "5"]) == 2
+    assert "error:" in capsys.readouterr().err
