@@ -735,7 +735,9 @@ def _check_weights(weights: dict, run: list):
     known = available("hypothesis")
     for name, value in (weights or {}).items():
         if name not in known:
-            raise ConfigError(f"weights.{name}: no hypothesis {name!r}{_suggest(name, known)}; known: {', '.join(known)}")
+            raise ConfigError(
+                f"weights.{name}: no hypothesis {name!r}{_suggest(name, known)}; known: {', '.join(known)}"
+            )
         if not _is_number(value) or value < 0:
             raise ConfigError(f"weights.{name}={value!r} must be a finite number, 0 or more")
     if run and all(weights.get(h) == 0 for h in run):
@@ -755,7 +757,9 @@ def _check_matched(report: str, sampling: str, hypotheses):
         raise ConfigError(f"sampling={sampling} spreads draws over the ranges; uncertainty=matched draws kept points")
     for h in hypotheses:
         if "[" in h.name:
-            raise ConfigError(f"uncertainty=matched: {h.name} is changed on the command line, so the record never matched it")
+            raise ConfigError(
+                f"uncertainty=matched: {h.name} is changed on the command line, so the record never matched it"
+            )
         problem = kept_points_problem(h.name)
         if problem:
             raise ConfigError(f"uncertainty=matched: {problem}")

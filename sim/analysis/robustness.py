@@ -175,7 +175,9 @@ def _future_weights(weights: dict, hypotheses: list, futures: int) -> np.ndarray
     return np.repeat((w / w.sum() / futures)[:, None], futures, axis=1)
 
 
-def _weighted_rows(cube, regret, meets, threshold, outcome: str, policies: list, hypotheses: list, weights: dict) -> list:
+def _weighted_rows(
+    cube, regret, meets, threshold, outcome: str, policies: list, hypotheses: list, weights: dict
+) -> list:
     """The ``evidence-weighted`` rows of one outcome: every statistic over the futures of all worldviews, each
     future counting by its worldview's weight; the worst case over the worldviews with a weight above 0."""
     w = _future_weights(weights, hypotheses, cube.shape[1])
@@ -267,7 +269,12 @@ def observables() -> tuple:
             "attacks_pakistan",
             lambda s: s.sum(axis=0) * WATCH_MONTHS / len(s) > attacks_2024,
         ),
-        ("border_clash", "a Pakistan-Afghanistan border clash", "clash_pakistan_afghanistan", lambda s: s.max(axis=0) > 0),
+        (
+            "border_clash",
+            "a Pakistan-Afghanistan border clash",
+            "clash_pakistan_afghanistan",
+            lambda s: s.max(axis=0) > 0,
+        ),
         ("iskp_abroad", "an ISKP attack abroad", "iskp_attacks_abroad", lambda s: s.max(axis=0) > 0),
         ("girls_schools", "girls' secondary schools reopen", "girls_schools_open", lambda s: s.max(axis=0) > 0),
     )
@@ -518,7 +525,10 @@ def robustness_section(folder: Path) -> str:
         lines.append("")
     sat = table[table["satisficing_share"].notna() & (table["hypothesis"] == ALL)]
     if not sat.empty:
-        lines += ["Share of futures (all worldviews, unweighted) in which each policy meets the declared thresholds:", ""]
+        lines += [
+            "Share of futures (all worldviews, unweighted) in which each policy meets the declared thresholds:",
+            "",
+        ]
         outs = list(dict.fromkeys(sat["outcome"]))
         header = []
         for o in outs:
