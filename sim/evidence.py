@@ -60,9 +60,10 @@ DISCREPANCY = {
     "count_step": 0.5,
 }
 RECORD_ERROR = {
-    # a record's range is read as its 95% interval (two standard deviations each side); a single figure has at
-    # least this error: 5% of the figure when firm, 10% when trackers disagree or it is recalled with doubt;
-    # a month for a dated event
+    # assumptions: a record's range is read as its 95% interval (two standard deviations each side); a single
+    # figure has at least this error: 5% of the figure when firm (plausible 2-10%: counts of attacks and returns
+    # are revised by about that much), 10% when trackers disagree or it is recalled with doubt (5-20%); a month
+    # for a dated event (reported to the month)
     "firm": 0.05,
     "doubtful": 0.10,
     "months": 1.0,
