@@ -496,8 +496,14 @@ def robustness_section(folder: Path) -> str:
     name = lambda key: names.get(key, key)
     lines = ["## Robustness across worldviews", ""]
     lines.append(
-        f"Every policy under every worldview, in the same {_futures(folder)} futures (assumptions and shocks drawn "
-        "once per future). Regret is a policy's shortfall from the best policy of the same future and worldview, "
+        f"Every policy under every worldview, in the same {_futures(folder)} futures ("
+        + (
+            "shocks drawn once per future; assumptions drawn per future from the parameter points the record "
+            "leaves for each worldview, the same in every policy"
+            if read_manifest(folder).get("uncertainty", {}).get("mode") == "matched"
+            else "assumptions and shocks drawn once per future"
+        )
+        + "). Regret is a policy's shortfall from the best policy of the same future and worldview, "
         "in the outcome's own unit."
     )
     lines.append("")
