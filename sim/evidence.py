@@ -350,6 +350,9 @@ def analysis_weights(hypotheses: list, user: dict | None = None) -> tuple[dict |
     user = {k: float(v) for k, v in (user or {}).items()}
     record = record_weights()
     missing = [h for h in hypotheses if h not in user and h not in record]
+    changed = [h for h in missing if "[" in h]
+    if changed:
+        return None, f"{changed[0]} is changed on the command line, so the record never weighed it"
     if missing:
         return None, f"no weight from the record for {', '.join(missing)}: set weights.{missing[0]}=..."
     raw = {h: user.get(h, record.get(h)) for h in hypotheses}

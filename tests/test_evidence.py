@@ -112,6 +112,8 @@ def test_a_worldview_without_a_weight_gives_no_weighted_answer():
     assert weights is None and "weights.my_view" in how
     weights, _ = evidence.analysis_weights(["engagement_moderates", "my_view"], {"my_view": 1})
     assert weights["my_view"] > 0
+    weights, how = evidence.analysis_weights(["engagement_moderates", "legitimacy_emboldens[x=1]"])
+    assert weights is None and "changed on the command line" in how
 
 
 @pytest.mark.parametrize(
