@@ -5,13 +5,14 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: run test rules bench lock clean help dashboard browser
+.PHONY: run test rules evidence bench lock clean help dashboard browser
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
 	@echo "make test   set up (first time) and run the test suite"
 	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
+	@echo "make evidence  weigh the worldviews against the record (sim/records/worldview_weights.yaml, docs/evidence.md)"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
 	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
 
@@ -59,6 +60,9 @@ browser:
 
 rules: $(STAMP)
 	$(PY) -m sim rules
+
+evidence: $(STAMP)
+	$(PY) -m sim evidence
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

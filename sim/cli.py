@@ -157,10 +157,17 @@ def _report_command(args: list[str]) -> int:
     return 0
 
 
+def _evidence_command(args: list[str]) -> int:
+    from sim.evidence import main as evidence_main
+
+    return evidence_main(args)
+
+
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "list": _list_command,
     "rules": _rules_command,
     "report": _report_command,
+    "evidence": _evidence_command,
 }
 
 

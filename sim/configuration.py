@@ -33,7 +33,7 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 # A user's own config folders (``--config-dir``), searched after CONFIG_DIR, as Hydra searches them.
 _extra_config_dirs: list[Path] = []
 REPORTS = ("comparison", "hindcast")
-UNCERTAINTY = ("parameters", "none")
+UNCERTAINTY = ("parameters", "matched", "none")
 INTENSITY_LEVERS = (
     "sanctions",
     "condemnation",
@@ -535,7 +535,7 @@ def _effective(cfg: DictConfig) -> dict:
             tree[key] = exp[key]
     # a parameter set to its default changes nothing, unless assumptions are drawn: then setting it fixes it
     # instead of drawing it, and the results differ
-    drawn = tree.get("uncertainty") == "parameters"
+    drawn = tree.get("uncertainty") in ("parameters", "matched")
     tree["params"] = {
         name: value
         for name, value in flatten_params(tree.get("params")).items()
@@ -730,6 +730,41 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
+def _check_weights(weights: dict, run: list):
+    """``weights.NAME=W``: a worldview's weight in the evidence-weighted answers, replacing the record's."""
+    known = available("hypothesis")
+    for name, value in (weights or {}).items():
+        if name not in known:
+            raise ConfigError(
+                f"weights.{name}: no hypothesis {name!r}{_suggest(name, known)}; known: {', '.join(known)}"
+            )
+        if not _is_number(value) or value < 0:
+            raise ConfigError(f"weights.{name}={value!r} must be a finite number, 0 or more")
+    if run and all(weights.get(h) == 0 for h in run):
+        raise ConfigError("weights: every worldview of the run has weight 0; give at least one a positive weight")
+
+
+def _check_matched(report: str, sampling: str, hypotheses):
+    """uncertainty=matched draws each worldview's kept points (sim.evidence), which must exist for it."""
+    from sim.uncertainty import kept_points_problem
+
+    if report in ("sensitivity", "discovery"):
+        raise ConfigError(
+            f"uncertainty=matched does not fit a {report} analysis, which needs its own design over the "
+            "independent ranges; use uncertainty=parameters"
+        )
+    if sampling != "random":
+        raise ConfigError(f"sampling={sampling} spreads draws over the ranges; uncertainty=matched draws kept points")
+    for h in hypotheses:
+        if "[" in h.name:
+            raise ConfigError(
+                f"uncertainty=matched: {h.name} is changed on the command line, so the record never matched it"
+            )
+        problem = kept_points_problem(h.name)
+        if problem:
+            raise ConfigError(f"uncertainty=matched: {problem}")
+
+
 def plan(overrides: list[str], writes: bool = True) -> Plan:
     """The plan for one run given its command-line overrides (composed here with Hydra's compose API).
 
@@ -793,6 +828,7 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         seed, chunk = cfg.seed, cfg.chunk_size
         uncertainty, sampling = cfg.uncertainty, cfg.sampling
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
+        user_weights = {k: v for k, v in OmegaConf.to_container(cfg.weights, resolve=True).items() if v is not None}
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
     # the experiment's name names its results folder, so it is a name like the others, never a path
@@ -869,6 +905,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         if problem:
             raise ConfigError(problem)
 
+    _check_weights(user_weights, [h.name for h in hypotheses])
+    if uncertainty == "matched":
+        _check_matched(exp.report, sampling, hypotheses)
     sampling_spec = None
     drawn = {}
     if uncertainty == "parameters":
@@ -894,7 +933,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
                 start=start,
                 months=months,
                 seed=seed,
-                sampling=sampling_spec,
+                sampling=sampling_spec
+                if uncertainty != "matched"
+                else Sampling(total=replications, fixed=tuple(sorted(overrides_params)), matched=h.name),
             )
             cells.append(Cell(s, h, setup))
     if out_dir is None:

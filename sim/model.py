@@ -36,6 +36,7 @@ class Sampling:
     method: str = "random"
     total: int | None = None
     fixed: tuple[str, ...] = ()
+    matched: str | None = None  # a worldview: draw from the points its history match kept (sim.uncertainty)
 
 
 @dataclass
@@ -129,6 +130,10 @@ class DiplomacyModel(mesa.Model):
         from sim.uncertainty import draw_parameters
 
         s = setup.sampling
+        if s.matched is not None:
+            from sim.uncertainty import draw_matched
+
+            return draw_matched(setup.seed, self.replication_ids, s.matched, fixed=s.fixed)
         return draw_parameters(setup.seed, self.replication_ids, method=s.method, total=s.total, fixed=s.fixed)
 
     def __getattr__(self, name):

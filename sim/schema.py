@@ -107,7 +107,10 @@ class Config:
     resume: bool = False
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
     params: Dict[str, Any] = field(default_factory=dict)
-    # "parameters": every assumption is drawn per replication from its range; "none": every one at its default
+    # a worldview's weight in the evidence-weighted answers (weights.NAME=W), replacing its weight from the record
+    weights: Dict[str, Any] = field(default_factory=dict)
+    # "parameters": every assumption is drawn per replication from its range; "matched": from the parameter points
+    # the history match of the replication's worldview kept (sim.evidence); "none": every one at its default
     uncertainty: str = "parameters"
     # how the draws are spread: "random" (keyed by replication), "lhs" or "sobol" (a design over the whole run)
     sampling: str = "random"

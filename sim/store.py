@@ -182,6 +182,8 @@ OUTPUT_NAMES = (
     "manifest.json",
     "report.md",
     "rank_flips.csv",
+    "worldview_weights.csv",
+    "value_of_information.csv",
     "results",
     "figures",
     SUMMARIES_DIR,
