@@ -74,7 +74,7 @@ def render() -> str:
         "record or by a text no other text disputes), **text** (a link the texts of the named views state), or",
         "**extension** (a link no text of those views states, carried by the model beyond its texts). An",
         "extension acts only with its own weight, `extension.<rule id>`, which is 0 by default: it is off unless",
-        "switched on (e.g. `hypothesis.params.extension.taliban.neighbours_leverage=1`).",
+        "switched on (`+hypothesis.params.extension.taliban.neighbours_leverage=1` for a chosen hypothesis).",
         "",
         "## Mechanisms (where the texts disagree)",
         "",

@@ -121,3 +121,14 @@ def test_every_rule_states_its_basis_in_the_rulebook():
         assert "- basis: " in section, r.id
         if r.extension_weight:
             assert r.extension_weight in section, r.id
+
+
+@pytest.mark.parametrize("argv", [[], ["nonsense"], ["hypotheses", "--force"], ["directions", "extra"]])
+def test_bad_commands_are_refused_in_one_line_and_write_nothing(argv, capsys):
+    from sim.worldviews import main
+
+    before = HYPOTHESES_DOC.stat().st_mtime_ns
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert HYPOTHESES_DOC.stat().st_mtime_ns == before
