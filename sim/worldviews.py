@@ -42,9 +42,8 @@ POLICIES = (
 # Every view-bound rule: the policies whose answer under its views runs directly through it, and how.
 CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.engagement_strengthens_pragmatists": (
-        POLICIES,
-        "every policy that moves a state's relation with Kabul, or Pakistan's talks with Kandahar, moves the contact "
-        "that strengthens the pragmatists",
+        ("recognition", "conditional_recognition", "us_normalisation", "joint_ct_front"),
+        "more contact with Kabul (closer relations, talks with Kandahar) strengthens the pragmatists",
     ),
     "taliban.siege_hardens": (("isolation",), "louder condemnation stiffens the hard-liners"),
     "taliban.ct_cooperation_helps": (
@@ -60,12 +59,12 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
         "sanctions raised or eased move need",
     ),
     "taliban.legitimacy_entrenches_hardliners": (
-        ("isolation", "recognition", "conditional_recognition", "us_normalisation", "us_hard_line", "pakistan_kinetic"),
-        "legitimacy given without conditions entrenches the hard core, legitimacy withheld takes that comfort away",
+        ("recognition", "us_normalisation"),
+        "legitimacy given without conditions entrenches the hard core",
     ),
     "taliban.legitimacy_widens_sanctuary": (
-        POLICIES,
-        "legitimacy given without conditions (talks with Kandahar among it) widens the sanctuary, withheld narrows it",
+        ("recognition", "us_normalisation", "joint_ct_front"),
+        "legitimacy given without conditions (talks with Kandahar among it) widens the sanctuary",
     ),
     "taliban.accountability_restrains_sanctuary": (
         ("conditional_recognition", "joint_ct_front"),
@@ -158,10 +157,17 @@ NO_LINK_OF_ITS_OWN: dict[tuple[str, str], str] = {
     "it, so it is the shared core's (strike recruitment and retaliation), not this view's alone",
     ("conditional_leverage", "pakistan_kinetic"): "seed 000 never judges strikes; the failure seed 001 ¶3 reports "
     "is the shared core's",
-    ("engagement_moderates", "pakistan_kinetic"): "seed 003 never judges strikes; beyond the contact Pakistan "
-    "withdraws, the failure seed 001 ¶3 reports is the shared core's",
+    ("engagement_moderates", "pakistan_kinetic"): "seed 003 never judges strikes; the failure seed 001 ¶3 "
+    "reports is the shared core's",
+    ("engagement_moderates", "us_hard_line"): "seed 003 ¶7 reports the hard line under consideration but judges "
+    "neither the equipment demand nor backing the resistance beyond the civil war it fears (¶5), which the shared "
+    "core carries",
     ("legitimacy_emboldens", "pakistan_kinetic"): "seed 002 never speaks of strikes: they are not accountability "
-    "under this view; beyond the legitimacy Pakistan withdraws, the shared core answers",
+    "under this view, and the shared core answers",
+    ("legitimacy_emboldens", "isolation"): "seed 002 ¶8 asks states not to form new ties, but ¶7 reports that "
+    "outside urging brought no change: legitimacy withheld is not read as restraint, and the shared core answers",
+    ("legitimacy_emboldens", "us_hard_line"): "seed 002 never speaks of US coercion or the equipment; the shared "
+    "core answers",
 }
 
 

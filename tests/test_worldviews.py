@@ -85,9 +85,12 @@ def test_a_text_link_moves_its_target_the_way_its_text_says(rule, view, where, l
 def test_contact_strengthens_the_pragmatists():
     """Seed 003 ¶1-2, ¶4: more contact with Kabul, more pragmatist influence."""
     rule = taliban.engagement_strengthens_pragmatists
-    cold, warm = month(EM), month(EM)
+    cold, warm, colder = month(EM), month(EM), month(EM)
     warm.prev_relation = {k: np.minimum(v + 1.0, 4.0) for k, v in warm.prev_relation.items()}
     assert (term(rule, warm) > term(rule, cold)).all()
+    # less contact than in mid-2025 forgoes the gain; seed 003 ¶1 says isolation failed, not that it backfired
+    colder.prev_relation = {k: np.maximum(v - 2.0, 0.0) for k, v in colder.prev_relation.items()}
+    assert (term(rule, colder) == 0).all()
 
 
 def test_legitimacy_given_without_conditions_entrenches_and_widens_the_sanctuary():
@@ -102,6 +105,15 @@ def test_legitimacy_given_without_conditions_entrenches_and_widens_the_sanctuary
     assert (term(taliban.legitimacy_entrenches_hardliners, free, conferred_free) < 0).all()
     widens = taliban.legitimacy_widens_sanctuary
     assert (term(widens, free, 0.3) > term(widens, free, 0.0)).all()
+
+
+def test_legitimacy_withheld_is_not_read_as_restraint():
+    """Seed 002 ¶7: outside urging brought no change; only legitimacy conferred above mid-2025 counts."""
+    ctx = month(LE)
+    ctx.prev_relation = {k: np.maximum(v - 2.0, 0.0) for k, v in ctx.prev_relation.items()}
+    conferred, _ = taliban.legitimacy_terms(ctx)
+    assert (conferred == 0).all()
+    assert (term(taliban.legitimacy_entrenches_hardliners, ctx, conferred) == 0).all()
 
 
 def test_an_offer_against_benchmarks_is_weighed_against_the_ideological_cost():

@@ -109,7 +109,8 @@ def hardline_core_reasserts(ctx):
 
 @rule(
     "taliban.engagement_strengthens_pragmatists",
-    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue.",
+    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue; less contact "
+    "than in mid-2025 forgoes that gain (seed 003 ¶1: isolation failed) without being read as a loss.",
     sources=("seed 003 ¶1-2", "seed 003 ¶4"),
     mechanism="engagement_moderates",
     params=(
@@ -150,7 +151,10 @@ def hardline_core_reasserts(ctx):
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
-    return ctx.p["taliban.engagement_effect"] * (engagement(ctx) - ctx.p["taliban.engagement_reference"])
+    # contact below mid-2025 forgoes the gain but is not read as a loss: seed 003 ¶1 says isolation failed, not that
+    # it backfired (the hardening it reports comes from condemnation, `taliban.siege_hardens`)
+    gain = np.maximum(engagement(ctx) - ctx.p["taliban.engagement_reference"], 0.0)
+    return ctx.p["taliban.engagement_effect"] * gain
 
 
 def engagement(ctx):
@@ -170,9 +174,10 @@ MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOU
 
 
 def legitimacy_terms(ctx):
-    """(change, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
-    benchmarks), and legitimacy handed over without conditions since then, state by state (one state's step back
-    does not buy back what another gave away).
+    """(conferred, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
+    benchmarks), none below it, and legitimacy handed over without conditions since then, state by state (one
+    state's step back does not buy back what another gave away). Seed 002 warns against conferring more (¶10-12) but
+    reports that outside urging has brought no change (¶7): legitimacy withheld is not read as restraint.
 
     A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
     while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
@@ -192,7 +197,7 @@ def legitimacy_terms(ctx):
     weights = len(states) + extra
     change = (now.sum(axis=0) + extra * now[us] - then.sum(axis=0) - extra * then[us]) / weights
     spent = (given.sum(axis=0) + extra * given[us]) / weights
-    return change, spent
+    return np.maximum(change, 0.0), spent
 
 
 @rule(
@@ -239,7 +244,8 @@ UPGRADE_LEGITIMACY = assumption(
 @rule(
     "taliban.legitimacy_entrenches_hardliners",
     statement="Recognition and upgrades given without conditions remove the reason to reform and entrench the ruling "
-    "hard core; legitimacy withheld takes some of that comfort away.",
+    "hard core. Legitimacy withheld is not read as its opposite: seed 002 ¶7 reports that outside urging brought "
+    "no change.",
     sources=("seed 002 ¶3", "seed 002 ¶6", "seed 002 ¶10-13"),
     mechanism="legitimacy_emboldens",
     params=(
