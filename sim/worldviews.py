@@ -54,10 +54,6 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
         ("isolation", "recognition", "us_normalisation", "us_hard_line"),
         "stronger pragmatists restrain the TTP",
     ),
-    "population.sanctions_deepen_need": (
-        ("isolation", "recognition", "conditional_recognition"),
-        "sanctions raised or eased move need",
-    ),
     "taliban.legitimacy_entrenches_hardliners": (
         ("recognition", "us_normalisation"),
         "legitimacy given without conditions entrenches the hard core",
@@ -118,6 +114,7 @@ CARRIERS: dict[str, str] = {
 SHARED: dict[str, tuple[str, ...]] = {
     "isolation": (
         "international.sanctions_follow_rights_and_recognition",
+        "population.sanctions_deepen_need",
         "international.aid_delivery",
         "states.relation_ladder",
         "ttp.hardship_feeds_recruitment",
@@ -126,6 +123,7 @@ SHARED: dict[str, tuple[str, ...]] = {
         "states.relation_ladder",
         "states.peers_follow",
         "international.recognised_counterpart_helps_aid",
+        "population.sanctions_deepen_need",
         "ttp.hardship_feeds_recruitment",
     ),
     "conditional_recognition": ("states.makes_conditional_offer", "states.benchmarks_met", "states.relation_ladder"),

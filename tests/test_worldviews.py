@@ -177,6 +177,12 @@ def test_hardship_feeds_recruitment_under_every_view(view):
     assert (moves(ttp.hardship_feeds_recruitment, view, "hardship", 1.0, 1.5) > 0).all()
 
 
+@pytest.mark.parametrize("view", [None, *MECHANISMS])
+def test_sanctions_deepen_need_under_every_view(view):
+    """Shared core, backed by the record (the humanitarian exemption of December 2021), disputed by no text."""
+    assert (moves(population.sanctions_deepen_need, view, "international.sanctions", 0.4, 0.9) > 0).all()
+
+
 def test_states_answer_threats_only_where_a_text_or_the_record_says_so():
     """Iran's answer to the ISKP threat is an extension (off); China's to the militants is backed by its record."""
     iran_actor = SimpleNamespace(key="iran")

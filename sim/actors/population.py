@@ -81,12 +81,11 @@ def need_follows_economy(ctx):
 
 @rule(
     "population.sanctions_deepen_need",
-    statement="An extension, off by default: sanctions and isolation deepen the humanitarian crisis, extending "
-    "seed 000 ¶2 (engagement averts collapse, so isolation deepens it) and seed 003 ¶3 (a recognised counterpart "
-    "eases aid). No text says so outright; seed 002 ¶8 and the regional texts are silent on sanctions.",
+    statement="Shared core, backed by the record: sanctions deepen the humanitarian crisis. The UN Security Council "
+    "added a humanitarian exemption to the Taliban sanctions in December 2021 (resolution 2615) because they were "
+    "hampering aid; seed 000 ¶2 (engage to avert collapse) and seed 003 ¶3 (a recognised counterpart eases aid) "
+    "lean the same way, and no text disputes it (seed 002 and the regional texts are silent on sanctions).",
     sources=("seed 000 ¶2", "seed 003 ¶3"),
-    mechanism=("engagement_moderates", "conditional_leverage"),
-    basis="extension",
     params=(
         assumption(
             "population.sanctions_need",
