@@ -42,8 +42,9 @@ POLICIES = (
 # Every view-bound rule: the policies whose answer under its views runs directly through it, and how.
 CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.engagement_strengthens_pragmatists": (
-        ("recognition", "conditional_recognition", "us_normalisation", "joint_ct_front"),
-        "more contact with Kabul (closer relations, talks with Kandahar) strengthens the pragmatists",
+        POLICIES,
+        "contact above mid-2025 (closer relations, talks with Kandahar) strengthens the pragmatists; a policy that "
+        "holds a state back forgoes the contact the status quo would bring",
     ),
     "taliban.siege_hardens": (("isolation",), "louder condemnation stiffens the hard-liners"),
     "taliban.ct_cooperation_helps": (
@@ -55,12 +56,14 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
         "stronger pragmatists restrain the TTP",
     ),
     "taliban.legitimacy_entrenches_hardliners": (
-        ("recognition", "us_normalisation"),
-        "legitimacy given without conditions entrenches the hard core",
+        ("isolation", "recognition", "conditional_recognition", "us_normalisation", "us_hard_line", "pakistan_kinetic"),
+        "legitimacy given without conditions above mid-2025 entrenches the hard core; a policy that holds a state "
+        "back, or ties its recognition to benchmarks, forestalls the legitimacy the status quo would confer",
     ),
     "taliban.legitimacy_widens_sanctuary": (
-        ("recognition", "us_normalisation", "joint_ct_front"),
-        "legitimacy given without conditions (talks with Kandahar among it) widens the sanctuary",
+        POLICIES,
+        "legitimacy given without conditions above mid-2025 (talks with Kandahar among it) widens the sanctuary; "
+        "a policy that holds a state back forestalls the legitimacy the status quo would confer",
     ),
     "taliban.accountability_restrains_sanctuary": (
         ("conditional_recognition", "joint_ct_front"),
@@ -155,17 +158,18 @@ NO_LINK_OF_ITS_OWN: dict[tuple[str, str], str] = {
     "it, so it is the shared core's (strike recruitment and retaliation), not this view's alone",
     ("conditional_leverage", "pakistan_kinetic"): "seed 000 never judges strikes; the failure seed 001 ¶3 reports "
     "is the shared core's",
-    ("engagement_moderates", "pakistan_kinetic"): "seed 003 never judges strikes; the failure seed 001 ¶3 "
-    "reports is the shared core's",
-    ("engagement_moderates", "us_hard_line"): "seed 003 ¶7 reports the hard line under consideration but judges "
-    "neither the equipment demand nor backing the resistance beyond the civil war it fears (¶5), which the shared "
-    "core carries",
-    ("legitimacy_emboldens", "pakistan_kinetic"): "seed 002 never speaks of strikes: they are not accountability "
-    "under this view, and the shared core answers",
-    ("legitimacy_emboldens", "isolation"): "seed 002 ¶8 asks states not to form new ties, but ¶7 reports that "
-    "outside urging brought no change: legitimacy withheld is not read as restraint, and the shared core answers",
-    ("legitimacy_emboldens", "us_hard_line"): "seed 002 never speaks of US coercion or the equipment; the shared "
-    "core answers",
+    ("engagement_moderates", "pakistan_kinetic"): "seed 003 never judges strikes: the link acts only through the "
+    "contact Pakistan forgoes; the failure seed 001 ¶3 reports is the shared core's",
+    ("engagement_moderates", "us_hard_line"): "seed 003 ¶7 reports the hard line under consideration without "
+    "judging it: the link acts only through the contact the US forgoes; the civil war seed 003 ¶5 fears is the "
+    "shared core's",
+    ("legitimacy_emboldens", "pakistan_kinetic"): "seed 002 never speaks of strikes, which are not accountability "
+    "here: the links act only through the legitimacy Pakistan forgoes",
+    ("legitimacy_emboldens", "isolation"): "seed 002 ¶8 asks states not to form new ties: isolation forestalls the "
+    "legitimacy the status quo would confer; legitimacy withheld below mid-2025 is not read as restraint, as ¶7 "
+    "reports that outside urging brought no change",
+    ("legitimacy_emboldens", "us_hard_line"): "seed 002 never speaks of US coercion or the equipment: the links act "
+    "only through the legitimacy the US forgoes",
 }
 
 
