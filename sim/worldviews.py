@@ -339,9 +339,11 @@ def render_hypotheses() -> str:
         "Every state's wish for ties responds under every view to the violence it faces where a text or the record",
         "says so (Pakistan to TTP attacks, Russia and the US to ISKP, China to the militants sheltered in",
         "Afghanistan, Tajikistan keeping away), to the rights record, to peers that recognise and to rivals'",
-        "standing (`states.rivals_pull`). Iran's and Uzbekistan's answers to the threat and India's rivalry are",
-        "extensions, off by default (`iran.engages_against_threat`, `uzbekistan.engages_against_threat`,",
-        "`india.watches_rivals`).",
+        "standing (`states.rivals_pull`).",
+        "",
+        "Extensions of every view (the model's own links, no text's; off by default): "
+        + ", ".join(f"`{r.id}`" for r in RULES.values() if not r.mechanisms and r.basis == "extension")
+        + ".",
         "",
     ]
     return "\n".join(out)

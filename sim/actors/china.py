@@ -36,9 +36,11 @@ def secures_interests(ctx, actor):
 
 @rule(
     "china.cooperates_against_militants",
-    statement="China is threatened by militants sheltered in Afghanistan; the model assumes that with ambassador-level "
-    "ties or more Beijing adds some weight to counter-terrorism cooperation with Kabul.",
+    statement="An extension, off by default: China is threatened by militants sheltered in Afghanistan (seed 002 "
+    "¶4); that with ambassador-level ties or more Beijing adds to counter-terrorism cooperation with Kabul is no "
+    "text's claim.",
     sources=("seed 002 ¶4",),
+    basis="extension",
     params=(
         assumption(
             "china.ct_contribution",

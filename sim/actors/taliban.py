@@ -754,7 +754,8 @@ def pragmatists_restrain_militants(ctx):
 @rule(
     "taliban.fights_iskp",
     statement="Kabul fights ISKP, its own enemy (seed 003 ¶3); shared intelligence and regional cooperation make it "
-    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the model sides with seed 003 (an assumption).",
+    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the shared core sides with seed 003 because "
+    "the record does (the Taliban's campaign against ISKP since 2021, reported by the UN Monitoring Team).",
     sources=("seed 003 ¶3",),
     params=(
         assumption(
