@@ -273,3 +273,19 @@ def test_directions_report_is_fresh():
     summaries = run_directions(DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
     text = render_directions(summaries, DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
     assert DIRECTIONS_DOC.read_text(encoding="utf-8") == text, "run 'python -m sim.worldviews directions'"
+
+
+TESTED_APART = {
+    "taliban.engagement_strengthens_pragmatists",
+    "taliban.legitimacy_entrenches_hardliners",
+    "taliban.legitimacy_widens_sanctuary",
+    "taliban.weighs_offer_against_ideology",
+    "taliban.counterterrorism_benchmark",
+    "taliban.benchmarked_cooperation",
+    "taliban.schools_for_recognition",
+}
+
+
+def test_every_text_link_is_tested_alone():
+    text_rules = {r.id for r in RULES.values() if "text" in r.kinds}
+    assert text_rules == {r.id for r, *_ in TEXT_LINKS} | TESTED_APART
