@@ -256,7 +256,6 @@ def desire(ctx, actor, threat=None):
 RIVALS = {
     "united_states": ("china", "russia", "iran"),
     "pakistan": ("india",),
-    "india": ("pakistan", "china"),
 }
 # the rivals' mean relation in July 2025
 RIVAL_REFERENCE = {k: sum(MID_2025_RELATIONS[r] for r in rivals) / len(rivals) for k, rivals in RIVALS.items()}
@@ -281,13 +280,12 @@ def rival_params(state: str, response: float, why: str, calibrated=None):
 @rule(
     "states.rivals_pull",
     statement="A state watches its rivals' standing in Kabul: the US the China-Russia-Iran orbit, Pakistan India's "
-    "return, India its neighbours' ties; a rival's gain pulls it closer.",
+    "return; a rival's gain pulls it closer.",
     sources=("seed 003 ¶1", "seed 003 ¶6", "seed 001 ¶2-3", "seed 000 ¶3", "seed 002 ¶9"),
     params=rival_params(
         "united_states", 0.4, "seed 003 ¶1 wants Afghanistan kept out of that orbit; size is a guess", (0.0, 0.8)
     )
-    + rival_params("pakistan", 0.3, "seed 001 ¶3 calls India's return a wake-up call; size is a guess", (0.0, 0.6))
-    + rival_params("india", 0.3, "seed 001 ¶2 has India regaining lost ground; size is a guess", (0.0, 0.6)),
+    + rival_params("pakistan", 0.3, "seed 001 ¶3 calls India's return a wake-up call; size is a guess", (0.0, 0.6)),
 )
 def rivals_pull(ctx, actor):
     rivals = RIVALS.get(actor.key)

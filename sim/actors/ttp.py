@@ -50,12 +50,9 @@ def recruits_under_sanctuary(ctx):
 
 @rule(
     "ttp.hardship_feeds_recruitment",
-    statement="Hardship and instability feed militant recruitment: seed 002 ¶8 says so; seed 003 ¶3 warns only that "
-    "the crises spill over, so under engagement the TTP link is a labelled extension, as it is under conditional "
-    "leverage (seed 000 ¶2 traces the TTP to impunity). The regional texts are silent; leaving it out there is the "
-    "model's choice, though ISKP recruits from instability under every view.",
+    statement="Shared core: hardship and instability feed militant recruitment. Seed 002 ¶8 says so and no text "
+    "disputes it (seed 003 ¶3 warns the crises spill over; seed 000 ¶2 and the regional texts are silent).",
     sources=("seed 002 ¶8", "seed 003 ¶3", "seed 000 ¶2"),
-    mechanism=("engagement_moderates", "legitimacy_emboldens", "conditional_leverage"),
     params=(
         assumption(
             "ttp.hardship_recruitment",
@@ -73,10 +70,11 @@ def hardship_feeds_recruitment(ctx):
 
 @rule(
     "ttp.drug_money_recruits",
-    statement="A booming drug trade is part of the instability in which militants recruit; the model reads it as "
-    "money for the armed groups.",
+    statement="An extension, off by default: a booming drug trade is part of the instability in which militants "
+    "recruit (seed 002 ¶8); the model reads it as money for the armed groups, which the text does not say.",
     sources=("seed 002 ¶8",),
     mechanism="legitimacy_emboldens",
+    basis="extension",
     params=(
         assumption(
             "ttp.drug_recruitment",
@@ -94,11 +92,10 @@ def drug_money_recruits(ctx):
 
 @rule(
     "ttp.strikes_feed_recruitment",
-    statement="Seed 001 ¶3 judges the kinetic approach a failure; that strikes which kill fighters also hand the group "
-    "recruits is the model's assumption, carried as a labelled extension into the views that doubt coercion (seed "
-    "003's condemnation-stiffens logic, seed 000's no change under siege). Neither text speaks of strikes.",
+    statement="Shared core: seed 001 ¶3 judges the kinetic approach a failure and no text disputes it (the others "
+    "never speak of strikes); the record agrees (TTP attacks kept rising through the strikes of 2022-24). That "
+    "strikes which kill fighters also hand the group recruits, the channel of that failure, is the model's assumption.",
     sources=("seed 001 ¶3",),
-    mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
     params=(
         assumption(
             "ttp.strike_recruitment",
