@@ -26,8 +26,7 @@ experiments share their random shocks (common random numbers) and differ only in
 from __future__ import annotations
 
 import dataclasses
-
-import numpy as np
+import warnings
 
 INSTALL_HINT = "sim.ema needs the EMA Workbench: pip install 'sim[ema]' (or: pip install 'ema-workbench>=3,<4')"
 SEPARATOR = "__"
@@ -40,7 +39,10 @@ class WorkbenchMissing(ImportError):
 def workbench():
     """The ema_workbench package, or WorkbenchMissing saying how to install it."""
     try:
-        import ema_workbench
+        with warnings.catch_warnings():
+            # its optional cluster back end is announced on import; the local evaluators need none of it
+            warnings.filterwarnings("ignore", message="ipyparallel not installed", category=UserWarning)
+            import ema_workbench
     except ImportError:
         raise WorkbenchMissing(INSTALL_HINT) from None
     return ema_workbench
