@@ -60,7 +60,9 @@ def main(argv=None) -> int:
     from ema_workbench.analysis import feature_scoring, prim
 
     model = sim.ema.model(months=args.months)
-    experiments, outcomes = ema.perform_experiments(model, scenarios=args.scenarios, policies=args.policies)
+    # every policy's futures run together in one model instance: the numbers EMA's sequential evaluator gives
+    with sim.ema.evaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=args.scenarios, policies=args.policies)
     units = {o.name: o.unit for o in model.outcomes}
 
     # the drawn inputs only: EMA's bookkeeping columns say which sample a row came from

@@ -5,6 +5,8 @@
 
     model = sim.ema.model(months=36)
     experiments, outcomes = perform_experiments(model, scenarios=50, policies=4)
+    # the same, with the experiments of each policy run together in one model instance (same numbers)
+    experiments, outcomes = perform_experiments(model, scenarios=50, policies=4, evaluator=sim.ema.evaluator(model))
 
 Uncertainties are the parameters that sampling draws (``sim.uncertainty.uncertain_parameters``), each over
 the range it is drawn from (its calibrated range where it has one), plus ``hypothesis``: which text's view
@@ -26,7 +28,10 @@ experiments share their random shocks (common random numbers) and differ only in
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
+
+import numpy as np
 
 INSTALL_HINT = "sim.ema needs the EMA Workbench: pip install 'sim[ema]' (or: pip install 'ema-workbench>=3,<4')"
 SEPARATOR = "__"
@@ -81,13 +86,39 @@ class Simulation:
     replications: int = 1
 
     def __call__(self, **inputs) -> dict[str, float]:
+        from sim.outcomes import OUTCOMES
+
+        return dict(zip((o.name for o in OUTCOMES), map(float, self.run_many([inputs])[0])))
+
+    def run_many(self, experiments: list[dict]) -> np.ndarray:
+        """Outcomes of many experiments, shape (experiments, outcomes): one model run per distinct policy.
+
+        Experiments that share their levers differ only in parameters, which the model takes per
+        replication, so they run together as the replications of one model instance: each experiment's
+        replications 0..R-1 keep their own shocks, and the numbers are those of running it alone.
+        """
         from sim.analysis import replication_summaries
         from sim.ensemble import run_cell
         from sim.outcomes import OUTCOMES
+        from sim.rules import PARAMS
 
-        setup = self.setup(inputs)
-        summaries = replication_summaries(run_cell(setup, self.replications))
-        return {o.name: float(summaries[i].mean()) for i, o in enumerate(OUTCOMES)}
+        setups = [self.setup(inputs) for inputs in experiments]
+        results = np.empty((len(setups), len(OUTCOMES)))
+        by_policy: dict[str, list[int]] = {}
+        for j, setup in enumerate(setups):
+            by_policy.setdefault(repr(setup.levers), []).append(j)
+        n = self.replications
+        for members in by_policy.values():
+            names = set().union(*(setups[j].params for j in members))
+            params = {
+                name: np.repeat([setups[j].params.get(name, PARAMS[name].default) for j in members], n)
+                for name in names
+            }
+            together = dataclasses.replace(setups[members[0]], params=params)
+            record = run_cell(together, np.tile(np.arange(n), len(members)))
+            summaries = replication_summaries(record).reshape(len(OUTCOMES), len(members), n)
+            results[members] = summaries.mean(axis=2).T
+        return results
 
     def setup(self, inputs: dict):
         """The Setup of one experiment: the baseline's levers changed by the policy, the sampled parameters."""
@@ -228,6 +259,69 @@ def model(
         outcomes.append(outcome)
     result.outcomes = outcomes
     return result
+
+
+def evaluator(model, batch: int = 1000):
+    """An EMA evaluator for ``model()``: experiments that share a policy run together in one model instance.
+
+    Use it as EMA's own: ``with sim.ema.evaluator(m) as ev: ev.perform_experiments(scenarios=200, policies=4)``
+    or ``perform_experiments(m, ..., evaluator=sim.ema.evaluator(m))``.  Results equal the sequential
+    evaluator's; ``batch`` experiments are taken at a time, which bounds memory.
+    """
+    return _evaluator_class()(model, batch)
+
+
+@functools.cache
+def _evaluator_class():
+    from ema_workbench.em_framework.evaluators import BaseEvaluator
+
+    class EnsembleEvaluator(BaseEvaluator):
+        def __init__(self, model, batch: int):
+            if not isinstance(getattr(model, "function", None), Simulation):
+                raise TypeError("sim.ema.evaluator runs the model that sim.ema.model() returns")
+            if batch < 1:
+                raise ValueError(f"batch={batch} must be at least 1")
+            super().__init__(model)
+            self.model = model
+            self.batch = batch
+
+        def initialize(self):
+            pass
+
+        def finalize(self):
+            pass
+
+        def evaluate_experiments(self, experiments, callback, **kwargs):
+            names = [o.name for o in self.model.outcomes]
+            pending = []
+            for experiment in experiments:
+                pending.append(experiment)
+                if len(pending) == self.batch:
+                    self._run(pending, names, callback)
+                    pending = []
+            if pending:
+                self._run(pending, names, callback)
+
+        def _run(self, experiments, names, callback):
+            inputs = [
+                {**_inputs(self.model.uncertainties, e.scenario), **_inputs(self.model.levers, e.policy)}
+                for e in experiments
+            ]
+            results = self.model.function.run_many(inputs)
+            for experiment, row in zip(experiments, results):
+                callback(experiment, dict(zip(names, map(float, row))))
+
+    return EnsembleEvaluator
+
+
+def _inputs(parameters, sample) -> dict:
+    """The model function's keyword arguments for a sample, as EMA passes them: default where not sampled."""
+    out = {}
+    for p in parameters:
+        value = sample[p.name] if p.name in sample else p.default
+        if value is not None:
+            out.update({name: value for name in p.variable_name})
+    return out
 
 
 SUMMARY_TEXT = {

@@ -91,7 +91,6 @@ def test_an_experiment_sets_the_sampled_values_and_the_hypothesis_wins_where_it_
         function.setup({"no_such_lever": 1.0})
 
 
-@pytest.mark.slow
 def test_perform_experiments_runs_the_model_and_a_lever_moves_the_result(model):
     ema = sim.ema.workbench()
     aid = next(lv for lv in model.levers if lv.name == "aid_funding")
@@ -108,6 +107,19 @@ def test_perform_experiments_runs_the_model_and_a_lever_moves_the_result(model):
     low = delivered[order][cut[order]]
     high = delivered[order][~cut[order]]
     assert (high > low).all(), (low, high)
+
+
+def test_the_ensemble_evaluator_gives_the_sequential_evaluators_numbers(model):
+    ema = sim.ema.workbench()
+    policies = [ema.Sample("a", sanctions=0.1, conditional__pakistan=True), ema.Sample("b", sanctions=0.9)]
+    from ema_workbench.em_framework.samplers import LHSSampler
+
+    scenarios = list(LHSSampler().generate_samples(model.uncertainties, 3, rng=7))
+    one_by_one = ema.perform_experiments(model, scenarios, policies, evaluator=ema.SequentialEvaluator(model))
+    together = ema.perform_experiments(model, scenarios, policies, evaluator=sim.ema.evaluator(model))
+    for name, values in one_by_one[1].items():
+        np.testing.assert_array_equal(together[1][name], values, err_msg=name)
+    assert not np.array_equal(one_by_one[1]["deaths_pakistan"][:3], one_by_one[1]["deaths_pakistan"][3:])
 
 
 def test_a_missing_workbench_is_one_line():
