@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-FIGURE = "prim_tradeoff.png"
+FIGURE = "prim_tradeoff.png"  # or, when no future stands out, the feature scores
 OUTCOME = "deaths_pakistan"
 DENSITY = 0.75  # the share of futures inside the box that must be of interest
 
@@ -75,22 +75,30 @@ def main(argv=None) -> int:
     y = outcomes[OUTCOME]
     cut = float(sorted(y)[int(0.75 * (len(y) - 1))])
     of_interest = y > cut
-    print(f"\nPRIM: futures with {OUTCOME} above {cut:,.0f} {units[OUTCOME]} a year ({int(of_interest.sum())} of {len(y)})")
-    box = prim.Prim(x, of_interest, peel_alpha=0.1).find_box()
-    trajectory = box.peeling_trajectory
-    dense = trajectory[trajectory["density"] >= DENSITY]
-    if not of_interest.any() or dense.empty:
-        print(f"no box meets the density asked ({DENSITY:.2f}); the densest reaches {trajectory['density'].max():.2f}")
+    print(
+        f"\nPRIM: futures with {OUTCOME} above {cut:,.0f} {units[OUTCOME]} a year "
+        f"({int(of_interest.sum())} of {len(y)})"
+    )
+    if of_interest.any():
+        box = prim.Prim(x, of_interest, peel_alpha=0.1).find_box()
+        trajectory = box.peeling_trajectory
+        dense = trajectory[trajectory["density"] >= DENSITY]
+        if dense.empty:
+            densest = trajectory["density"].max()
+            print(f"no box meets the density asked ({DENSITY:.2f}); the densest reaches {densest:.2f}")
+        else:
+            chosen = int(dense["coverage"].idxmax())
+            box.select(chosen)
+            row = trajectory.loc[chosen]
+            print(f"box {chosen}: coverage {row['coverage']:.2f}, density {row['density']:.2f}, mass {row['mass']:.2f}")
+            box.inspect(chosen)  # the box's statistics and the limits on the inputs it restricts
+        box.show_tradeoff()
     else:
-        chosen = int(dense["coverage"].idxmax())
-        box.select(chosen)
-        row = trajectory.loc[chosen]
-        print(f"box {chosen}: coverage {row['coverage']:.2f}, density {row['density']:.2f}, mass {row['mass']:.2f}")
-        box.inspect(chosen)  # the box's statistics and the limits on the inputs it restricts
+        print("no future stands out: every experiment gave the same value")
+        scores[OUTCOME].sort_values().tail(15).plot.barh(title=f"feature scores for {OUTCOME}")
 
     out = args.out if args.out is not None else Path(tempfile.mkdtemp(prefix="ema-example-"))
     out.mkdir(parents=True, exist_ok=True)
-    box.show_tradeoff()
     plt.gcf().savefig(out / FIGURE, dpi=100, bbox_inches="tight")
     plt.close("all")
     print(f"\nfigure: {out / FIGURE}")
