@@ -6,7 +6,7 @@
     model = sim.ema.model(months=36)
     experiments, outcomes = perform_experiments(model, scenarios=50, policies=4)
     # the same, with the experiments of each policy run together in one model instance (same numbers)
-    experiments, outcomes = perform_experiments(model, scenarios=50, policies=4, evaluator=sim.ema.evaluator(model))
+    experiments, outcomes = perform_experiments(model, 50, 4, evaluator=sim.ema.evaluator(model))
 
 Uncertainties are the parameters that sampling draws (``sim.uncertainty.uncertain_parameters``), each over
 the range it is drawn from (its calibrated range where it has one), plus ``hypothesis``: which text's view
@@ -292,7 +292,10 @@ def _evaluator_class():
             pass
 
         def evaluate_experiments(self, experiments, callback, **kwargs):
-            names = [o.name for o in self.model.outcomes]
+            from sim.outcomes import OUTCOME_INDEX
+
+            # the model's outcomes, which a user may have narrowed, by their place among all the model records
+            names = {o.name: OUTCOME_INDEX[o.name] for o in self.model.outcomes}
             pending = []
             for experiment in experiments:
                 pending.append(experiment)
@@ -309,7 +312,7 @@ def _evaluator_class():
             ]
             results = self.model.function.run_many(inputs)
             for experiment, row in zip(experiments, results):
-                callback(experiment, dict(zip(names, map(float, row))))
+                callback(experiment, {name: float(row[i]) for name, i in names.items()})
 
     return EnsembleEvaluator
 

@@ -120,6 +120,14 @@ def test_the_ensemble_evaluator_gives_the_sequential_evaluators_numbers(model):
     for name, values in one_by_one[1].items():
         np.testing.assert_array_equal(together[1][name], values, err_msg=name)
     assert not np.array_equal(one_by_one[1]["deaths_pakistan"][:3], one_by_one[1]["deaths_pakistan"][3:])
+    # a user may keep only some outcomes (EMA's own way: delete the others)
+    fewer = sim.ema.model(months=MONTHS)
+    for name in [o.name for o in fewer.outcomes if o.name not in ("aid_delivered", "civil_war")]:
+        del fewer.outcomes[name]
+    narrowed = ema.perform_experiments(fewer, scenarios, policies, evaluator=sim.ema.evaluator(fewer))
+    assert set(narrowed[1]) == {"aid_delivered", "civil_war"}
+    for name, values in narrowed[1].items():
+        np.testing.assert_array_equal(values, one_by_one[1][name], err_msg=name)
 
 
 def test_a_missing_workbench_is_one_line():
