@@ -362,7 +362,7 @@ def _one_line_errors(task: Callable) -> Callable:
         except ConfigError as exc:
             message, code = str(exc), BAD_INPUT
         except OutputRefused as exc:
-            message, code = str(exc), 1
+            message, code = str(exc), BAD_INPUT
         except OSError as exc:
             message, code = f"could not write results: {exc.strerror or exc}", 1
         except RunFailed as exc:

@@ -27,7 +27,7 @@ from sim.initial import start_range
 from sim.model import Sampling, Setup
 from sim.outcomes import OUTCOME_NAMES
 from sim.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.store import OutputRefused, check_out_dir, is_url
+from sim.store import OutputRefused, check_out_dir, is_url, size_text
 from sim.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -797,7 +797,7 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
         return
     if disk > free:
         raise ConfigError(
-            f"this run writes about {disk / 1e9:.1f} GB and {free / 1e9:.1f} GB is free where out_dir is; "
+            f"this run writes about {size_text(disk)} and {size_text(free)} is free where out_dir is; "
             "lower replications or months, or choose an out_dir on a larger disk"
         )
 

@@ -111,7 +111,9 @@ def write_parameters(folder: Path, values: dict, replications: int):
 
 
 def read_config(folder: Path) -> dict:
-    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=True)
+    """The run's config.yaml as it was saved (resolved then). Not resolved again: a folder may come from someone
+    else, and an interpolation in it (``${oc.env:...}``) would read this machine's environment."""
+    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=False)
 
 
 def read_manifest(folder: Path) -> dict:
