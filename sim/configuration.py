@@ -36,6 +36,7 @@ REPORTS = ("comparison", "hindcast")
 UNCERTAINTY = ("parameters", "none")
 INTENSITY_LEVERS = (
     "sanctions",
+    "sanctions_relief",
     "condemnation",
     "un_eu_presence",
     "us_ct_sharing",
