@@ -48,23 +48,33 @@ def test_complex_assaults_kill_more_per_attack():
     attacks = full(80)
     few = ttp.lethality(month(), attacks, full(0.02), full(0.5), full(0.1))
     many = ttp.lethality(month(), attacks, full(0.10), full(0.5), full(0.1))
-    assert (many[0] + many[1]).mean() > 1.5 * (few[0] + few[1]).mean()
+    assert np.all(many >= few) and many.mean() > 1.5 * few.mean()
 
 
 def test_hardened_targets_lower_civilian_deaths_and_leave_the_forces_alone():
     attacks, mix, share = full(80), full(0.05), full(0.5)
-    soft = ttp.lethality(month(), attacks, mix, share, full(0.0))
-    hard = ttp.lethality(month(), attacks, mix, share, full(0.4))
+    soft = ttp.expected_victims(month(), attacks, mix, share, full(0.0))
+    hard = ttp.expected_victims(month(), attacks, mix, share, full(0.4))
     assert np.array_equal(soft[0], hard[0])
-    assert np.all(hard[1] <= soft[1]) and hard[1].mean() < 0.7 * soft[1].mean()
+    assert np.allclose(hard[1], 0.6 * soft[1])
+    drawn_hard = ttp.lethality(month(), attacks, mix, share, full(0.4))
+    assert np.all(drawn_hard <= ttp.lethality(month(), attacks, mix, share, full(0.0)))
 
 
 def test_returned_weapons_lower_security_force_deaths_only():
     args = (full(80), full(0.05), full(0.5), full(0.1))
-    kept = ttp.lethality(with_prev(month(), "taliban", equipment_returned=0.0), *args)
-    returned = ttp.lethality(with_prev(month(), "taliban", equipment_returned=1.0), *args)
+    kept = ttp.expected_victims(with_prev(month(), "taliban", equipment_returned=0.0), *args)
+    returned = ttp.expected_victims(with_prev(month(), "taliban", equipment_returned=1.0), *args)
     assert np.array_equal(kept[1], returned[1])
-    assert returned[0].mean() < kept[0].mean()
+    assert np.all(returned[0] < kept[0])
+
+
+def test_attacks_on_civilians_kill_more_where_targets_are_not_hardened():
+    # with no hardening a civilian target is as deadly as a post; with hardening, turning on the forces kills more
+    args = (full(80), full(0.05))
+    on_civilians = sum(ttp.expected_victims(month(), *args, full(0.35), full(0.3)))
+    on_forces = sum(ttp.expected_victims(month(), *args, full(0.65), full(0.3)))
+    assert np.all(on_forces > on_civilians)
 
 
 def test_more_fighters_lost_means_more_militants_killed():

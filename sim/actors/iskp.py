@@ -172,9 +172,9 @@ def attacks_inside_afghanistan(ctx, capacity):
     params=(
         assumption(
             "iskp.casualties_base",
-            12.0,
-            4.0,
-            30.0,
+            8.0,
+            3.0,
+            20.0,
             "civilian casualties a month from explosive remnants of war and unclaimed violence",
             "UNAMA, Impact of Improvised Explosive Devices on Civilians (June 2023): 639 casualties from explosive "
             "remnants of war in the 21.5 months from 15 Aug 2021 (about 30 a month), falling since; its quarterly "
@@ -182,9 +182,9 @@ def attacks_inside_afghanistan(ctx, capacity):
         ),
         assumption(
             "iskp.casualties_per_attack",
-            8.0,
-            3.0,
-            20.0,
+            6.0,
+            2.0,
+            15.0,
             "civilian casualties per ISKP attack inside Afghanistan",
             "UNAMA (June 2023): 2,814 casualties from deliberate IED attacks, mostly ISKP's, from 15 Aug 2021 to "
             "30 May 2023, against about 250 ACLED events involving ISKP in that time; most events harm few",

@@ -106,8 +106,8 @@ def engages_kandahar(ctx):
         assumption(
             "pakistan.strike_trigger",
             3.0,
-            1.0,
-            4.0,
+            2.0,
+            5.0,
             "TTP threat (in units of the 2023 monthly attacks) at which a fully kinetic policy strikes every month",
             "seed 001 ¶3 names kinetic action as part of Islamabad's approach; strikes came in 3 of the 48 months to "
             "July 2025 (Apr 2022, Mar and Dec 2024: news reports), 2 of 12 in 2024 at about 1.4 units of threat; a "
@@ -155,7 +155,7 @@ def calm_from_relation(ctx):
             "pakistan.incident_base",
             0.08,
             0.03,
-            0.2,
+            0.15,
             "monthly chance of a border incident from the disputed line and its fence alone, at ambassador-level ties",
             "fence-pulling by Taliban guards (Dec 2021-Jan 2022), firing at Chaman (Dec 2022), at Torkham (Feb "
             "and Sep 2023) and on the Kurram and Bajaur line (2024); incidents in perhaps one month in five, "
@@ -172,9 +172,9 @@ def calm_from_relation(ctx):
         ),
         assumption(
             "pakistan.closure_friction",
-            0.15,
+            0.12,
             0.0,
-            0.4,
+            0.3,
             "added monthly chance of an incident in the month after a crossing was closed",
             "the Torkham closure of Feb-Mar 2025 ended in an exchange of fire on 3 March 2025 (news reports); "
             "size is a guess",
@@ -198,9 +198,9 @@ def calm_from_relation(ctx):
         ),
         assumption(
             "pakistan.relation_calm",
-            0.3,
+            0.25,
             0.0,
-            0.8,
+            0.5,
             "log-change of the chances of incidents and clashes per rung the relation falls below ambassadors "
             "(or rises above them)",
             "an assumption: open channels and envoys settle incidents before they grow (seed 001 ¶5 urges open "
@@ -264,34 +264,34 @@ def crossing_closure(ctx, incident):
     params=(
         assumption(
             "pakistan.clash_given_incident",
-            0.25,
-            0.1,
-            0.5,
+            0.2,
+            0.08,
+            0.4,
             "chance that a border incident becomes an armed clash, at ambassador-level ties without aggravation",
             "about five armed clashes (Chaman Dec 2022, Torkham Sep 2023, after the strikes of Mar and Dec 2024, "
             "Torkham Mar 2025) among perhaps a dozen months with incidents, Aug 2021-Jul 2025 (news reports)",
         ),
         assumption(
             "pakistan.clash_after_strike",
-            0.25,
+            0.2,
             0.05,
-            0.5,
+            0.4,
             "added chance that an incident becomes a clash in a month with Pakistani strikes",
             "strikes invite retaliation (seed 001 ¶3); size is a guess",
         ),
         assumption(
             "pakistan.clash_per_threat",
-            0.05,
+            0.03,
             0.0,
-            0.15,
+            0.1,
             "added chance that an incident becomes a clash per unit of TTP threat when talks with Kandahar are absent",
             "seed 001 ¶6 warns of insecurity on the western border (seed 000 ¶1 of a new war); size is a guess",
         ),
         assumption(
             "pakistan.clash_on_closure",
-            0.15,
+            0.1,
             0.0,
-            0.4,
+            0.3,
             "added chance that an incident becomes a clash while a crossing is shut",
             "the Torkham clashes of Sep 2023 and Mar 2025 came during closures (news reports); size is a guess",
         ),
