@@ -248,3 +248,33 @@ def test_strikes_clashes_and_civil_war_harm_afghan_civilians(actor, name):
 def test_more_iskp_attacks_more_civilian_casualties():
     ctx = month()
     assert iskp.afghan_civilian_casualties(ctx, full(10)).mean() > iskp.afghan_civilian_casualties(ctx, full(2)).mean()
+
+
+# --- distinct outcomes end to end (not a direction: either sign may win) -----------------------------------
+
+
+@pytest.mark.slow
+def test_deaths_and_attacks_effects_differ_in_sign_somewhere_under_every_policy():
+    from sim.configuration import plan
+    from sim.ensemble import run_cell
+    from sim.outcomes import OUTCOME_INDEX
+    from tests.sampled import sampled_parameters, with_sampled_parameters
+
+    reps = 100
+    p = plan(["experiment=all_policies", f"replications={reps}", "months=60"])
+    draws = sampled_parameters(reps)
+    totals = {}
+    for c in p.cells:
+        record = run_cell(with_sampled_parameters(c.setup, draws), reps)
+        totals[(c.scenario.name, c.hypothesis.name)] = (
+            record[:, OUTCOME_INDEX["attacks_pakistan"]].sum(axis=0),
+            record[:, OUTCOME_INDEX["deaths_pakistan"]].sum(axis=0),
+        )
+    for policy in {s for s, _ in totals} - {"status_quo"}:
+        differ = 0
+        for (s, h), (attacks, deaths) in totals.items():
+            if s != policy:
+                continue
+            base_attacks, base_deaths = totals[("status_quo", h)]
+            differ += np.sum(np.sign(attacks - base_attacks) != np.sign(deaths - base_deaths))
+        assert differ > 0, policy

@@ -99,12 +99,11 @@ KINETIC = (
     "low, strikes wear the TTP down: escalation fails to lower violence in only about two thirds of parameter "
     "draws, not the 80% a verdict of failure (seed 001 ¶3) asks for"
 )
+# Deaths count the militants operations and strikes kill (the CRSS tracker), so strikes do not lower them even
+# where they wear the TTP down, and under the US hard line the deaths of a larger war outweigh the weapons
+# returned: those two cells hold now and are asserted like the others.
 FINDINGS = {
-    **{(RB, "pakistan_kinetic", o): KINETIC for o in VIOLENCE},
-    (EM, "us_hard_line", "deaths_pakistan"): (
-        "attacks rise in every draw, but where the equipment comes back the deadlier weapons go with it, so deaths "
-        "rise in only about 74% of draws"
-    ),
+    **{(RB, "pakistan_kinetic", o): KINETIC for o in ("attacks_pakistan", "ttp_fighters")},
 }
 
 CASES = [
