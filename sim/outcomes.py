@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -40,8 +42,6 @@ class Outcome:
 
     def outside_bounds(self, values):
         """Boolean mask of the values (any array) outside the declared bounds; NaN counts as outside."""
-        import numpy as np
-
         values = np.asarray(values, dtype=np.float64)
         out = np.isnan(values)
         if self.lower is not None:
