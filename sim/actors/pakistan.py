@@ -52,9 +52,9 @@ PARAMS = relation_params(
         ),
         assumption(
             "pakistan.escalation_strain",
-            0.05,
+            0.03,
             0.0,
-            0.3,
+            0.2,
             "rungs Islamabad's wish for ties with Kabul falls per rung of the escalation ladder last month",
             "seed 001 ¶3 warns of further deterioration of bilateral ties; the size is a guess (Islamabad kept its "
             "embassy through the strikes of 2022 and 2024 and upgraded to ambassadors in May 2025)",
@@ -323,9 +323,9 @@ def border_clash(ctx, incident, incident_chance, strikes, closure):
     params=(
         assumption(
             "pakistan.break_chance",
-            0.015,
+            0.01,
             0.0,
-            0.05,
+            0.03,
             "chance of a break in relations in a month with strikes on Afghan cities, at ambassador-level ties",
             "none of three rounds of strikes (Apr 2022, Mar 2024, Dec 2024) broke relations by July 2025; a guess",
         ),
