@@ -37,6 +37,7 @@ REPORTS = ("comparison", "hindcast")
 UNCERTAINTY = ("parameters", "matched", "none")
 INTENSITY_LEVERS = (
     "sanctions",
+    "sanctions_relief",
     "condemnation",
     "un_eu_presence",
     "us_ct_sharing",

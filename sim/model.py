@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.actors import ACTORS, STATES
-from sim.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth
+from sim.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth, sanctions_policy
 from sim.outcomes import OUTCOMES
 from sim.rules import PARAMS
 from sim.schema import Levers
@@ -81,6 +81,8 @@ class Month:
         self.joint_front = self.prev.pakistan.front
         self.ct_cooperation = np.clip(self.prev.united_states.ct + self.prev.russia.ct + self.prev.china.ct, 0.0, 1.0)
         self.hardship = self.prev.population.humanitarian_need / self.p["population.need_reference"]
+        # sanctions relief against the benchmarks: the donors' policy this month, from last month's world
+        self.levers = sanctions_policy(self, self.levers)
 
     def uniform(self, stream: str) -> np.ndarray:
         return self._streams.uniform(stream, self.index)

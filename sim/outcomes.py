@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -32,10 +34,24 @@ class Outcome:
     # the one public series its record values come from (publisher; sim/records/ gives the documents), or "" for
     # the model's own quantities that no one counts
     tracker: str = ""
+    # the bounds the outcome's meaning gives every month's value (None: unbounded on that side): counts are
+    # never negative, shares and chances lie in 0-1, relation levels in 0-4
+    lower: float | None = None
+    upper: float | None = None
 
     @property
     def binary(self) -> bool:
         return self.unit == "0/1" and self.summary == "share"
+
+    def outside_bounds(self, values):
+        """Boolean mask of the values (any array) outside the declared bounds; NaN counts as outside."""
+        values = np.asarray(values, dtype=np.float64)
+        out = np.isnan(values)
+        if self.lower is not None:
+            out |= values < self.lower
+        if self.upper is not None:
+            out |= values > self.upper
+        return out
 
 
 def _relation(key):
@@ -56,16 +72,20 @@ def _build():
             integer=True,
             better="lower",
             tracker="PICSS (militant attacks in Pakistan)",
+            lower=0.0,
         ),
         Outcome(
             "deaths_pakistan",
             "deaths",
             "annual",
-            "people killed in those attacks that month",
+            "people killed in militant violence in Pakistan that month, as the CRSS annual security reports count "
+            "them: civilians, security personnel and militants killed in terror attacks and counter-terror "
+            "operations (CRSS: 973 in 2022, 1,533 in 2023, 2,546 in 2024)",
             lambda m: m.ttp.state.deaths,
             integer=True,
             better="lower",
-            tracker="CRSS (civilians and security personnel killed, militants excluded)",
+            tracker="CRSS (civilians, security personnel and militants killed)",
+            lower=0.0,
         ),
         Outcome(
             "ttp_fighters",
@@ -75,6 +95,7 @@ def _build():
             lambda m: m.ttp.state.fighters,
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
+            lower=0.0,
         ),
         Outcome(
             "ttp_sanctuary",
@@ -84,6 +105,7 @@ def _build():
             lambda m: m.taliban.state.sanctuary,
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "pragmatist_influence",
@@ -92,6 +114,7 @@ def _build():
             "influence of Taliban pragmatists against the Kandahar hard-liners",
             lambda m: m.taliban.state.pragmatist,
             better="higher",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "girls_schools_open",
@@ -103,6 +126,7 @@ def _build():
             chart="mean",
             better="higher",
             tracker="UNESCO",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "humanitarian_need",
@@ -112,6 +136,7 @@ def _build():
             lambda m: m.population.state.humanitarian_need,
             better="lower",
             tracker="OCHA HNRP (people in need)",
+            lower=0.0,
         ),
         Outcome(
             "aid_delivered",
@@ -121,6 +146,7 @@ def _build():
             lambda m: m.international.state.aid_delivered,
             better="higher",
             tracker="OCHA FTS (funding received for the Afghanistan appeal)",
+            lower=0.0,
         ),
         Outcome(
             "refugee_flows",
@@ -130,6 +156,7 @@ def _build():
             lambda m: m.population.state.refugee_outflow,
             better="lower",
             tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
+            lower=0.0,
         ),
         Outcome(
             "refugee_returns",
@@ -139,6 +166,7 @@ def _build():
             lambda m: m.pakistan.state.returns,
             better="lower",
             tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
+            lower=0.0,
         ),
         Outcome(
             "drug_economy",
@@ -148,6 +176,7 @@ def _build():
             lambda m: m.population.state.drug_economy,
             better="lower",
             tracker="UNODC Afghanistan Opium Survey",
+            lower=0.0,
         ),
         Outcome(
             "recognising_states",
@@ -157,6 +186,7 @@ def _build():
             lambda m: sum((m.actors[k].state.relation == RECOGNITION) for k in STATES),
             integer=True,
             tracker="states' foreign ministries (credentials accepted)",
+            lower=0.0, upper=float(len(STATES)),
         ),
         Outcome(
             "clash_pakistan_afghanistan",
@@ -168,6 +198,7 @@ def _build():
             chart="mean",
             better="lower",
             tracker="dated border clashes in news reports (Dawn, Reuters)",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "clash_risk",
@@ -178,6 +209,7 @@ def _build():
             # it jumps in months with strikes, so bands across replications would only flicker
             chart="mean",
             better="lower",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "civil_war",
@@ -189,6 +221,7 @@ def _build():
             chart="mean",
             better="lower",
             tracker="UNAMA (human-rights and security updates)",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "iskp_external_capacity",
@@ -198,6 +231,7 @@ def _build():
             lambda m: m.iskp.state.capacity,
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "iskp_attacks_abroad",
@@ -209,6 +243,7 @@ def _build():
             chart="mean",
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
+            lower=0.0, upper=1.0,
         ),
         Outcome(
             "influence_balance",
@@ -223,6 +258,45 @@ def _build():
                 / 4.0
             ),
             tracker="states' foreign ministries (derived from the relation levels)",
+            lower=-1.0,
+            upper=1.0,
+        ),
+        Outcome(
+            "escalation_pakistan_afghanistan",
+            "0-4",
+            "mean",
+            "rung of the Pakistan-Afghanistan escalation ladder (0 calm, 1 border incident, 2 armed clash, "
+            "3 strikes on cities, 4 break in relations)",
+            lambda m: m.pakistan.state.escalation,
+            integer=True,
+            tracker="dated border incidents, clashes and strikes in news reports (Dawn, Reuters)",
+            better="lower",
+            lower=0.0,
+            upper=4.0,
+        ),
+        Outcome(
+            "iskp_attacks_afghanistan",
+            "attacks",
+            "annual",
+            "ISKP attacks inside Afghanistan that month, as ACLED counts events involving ISKP (199 in 2022, 49 in "
+            "2023, in the EU Agency for Asylum's Country Guidance of May 2024)",
+            lambda m: m.iskp.state.home_attacks,
+            integer=True,
+            tracker="ACLED (events involving ISKP in Afghanistan)",
+            better="lower",
+            lower=0.0,
+        ),
+        Outcome(
+            "afghan_civilian_casualties",
+            "people",
+            "annual",
+            "civilians killed and injured in conflict inside Afghanistan that month, as UNAMA counts them (3,774 "
+            "from 15 Aug 2021 to 30 May 2023; some 20-60 a month in its quarterly updates of 2024)",
+            lambda m: m.iskp.state.civilian_casualties,
+            integer=True,
+            tracker="UNAMA (civilians killed and injured)",
+            better="lower",
+            lower=0.0,
         ),
     ]
     outcomes += [
@@ -234,6 +308,8 @@ def _build():
             _relation(k),
             integer=True,
             tracker="the two governments' foreign ministries (credentials, missions, envoys)",
+            lower=0.0,
+            upper=float(RECOGNITION),
         )
         for k in STATES
     ]
