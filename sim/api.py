@@ -12,6 +12,8 @@ Both give the long table of results.parquet (one row per scenario x hypothesis x
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -47,19 +49,39 @@ def load(folder, parameters: bool = False) -> pd.DataFrame:
     from sim.analysis.folder import ResultsFolder
 
     f = ResultsFolder.open(folder)
-    frame = f.results()
-    if parameters:
-        drawn = f.parameters()
-        if len(drawn.columns) > 1:
-            frame = frame.merge(drawn, on="replication", how="left", sort=False)
+    with _damaged(folder):
+        frame = f.results()
+        if parameters:
+            drawn = f.parameters()
+            if len(drawn.columns) > 1:
+                frame = frame.merge(drawn, on="replication", how="left", sort=False)
     return frame
+
+
+@contextlib.contextmanager
+def _damaged(folder):
+    """A file of a results folder that cannot be read (damaged, or written by something else): a FolderError
+    naming the folder, in one line, rather than the reading library's own error."""
+    from pyarrow import ArrowException
+
+    from sim.analysis.folder import FolderError
+
+    try:
+        yield
+    except FolderError:
+        raise
+    except (ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise FolderError(f"{folder} cannot be read as a results folder (damaged, or changed by hand): {detail}") from None
 
 
 def load_parameters(folder) -> pd.DataFrame:
     """The drawn parameters of a results folder: one row per replication."""
     from sim.analysis.folder import ResultsFolder
 
-    return ResultsFolder.open(folder).parameters()
+    f = ResultsFolder.open(folder)
+    with _damaged(folder):
+        return f.parameters()
 
 
 __all__ = ["load", "load_parameters", "run"]

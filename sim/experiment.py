@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -20,6 +21,8 @@ from sim.store import (
     RunLock,
     StagedOutput,
     check_out_dir,
+    damaged_chunks,
+    filesystem,
     is_url,
     remove_stale_staging,
     stops_deferred,
@@ -109,6 +112,8 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         staged.discard()
         staged = staging(plan.out_dir)
         record = Progress(staged.path, key, len(tasks))
+    elif resume:
+        _drop_damaged_chunks(plan, staged, record, tasks)
     done_before = sum(t.count for t in tasks if t.name in record.done)
     executor = plan.config.executor
     shared = not str(plan.out_dir).startswith("memory://")
@@ -160,6 +165,30 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
         raise
     figure_files = [f for f in report.files if f.endswith(".png")]
     return RunResult(plan.out_dir, report.text, figure_files, time.perf_counter() - started)
+
+
+def _drop_damaged_chunks(plan: Plan, staged, record, tasks) -> None:
+    """Check the chunks an interrupted run kept before this one builds on them: a damaged one is removed from
+    the staging folder (only this tool writes there) and computed again, and a line says which."""
+    from sim.engine import RESULTS_DIR
+
+    expected = {t.name: (t.count * plan.months, t.count) for t in tasks if t.name in record.done}
+    damaged = damaged_chunks(staged.path, expected)
+    if not damaged:
+        return
+    fs, root = filesystem(staged.path)
+    for name in damaged:
+        for directory in (RESULTS_DIR, SUMMARIES_DIR):
+            with contextlib.suppress(FileNotFoundError):
+                fs.rm_file(f"{root}/{directory}/{name}")
+        record.done.discard(name)
+    record.save()
+    first = next(iter(damaged.values()))
+    more = f" and {len(damaged) - 1} more" if len(damaged) > 1 else ""
+    _note(
+        f"resume=true: a chunk kept for {plan.out_dir} is damaged ({first}{more}); computing "
+        f"{'them' if more else 'it'} again"
+    )
 
 
 def _finished(plan: Plan, key: str) -> RunResult | None:

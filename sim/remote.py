@@ -24,6 +24,8 @@ from sim.store import (
     OutputRefused,
     _names,
     _put_json,
+    _writable,
+    check_inside_results,
     describe_files,
     filesystem,
     foreign_inside,
@@ -31,8 +33,11 @@ from sim.store import (
     protocols,
     put_file,
     refuse_foreign,
+    set_aside,
+    side_prefix,
     tool_files,
     tool_record,
+    unproven_files,
 )
 
 # what a report needs besides the dataset; copied into the working folder when a stored report is rebuilt
@@ -61,14 +66,24 @@ def _exists(fs, path: str, url: str) -> bool:
 
 def staging_path(path: str) -> str:
     parent, _, name = path.rpartition("/")
-    return f"{parent}/.{name}.partial"
+    return f"{parent}/{side_prefix(name)}partial"
+
+
+def _holds_files(fs, path: str) -> bool:
+    """Whether a staging prefix holds any file: one that holds none is what a commit left as it ended (a kill
+    just before it removed the emptied prefix), and no run's."""
+    try:
+        return bool(fs.find(path))
+    except FileNotFoundError:
+        return False
 
 
 def check_url_out_dir(url: str, overwrite: bool = False, resume: bool = False) -> None:
     """The rules of a local folder (marker, foreign files, overwrite), and no second run into the same URL."""
     fs, path = open_url(url)
     staging = staging_path(path)
-    if _exists(fs, staging, url) and not resume:
+    check_inside_results(url)
+    if _exists(fs, staging, url) and not resume and _holds_files(fs, staging):
         raise OutputRefused(
             f"out_dir {url}: {fs.unstrip_protocol(staging)} exists, so a run into it is under way or was "
             "interrupted (a URL cannot be locked); pass resume=true to complete that run, or remove it if no "
@@ -121,15 +136,21 @@ class StagedUrl:
         foreign = sorted((entries - old_files) & new_files) + foreign_inside(self.target, record)
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
+        # files a marker without digests (or a manifest alone) lists: perhaps the user's, saved over the tool's
+        unproven = unproven_files(fs, root, old_files, fs, staging)
+        set_aside(fs, root, unproven, self.target)
+        old_files -= set(unproven)
         mark_replacing(fs, root, old_files, marker)
-        # the marker goes last: until then the folder's marker owns the old files and the new ones
-        for name in sorted(new_files - {MARKER}) + [MARKER]:
+        # the old files that have no new one go while the folder's marker still owns them, and the marker goes
+        # last: until then the folder's marker owns the old files and the new ones
+        for name in sorted(new_files - {MARKER}):
             dest = f"{root}/{name}"
             if fs.isdir(dest):
                 fs.rm(dest, recursive=True)
             fs.mv(f"{staging}/{name}", dest, recursive=True)
-        for name in sorted((old_files & entries) - new_files):
+        for name in sorted((old_files & entries) - new_files - {MARKER}):
             fs.rm(f"{root}/{name}", recursive=True)
+        fs.mv(f"{staging}/{MARKER}", f"{root}/{MARKER}")
         with contextlib.suppress(FileNotFoundError):
             fs.rm(staging, recursive=True)
 
@@ -167,6 +188,8 @@ def rebuild_report(location, figures: bool | None = None):
     folder = ResultsFolder.open(location)  # one line on what is wrong with it, before anything is written
     fs, root = folder.fs, folder.root
     local = "file" in protocols(fs)
+    if local and not _writable(Path(root)):  # a folder its owner made read-only is to be kept as it is
+        raise OutputRefused(f"{location} is write-protected; its report is not rebuilt (nothing was written)")
     dataset = folder.data if local else folder.data_fs.unstrip_protocol(folder.data)
     ours = tool_files(location) or set()
     # a user's own file under the name of one of the run's inputs is not the run's: not read, not replaced
@@ -189,5 +212,8 @@ def rebuild_report(location, figures: bool | None = None):
                 f"{location} holds {_names(theirs)}, not written by this tool, under names the report writes; "
                 "move them out of the folder and run the report again"
             )
+        # a file the report replaces that nothing records the tool wrote (an older folder) is kept under a new name
+        local_fs, work_root = filesystem(str(work))
+        set_aside(fs, root, unproven_files(fs, root, set(report.files) & ours, local_fs, work_root), location)
         upload(work, fs, root, names=set(report.files))
     return report

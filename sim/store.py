@@ -31,6 +31,14 @@ PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "hydra-
 PACKAGES += ("fsspec",)
 
 
+def size_text(size: float) -> str:
+    """A number of bytes as a person reads it: ``3.2 GB``, ``45 MB``, ``12 kB``."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}" if size < 10 * scale else f"{size / scale:,.0f} {unit}"
+    return f"{size:.0f} bytes"
+
+
 def month_dates(start: tuple[int, int], months: int) -> np.ndarray:
     first = np.datetime64(f"{start[0]:04d}-{start[1]:02d}", "M")
     return (first + np.arange(months)).astype("datetime64[D]")
@@ -112,6 +120,30 @@ def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, repli
     return pa.Table.from_arrays(columns, schema=summaries_schema())
 
 
+def damaged_chunks(folder, expected: dict) -> dict[str, str]:
+    """Of the chunks an interrupted run kept in its staging folder (or prefix) ``folder``, those that cannot be
+    taken as they are, each with what is wrong: a results or summaries file that is not whole Parquet of the
+    run's columns and rows (as a crash can leave a file renamed before its bytes reached the disk).
+
+    ``expected``: chunk name -> (rows of results, rows of summaries)."""
+    fs, root = filesystem(folder)
+    wanted = {SUMMARIES_DIR: summaries_schema().names, "results.parquet": results_schema().names}
+    damaged = {}
+    for name, rows in sorted(expected.items()):
+        for directory, count in (("results.parquet", rows[0]), (SUMMARIES_DIR, rows[1])):
+            path = f"{root}/{directory}/{name}"
+            try:
+                meta = pq.read_metadata(path, filesystem=fs)
+                names = meta.schema.to_arrow_schema().names
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                damaged[name] = f"{directory}/{name} cannot be read ({' '.join(str(exc).split())[:80]})"
+                break
+            if names != wanted[directory] or meta.num_rows != count:
+                damaged[name] = f"{directory}/{name} holds {meta.num_rows} rows, not the {count} it should"
+                break
+    return damaged
+
+
 # --- where the store is: a local folder or any fsspec URL --------------------------------------------------
 
 # Object stores show an upload only once it is complete, so a file is put under its final name there;
@@ -138,18 +170,74 @@ def protocols(fs) -> set[str]:
     return {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
 
 
+# the longest name a file system takes for one entry of a folder (bytes)
+NAME_MAX = 255
+# room kept after ``side_prefix`` for what follows it: ``partial``, ``lock``, ``trash-<pid>``, ``<pid>.tmp``
+_SIDE_SUFFIX_ROOM = 24
+
+
+def side_prefix(name: str) -> str:
+    """``.<name>.``: how the names of the files and folders the tool keeps beside ``name`` (its lock, its staging
+    folder, a file being written) begin.  A name too long for that to fit within NAME_MAX is cut and followed by
+    a hash of the whole name, so that two long names never share a staging folder."""
+    full = f".{name}."
+    if len(full.encode("utf-8")) + _SIDE_SUFFIX_ROOM <= NAME_MAX:
+        return full
+    tag = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+    room = NAME_MAX - _SIDE_SUFFIX_ROOM - len(f".~{tag}.")
+    cut = name.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f".{cut}~{tag}."
+
+
 def put_file(fs, path: str, write) -> None:
-    """Write a file by ``write(binary file)``, so that readers never see it half-written."""
+    """Write a file by ``write(binary file)``, so that readers never see it half-written.
+
+    On a local disk the bytes reach the disk before the file takes its name: a machine that crashes (or loses
+    power) just after would otherwise leave the name on an empty or partial file."""
     if protocols(fs) & OBJECT_STORES:
         with fs.open(path, "wb") as f:
             write(f)
         return
     parent, _, name = path.rpartition("/")
     fs.makedirs(parent or "/", exist_ok=True)
-    partial = f"{parent}/.{name}.{os.getpid()}.tmp"
+    partial = f"{parent}/{side_prefix(name)}{os.getpid()}.tmp"
+    if "file" in protocols(fs):
+        with open(partial, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.rename(partial, path)  # on POSIX, replaces a file of that name in one step
+        sync_folder(parent or "/")
+        return
     with fs.open(partial, "wb") as f:
         write(f)
     fs.mv(partial, path)
+
+
+def sync_folder(folder) -> None:
+    """Make a folder's entries (a rename into it) durable; a file system that cannot is left as it is."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sync_tree(folder: Path) -> None:
+    """Flush every file and folder under ``folder`` to the disk: before it is renamed into place."""
+    for base, dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(base, name)
+            if os.path.islink(path) or not os.path.isfile(path):  # the tool writes plain files only
+                continue
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        sync_folder(base)
 
 
 def is_unfinished_write(name: str) -> bool:
@@ -182,16 +270,33 @@ OUTPUT_NAMES = (
     "manifest.json",
     "report.md",
     "rank_flips.csv",
+    "worldview_weights.csv",
+    "value_of_information.csv",
     "results",
     "figures",
     SUMMARIES_DIR,
 )
-OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.")
+OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.", "backtest.")
 OUTPUT_SUFFIXES = (".parquet", ".png")
 
 
+# what a file of the user's the tool found under one of its names, with no record that it wrote it, is renamed to
+# (``summary.csv.user-1``): never one of the names a run writes
+_SET_ASIDE = re.compile(r".+\.user-\d+")
+
+
 def _might_write(name: str) -> bool:
+    if _SET_ASIDE.fullmatch(name):
+        return False
     return name in OUTPUT_NAMES or name.startswith(OUTPUT_PREFIXES) or name.endswith(OUTPUT_SUFFIXES)
+
+
+def _owned_names(names, recorded=()) -> set[str]:
+    """Of the names a marker or manifest lists, those the tool can own: its marker, names a run writes, and
+    ``recorded`` (files whose digest the marker holds: the tool wrote them, whatever their name).  A list that
+    names anything else (``notes.txt``: edited by hand, or by something else) does not make that file the
+    tool's."""
+    return {str(n) for n in names if str(n) == MARKER or _might_write(str(n)) or str(n) in recorded}
 
 
 class OutputRefused(ValueError):
@@ -248,15 +353,17 @@ def _tool_record(fs, root: str) -> tuple[set[str] | None, dict]:
             if data is not None and isinstance(data.get("files"), list):
                 contents = data.get("contents")
                 contents = contents if isinstance(contents, dict) else {}
+                contents = {k: v for k, v in contents.items() if k in _owned_names([k])}
                 digests = data.get("digests")
-                changed = _changed_files(fs, root, digests, contents) if isinstance(digests, dict) else set()
-                return {str(f) for f in data["files"]} - changed | {MARKER}, contents
+                digests = digests if isinstance(digests, dict) else None
+                changed = _changed_files(fs, root, digests, contents) if digests is not None else set()
+                return _owned_names(data["files"], digests or {}) - changed | {MARKER}, contents
             return None, {}
         if fs.isfile(f"{root}/manifest.json"):
             data = json.loads(fs.cat_file(f"{root}/manifest.json").decode("utf-8"))
             files = data.get("files") if isinstance(data, dict) else None
             if isinstance(files, list) and "experiment" in data and "results.parquet" in files:
-                return {str(f) for f in files}, {}
+                return _owned_names(files), {}
     except (OSError, ValueError, UnicodeDecodeError):
         return None, {}
     return None, {}
@@ -364,6 +471,62 @@ def mark_replacing(fs, root: str, owned: set[str], new: dict) -> None:
     )
 
 
+def unproven_files(fs, root: str, names, new_fs=None, new_root: str | None = None) -> list[str]:
+    """Of ``names`` (files the folder's marker or manifest lists as the tool's), the plain files for which it
+    records no digest: a marker written before digests, or a manifest alone, lists names but cannot tell the
+    tool's file from one someone saved under that name since.  Such a file is set aside, never replaced.
+
+    ``new_root`` (in ``new_fs``): where the files that are to replace them are; one whose bytes are the same as
+    its replacement's (a report rebuilt unchanged) loses nothing when replaced, and is not counted."""
+    found = _unproven(fs, root, names)
+    if new_root is None:
+        return found
+    new_fs = new_fs or fs
+    return [n for n in found if not _same_bytes(fs, f"{root}/{n}", new_fs, f"{new_root}/{n}")]
+
+
+def _same_bytes(fs, path: str, other_fs, other: str) -> bool:
+    try:
+        if _entry_kind(other_fs, other) != "file" or fs.size(path) != other_fs.size(other):
+            return False
+        return _sha256(fs, path) == _sha256(other_fs, other)
+    except OSError:
+        return False
+
+
+def _unproven(fs, root: str, names) -> list[str]:
+    try:
+        data = _read_marker(fs, root) if fs.isfile(f"{root}/{MARKER}") else None
+    except (OSError, ValueError, UnicodeDecodeError):
+        data = None
+    digests = (data or {}).get("digests")
+    digests = digests if isinstance(digests, dict) else {}
+    return sorted(
+        n for n in names if n != MARKER and n not in digests and _entry_kind(fs, f"{root}/{n}") == "file"
+    )
+
+
+def set_aside(fs, root: str, names, folder=None) -> list[str]:
+    """Rename each of ``names`` in the folder at ``root`` to a free ``<name>.user-<n>``, and say so in one line
+    on stderr (``folder``: the folder as the user named it).  Returns the new names."""
+    moved = []
+    for name in sorted(names):
+        n = 1
+        while _entry_kind(fs, f"{root}/{name}.user-{n}") is not None:
+            n += 1
+        fs.mv(f"{root}/{name}", f"{root}/{name}.user-{n}")
+        moved.append(f"{name}.user-{n}")
+    if moved:
+        pairs = ", ".join(f"{a} as {b}" for a, b in zip(sorted(names), moved))
+        print(
+            f"note: {folder or root}: set aside {pairs}; nothing records that this tool wrote "
+            f"{'them' if len(moved) > 1 else 'it'}, so {'they are' if len(moved) > 1 else 'it is'} kept",
+            file=sys.stderr,
+            flush=True,
+        )
+    return moved
+
+
 def being_replaced(fs, root: str) -> bool:
     """Whether a commit into the folder at ``root`` was cut short (its marker still says ``replacing``)."""
     try:
@@ -409,12 +572,18 @@ def add_tool_files(folder, names) -> None:
     """Record files the tool has just written into one of its results folders (e.g. a regenerated report)."""
     fs, root = filesystem(folder)
     marker = f"{root}/{MARKER}"
-    if not fs.isfile(marker):
-        return
-    data = json.loads(fs.cat_file(marker).decode("utf-8"))
-    data["files"] = sorted(set(data.get("files", [])) | set(names))
-    if isinstance(data.get("digests"), dict):
-        data["digests"] = dict(sorted({**data["digests"], **tool_digests(fs, root, names)}.items()))
+    if fs.isfile(marker):
+        data = json.loads(fs.cat_file(marker).decode("utf-8"))
+    else:  # a folder known by its manifest alone: it gets a marker, which from now on records what is whose
+        owned = tool_files(folder)
+        if owned is None:
+            return
+        data = {"tool": TOOL, "files": sorted(owned)}
+    data["files"] = sorted(set(data.get("files", [])) | set(names) | {MARKER})
+    # the files just written are the tool's beyond doubt: their digests are recorded, even in a marker that
+    # recorded none, so that a later run or report knows them from a file saved over them
+    digests = data.get("digests") if isinstance(data.get("digests"), dict) else {}
+    data["digests"] = dict(sorted({**digests, **tool_digests(fs, root, names)}.items()))
     _put_json(fs, marker, data)
 
 
@@ -429,6 +598,10 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
     out_dir = Path(out_dir)
     if out_dir.is_symlink() and not out_dir.exists():
         raise OutputRefused(f"out_dir {out_dir} is a link to a folder that does not exist; fix or remove the link")
+    real = out_dir.resolve()
+    if real == real.parent:
+        raise OutputRefused(f"out_dir {out_dir} is the root of the file system; give a folder inside it")
+    check_inside_results(real, out_dir)
     check_staging_free(out_dir)
     if not out_dir.exists():
         parent = _existing_ancestor(out_dir.resolve().parent)
@@ -460,6 +633,42 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
             "another folder"
         )
     refuse_foreign(out_dir, entries, ours or set(), overwrite, foreign_inside(real, record))
+
+
+def _listed_names(fs, root: str) -> set[str]:
+    """The names a folder's marker or manifest lists as the tool's, read without checking a digest: enough to
+    know whether a path goes through one of a results folder's own entries."""
+    for name in (MARKER, "manifest.json"):
+        try:
+            if not fs.isfile(f"{root}/{name}"):
+                continue
+            data = json.loads(fs.cat_file(f"{root}/{name}").decode("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("files"), list):
+            if name == MARKER and data.get("tool") != TOOL:
+                continue
+            if name == "manifest.json" and "experiment" not in data:
+                continue
+            return _owned_names(data["files"]) - {MARKER}
+    return set()
+
+
+def check_inside_results(location, out_dir=None) -> None:
+    """Refuse an out_dir (at ``location``: its real path, or a URL) inside one of a results folder's own entries
+    (its results.parquet, ...): a run there would put files where that folder's readers expect only its own."""
+    out_dir = location if out_dir is None else out_dir
+    fs, path = filesystem(location)
+    parts = path.strip("/").split("/")
+    prefix = "/" if path.startswith("/") else ""
+    for depth in range(len(parts) - 1, 0, -1):
+        folder = prefix + "/".join(parts[:depth])
+        if parts[depth] in _listed_names(fs, folder):
+            where = fs.unstrip_protocol(folder) if is_url(location) else folder
+            raise OutputRefused(
+                f"out_dir {out_dir} is inside {parts[depth]} of the results folder {where}, which holds that "
+                "folder's own results; choose a folder outside it"
+            )
 
 
 def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=()):
@@ -574,7 +783,8 @@ class RunLock:
 
     def __init__(self, target: Path):
         real = Path(target).resolve()
-        self.path = real.parent / f".{real.name}.lock"
+        self.target = Path(target)
+        self.path = real.parent / f"{side_prefix(real.name)}lock"
         self._fd: int | None = None
         self._made: list[Path] = []  # folders made for the lock, deepest first
 
@@ -592,8 +802,8 @@ class RunLock:
                 owner = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
                 os.close(fd)
                 raise OutputRefused(
-                    f"another run (process {owner}) is writing to this results folder; wait for it to finish "
-                    "or choose another out_dir"
+                    f"another run (process {owner}) is writing to {self.target}; wait for it to finish or choose "
+                    "another out_dir"
                 ) from None
             # the previous owner may have removed the file between our open and our lock: lock the file
             # that is at the path now, or two runs could each hold a lock on a different file
@@ -630,7 +840,7 @@ class RunLock:
 
 def partial_path(target: Path) -> Path:
     real = Path(target).resolve()
-    return real.parent / f".{real.name}.partial"
+    return real.parent / f"{side_prefix(real.name)}partial"
 
 
 # put in a staging folder (``.<out_dir>.partial``, ``.trash-<pid>``) as the tool makes it: a folder of such a
@@ -640,7 +850,10 @@ STAGING_TAG = ".sim-staging"
 
 
 def is_tool_staging(folder: Path) -> bool:
-    if (folder / STAGING_TAG).is_file():
+    """Whether a folder of a staging name is the tool's: it carries the tag, or only files the tool's marker there
+    names, or nothing at all (a commit removes its emptied staging folder last; an empty folder holds nothing
+    anyone could lose)."""
+    if (folder / STAGING_TAG).is_file() or _empty_folder(folder):
         return True
     ours = tool_files(folder)
     if ours is None:
@@ -673,7 +886,7 @@ def remove_stale_staging(target: Path):
     Called while holding the folder's lock, so no live run of this version can own them.
     """
     real = Path(target).resolve()
-    prefix = f".{real.name}."
+    prefix = side_prefix(real.name)
     removed = []
     if not real.parent.is_dir():
         return removed
@@ -696,9 +909,32 @@ def remove_stale_staging(target: Path):
                 real.rmdir()
             entry.rename(real)
             continue
-        shutil.rmtree(entry, ignore_errors=True)
+        remove_tool_folder(entry)
         removed.append(entry)
     return removed
+
+
+def remove_tool_folder(folder: Path) -> None:
+    """Remove a staging or set-aside folder of the tool's, the entry that shows it is the tool's (its tag or its
+    marker) last: a kill midway leaves a folder the next run still knows as the tool's and removes."""
+    last = [folder / STAGING_TAG, folder / MARKER]
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry in last:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+    for entry in last:
+        with contextlib.suppress(FileNotFoundError):
+            entry.unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def _empty_folder(folder: Path) -> bool:
@@ -745,7 +981,7 @@ class StagedOutput:
         # one name per target: the folder's lock makes this run its only writer, and a resumed run finds it
         self.path = partial_path(self.real)
         if self.path.exists() and not resume:
-            shutil.rmtree(self.path)
+            remove_tool_folder(self.path)
         _make_staging(self.path)
         self._writer: pq.ParquetWriter | None = None
 
@@ -770,48 +1006,63 @@ class StagedOutput:
     def commit(self, run: dict | None = None):
         self.close_results()
         marker = self._write_marker(run or {})
+        # every file on the disk before any takes its place: a crash just after a rename leaves no empty file
+        sync_tree(self.path)
         # from here the marker names everything in the folder: the tag is not needed, and not a result
         (self.path / STAGING_TAG).unlink(missing_ok=True)
         real = self.real
         if not real.exists():
             self.path.rename(real)
+            sync_folder(real.parent)
             return
+        fs, root = filesystem(real)
         record = tool_record(real)
         old_files = record[0] or set()
-        entries = {e.name for e in real.iterdir()}
         inside = foreign_inside(real, record)
         if inside:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(inside)}, which this tool did not write")
-        if entries <= old_files and not self.target.is_symlink():
-            # nothing but our own earlier results: swap the whole folder in one step
-            old = real.parent / f".{real.name}.old-{os.getpid()}"
-            real.rename(old)
-            self.path.rename(real)
-            shutil.rmtree(old, ignore_errors=True)
-            return
+        entries = {e.name for e in real.iterdir()}
         new_files = {e.name for e in self.path.iterdir()}
         foreign = (entries - old_files) & new_files
         if foreign:  # checked before the run; someone put a file here since
             raise OutputRefused(f"out_dir {self.target} now holds {_names(foreign)}, which this tool did not write")
-        trash = real.parent / f".{real.name}.trash-{os.getpid()}"
+        # files a marker without digests (or a manifest alone) lists: perhaps the user's, saved over the tool's
+        unproven = unproven_files(fs, root, old_files, fs, str(self.path))
+        if unproven:
+            set_aside(fs, root, unproven, self.target)
+            old_files -= set(unproven)
+            entries = {e.name for e in real.iterdir()}
+        if entries <= old_files and not self.target.is_symlink():
+            # nothing but our own earlier results: swap the whole folder in one step
+            old = real.parent / f"{side_prefix(real.name)}old-{os.getpid()}"
+            real.rename(old)
+            self.path.rename(real)
+            sync_folder(real.parent)
+            remove_tool_folder(old)
+            return
+        trash = real.parent / f"{side_prefix(real.name)}trash-{os.getpid()}"
         _make_staging(trash)
-        fs, root = filesystem(real)
         mark_replacing(fs, root, old_files, marker)
-        # the marker goes last: until then the folder's marker owns the old files and the new ones
-        for name in sorted(new_files - {MARKER}) + [MARKER]:
+        # the old files that have no new one go while the folder's marker still owns them, and the marker goes
+        # last: until then the folder's marker owns the old files and the new ones
+        for name in sorted(new_files - {MARKER}):
             dest = real / name
             if dest.is_dir() and not dest.is_symlink():
                 dest.rename(trash / name)
             os.replace(self.path / name, dest)
-        for name in sorted((old_files & entries) - new_files):
+        for name in sorted((old_files & entries) - new_files - {MARKER}):
             (real / name).rename(trash / name)
-        shutil.rmtree(trash, ignore_errors=True)
+        os.replace(self.path / MARKER, real / MARKER)
+        sync_folder(real)
+        # the emptied staging folder before the old files: a kill while they are removed leaves nothing in the
+        # way of the next run (the trash keeps its tag until last, so the next run removes it)
         self.path.rmdir()
+        remove_tool_folder(trash)
 
     def discard(self):
         with contextlib.suppress(Exception):
             self.close_results()
-        shutil.rmtree(self.path, ignore_errors=True)
+        remove_tool_folder(self.path)
 
 
 @contextlib.contextmanager

@@ -482,3 +482,40 @@ def test_resume_clears_a_chunk_file_left_half_written(tmp_path):
     assert record.load()
     assert not left.exists() and kept.read_bytes() == b"whole"
     assert record.done == {"cell-000/chunk-0000000.parquet"}
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short", "other columns"])
+def test_resume_computes_again_a_kept_chunk_that_is_damaged(tmp_path, damage):
+    import json
+    import shutil
+
+    from sim.configuration import plan
+    from sim.experiment import run_key
+
+    args = ["experiment=smoke", "replications=20", "months=12", "figures=false", "progress=false", "chunk_size=10"]
+    whole = tmp_path / "whole"
+    done = run_sim(*args, f"out_dir={whole}", "executor.kind=serial")
+    assert done.returncode == 0, done.stderr
+    # what a run killed after its last chunk leaves: every chunk kept in the staging folder, listed as done
+    out = tmp_path / "r"
+    partial = tmp_path / ".r.partial"
+    partial.mkdir()
+    (partial / STAGING_TAG).touch()
+    for dataset in ("results.parquet", "summaries.parquet"):
+        shutil.copytree(whole / dataset, partial / dataset)
+    chunks = json.loads((whole / "manifest.json").read_text())["store"]["chunks"]
+    key = run_key(plan([*args, f"out_dir={out}"], writes=False))
+    (partial / "progress.json").write_text(json.dumps({"fingerprint": key, "chunks": len(chunks), "done": chunks}))
+    damaged = partial / "results.parquet" / "cell-001" / "chunk-0000010.parquet"
+    if damage == "empty":  # a file renamed into place before its bytes reached the disk, then a crash
+        damaged.write_bytes(b"")
+    elif damage == "cut short":
+        damaged.write_bytes(damaged.read_bytes()[:200])
+    else:  # whole Parquet, but not the chunk's results
+        shutil.copy(partial / "summaries.parquet" / "cell-001" / "chunk-0000010.parquet", damaged)
+    resumed = run_sim(*args, f"out_dir={out}", "resume=true", "executor.kind=serial")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "cell-001/chunk-0000010.parquet" in resumed.stderr and "computing it again" in resumed.stderr
+    pd.testing.assert_frame_equal(results(out), results(whole))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "whole"]
+

@@ -235,3 +235,64 @@ def test_a_run_without_figures_is_rebuilt_without_them_byte_for_byte(tmp_path):
     rebuilt = run_sim("report", str(out))
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize("where", ["results.parquet", "summaries.parquet"])
+def test_a_copy_of_a_chunk_is_refused_by_load_and_report_not_counted_twice(run_folder, tmp_path, where):
+    import shutil
+
+    import sim
+    from sim.analysis.folder import FolderError
+
+    copy = tmp_path / "synced"
+    shutil.copytree(run_folder, copy)
+    rows = len(sim.load(copy))
+    chunk = copy / where / "cell-000" / "chunk-0000000.parquet"
+    # as a sync tool names the second copy of a file it found changed on two machines
+    shutil.copy(chunk, chunk.with_name("chunk-0000000 (1).parquet"))
+    before = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()}
+    with pytest.raises(FolderError, match=re.escape("cell-000/chunk-0000000 (1).parquet")) as refused:
+        sim.load(copy)
+    assert str(copy) in str(refused.value) and "\n" not in str(refused.value)
+    done = run_sim("report", str(copy))
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and "manifest.json does not list" in lines[0], done.stderr
+    assert {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()} == before
+    chunk.with_name("chunk-0000000 (1).parquet").unlink()
+    assert len(sim.load(copy)) == rows == 3 * 2 * 16 * json.loads((copy / "manifest.json").read_text())["months"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"months": "twelve"},
+        {"cells": "status_quo"},
+        {"start": 2025},
+        {"baseline": "nobody"},
+        {"scenarios": ["a list"]},
+    ],
+)
+def test_a_tampered_manifest_is_one_line_naming_the_folder(run_folder, tmp_path, change):
+    import shutil
+
+    import sim
+    from sim.analysis.folder import FolderError
+
+    copy = tmp_path / "tampered"
+    shutil.copytree(run_folder, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    (copy / "manifest.json").write_text(json.dumps({**manifest, **change}))
+    with pytest.raises(FolderError, match=re.escape(str(copy))):
+        sim.load(copy)
+    done = run_sim("report", str(copy))
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and str(copy) in lines[0], done.stderr
+    assert "damaged or was not written by this tool" in lines[0]
+
+
+def test_a_received_config_is_read_without_resolving_interpolations(tmp_path, monkeypatch):
+    from sim.analysis.common import read_config
+
+    monkeypatch.setenv("SIM_TEST_SECRET", "the reader's secret")
+    (tmp_path / "config.yaml").write_text("experiment:\n  analysis:\n    note: ${oc.env:SIM_TEST_SECRET}\n")
+    assert read_config(tmp_path)["experiment"]["analysis"]["note"] == "${oc.env:SIM_TEST_SECRET}"

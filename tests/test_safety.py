@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -319,7 +320,7 @@ def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
         time.sleep(0.05)
     assert first.poll() is None, "the first run ended before the second could start"
     code, _, err = run_sim("experiment=smoke", "replications=2", f"out_dir={out}", "figures=false")
-    assert code == 1 and str(first.pid) in one_error_line(err) and "another run" in err
+    assert code == 2 and str(first.pid) in one_error_line(err) and "another run" in err and str(out) in err
     assert first.wait(timeout=600) == 0
     assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy"]
@@ -420,3 +421,166 @@ def test_every_default_starting_value_lies_in_its_declared_range():
             assert bounds.low <= value <= bounds.high, (
                 f"{actor.key}.{var}={value} outside [{bounds.low}, {bounds.high}]"
             )
+
+
+# A run whose process dies at a chosen call, as a kill -9 there would end it: no handler, no clean-up runs.
+DIES_AT = """
+import os, shutil, sys
+real = shutil.rmtree
+def dying(path, *args, **kwargs):
+    if {marker!r} in str(path):
+        os._exit(9)
+    return real(path, *args, **kwargs)
+shutil.rmtree = dying
+from sim.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_kill_while_the_old_results_are_removed_leaves_a_folder_every_later_run_takes(tmp_path):
+    out = tmp_path / "run"
+    args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
+    small_run(out)
+    (out / "NOTES.txt").write_text("mine")  # beside the results, so the commit replaces them file by file
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-c", DIES_AT.format(marker=".trash-"), *args, "replications=3", "overwrite=true"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert (out / "NOTES.txt").read_text() == "mine"
+    for extra in (["resume=true"], []):
+        code, _, err = run_sim(*args, "replications=3", "overwrite=true", *extra)
+        assert code == 0, err
+        assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert (out / "NOTES.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("resume", ["false", "true"])
+def test_an_empty_staging_folder_is_the_tools_and_in_no_run_s_way(tmp_path, resume):
+    out = tmp_path / "run"
+    small_run(out)
+    (tmp_path / ".run.partial").mkdir()  # what a commit killed before it removed its emptied staging folder leaves
+    code, _, err = run_sim(
+        "experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false", f"resume={resume}"
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+@pytest.mark.parametrize("by", ["report", "rerun"])
+@pytest.mark.parametrize("legacy", ["marker without digests", "manifest alone"])
+def test_a_users_file_in_an_older_folder_is_set_aside_never_replaced(tmp_path, legacy, by):
+    out = tmp_path / "old"
+    small_run(out)
+    marker = json.loads((out / MARKER).read_text())
+    if legacy == "marker without digests":  # as versions of the tool before digests wrote it
+        (out / MARKER).write_text(json.dumps({k: v for k, v in marker.items() if k != "digests"}))
+    else:  # as versions before the marker: the manifest alone lists the run's files
+        (out / MARKER).unlink()
+    name = "summary.csv" if by == "report" else "comparison.txt"
+    (out / name).write_text("my own file")
+    if by == "report":
+        code, _, err = run_sim("report", str(out))
+    else:
+        code, _, err = run_sim("experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false")
+        assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
+    assert code == 0, err
+    assert (out / f"{name}.user-1").read_text() == "my own file"
+    assert (out / name).read_text() != "my own file"
+    notes = [line for line in err.splitlines() if "set aside" in line]
+    assert len(notes) == 1 and f"{name} as {name}.user-1" in notes[0] and str(out) in notes[0]
+    # the file set aside is the user's from now on: the next run neither replaces nor removes it
+    code, _, err = run_sim(
+        "experiment=smoke", "replications=2", "months=6", f"out_dir={out}", "figures=false", "overwrite=true"
+    )
+    assert code == 0, err
+    assert (out / f"{name}.user-1").read_text() == "my own file"
+
+
+def test_a_marker_that_lists_a_users_file_does_not_make_it_the_tools(tmp_path):
+    out = tmp_path / "old"
+    small_run(out)
+    marker = json.loads((out / MARKER).read_text())
+    marker["files"].append("notes.txt")  # edited by hand, or by an older version of the tool
+    (out / MARKER).write_text(json.dumps(marker))
+    (out / "notes.txt").write_text("mine")
+    args = ["experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false"]
+    code, _, err = run_sim(*args)
+    assert code == 2 and "notes.txt" in one_error_line(err)
+    code, _, err = run_sim(*args, "overwrite=true")
+    assert code == 0, err
+    assert (out / "notes.txt").read_text() == "mine"
+    assert "notes.txt" not in json.loads((out / MARKER).read_text())["files"]
+
+
+def test_an_out_dir_inside_a_results_folder_s_dataset_is_refused(tmp_path):
+    out = tmp_path / "run"
+    small_run(out)
+    before = snapshot(out)
+    inner = out / "results.parquet" / "cell-000" / "mine"
+    code, _, err = run_sim("experiment=smoke", "replications=2", "months=6", f"out_dir={inner}")
+    assert code == 2 and f"inside results.parquet of the results folder {out}" in one_error_line(err)
+    assert snapshot(out) == before and not inner.exists()
+    assert sorted(p.name for p in (out / "results.parquet" / "cell-000").iterdir()) == ["chunk-0000000.parquet"]
+
+
+def test_the_root_of_the_file_system_is_refused_as_out_dir():
+    from sim.configuration import ConfigError, plan
+    from sim.store import OutputRefused, check_out_dir
+
+    with pytest.raises(OutputRefused, match="root of the file system"):
+        check_out_dir(Path("/"), overwrite=True)
+    with pytest.raises(ConfigError, match="root of the file system"):
+        plan(["experiment=smoke", "replications=2", "out_dir=/", "overwrite=true"])
+
+
+def test_report_refuses_a_write_protected_folder_in_one_line(tmp_path):
+    out = tmp_path / "kept"
+    small_run(out)
+    before = snapshot(out)
+    out.chmod(0o555)
+    try:
+        code, _, err = run_sim("report", str(out))
+    finally:
+        out.chmod(0o755)
+    assert code == 2 and f"{out} is write-protected" in one_error_line(err)
+    assert snapshot(out) == before
+
+
+def test_a_folder_name_of_250_characters_is_written_and_rewritten(tmp_path):
+    out = tmp_path / ("r" * 250)
+    args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false"]
+    for extra in (["replications=2"], ["replications=3"]):
+        code, _, err = run_sim(*args, *extra)
+        assert code == 0, err
+    (out / "NOTES.txt").write_text("mine")  # the commit file by file, with its trash folder beside out_dir
+    code, _, err = run_sim(*args, "replications=4", "overwrite=true")
+    assert code == 0, err
+    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_staging_names_of_two_long_folders_differ_and_fit():
+    from sim.store import NAME_MAX, partial_path
+
+    a, b = Path("/x") / ("é" * 125 + "a"), Path("/x") / ("é" * 125 + "b")
+    assert partial_path(a) != partial_path(b)
+    assert all(len(partial_path(p).name.encode()) <= NAME_MAX for p in (a, b))
+    assert partial_path(Path("/x/run")).name == ".run.partial"
+
+
+def test_the_disk_message_of_a_small_run_shows_its_size(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from sim.cli import main
+
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9 - 2000, 2000))
+    code = main(["experiment=smoke", "replications=20", "months=12", f"out_dir={tmp_path / 'small'}"])
+    line = one_error_line(capsys.readouterr().err)
+    assert code == 2 and "0.0 GB" not in line and re.search(r"about [\d.]+ (kB|MB) and 2.0 kB is free", line), line

@@ -197,3 +197,44 @@ def test_a_sweep_to_a_url_is_refused_before_any_folder_is_made(tmp_path):
     line = one_error_line(done.stderr)
     assert done.returncode == 2 and "out_dir=file://" in line and "local out_dir" in line
     assert not any(tmp_path.iterdir())
+
+
+def test_an_emptied_staging_prefix_left_by_a_commit_is_in_no_run_s_way(memory):
+    fs, root = memory
+    args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]
+    sim.run(args, out_dir=f"memory://{root}/run")
+    # a commit killed after it moved every file into place, before it removed the prefix they came from
+    fs.makedirs(f"{root}/.run.partial/results.parquet", exist_ok=True)
+    sim.run([*args, "replications=3"], out_dir=f"memory://{root}/run")
+    assert sim.load(f"memory://{root}/run")["replication"].nunique() == 3
+    assert not fs.exists(f"{root}/.run.partial")
+
+
+def test_a_users_file_in_an_older_url_folder_is_set_aside_and_a_copied_chunk_refused(memory, capsys):
+    from sim.analysis.folder import FolderError
+
+    fs, root = memory
+    args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]
+    url = f"memory://{root}/run"
+    sim.run(args, out_dir=url)
+    marker = json.loads(fs.cat_file(f"{root}/run/{MARKER}"))
+    fs.pipe_file(f"{root}/run/{MARKER}", json.dumps({k: v for k, v in marker.items() if k != "digests"}).encode())
+    fs.pipe_file(f"{root}/run/summary.csv", b"my own summary")
+    capsys.readouterr()
+    sim.run([*args, "replications=3"], out_dir=url)
+    assert fs.cat_file(f"{root}/run/summary.csv.user-1") == b"my own summary"
+    err = capsys.readouterr().err
+    assert "set aside" in err and "summary.csv as summary.csv.user-1" in err
+    chunk = f"{root}/run/results.parquet/cell-000/chunk-0000000.parquet"
+    fs.pipe_file(chunk[: -len(".parquet")] + " (1).parquet", fs.cat_file(chunk))
+    with pytest.raises(FolderError, match="does not list"):
+        sim.load(url)
+
+
+def test_an_out_dir_inside_a_url_results_folder_s_dataset_is_refused(memory):
+    fs, root = memory
+    sim.run(["experiment=smoke", "replications=2", "months=6", "figures=false"], out_dir=f"memory://{root}/run")
+    before = files(fs, root)
+    with pytest.raises(ConfigError, match="inside results.parquet of the results folder"):
+        make_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}/run/results.parquet/x"])
+    assert files(fs, root) == before

@@ -217,10 +217,9 @@ def emergency_appeal(ctx):
 @rule(
     "international.recognised_counterpart_helps_aid",
     statement="Aid agencies say an internationally recognised government would improve coordination and accountability "
-    "(seed 003 ¶3); the case for recognition accepts it (engage to avert collapse, seed 000 ¶2). The critic and the "
-    "regional texts do not weigh aid against recognition; leaving them without it is the model's choice.",
+    "(seed 003 ¶3); the case for recognition accepts it (engage to avert collapse, seed 000 ¶2). Shared core: no "
+    "text disputes it (the critic and the regional texts do not weigh aid against recognition).",
     sources=("seed 003 ¶3", "seed 000 ¶2"),
-    mechanism=("engagement_moderates", "conditional_leverage"),
     params=(
         assumption(
             "international.recognition_aid_gain",

@@ -10,7 +10,9 @@ from sim.rules import assumption, rule
 
 @rule(
     "iran.guards_its_border",
-    statement="Tehran keeps close contacts with Kabul to contain instability and ISKP on its eastern border.",
+    statement="Tehran keeps close contacts with Kabul (seed 003 ¶6) while groups sheltered in Afghanistan threaten "
+    "Iran and instability grows on its border (seed 002 ¶4-5). How the threat moves its wish for ties is left to "
+    "`iran.engages_against_threat`.",
     sources=("seed 002 ¶5", "seed 003 ¶6", "seed 002 ¶4"),
     params=relation_params(
         "iran",
@@ -30,7 +32,19 @@ from sim.rules import assumption, rule
     ),
 )
 def guards_its_border(ctx, actor):
-    return desire(ctx, actor, threat=ctx.prev.iskp.capacity)
+    return desire(ctx, actor) + engages_against_threat(ctx)
+
+
+@rule(
+    "iran.engages_against_threat",
+    statement="An extension, off by default: Tehran answers the ISKP threat by seeking closer ties with Kabul. Seed "
+    "002 ¶4-5 report the threat to Iran, not how Tehran answers it, and the history match of Iran's record leaves a "
+    "response of zero plausible.",
+    sources=("seed 002 ¶4-5",),
+    basis="extension",
+)
+def engages_against_threat(ctx):
+    return ctx.p["iran.threat_response"] * ctx.prev.iskp.capacity
 
 
 @rule(

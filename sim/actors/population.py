@@ -156,11 +156,11 @@ def forced_returns(ctx):
 
 @rule(
     "population.sanctions_deepen_need",
-    statement="Sanctions and isolation deepen the humanitarian crisis: a labelled extension of seed 000 ¶2 (engagement "
-    "averts collapse, so isolation deepens it) and seed 003 ¶3 (a recognised counterpart eases aid). No text says "
-    "so outright; seed 002 ¶8 and the regional texts are silent on sanctions.",
+    statement="Shared core, backed by the record: sanctions deepen the humanitarian crisis. The UN Security Council "
+    "added a humanitarian exemption to the Taliban sanctions in December 2021 (resolution 2615) because they were "
+    "hampering aid; seed 000 ¶2 (engage to avert collapse) and seed 003 ¶3 (a recognised counterpart eases aid) "
+    "lean the same way, and no text disputes it (seed 002 and the regional texts are silent on sanctions).",
     sources=("seed 000 ¶2", "seed 003 ¶3"),
-    mechanism=("engagement_moderates", "conditional_leverage"),
     params=(
         assumption(
             "population.sanctions_need",
@@ -203,11 +203,13 @@ def misrule_deepens_need(ctx):
 
 @rule(
     "population.regional_trade_eases_need",
-    statement="A labelled extension of seed 001 ¶1-2 (Kabul seeks economic ties; trade leads its talks with India): "
+    statement="An extension, off by default, of seed 001 ¶1-2 (Kabul seeks economic ties; trade leads its talks "
+    "with India): "
     "closer regional ties ease need, a cooling raises it. No text disputes it; binding it to the regional view alone, "
     "whose texts put the neighbours at the centre, is the model's choice.",
     sources=("seed 001 ¶1-2", "seed 003 ¶6"),
     mechanism="regional_security_bargain",
+    basis="extension",
     params=(
         assumption(
             "population.trade_need",

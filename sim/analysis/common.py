@@ -48,6 +48,9 @@ OUTCOME_WORDS = {
     "civil_war": "time in civil war",
     "iskp_external_capacity": "ISKP capacity to strike abroad",
     "influence_balance": "US influence against China, Russia and Iran",
+    "escalation_pakistan_afghanistan": "Pakistan-Afghanistan escalation",
+    "iskp_attacks_afghanistan": "ISKP attacks inside Afghanistan",
+    "afghan_civilian_casualties": "civilian casualties in Afghanistan",
 }
 
 
@@ -117,7 +120,9 @@ def write_parameters(folder: Path, values: dict, replications: int):
 
 
 def read_config(folder: Path) -> dict:
-    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=True)
+    """The run's config.yaml as it was saved (resolved then). Not resolved again: a folder may come from someone
+    else, and an interpolation in it (``${oc.env:...}``) would read this machine's environment."""
+    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=False)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -190,6 +195,7 @@ ANALYSES = {
     "robustness": "sim.analysis.robustness",
     "sensitivity": "sim.analysis.sensitivity",
     "discovery": "sim.analysis.discovery",
+    "backtest": "sim.backtest",
 }
 
 

@@ -8,6 +8,7 @@ local path or a URL (any fsspec file system); both are read through the same cal
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ from sim.store import (
 
 RESULTS_FILE = "results.parquet"
 MANIFEST_FILE = "manifest.json"
+# a chunk's path in a dataset, as the engine names it (``sim.engine.Task.name``)
+CHUNK_NAME = re.compile(r"cell-\d+/chunk-\d+\.parquet")
 
 
 def tidy(frame: pd.DataFrame, scenarios: list, hypotheses: list, start: tuple[int, int]) -> pd.DataFrame:
@@ -55,23 +58,69 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
     return array.indices.to_numpy(zero_copy_only=False), [str(x) for x in array.dictionary.to_pylist()]
 
 
+def listed_chunks(manifest: dict) -> list[str] | None:
+    """The chunks a manifest lists (``cell-000/chunk-0000000.parquet``, ...); None for a folder from before
+    chunked stores listed them."""
+    listed = (manifest.get("store") or {}).get("chunks") if isinstance(manifest.get("store"), dict) else None
+    return [str(n) for n in listed] if isinstance(listed, list) and listed else None
+
+
 def _check_chunks(path, manifest: dict, data_fs, data: str):
-    """Every chunk the manifest lists is in the dataset: a report of a store with chunks missing would count
-    fewer replications than it says."""
-    listed = (manifest.get("store") or {}).get("chunks")
-    if not listed:  # a folder from before chunked stores
-        return
-    present = {p[len(data) :].lstrip("/") for p in data_fs.find(data)}
-    missing = [name for name in listed if name not in present]
-    if missing:
-        raise FolderError(
-            f"{path}: {len(missing)} of the {len(listed)} chunks manifest.json lists are missing from "
-            f"{RESULTS_FILE} (first: {missing[0]}); rerun the experiment"
-        )
+    """The dataset holds exactly the chunks the manifest lists: a report of a store with chunks missing would
+    count fewer replications than it says, and one with a file more (a copy a sync tool made, a file someone
+    put there) would count some twice."""
+    listed = listed_chunks(manifest)
+    summaries = f"{data.rpartition('/')[0]}/{SUMMARIES_DIR}"
+    for name, base in ((RESULTS_FILE, data), (SUMMARIES_DIR, summaries)):
+        if base != data and not data_fs.isdir(base):
+            continue  # a folder from before the summaries were stored
+        present = {p[len(base) :].lstrip("/") for p in data_fs.find(base)}
+        if listed is None:  # a folder from before chunked stores listed them: chunks by their names alone
+            extra = sorted(p for p in present if not CHUNK_NAME.fullmatch(p))
+        else:
+            missing = [n for n in listed if n not in present]
+            if missing:
+                raise FolderError(
+                    f"{path}: {len(missing)} of the {len(listed)} chunks manifest.json lists are missing from "
+                    f"{name} (first: {missing[0]}); rerun the experiment"
+                )
+            extra = sorted(present - set(listed))
+        if extra:
+            raise FolderError(
+                f"{path}: {name} holds {len(extra)} file{'s' if len(extra) > 1 else ''} manifest.json does not "
+                f"list ({extra[0]}{', ...' if len(extra) > 1 else ''}): a copy, or a file put there since; move "
+                f"{'them' if len(extra) > 1 else 'it'} out of the folder"
+            )
 
 
 class FolderError(ValueError):
     """A folder that is not a readable results folder, said in one line."""
+
+
+def _manifest_problem(manifest: dict) -> str | None:
+    """What in a manifest the readers could not use (so that they fail with a line, not deep in numpy)."""
+    cells = manifest["cells"]
+    if not isinstance(cells, list) or not cells or not all(
+        isinstance(c, list) and len(c) == 2 and all(isinstance(x, str) for x in c) for c in cells
+    ):
+        return "its cells are not a list of [scenario, hypothesis] pairs"
+    months = manifest["months"]
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        return f"months is {months!r}, not a positive whole number"
+    if not isinstance(manifest["start"], str) or not re.fullmatch(r"\d{4}-\d{2}", manifest["start"]):
+        return f"start is {manifest['start']!r}, not a month such as 2025-08"
+    if manifest["baseline"] not in {s for s, _ in cells}:
+        return f"its baseline {manifest['baseline']!r} is none of its scenarios"
+    if not isinstance(manifest["config"], dict):
+        return "config is not a mapping"
+    replications = manifest.get("replications")
+    if replications is not None and (isinstance(replications, bool) or not isinstance(replications, int)):
+        return f"replications is {replications!r}, not a whole number"
+    for group in ("scenarios", "hypotheses"):
+        entries = manifest.get(group, {})
+        if not isinstance(entries, dict) or not all(isinstance(v, dict) for v in entries.values()):
+            return f"{group} is not a mapping of names to their settings"
+    return None
 
 
 @dataclass
@@ -113,6 +162,9 @@ class ResultsFolder:
         needed = ("experiment", "baseline", "cells", "months", "start", "config")
         if not isinstance(manifest, dict) or any(k not in manifest for k in needed):
             raise FolderError(f"{manifest_path} lacks {', '.join(needed)}; it is not a manifest of this tool")
+        problem = _manifest_problem(manifest)
+        if problem:
+            raise FolderError(f"{manifest_path} is damaged or was not written by this tool: {problem}")
         data_fs, data = dataset_location(path)
         if not data_fs.exists(data):
             raise FolderError(f"{path} has no {RESULTS_FILE}; rerun the experiment")
@@ -275,6 +327,8 @@ class ResultsFolder:
         table = pq.read_table(file, columns=list(outcomes), filesystem=self.data_fs)
         months = self.months
         reps = table.num_rows // months
+        if reps * months != table.num_rows:
+            raise FolderError(f"{self.path}: {file} has {table.num_rows} rows, not a whole number of runs")
         record = np.empty((months, len(outcomes), reps), dtype=np.float32)
         for j, name in enumerate(outcomes):
             record[:, j, :] = table.column(name).to_numpy().reshape(reps, months).T
@@ -287,11 +341,21 @@ class ResultsFolder:
         return sorted(
             e["name"].rstrip("/")
             for e in entries
-            if e["type"] == "directory" and not e["name"].rstrip("/").rpartition("/")[2].startswith((".", "_"))
+            if e["type"] == "directory" and re.fullmatch(r"cell-\d+", e["name"].rstrip("/").rpartition("/")[2])
         )
 
     def _chunk_files(self, cell: str) -> list[str]:
-        return sorted(self.data_fs.glob(f"{cell}/chunk-*.parquet"))
+        """The chunks of a cell folder the manifest lists (those named as the engine names them, for a folder
+        whose manifest lists none): no other file there is read as results."""
+        cell_name = cell.rpartition("/")[2]
+        listed = listed_chunks(self.manifest)
+        listed = set(listed) if listed is not None else None
+        found = []
+        for file in self.data_fs.glob(f"{cell}/chunk-*.parquet"):
+            name = f"{cell_name}/{file.rpartition('/')[2]}"
+            if (name in listed) if listed is not None else CHUNK_NAME.fullmatch(name):
+                found.append(file)
+        return sorted(found)
 
     def _columns(self, file: str) -> list:
         present = set(pq.read_schema(file, filesystem=self.data_fs).names)
@@ -330,7 +394,10 @@ class ResultsFolder:
 
     def results(self, columns=None) -> pd.DataFrame:
         """The long table with scenario and hypothesis as categoricals in the run's order, and a month index."""
-        frame = pq.read_table(self.data, columns=columns, filesystem=self.data_fs).to_pandas()
+        source = self.data
+        if self.data_fs.isdir(self.data):  # the chunks the manifest lists, and no other file
+            source = [f for cell in self._cell_folders() for f in self._chunk_files(cell)]
+        frame = pq.read_table(source, columns=columns, filesystem=self.data_fs).to_pandas()
         return tidy(frame, self.scenarios, self.hypotheses, self.start)
 
     def parameters(self) -> pd.DataFrame:

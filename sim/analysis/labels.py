@@ -33,6 +33,9 @@ OUTCOME_LABELS = {
     "civil_war": "the time in civil war",
     "iskp_external_capacity": "ISKP's capacity to strike abroad",
     "influence_balance": "US influence against China, Russia and Iran",
+    "escalation_pakistan_afghanistan": "Pakistan-Afghanistan escalation",
+    "iskp_attacks_afghanistan": "ISKP attacks inside Afghanistan",
+    "afghan_civilian_casualties": "civilian casualties in Afghanistan",
 }
 
 STATE_NAMES = {

@@ -10,10 +10,11 @@ import math
 import os
 import threading
 import time
+from pathlib import Path
 
-import markdown as markdown_lib
 import solara
 import solara.lab
+from markdown_it import MarkdownIt
 
 from sim.dashboard import attribution, charts, folder, runner
 from sim.outcomes import OUTCOME_INDEX, OUTCOMES
@@ -52,13 +53,19 @@ watched_month = solara.reactive(0)
 playing = solara.reactive(False)
 effect_outcome = solara.reactive("deaths_pakistan")
 folder_path = solara.reactive("")
+# the folder whose results folders the page may open (python -m sim.dashboard --results-root)
+RESULTS_ROOT = Path(os.environ.get("SIM_DASHBOARD_RESULTS_ROOT", "results")).resolve()
+
+# the page's own texts (labels, rule statements, paraphrased claims), which use a few tags such as <small>;
+# nothing read from a results folder goes through this one (see folder.ResultsFolder.report_html)
+_OWN_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
 @solara.component
 def Md(text: str, classes=()):
-    """Markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the network."""
-    html = markdown_lib.markdown(text, extensions=["tables", "fenced_code"])
-    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["md", *classes])
+    """The page's own markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the
+    network."""
+    solara.HTML(tag="div", unsafe_innerHTML=_OWN_MARKDOWN.render(text), classes=["md", *classes])
 
 
 def current_choice() -> runner.Choice:
@@ -422,29 +429,30 @@ def RulePanel(moves, month: int):
 
 @solara.component
 def ResultsBrowser():
-    found = folder.find_folders("results")
+    # each check reads the folders' markers and digests: once per opening of the tab, not per redraw
+    found = solara.use_memo(lambda: folder.find_folders(RESULTS_ROOT), dependencies=[])
     solara.InputText(
         label="results folder (e.g. results/all_policies)",
         value=folder_path,
         continuous_update=False,
     )
     if found:
+        names = [str(p.relative_to(RESULTS_ROOT.parent)) for p in found]
         solara.Select(
-            label="or pick one under results/",
-            value=folder_path.value if folder_path.value in map(str, found) else None,
-            values=[str(p) for p in found],
+            label=f"or pick one under {RESULTS_ROOT.name}/",
+            value=folder_path.value if folder_path.value in names else None,
+            values=names,
             on_value=folder_path.set,
         )
-    if not folder_path.value:
+    shown = solara.use_memo(lambda: folder_path.value and _read(folder_path.value), dependencies=[folder_path.value])
+    if not shown:
         return
-    try:
-        shown = folder.read_folder(folder_path.value)
-    except folder.FolderError as exc:
-        solara.Error(f"error: {exc}")
+    if isinstance(shown, str):
+        solara.Error(shown, classes=["folder-refused"])
         return
     if shown.report is not None:
         with solara.Details(summary=shown.report_name, expand=True):
-            Md(folder.strip_local_images(shown.report))
+            solara.HTML(tag="div", unsafe_innerHTML=shown.report_html(), classes=["md", "folder-report"])
     if shown.figures:
         with solara.Details(summary=f"figures ({len(shown.figures)})", expand=True):
             for path in shown.figures:
@@ -452,8 +460,17 @@ def ResultsBrowser():
                 solara.Image(str(path), width="100%")
     if shown.summary is not None:
         with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
-            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+            # pandas escapes every cell and heading of the table (escape=True)
+            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0, escape=True)
             solara.HTML(tag="div", unsafe_innerHTML=table, classes=["md"], style={"overflow-x": "auto"})
+
+
+def _read(text: str):
+    """The folder as the page shows it, or the one line that says why it is not shown."""
+    try:
+        return folder.read_folder(text, RESULTS_ROOT)
+    except folder.FolderError as exc:
+        return f"error: {exc}"
 
 
 @solara.component

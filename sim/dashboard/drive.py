@@ -35,28 +35,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def printed_url(log_path: Path) -> str | None:
+    """The address with its token that the server printed at start-up, once it has."""
+    found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", Path(log_path).read_text(encoding="utf-8"))
+    return found.group(0) if found else None
+
+
 @contextlib.contextmanager
-def serve(log_path: Path):
-    """``python -m sim.dashboard`` on a free port; yields (url, seconds until it answered)."""
+def serve(log_path: Path, *args: str):
+    """``python -m sim.dashboard`` (with ``args``) on a free port; yields (url with its token, seconds until it
+    answered)."""
     port = free_port()
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "sim.dashboard", "--port", str(port)],
+            [sys.executable, "-m", "sim.dashboard", "--port", str(port), *args],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        url = f"http://127.0.0.1:{port}/"
         started = time.perf_counter()
         try:
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"the server stopped; see {log_path}")
+                url = printed_url(log_path)
                 try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if response.status == 200:
-                            break
+                    if url:
+                        with urllib.request.urlopen(url, timeout=5) as response:
+                            if response.status == 200:
+                                break
                 except OSError:
                     pass
                 if time.perf_counter() - started > START_TIMEOUT:

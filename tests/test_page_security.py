@@ -1,0 +1,361 @@
+"""The live page against another web page and a received results folder.
+
+Another page in the user's browser (another site, or another port of this machine) must not drive the
+page's session, and a name of another site pointed at 127.0.0.1 (DNS rebinding) gets nothing: every request
+needs the page's own Host, a same-origin Origin when there is one, and the token printed at start-up.  The
+"Results folder" field opens only the tool's folders under the results root, and what a folder holds is
+shown as text: a report cannot run script in the page.
+"""
+
+import asyncio
+import contextlib
+import http.client
+import http.server
+import json
+import os
+import threading
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytest.importorskip("solara", reason="the page's packages come with the dashboard extra")
+
+from sim.dashboard import drive, folder, guard  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+TIMEOUT_MS = 60_000
+PORT = 18765
+TOKEN = "s3cret-token_value"
+XSS = '<img src=x onerror="window.__pwned = 1; alert(1)">'
+
+
+def tool_folder(path: Path, files: dict[str, str]) -> Path:
+    """A folder as the tool writes one: its files and the marker that names them."""
+    path.mkdir(parents=True)
+    for name, text in files.items():
+        (path / name).write_text(text, encoding="utf-8")
+    marker = {"tool": "sim", "files": sorted([*files, ".sim-results.json"])}
+    (path / ".sim-results.json").write_text(json.dumps(marker), encoding="utf-8")
+    return path
+
+
+# --- the guard in front of the page's app: requests as the server hands them over
+
+
+def _scope(kind="http", host=f"127.0.0.1:{PORT}", origin=None, query="", cookie=None, extra=()):
+    headers = [] if host is None else [(b"host", host.encode())]
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    if cookie is not None:
+        headers.append((b"cookie", cookie.encode()))
+    headers.extend(extra)
+    return {"type": kind, "path": "/", "query_string": query.encode(), "headers": headers}
+
+
+def _call(scope):
+    """Send ``scope`` through the guard; returns (whether the page's app saw it, messages sent back)."""
+    seen, sent = [], []
+
+    async def page(scope, receive, send):
+        seen.append(scope)
+        if scope["type"] == "http":
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"page"})
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(guard.LocalOnly(page, port=PORT, token=TOKEN)(scope, receive, send))
+    return bool(seen), sent
+
+
+def _status(sent):
+    return next(m["status"] for m in sent if m["type"] == "http.response.start")
+
+
+def _set_cookies(sent):
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return [v.decode() for k, v in start["headers"] if k == b"set-cookie"]
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        _scope(host=f"attacker.example:{PORT}", query=f"token={TOKEN}"),  # DNS rebinding: another site's name
+        _scope(host="127.0.0.1:9999", query=f"token={TOKEN}"),  # another port's address
+        _scope(host=None, query=f"token={TOKEN}"),
+        _scope(extra=[(b"host", b"attacker.example")], query=f"token={TOKEN}"),  # two Hosts
+        _scope(origin="http://127.0.0.1:9999", query=f"token={TOKEN}"),  # a page on another local port
+        _scope(origin="http://attacker.example", cookie=f"{guard.cookie_name(PORT)}={TOKEN}"),
+        _scope(),  # no token
+        _scope(query="token=wrong"),
+        _scope(cookie=f"{guard.cookie_name(PORT)}=wrong"),
+        _scope(cookie=f"{guard.cookie_name(PORT + 1)}={TOKEN}"),  # another page's cookie name
+    ],
+    ids=[
+        "foreign-host",
+        "other-port-host",
+        "no-host",
+        "two-hosts",
+        "foreign-origin",
+        "foreign-origin-with-cookie",
+        "no-token",
+        "wrong-token",
+        "wrong-cookie",
+        "other-port-cookie",
+    ],
+)
+def test_a_request_that_is_not_local_same_origin_and_given_the_token_gets_403(scope):
+    reached, sent = _call(scope)
+    assert not reached
+    assert _status(sent) == 403
+
+
+def test_a_websocket_of_another_origin_is_closed_before_it_is_accepted():
+    cookie = f"{guard.cookie_name(PORT)}={TOKEN}"
+    reached, sent = _call(_scope("websocket", origin="http://127.0.0.1:9999", cookie=cookie))
+    assert not reached and sent == [{"type": "websocket.close", "code": 1008}]
+    reached, sent = _call(_scope("websocket", origin=f"http://127.0.0.1:{PORT}", cookie=cookie))
+    assert reached and sent == []
+    reached, _ = _call(_scope("websocket", origin=f"http://127.0.0.1:{PORT}"))  # no cookie, no token
+    assert not reached
+
+
+def test_the_token_in_the_url_sets_an_http_only_strict_cookie_that_lets_later_requests_in():
+    reached, sent = _call(_scope(query=f"token={TOKEN}&kernelid=1"))
+    assert reached and _status(sent) == 200
+    (cookie,) = _set_cookies(sent)
+    name, value = cookie.split(";")[0].split("=", 1)
+    assert name == guard.cookie_name(PORT) and value == TOKEN
+    assert {"HttpOnly", "SameSite=Strict"} <= {part.strip() for part in cookie.split(";")}
+    later = _scope(host=f"localhost:{PORT}", origin=f"http://localhost:{PORT}", cookie=f"a=b; {name}={value}")
+    reached, sent = _call(later)
+    assert reached and _status(sent) == 200 and _set_cookies(sent) == []
+
+
+# --- the results folder field
+
+
+@pytest.fixture
+def results(tmp_path):
+    root = tmp_path / "results"
+    tool_folder(root / "run", {"summary.csv": "scenario,x\nstatus_quo,1\n", "report.md": "# Run\n\nText.\n"})
+    return root
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["../..", "..", "~", "/etc", "{outside}", "{outside}/../outside", "linked", "unmarked", "missing", "results/../x"],
+)
+def test_only_the_tool_s_folders_under_the_root_open_and_a_refusal_tells_nothing_of_what_exists(
+    results, tmp_path, typed
+):
+    outside = tool_folder(tmp_path / "outside", {"report.md": "# Elsewhere\n"})  # the tool's, but not under the root
+    (results / "linked").symlink_to(outside, target_is_directory=True)
+    (results / "unmarked").mkdir()
+    (results / "unmarked" / "report.md").write_text("# someone's notes\n", encoding="utf-8")
+    text = typed.format(outside=outside)
+    with pytest.raises(folder.FolderError) as info:
+        folder.read_folder(text, results)
+    assert str(info.value) == f"{text} is not a results folder of this tool under {results.resolve()}"
+    assert folder.find_folders(results) == [results / "run"]
+
+
+@pytest.mark.parametrize("typed", ["run", "results/run", "{root}/run", " run "])
+def test_a_tool_s_folder_under_the_root_opens(results, typed):
+    shown = folder.read_folder(typed.format(root=results), results)
+    assert shown.path == (results / "run").resolve() and "Text." in shown.report_html()
+
+
+def test_a_link_in_a_folder_to_a_file_of_the_reader_s_is_not_read(results, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the reader's own file", encoding="utf-8")
+    run = results / "run"
+    (run / "report.md").unlink()
+    (run / "comparison.txt").symlink_to(secret)
+    shown = folder.read_folder("run", results)
+    assert shown.report is None and shown.summary is not None
+
+
+def test_a_received_report_s_html_is_shown_as_text():
+    report = f"# Report\n\n{XSS}\n\n[click](javascript:alert(1))\n\n<script>x()</script>\n"
+    md = folder.ResultsFolder(Path("."), "report.md", report)
+    rendered = md.report_html()
+    assert "<img" not in rendered and "<script" not in rendered and 'href="javascript' not in rendered
+    assert "&lt;img src=x onerror=" in rendered and "<h1>Report</h1>" in rendered
+    txt = folder.ResultsFolder(Path("."), "comparison.txt", f"table\n```\n{XSS}\n```\n</pre>{XSS}")
+    rendered = txt.report_html()
+    assert rendered.startswith("<pre>") and rendered.endswith("</pre>") and rendered.count("<") == 2
+    assert "```\n&lt;img src=x" in rendered
+
+
+# --- the running page, in chromium
+
+
+def _browser():
+    if drive.chromium() is None:
+        if os.geteuid() == 0:
+            pytest.fail("chromium is missing although we are root: 'make test' installs it (make browser)")
+        pytest.skip("chromium is not installed and cannot be installed without root")
+    return pytest.importorskip("playwright.sync_api", reason="playwright comes with the dashboard extra")
+
+
+@pytest.fixture(scope="module")
+def page_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("page") / "results"
+    tool_folder(root / "safe", {"report.md": "# A plain report\n\nNothing to see.\n"})
+    report = f"# Received report\n\n{XSS}\n\nafter the image\n"
+    cell = '"' + XSS.replace('"', '""') + '"'  # quoted as CSV quotes a cell
+    tool_folder(root / "xss_md", {"report.md": report, "summary.csv": f"a,b\n{cell},1\n"})
+    tool_folder(root / "xss_txt", {"comparison.txt": f"policy  effect\n```\n{XSS}\n```\nend of comparison\n"})
+    tool_folder(root.parent / "outside", {"report.md": "# The user's private report\n\nsecret words\n"})
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(page_root):
+    _browser()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with drive.serve(ARTIFACTS / "page_security_server.log", "--results-root", str(page_root)) as (url, _):
+        yield url
+
+
+def _request(url, path=None, headers=None):
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", path if path is not None else f"{parts.path}?{parts.query}", headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers.get_all("set-cookie") or []
+    finally:
+        connection.close()
+
+
+WEBSOCKET = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
+
+
+@pytest.mark.slow
+def test_the_server_answers_only_its_own_address_with_the_token(served):
+    parts = urlsplit(served)
+    own = f"http://{parts.netloc}"
+    status, cookies = _request(served)
+    assert status == 200
+    assert cookies and all("httponly" in c.lower() for c in cookies), cookies  # Solara's session cookie too
+    ours = next(c for c in cookies if c.startswith(guard.cookie_name(parts.port) + "="))
+    assert "samesite=strict" in ours.lower()
+    assert _request(served, headers={"Host": f"attacker.example:{parts.port}"})[0] == 403
+    assert _request(served, path="/")[0] == 403
+    assert _request(served, path="/readyz")[0] == 403
+    assert _request(served, headers={"Origin": "http://127.0.0.1:9999"})[0] == 403
+    cookie = {"Cookie": ours.split(";")[0]}
+    assert _request(served, path="/", headers=cookie)[0] == 200
+    kernel = "/jupyter/api/kernels/k1/channels?session_id=s1"
+    # the websocket a page of another origin opens, with the cookie a browser would send along: refused
+    assert _request(served, path=kernel, headers={**WEBSOCKET, **cookie, "Origin": "http://127.0.0.1:9999"})[0] == 403
+    assert _request(served, path=kernel, headers={**WEBSOCKET, "Origin": own})[0] == 403
+    # the same request from the page's own origin is let through (so the refusals above are the guard's)
+    assert _request(served, path=kernel, headers={**WEBSOCKET, **cookie, "Origin": own})[0] == 101
+
+
+ATTACK = """<!doctype html><title>another page</title><script>
+window.result = {opened: false, done: false, fetched: null};
+const target = new URL(%(target)s);
+const ws = new WebSocket(`ws://${target.host}/jupyter/api/kernels/k-attacker/channels?session_id=s-attacker`);
+ws.onopen = () => { window.result.opened = true; };
+ws.onclose = () => { window.result.done = true; };
+fetch(target.origin + "/", {credentials: "include"}).then(r => r.text()).then(
+  t => { window.result.fetched = t.slice(0, 200); }, e => { window.result.fetched = "refused"; });
+</script>"""
+
+
+@contextlib.contextmanager
+def _other_site(directory: Path):
+    """A page of another origin: a plain web server on another port of this machine."""
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_a_page_on_another_local_port_cannot_drive_the_live_page(served, tmp_path):
+    sync_api = _browser()
+    parts = urlsplit(served)
+    (tmp_path / "attack.html").write_text(ATTACK % {"target": json.dumps(f"http://{parts.netloc}/")}, encoding="utf-8")
+    with _other_site(tmp_path) as other, sync_api.sync_playwright() as p, drive.open_page(p, served) as (page, watch):
+        # the user has opened the live page (its cookie is in the browser), then visits the other page
+        page.wait_for_selector("text=Results folder", timeout=TIMEOUT_MS)
+        page.goto(other + "attack.html")
+        page.wait_for_function(
+            "() => (window.result.opened || window.result.done) && window.result.fetched !== null", timeout=TIMEOUT_MS
+        )
+        result = page.evaluate("() => window.result")
+    assert result["opened"] is False, "another origin's page opened the page's websocket"
+    assert result["fetched"] == "refused"  # and it cannot read the page
+
+
+def _assert_no_script_ran(page, dialogs):
+    page.wait_for_timeout(1000)  # an image's error handler runs once its load has failed
+    assert page.evaluate("() => window.__pwned") is None and dialogs == [], "the folder ran script in the page"
+    assert page.locator(".folder-report img").count() == 0
+
+
+@pytest.mark.slow
+def test_a_received_folder_runs_no_script_and_paths_outside_the_root_are_refused(served, page_root):
+    sync_api = _browser()
+    label = "results folder (e.g. results/all_policies)"
+    with sync_api.sync_playwright() as p, drive.open_page(p, served) as (page, watch):
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        try:
+            # the first view drawn before the tab changes (a chart started on a page already gone fails to draw)
+            page.wait_for_selector("text=redraw 1", timeout=TIMEOUT_MS)
+            for chart in ("fan-chart", "effect-chart", "recognition-chart"):
+                drive.wait_for_picture(page, chart, TIMEOUT_MS)
+            page.get_by_role("tab", name="Results folder").click()
+            page.wait_for_selector(f"text={label}", timeout=TIMEOUT_MS)
+            drive.submit_text(page, label, "results/safe", "Nothing to see.", TIMEOUT_MS)
+            drive.submit_text(page, label, "xss_md", "after the image", TIMEOUT_MS)
+            page.wait_for_selector("text=summary.csv (1 rows)", timeout=TIMEOUT_MS)
+            _assert_no_script_ran(page, dialogs)
+            report = page.inner_text(".folder-report")
+            assert XSS in report  # shown as the text it is
+            assert XSS in page.inner_text("body").replace(report, "")  # the table's cell too
+            drive.submit_text(page, label, "xss_txt", "end of comparison", TIMEOUT_MS)
+            _assert_no_script_ran(page, dialogs)
+            assert "```\n" + XSS + "\n```\nend of comparison" in page.inner_text(".folder-report")
+            for typed in ("../outside", str(page_root.parent / "outside"), "~", "/etc", "safe/../xss_md/../.."):
+                expected = f"error: {typed} is not a results folder of this tool under {page_root.resolve()}"
+                field = page.get_by_label(label)
+                field.fill(typed)
+                field.press("Enter")
+                page.wait_for_function(
+                    "text => { const e = document.querySelector('.folder-refused');"
+                    " return e && e.innerText.trim() === text; }",
+                    arg=expected,
+                    timeout=TIMEOUT_MS,
+                )
+                assert page.locator(".folder-report").count() == 0
+            assert "secret words" not in page.inner_text("body")
+        except Exception:
+            page.screenshot(path=ARTIFACTS / "page_security_failure.png", full_page=True)
+            raise
+    assert dialogs == []
+    assert not watch.errors, watch.errors
