@@ -173,8 +173,66 @@ def test_only_the_tool_s_folders_under_the_root_open_and_a_refusal_tells_nothing
     text = typed.format(outside=outside)
     with pytest.raises(folder.FolderError) as info:
         folder.read_folder(text, results)
-    assert str(info.value) == f"{text} is not a results folder of this tool under {results.resolve()}"
+    assert str(info.value) == refusal(text, results)
     assert folder.find_folders(results) == [results / "run"]
+
+
+def refusal(typed: str, root: Path) -> str:
+    return (
+        f"{typed} is not a results folder of this tool under {root.resolve()}"
+        " (for runs written elsewhere, start the page with --results-root)"
+    )
+
+
+@pytest.mark.parametrize("typed", ["a" * 300, "x\0", "run/\0", "a/" * 3000], ids=["long-name", "nul", "nul-inside", "long-path"])
+def test_a_name_the_system_refuses_gets_the_one_refusal_line(results, typed):
+    with pytest.raises(folder.FolderError) as info:
+        folder.read_folder(typed, results)
+    assert str(info.value) == refusal(typed, results)
+
+
+def test_a_forged_marker_has_no_file_hashed_and_nothing_outside_the_folder_read(results, tmp_path, monkeypatch):
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 1000)
+    run = results / "run"
+    (run / "f").write_bytes(b"x" * 1000)
+    names = ["./f", "././f", "f", "../../big.bin", str(big), "../run/f"]
+    # recorded sizes match, so a check of digests would read every one of them in full
+    marker = {"tool": "sim", "files": [*names, ".sim-results.json"], "digests": {n: "1000:00" for n in names}}
+    (run / ".sim-results.json").write_text(json.dumps(marker), encoding="utf-8")
+    opened = []
+    real_open = open
+
+    def watched_open(path, *args, **kwargs):
+        opened.append(Path(path).resolve())
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", watched_open)
+    monkeypatch.setattr("sim.store._sha256", lambda *a: pytest.fail("the page hashed a file of a received folder"))
+    assert folder.find_folders(results) == [run]
+    shown = folder.read_folder("run", results)
+    assert shown.summary is not None and "Text." in shown.report_html()
+    assert big.resolve() not in opened and (run / "f").resolve() not in opened
+
+
+def test_what_the_page_shows_of_a_folder_is_capped(results):
+    run = results / "run"
+    rows = folder.MAX_TABLE_ROWS + 500
+    (run / "summary.csv").write_text("a,b\n" + "".join(f"{i},x\n" for i in range(rows)), encoding="utf-8")
+    with open(run / "huge.png", "wb") as f:
+        f.truncate(folder.MAX_FIGURE_BYTES + 1)  # sparse: no disk used
+    (run / "small.png").write_bytes(b"\x89PNG")
+    shown = folder.read_folder("run", results)
+    assert len(shown.summary) == folder.MAX_TABLE_ROWS and shown.summary_cut
+    assert shown.summary["a"].iloc[-1] == folder.MAX_TABLE_ROWS - 1
+    assert [p.name for p in shown.figures] == ["small.png"]
+    (run / "summary.csv").write_text("a,b\n" + "1,y\n" * 3, encoding="utf-8")
+    assert not folder.read_folder("run", results).summary_cut
+    # a table longer than the bytes read: whole lines only, and said to be cut
+    line = "1," + "y" * 1000 + "\n"
+    (run / "summary.csv").write_text("a,b\n" + line * (folder.MAX_TABLE_BYTES // len(line) + 10), encoding="utf-8")
+    shown = folder.read_folder("run", results)
+    assert shown.summary_cut and (shown.summary["b"].str.len() == 1000).all()
 
 
 @pytest.mark.parametrize("typed", ["run", "results/run", "{root}/run", " run "])
@@ -372,7 +430,7 @@ def test_a_received_folder_runs_no_script_and_paths_outside_the_root_are_refused
             _assert_no_script_ran(page, dialogs)
             assert "```\n" + XSS + "\n```\nend of comparison" in page.inner_text(".folder-report")
             for typed in ("../outside", str(page_root.parent / "outside"), "~", "/etc", "safe/../xss_md/../.."):
-                expected = f"error: {typed} is not a results folder of this tool under {page_root.resolve()}"
+                expected = "error: " + refusal(typed, page_root)
                 field = page.get_by_label(label)
                 field.fill(typed)
                 field.press("Enter")
@@ -389,3 +447,4 @@ def test_a_received_folder_runs_no_script_and_paths_outside_the_root_are_refused
             raise
     assert dialogs == []
     assert not watch.errors, watch.errors
+

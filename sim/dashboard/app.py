@@ -429,7 +429,7 @@ def RulePanel(moves, month: int):
 
 @solara.component
 def ResultsBrowser():
-    # each check reads the folders' markers and digests: once per opening of the tab, not per redraw
+    # each check reads the folders' markers (their presence only): once per opening of the tab, not per redraw
     found = solara.use_memo(lambda: folder.find_folders(RESULTS_ROOT), dependencies=[])
     solara.InputText(
         label="results folder (e.g. results/all_policies)",
@@ -459,7 +459,8 @@ def ResultsBrowser():
                 solara.Text(path.name)
                 solara.Image(str(path), width="100%")
     if shown.summary is not None:
-        with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
+        rows = f"first {len(shown.summary):,} rows of a longer table" if shown.summary_cut else f"{len(shown.summary)} rows"
+        with solara.Details(summary=f"summary.csv ({rows})", expand=True):
             # pandas escapes every cell and heading of the table (escape=True)
             table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0, escape=True)
             solara.HTML(tag="div", unsafe_innerHTML=table, classes=["md"], style={"overflow-x": "auto"})
