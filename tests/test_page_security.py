@@ -184,7 +184,9 @@ def refusal(typed: str, root: Path) -> str:
     )
 
 
-@pytest.mark.parametrize("typed", ["a" * 300, "x\0", "run/\0", "a/" * 3000], ids=["long-name", "nul", "nul-inside", "long-path"])
+@pytest.mark.parametrize(
+    "typed", ["a" * 300, "x\0", "run/\0", "a/" * 3000], ids=["long-name", "nul", "nul-inside", "long-path"]
+)
 def test_a_name_the_system_refuses_gets_the_one_refusal_line(results, typed):
     with pytest.raises(folder.FolderError) as info:
         folder.read_folder(typed, results)
@@ -320,7 +322,8 @@ def test_the_server_answers_only_its_own_address_under_the_secret_path(served):
     status, cookies = _request(served)
     assert status == 200
     # Solara's session cookie: HttpOnly and sent by the browser to the secret path alone
-    assert cookies and all("httponly" in c.lower() and f"path={parts.path.rstrip('/')}".lower() in c.lower() for c in cookies)
+    scoped = f"path={parts.path.rstrip('/')}".lower()
+    assert cookies and all("httponly" in c.lower() and scoped in c.lower() for c in cookies), cookies
     assert _request(served, headers={"Host": f"attacker.example:{parts.port}"})[0] == 403
     assert _request(served, path="/")[0] == 403
     assert _request(served, path="/readyz")[0] == 403
@@ -448,3 +451,20 @@ def test_a_received_folder_runs_no_script_and_paths_outside_the_root_are_refused
     assert dialogs == []
     assert not watch.errors, watch.errors
 
+
+# --- the page's own texts: a label from a scenario or hypothesis file is text, not markup
+
+
+def test_labels_read_from_files_are_shown_as_text_in_the_page_s_own_markdown(monkeypatch):
+    from types import SimpleNamespace
+
+    from sim.dashboard import app
+
+    scenario = SimpleNamespace(label=f"Evil {XSS}", description="<script>x()</script> & more", sources=[XSS])
+    rendered = app._OWN_MARKDOWN.render(app.scenario_heading(scenario))
+    assert "<img" not in rendered and "<script" not in rendered
+    assert "Evil &lt;img src=x onerror=" in rendered and "<strong>" in rendered and "<small>" in rendered
+    hypothesis = SimpleNamespace(label=f"h {XSS} | x", p_better=lambda name: 0.5)
+    rendered = app._OWN_MARKDOWN.render(app._p_better_table(SimpleNamespace(hypotheses=[hypothesis])))
+    assert "<img" not in rendered and "&lt;img src=x" in rendered and "<table>" in rendered
+    assert rendered.count("<th>") == 2  # the label's | stays inside its heading

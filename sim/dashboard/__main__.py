@@ -1,8 +1,8 @@
 """``python -m sim.dashboard [--port N] [--results-root DIR]``: serve the live page on 127.0.0.1.
 
 It prints the page's address, a secret path made for this start (``http://127.0.0.1:PORT/<token>/``); only
-a browser given that address gets the page (see ``guard``).  The "Results folder" tab opens only the tool's results folders under
-``--results-root`` (``results/`` of the current folder, where runs write, by default).
+a browser given that address gets the page (see ``guard``).  The "Results folder" tab opens only the tool's
+results folders under ``--results-root`` (``results/`` of the current folder, where runs write, by default).
 """
 
 from __future__ import annotations
