@@ -7,6 +7,7 @@ results folder, and keeps screenshots and the measured times in tests/artifacts/
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def _results_folder(tmp_path: Path) -> Path:
 def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(server, tmp_path):
     sync_api = _browser()
     url, server_seconds = server
-    assert "?token=" in url
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[\w-]{40,}/", url)  # the page's secret path
     run = _results_folder(tmp_path)
     timings = {"server_start_s": round(server_seconds, 2), "load_average": [round(x, 2) for x in os.getloadavg()]}
     with sync_api.sync_playwright() as p, drive.open_page(p, url) as (page, watch):

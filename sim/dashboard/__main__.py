@@ -1,8 +1,8 @@
 """``python -m sim.dashboard [--port N] [--results-root DIR]``: serve the live page on 127.0.0.1.
 
-It prints the page's address with a token made for this start (``?token=...``); only a browser given that
-address gets the page (see ``guard``).  The "Results folder" tab opens only the tool's results folders under
-``--results-root`` (``results/`` of the current folder, where runs write, by default).
+It prints the page's address, a secret path made for this start (``http://127.0.0.1:PORT/<token>/``); only
+a browser given that address gets the page (see ``guard``).  The "Results folder" tab opens only the tool's
+results folders under ``--results-root`` (``results/`` of the current folder, where runs write, by default).
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def main(argv=None) -> int:
             file=sys.stderr,
         )
         return 2
+    from sim.dashboard import guard
+
+    token = guard.new_token()
     # read by Solara's settings and by the page when they are imported, so set before any of them is
     os.environ.update(
         {
@@ -65,6 +68,8 @@ def main(argv=None) -> int:
             "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
             # no script of the page reads the session cookie
             "SOLARA_SESSION_HTTP_ONLY": "True",
+            # the page lives under its secret path: Solara builds its asset and websocket addresses under it
+            "SOLARA_ROOT_PATH": f"/{token}",
             "MPLBACKEND": "Agg",
             "SIM_DASHBOARD_SERVER": "1",
             "SIM_DASHBOARD_RESULTS_ROOT": str(results_root),
@@ -82,11 +87,8 @@ def main(argv=None) -> int:
         return 2
     from solara.server.starlette import app as solara_app
 
-    from sim.dashboard import guard
-
-    token = guard.new_token()
     app = guard.LocalOnly(solara_app, port=args.port, token=token)
-    print(f"serving the live page on http://{HOST}:{args.port}/?{guard.TOKEN_PARAMETER}={token}", flush=True)
+    print(f"serving the live page on {guard.page_url(HOST, args.port, token)}", flush=True)
     print(f"(open that address; results folders from {results_root}; Ctrl-C stops it)", flush=True)
     config = uvicorn.Config(
         app, host=HOST, port=args.port, log_level="warning", access_log=False, proxy_headers=False, lifespan="on"

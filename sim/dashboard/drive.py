@@ -36,14 +36,14 @@ def free_port() -> int:
 
 
 def printed_url(log_path: Path) -> str | None:
-    """The address with its token that the server printed at start-up, once it has."""
-    found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", Path(log_path).read_text(encoding="utf-8"))
+    """The address (its secret path included) that the server printed at start-up, once it has."""
+    found = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", Path(log_path).read_text(encoding="utf-8"))
     return found.group(0) if found else None
 
 
 @contextlib.contextmanager
 def serve(log_path: Path, *args: str):
-    """``python -m sim.dashboard`` (with ``args``) on a free port; yields (url with its token, seconds until it
+    """``python -m sim.dashboard`` (with ``args``) on a free port; yields (its secret address, seconds until it
     answered)."""
     port = free_port()
     with open(log_path, "w", encoding="utf-8") as log:
@@ -91,11 +91,15 @@ class Watch:
 
 
 @contextlib.contextmanager
-def open_page(playwright, url: str, width: int = 1500, height: int = 2000):
-    """A fresh page of the system chromium at ``url``; yields (page, Watch)."""
+def open_page(playwright, url: str, width: int = 1500, height: int = 2000, cookies=()):
+    """A fresh page of the system chromium (holding ``cookies``, as Playwright takes them) at ``url``; yields
+    (page, Watch)."""
     browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
     try:
-        page = browser.new_page(viewport={"width": width, "height": height})
+        context = browser.new_context(viewport={"width": width, "height": height})
+        if cookies:
+            context.add_cookies(list(cookies))
+        page = context.new_page()
         watch = Watch()
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console error: {m.text}"))
