@@ -1009,7 +1009,7 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         if name not in OUTCOME_NAMES:
             raise ConfigError(f"experiment.key_outcomes names unknown outcome {name!r}{_suggest(name, OUTCOME_NAMES)}")
     # a threshold of NaN or infinity is met by every policy or by none: it would pass for a finding
-    for key, value in _leaves(OmegaConf.to_container(exp.analysis), "experiment.analysis.").items():
+    for key, value in _leaves(OmegaConf.to_container(exp.analysis, resolve=True), "experiment.analysis.").items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{key}={value} must be a finite number")
 

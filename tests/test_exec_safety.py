@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 NOBODY = 65534
 
-# Another user's client: it tries the scheduler's address as given, with credentials of its own making, and
-# over plain TCP, and asks each time for a task that makes a folder, as the user the workers run as.
+# Another user's client: it tries the scheduler's address as given, over TLS without a certificate or with
+# credentials of its own making, and over plain TCP, and asks each time for a task that makes a folder, as the
+# user the workers run as.
 # Credentials, if the test hands it some, come on stdin. Everything it needs is imported first: as
 # another user it may not read this interpreter's files.
 INTRUDER = """
@@ -22,6 +23,14 @@ import json, os, pickle, sys
 import distributed, distributed.comm.tcp, distributed.protocol.pickle, ssl, asyncio, concurrent.futures
 from distributed import Client
 from distributed.security import Security
+
+class NoCertificate(Security):  # TLS that takes any scheduler's certificate and shows none of its own
+
+    def get_connection_args(self, role):
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        return {"ssl_context": context, "require_encryption": True, "extra_conn_args": {}}
+
 
 address, folder, uid = sys.argv[1], sys.argv[2], int(sys.argv[3])
 given = pickle.loads(sys.stdin.buffer.read() or pickle.dumps(None))
@@ -33,6 +42,7 @@ if uid >= 0:
 host_port = address.split("://", 1)[1]
 attempts = [("given", address, given)] if given is not None else [
     ("no credentials", address, None),
+    ("tls without a certificate", "tls://" + host_port, NoCertificate()),
     ("credentials of its own", "tls://" + host_port, forged),
     ("plain tcp", "tcp://" + host_port, None),
 ]
@@ -40,7 +50,7 @@ outcomes = {}
 for name, where, security in attempts:
     try:
         with Client(where, security=security, timeout="5s") as client:
-            ran_as = client.submit(os.mkdir, folder + "-" + name.replace(" ", "-"), pure=False).result(timeout=20)
+            client.submit(os.mkdir, folder + "-" + name.replace(" ", "-"), pure=False).result(timeout=20)
             outcomes[name] = "ran"
     except ImportError as exc:  # the test's own failure, not the scheduler's refusal
         outcomes[name] = f"broken: {exc}"
