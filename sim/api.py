@@ -72,7 +72,9 @@ def _damaged(folder):
         raise
     except (ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise FolderError(f"{folder} cannot be read as a results folder (damaged, or changed by hand): {detail}") from None
+        raise FolderError(
+            f"{folder} cannot be read as a results folder (damaged, or changed by hand): {detail}"
+        ) from None
 
 
 def load_parameters(folder) -> pd.DataFrame:

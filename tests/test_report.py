@@ -296,3 +296,25 @@ def test_a_received_config_is_read_without_resolving_interpolations(tmp_path, mo
     monkeypatch.setenv("SIM_TEST_SECRET", "the reader's secret")
     (tmp_path / "config.yaml").write_text("experiment:\n  analysis:\n    note: ${oc.env:SIM_TEST_SECRET}\n")
     assert read_config(tmp_path)["experiment"]["analysis"]["note"] == "${oc.env:SIM_TEST_SECRET}"
+
+
+def test_a_chunk_replaced_by_another_run_s_is_one_line_naming_the_folder(run_folder, tmp_path):
+    import shutil
+
+    import sim
+    from sim.analysis.folder import FolderError
+
+    other = tmp_path / "other"
+    done = run_sim("experiment=smoke", "replications=20", "figures=false", f"out_dir={other}")
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "mixed"
+    shutil.copytree(run_folder, copy)
+    chunk = Path("results.parquet") / "cell-001" / "chunk-0000000.parquet"
+    shutil.copy(other / chunk, copy / chunk)  # same name, listed, whole Parquet: 20 replications, not 16
+    with pytest.raises(FolderError, match="manifest.json says") as refused:
+        sim.load(copy)
+    assert str(copy) in str(refused.value)
+    done = run_sim("report", str(copy))
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2 and len(lines) == 1 and str(copy / chunk) in lines[0], done.stderr
+    assert "manifest.json says" in lines[0]

@@ -305,7 +305,7 @@ class ResultsFolder:
             files = self._chunk_files(cell)
             if not files:
                 continue
-            table = pa.concat_tables([pq.read_table(f, columns=names, filesystem=fs) for f in files])
+            table = pa.concat_tables([self._read_chunk(f, names, 1) for f in files])
             values = np.empty((len(names), table.num_rows), dtype=np.float64)
             for i, name in enumerate(names):
                 values[i] = table.column(name).to_numpy()
@@ -321,10 +321,31 @@ class ResultsFolder:
         h_codes, h_names = _codes(first.column("hypothesis"))
         return s_names[s_codes[0]], h_names[h_codes[0]]
 
+    def _chunk_replications(self, file: str) -> int | None:
+        """How many replications the chunk ``file`` holds, from its name and the manifest (None if it says not)."""
+        store = self.manifest.get("store") if isinstance(self.manifest.get("store"), dict) else {}
+        size, total = store.get("chunk_size"), self.manifest.get("replications")
+        found = re.fullmatch(r"chunk-(\d+)\.parquet", file.rpartition("/")[2])
+        if not (found and isinstance(size, int) and isinstance(total, int)):
+            return None
+        return max(0, min(size, total - int(found.group(1))))
+
+    def _read_chunk(self, file: str, columns, per_replication: int) -> pa.Table:
+        """One chunk's table, refused in one line unless it holds the rows the manifest says it does: a chunk
+        replaced by another run's would otherwise be counted with the wrong number of futures."""
+        table = pq.read_table(file, columns=columns, filesystem=self.data_fs)
+        count = self._chunk_replications(file)
+        if count is not None and table.num_rows != count * per_replication:
+            raise FolderError(
+                f"{file} holds {table.num_rows} rows where its manifest.json says "
+                f"{count * per_replication}; it is not this run's (replaced or damaged): run the experiment again"
+            )
+        return table
+
     def _chunk_record(self, file: str, outcomes=None) -> np.ndarray:
         if outcomes is None:
-            return self._record([pq.read_table(file, columns=self._columns(file), filesystem=self.data_fs)])
-        table = pq.read_table(file, columns=list(outcomes), filesystem=self.data_fs)
+            return self._record([self._read_chunk(file, self._columns(file), self.months)])
+        table = self._read_chunk(file, list(outcomes), self.months)
         months = self.months
         reps = table.num_rows // months
         if reps * months != table.num_rows:
@@ -368,7 +389,7 @@ class ResultsFolder:
             for chunk in self._chunk_files(cell):
                 if columns is None:
                     columns = self._columns(chunk)
-                pieces.append(pq.read_table(chunk, columns=columns, filesystem=self.data_fs))
+                pieces.append(self._read_chunk(chunk, columns, self.months))
             if not pieces:
                 continue
             first = pieces[0]
@@ -397,8 +418,15 @@ class ResultsFolder:
         source = self.data
         if self.data_fs.isdir(self.data):  # the chunks the manifest lists, and no other file
             source = [f for cell in self._cell_folders() for f in self._chunk_files(cell)]
-        frame = pq.read_table(source, columns=columns, filesystem=self.data_fs).to_pandas()
-        return tidy(frame, self.scenarios, self.hypotheses, self.start)
+        table = pq.read_table(source, columns=columns, filesystem=self.data_fs)
+        replications = self.manifest.get("replications")
+        expected = replications * self.months * len(self.cells) if isinstance(replications, int) else None
+        if expected is not None and table.num_rows != expected:
+            raise FolderError(
+                f"{self.path}: {RESULTS_FILE} holds {table.num_rows:,} rows where manifest.json says {expected:,} "
+                "(a chunk replaced or damaged); run the experiment again"
+            )
+        return tidy(table.to_pandas(), self.scenarios, self.hypotheses, self.start)
 
     def parameters(self) -> pd.DataFrame:
         """One row per replication of the drawn parameters; an empty frame when nothing was drawn."""
