@@ -517,7 +517,7 @@ def deportation_campaign(ctx):
     "pakistan.hardens_targets",
     statement="Under sustained attack the state hardens the targets militants strike (guards, checkpoints, "
     "protection of markets, mosques and transport), which lowers the civilian toll per attack after a lag.",
-    sources=("seed 004 ¶4", "seed 001 ¶3"),
+    sources=("seed 004 ¶1", "seed 001 ¶3"),
     params=(
         ATTACK_SCALE,
         assumption(
