@@ -74,6 +74,8 @@ def _check_chunks(path, manifest: dict, data_fs, data: str):
     for name, base in ((RESULTS_FILE, data), (SUMMARIES_DIR, summaries)):
         if base != data and not data_fs.isdir(base):
             continue  # a folder from before the summaries were stored
+        if data_fs.isfile(base):
+            continue  # one Parquet file, not a dataset of chunks: nothing can be counted twice
         present = {p[len(base) :].lstrip("/") for p in data_fs.find(base)}
         if listed is None:  # a folder from before chunked stores listed them: chunks by their names alone
             extra = sorted(p for p in present if not CHUNK_NAME.fullmatch(p))
