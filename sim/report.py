@@ -27,24 +27,86 @@ from sim.outcomes import OUTCOMES
 REPORT_FILE = "report.md"
 
 CAVEATS = (
-    "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not a "
-    "figure from a text. With sampling on, each future draws all of them from their ranges (uniformly); the "
-    "ranges themselves are guesses, and the draws are independent of each other.",
     "**Four worldviews, weighed only by the record to July 2025.** Structural uncertainty is only the four "
     "hypotheses, each switched on alone; mixtures are not run. Pooled answers are given twice: unweighted (each "
     "worldview counts equally) and weighted by how much of each worldview's parameter space the record leaves "
     "(docs/evidence.md), which a record of four years can only separate weakly.",
     "**A thin economy.** The 2021-22 collapse enters as one fading shock; state revenue, trade and transit are "
-    "not modelled, and humanitarian need follows a reference level moved by the shock, sanctions, aid, war and "
-    "returns.",
+    "not modelled, and humanitarian need is a share of a growing population moved by the shock, sanctions, aid, "
+    "war, the opium ban and returns.",
     "**Coarse actors.** The UN, EU and ICC act as one, the resistance groups as one, Baloch separatists are "
     "folded into the TTP, and the Taliban are two factions on one scale; states climb a five-rung relation "
     "ladder one rung at a time.",
-    "**Nothing outside the region** and no domestic politics inside the states. The opium ban of 2022, the "
-    "exodus after the takeover and the bans on Afghan women working for aid agencies are not modelled.",
+    "**Nothing outside the region** and no domestic politics inside the states. The exodus after the takeover "
+    "and the bans on Afghan women working for aid agencies are not modelled.",
     "**Reference points are mid-2025** and used unchanged; the model is checked against the record only up to "
     "July 2025 (docs/calibration.md).",
 )
+
+
+SAMPLING_CAVEATS = {
+    "parameters": "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not "
+    "a figure from a text. This run drew each of them per future from its range (uniformly), independently of the "
+    "others and without the history match: futures the record to July 2025 rules out are among them "
+    "(`uncertainty=matched` draws only parameter points the record leaves; docs/evidence.md).",
+    "matched": "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not a "
+    "figure from a text. This run drew each future's parameters jointly from one of the points of its worldview's "
+    "range that the record to July 2025 leaves (docs/evidence.md); that set is small, so futures repeat points.",
+    "none": "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not a "
+    "figure from a text. This run held each at its default: the spread is chance alone, not the guesses.",
+}
+
+
+def caveats(uncertainty: str) -> list[str]:
+    """What the model leaves out, with the sampling this run used said as it was."""
+    return [SAMPLING_CAVEATS.get(uncertainty, SAMPLING_CAVEATS["parameters"]), *CAVEATS]
+
+
+# the statistics of a summary row that two worldviews must share to give the same answer
+SAME_ANSWER = ["mean", "p2_5", "p97_5", "diff_mean", "p_better"]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def identical_worldviews(table: pd.DataFrame, outcomes: list, hypotheses: list, labels: dict) -> list[str]:
+    """Sentences naming the worldviews whose results for an outcome are identical, under every scenario or some."""
+    if len(hypotheses) < 2:
+        return []
+    out = []
+    for name in outcomes:
+        rows = table[table["outcome"] == name]
+        if rows.empty:
+            continue
+        by = {h: rows[rows["hypothesis"] == h].set_index("scenario")[SAME_ANSWER].round(9) for h in hypotheses}
+        scenarios = list(by[hypotheses[0]].index)
+        groups: list[list[str]] = []
+        for h in hypotheses:
+            for g in groups:
+                if by[g[0]].equals(by[h]):
+                    g.append(h)
+                    break
+            else:
+                groups.append([h])
+        parts = [
+            f"{_and([labels.get(h, h) for h in g])} give identical results under every scenario"
+            for g in groups
+            if len(g) > 1
+        ]
+        for i, a in enumerate(hypotheses):
+            for b in hypotheses[i + 1 :]:
+                if any(a in g and b in g for g in groups):
+                    continue
+                same = [x for x in scenarios if x in by[b].index and by[a].loc[x].equals(by[b].loc[x])]
+                if same:
+                    parts.append(
+                        f"{labels.get(a, a)} and {labels.get(b, b)} under {len(same)} of {len(scenarios)} scenarios "
+                        f"({_and([labels.get(x, x) for x in same])})"
+                    )
+        if parts:
+            out.append(f"{capitalised(outcome_label(name))}: {'; '.join(parts)}.")
+    return out
 
 
 @dataclass
@@ -300,10 +362,22 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
             for o, f in zip(folder.key_outcomes[1:], figures["effects"][1:])
         ]
         out += [""]
+    same = identical_worldviews(table, folder.key_outcomes, hypotheses, labels)
+    if same:
+        out += ["## Where the worldviews agree exactly", ""]
+        out += [f"- {line}" for line in same]
+        out += [
+            "",
+            "A worldview holds only the links its texts state; where they are silent it answers with the shared core "
+            "every worldview holds (docs/hypotheses.md marks each cell text, shared core or extension). Worldviews "
+            "whose own links do not reach an outcome therefore give the same numbers, and the record cannot weigh "
+            "them apart either. No extension is switched on unless the settings below name one.",
+            "",
+        ]
     out += _effect_tables(folder, table, policies, hypotheses)
     out += _settings(folder)
     out += ["## What the model leaves out", ""]
-    out += [f"- {c}" for c in CAVEATS]
+    out += [f"- {c}" for c in caveats(str(folder.manifest["config"].get("uncertainty", "parameters")))]
     out.append("")
     return "\n".join(out)
 

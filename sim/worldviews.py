@@ -61,29 +61,32 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
         "back, or ties its recognition to benchmarks, forestalls the legitimacy the status quo would confer",
     ),
     "taliban.legitimacy_widens_sanctuary": (
-        POLICIES,
-        "legitimacy given without conditions above mid-2025 (talks with Kandahar among it) widens the sanctuary; "
+        tuple(x for x in POLICIES if x != "joint_ct_front"),  # the front confers no legitimacy of its own
+        "legitimacy given without conditions above mid-2025 widens the sanctuary; "
         "a policy that holds a state back forestalls the legitimacy the status quo would confer",
     ),
     "taliban.accountability_restrains_sanctuary": (
-        ("conditional_recognition", "joint_ct_front"),
-        "commitments on terrorism tied to recognition, and a common front, restrain the sanctuary",
+        ("conditional_recognition",),
+        "commitments on terrorism tied to recognition restrain the sanctuary",
     ),
+    "taliban.front_as_accountability": (("joint_ct_front",), "the front counts as unity behind principles"),
+    "taliban.talks_lend_legitimacy": (("joint_ct_front",), "talks with Kandahar without conditions widen the sanctuary"),
+    "taliban.front_demand_weighed": (("joint_ct_front",), "Kabul weighs the front's demand like an offer"),
     "taliban.benchmarks_empower_reformers": (
         ("conditional_recognition",),
         "an offer against benchmarks gives the reformers an argument",
     ),
     "taliban.weighs_offer_against_ideology": (
-        ("conditional_recognition", "joint_ct_front"),
+        ("conditional_recognition",),
         "Kabul weighs what is on the table against its ideological cost",
     ),
     "taliban.schools_for_recognition": (("conditional_recognition",), "schools may reopen as the price of recognition"),
     "taliban.counterterrorism_benchmark": (
-        ("conditional_recognition", "joint_ct_front"),
+        ("conditional_recognition",),
         "the TTP is restrained to meet the sanctuary benchmark",
     ),
     "taliban.benchmarked_cooperation": (
-        ("conditional_recognition", "joint_ct_front"),
+        ("conditional_recognition",),
         "counter-terrorism cooperation comes as a benchmark met",
     ),
     "taliban.free_upgrades_spend_leverage": (

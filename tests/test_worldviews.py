@@ -60,7 +60,6 @@ TEXT_LINKS = [
     (taliban.ct_cooperation_helps, EM, "recognised_share", 1 / 11, 1.0, (), "+", "seed 003 ¶3"),
     (taliban.ct_cooperation_helps, EM, "ct_cooperation", 0.0, 1.0, (), "+", "seed 003 ¶3"),
     (taliban.accountability_restrains_sanctuary, LE, "conditional_offers", 0.0, 1.0, (), "-", "seed 002 ¶10-12"),
-    (taliban.accountability_restrains_sanctuary, LE, "joint_front", 0.0, 1.0, (), "-", "seed 002 ¶11-12"),
     (iskp.exploits_wider_sanctuary, LE, "taliban.sanctuary", 0.8, 1.0, (), "+", "seed 002 ¶4, ¶10"),
     (population.misrule_deepens_need, LE, "taliban.pragmatist", 0.3, 0.1, (), "+", "seed 002 ¶8"),
     (taliban.benchmarks_empower_reformers, CL, "conditional_offers", 0.0, 1.0, (), "+", "seed 000 ¶3"),
@@ -148,6 +147,15 @@ def test_strikes_sanctions_and_condemnation_are_not_accountability(where, low, h
     """Seed 002 never counts strikes, sanctions or condemnation as the accountability that restrains the
     sanctuary (it ties accountability to recognition's commitments, ¶10-12)."""
     assert (moves(taliban.accountability_restrains_sanctuary, LE, where, low, high) == 0).all()
+
+
+def test_a_joint_front_is_neither_accountability_nor_an_offer_unless_its_extension_is_on():
+    """Seed 002 ¶12 asks for unity behind principles but ¶9 distrusts Russia's realpolitik; seed 000 ¶3 finds that
+    engagement without recognition brought no cooperation against militancy. The front's effect on Kabul under
+    these views is an extension, off by default."""
+    assert (moves(taliban.accountability_restrains_sanctuary, LE, "joint_front", 0.0, 1.0) == 0).all()
+    assert (moves(taliban.front_as_accountability, LE, "joint_front", 0.0, 1.0) == 0).all()
+    assert (moves(taliban.front_demand_weighed, CL, "joint_front", 0.0, 1.0) == 0).all()
 
 
 @pytest.mark.parametrize("where,low,high", [("pakistan.strikes", 0.0, 1.0), ("international.sanctions", 0.4, 0.9)])

@@ -168,7 +168,8 @@ def forced_returns(ctx):
             0.0,
             0.6,
             "relative rise in need per unit of sanctions above the status quo",
-            "an extension of seed 000 ¶2 (engagement to avert collapse); size is a guess",
+            "the record (UN Security Council resolution 2615, December 2021) shows sanctions hampering aid; size is "
+            "a guess",
         ),
         SANCTIONS_REFERENCE,
     ),

@@ -384,10 +384,10 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
 
 @rule(
     "taliban.weighs_offer_against_ideology",
-    statement="Kabul meets a benchmark only if what the offers put on the table (recognition, with sanctions relief, "
-    "a joint front's demand on sanctuary, carried further by direct talks with Kandahar) outweighs the ideological "
-    "cost, which the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
-    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4-5"),
+    statement="Kabul meets a benchmark only if what the offers put on the table (recognition, with the sanctions "
+    "relief that comes with it, carried further by direct talks with Kandahar) outweighs the ideological cost, which "
+    "the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
+    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -405,14 +405,6 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
             1.0,
             "relative extra value of an offer per unit of sanctions it would lift",
             "seed 000 ¶3 ties recognition to commitments; that relief adds to it is an assumption",
-        ),
-        assumption(
-            "taliban.front_demand_value",
-            0.4,
-            0.0,
-            0.8,
-            "value to Kabul of meeting a full joint front's demand on sanctuary",
-            "seed 001 ¶5 urges the front as a message Kabul must heed; size is a guess",
         ),
         assumption(
             "taliban.talks_channel_gain",
@@ -457,7 +449,8 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     value = (
         p["taliban.offer_value"]
         * ctx.conditional_offers
-        * (1.0 + p["taliban.sanctions_stake"] * ctx.prev.international.sanctions)
+        # relief is its own lever: it adds to an offer's value only where the donors tie it to the benchmarks
+        * (1.0 + p["taliban.sanctions_stake"] * ctx.levers.sanctions_relief * ctx.prev.international.sanctions)
     )
     hard = 1.0 - pragmatist
     width = p["taliban.compliance_width"]
@@ -465,9 +458,32 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     channel = 1.0 + p["taliban.talks_channel_gain"] * ctx.prev.pakistan.kandahar_engagement
     value = value * channel
     schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
-    ct_value = value + p["taliban.front_demand_value"] * ctx.joint_front * channel
+    ct_value = value + front_demand_weighed(ctx) * channel
     sanctuary = np.where(ct_value > 0.0, logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width), 0.0)
     return schools, sanctuary
+
+
+@rule(
+    "taliban.front_demand_weighed",
+    statement="An extension, off by default: under conditional leverage Kabul also weighs a joint front's demand "
+    "on sanctuary like an offer. Seed 001 ¶5 urges the front, but it is the regional view's text; seed 000 ¶3 finds "
+    "that engagement without recognition brought no cooperation against militancy.",
+    sources=("seed 001 ¶5", "seed 000 ¶3"),
+    mechanism="conditional_leverage",
+    basis="extension",
+    params=(
+        assumption(
+            "taliban.front_demand_value",
+            0.4,
+            0.0,
+            0.8,
+            "value to Kabul of meeting a full joint front's demand on sanctuary",
+            "an extension of seed 001 ¶5 (the front as a message Kabul must heed) to this view; size is a guess",
+        ),
+    ),
+)
+def front_demand_weighed(ctx):
+    return ctx.p["taliban.front_demand_value"] * ctx.joint_front
 
 
 @rule(
@@ -528,9 +544,9 @@ def sanctuary_target_base(ctx):
 
 @rule(
     "taliban.legitimacy_widens_sanctuary",
-    statement="Legitimacy given without conditions (recognition, upgrades, talks) lets Kabul widen the space it gives "
+    statement="Legitimacy given without conditions (recognition, upgrades) lets Kabul widen the space it gives "
     "to the TTP, IMU, ISKP and al-Qaeda.",
-    sources=("seed 002 ¶4", "seed 002 ¶6", "seed 002 ¶10", "seed 002 ¶12"),
+    sources=("seed 002 ¶4", "seed 002 ¶10", "seed 002 ¶12"),
     mechanism="legitimacy_emboldens",
     params=(
         assumption(
@@ -541,29 +557,40 @@ def sanctuary_target_base(ctx):
             "sanctuary added per unit of legitimacy conferred without conditions above mid-2025",
             "seed 002 ¶10 warns of a new sanctuary; size is a guess",
         ),
+        UPGRADE_LEGITIMACY,
+    ),
+)
+def legitimacy_widens_sanctuary(ctx, conferred):
+    return ctx.p["taliban.legitimacy_sanctuary"] * conferred
+
+
+@rule(
+    "taliban.talks_lend_legitimacy",
+    statement="An extension, off by default: talks with Kandahar held without conditions widen the sanctuary as "
+    "recognition does. Seed 002 ¶6 says visits and meetings lend an air of recognition; it does not say they widen "
+    "the sanctuary.",
+    sources=("seed 002 ¶6",),
+    mechanism="legitimacy_emboldens",
+    basis="extension",
+    params=(
         assumption(
             "taliban.talks_legitimacy",
             0.05,
             0.0,
             0.15,
             "sanctuary added by full talks with Kandahar held without conditions",
-            "seed 002 ¶6: Kabul turns visits and meetings into standing; an extension, size a guess",
+            "an extension of seed 002 ¶6 (meetings turned into standing); size a guess",
         ),
-        UPGRADE_LEGITIMACY,
     ),
 )
-def legitimacy_widens_sanctuary(ctx, conferred):
-    p = ctx.p
-    return (
-        p["taliban.legitimacy_sanctuary"] * conferred
-        + p["taliban.talks_legitimacy"] * ctx.prev.pakistan.kandahar_engagement
-    )
+def talks_lend_legitimacy(ctx):
+    return ctx.p["taliban.talks_legitimacy"] * ctx.prev.pakistan.kandahar_engagement
 
 
 @rule(
     "taliban.accountability_restrains_sanctuary",
-    statement="Recognition tied to firm commitments on terrorism, and a common front behind those principles, keep "
-    "Kabul from widening the sanctuary (seed 002 ¶10-12). Seed 002 never speaks of strikes, sanctions or "
+    statement="Recognition tied to firm commitments on terrorism keeps Kabul from widening the sanctuary "
+    "(seed 002 ¶10-12). Seed 002 never speaks of strikes, sanctions or "
     "condemnation as accountability; they are not read here.",
     sources=("seed 002 ¶10-12",),
     mechanism="legitimacy_emboldens",
@@ -581,8 +608,21 @@ def legitimacy_widens_sanctuary(ctx, conferred):
 )
 def accountability_restrains_sanctuary(ctx):
     p = ctx.p
-    held = p["taliban.conditions_pressure"] * ctx.conditional_offers + p["taliban.front_pressure"] * ctx.joint_front
-    return -p["taliban.accountability_effect"] * held
+    return -p["taliban.accountability_effect"] * p["taliban.conditions_pressure"] * ctx.conditional_offers
+
+
+@rule(
+    "taliban.front_as_accountability",
+    statement="An extension, off by default: a joint front of Pakistan, China, Russia and Iran counts as the unity "
+    "behind principles that seed 002 ¶12 asks for, and restrains the sanctuary. The text asks for unity on terrorism "
+    "but ¶9 distrusts Russia's realpolitik, so it does not say such a front is that unity.",
+    sources=("seed 002 ¶12", "seed 002 ¶9"),
+    mechanism="legitimacy_emboldens",
+    basis="extension",
+)
+def front_as_accountability(ctx):
+    p = ctx.p
+    return -p["taliban.accountability_effect"] * p["taliban.front_pressure"] * ctx.joint_front
 
 
 @rule(
@@ -1000,7 +1040,9 @@ class Taliban(Actor):
         target = (
             sanctuary_target_base(ctx)
             + legitimacy_widens_sanctuary(ctx, conferred)
+            + talks_lend_legitimacy(ctx)
             + accountability_restrains_sanctuary(ctx)
+            + front_as_accountability(ctx)
             + regional_bargain_moves_ttp(ctx)
             + neighbours_leverage(ctx)
             + strikes_provoke_retaliation(ctx)

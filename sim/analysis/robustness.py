@@ -169,6 +169,21 @@ def robustness_table(
     return pd.DataFrame(rows), pd.DataFrame(flips, columns=["outcome", "better", "worse", "under", "reversed_under"])
 
 
+def _gaussian_alternative(hypotheses: list, name=str) -> str:
+    """The committed alternative weights (share x Gaussian likelihood) of these worldviews, said in words."""
+    from sim.evidence import load_evidence
+
+    data = load_evidence() or {}
+    views = data.get("worldviews", {})
+    if not all(h in views for h in hypotheses):
+        return ""
+    raw = {h: float(views[h].get("weight_gaussian", 0.0)) for h in hypotheses}
+    total = sum(raw.values())
+    if total <= 0:
+        return ""
+    return ", ".join(f"{name(h)} {raw[h] / total:.2f}" for h in hypotheses)
+
+
 def _future_weights(weights: dict, hypotheses: list, futures: int) -> np.ndarray:
     """w[h, r]: each future's weight when worldview h's futures share its weight equally (summing to 1)."""
     w = np.array([float(weights[h]) for h in hypotheses])
@@ -511,7 +526,12 @@ def robustness_section(folder: Path) -> str:
     pooled = [(ALL, "Robust across worldviews (unweighted: each worldview counts equally)")]
     if weights is not None and (table["hypothesis"] == WEIGHTED).any():
         shares = ", ".join(f"{name(h)} {w:.2f}" for h, w in zip(weights["hypothesis"], weights["evidence_weighted"]))
-        pooled.append((WEIGHTED, f"Evidence-weighted (weights: {shares}; {weights['how'].iloc[0]})"))
+        title = f"Evidence-weighted (weights: {shares}; {weights['how'].iloc[0]})"
+        alternative = _gaussian_alternative(list(weights["hypothesis"]), name)
+        if alternative:
+            title += f". The Gaussian alternative of docs/evidence.md would give {alternative}: weights this thin are "
+            title += "a method's choice as much as the record's"
+        pooled.append((WEIGHTED, title))
     elif weights is not None:
         lines += [f"No evidence-weighted answer: {weights['how'].iloc[0]}.", ""]
     for which, title in pooled:
