@@ -215,6 +215,19 @@ def _hydra_app(argv: list[str]) -> int:
     except _ArgumentError as exc:
         _error(f"{exc} (python -m sim --help)")
         return BAD_INPUT
+    # each would have Hydra read a file no check has seen: a primary config of another folder or name, a pickle
+    refused = [
+        option
+        for option, given in (
+            ("--config-path", args.config_path is not None),
+            ("--config-name", args.config_name not in (None, "config")),
+            ("--experimental-rerun", args.experimental_rerun is not None),
+        )
+        if given
+    ]
+    if refused:
+        _error(f"{', '.join(refused)} is not supported here; add a folder of configs with --config-dir DIR")
+        return BAD_INPUT
     extra_dirs = []
     if args.config_dir is not None:
         folder = Path(args.config_dir).expanduser()

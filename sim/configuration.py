@@ -167,8 +167,10 @@ def _is_hydra_key(key: str) -> bool:
 # hypothesis, an experiment, a starting point, from configs/ or a user's folder) holds its own settings alone:
 # Hydra would act on these before any check of the tool's, and run the code a ``_target_`` names.
 PRIMARY_CONFIG = "config.yaml"  # in CONFIG_DIR
-PACKAGE_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*@package\b", re.MULTILINE)
 TARGET_KEY = "_target_"
+# an interpolation that is a plain path (${a.b}); any other (a resolver's call, ${oc.create:...}, a nested one)
+# could make OmegaConf build objects or read the environment
+PLAIN_INTERPOLATION = re.compile(r"\$\{[\w.\-\[\] ]*\}")
 TOP_LEVEL_REFUSED = {
     "hydra": "Hydra's own settings, and the code they can name, come from configs/config.yaml alone",
     "defaults": "a defaults list would bring other configs in, Hydra's own among them",
@@ -218,8 +220,8 @@ def check_config_files():
     """Refuse, before Hydra reads any, a config file in the search path that could change Hydra's settings.
 
     Every YAML file of configs/ and of the user's folders is checked but the project's primary config: no
-    ``# @package`` line, no top-level ``hydra`` or ``defaults`` key, no ``_target_`` key anywhere; no folder but
-    configs/ holds Hydra's own groups (hydra/).
+    ``# @package`` line, no top-level ``hydra`` or ``defaults`` key, no ``_target_`` anywhere, no interpolation
+    but a plain ``${a.b}``; no folder but configs/ holds Hydra's own groups (hydra/).
     """
     for folder in config_dirs():
         for path in _searched_files(folder):
@@ -235,9 +237,8 @@ def check_config_files():
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue  # Hydra cannot read it either, and says so if it is chosen
-            directive = PACKAGE_DIRECTIVE.search(text)
-            if directive:
-                line = text.count("\n", 0, directive.start()) + 1
+            line = _package_line(text)
+            if line:
                 raise ConfigError(
                     f"{where} line {line}: '# @package' is not allowed in a config file of a group: it would let the "
                     "file set other settings, Hydra's own among them; remove the line"
@@ -245,6 +246,7 @@ def check_config_files():
             try:
                 tree = yaml.load(text, Loader=SAFE_LOADER)
             except yaml.YAMLError:
+                _check_text_safety(text, where)
                 continue  # not YAML: Hydra refuses it too, in one line, if it is chosen
             if isinstance(tree, dict):
                 for key, why in TOP_LEVEL_REFUSED.items():
@@ -254,6 +256,48 @@ def check_config_files():
                 raise ConfigError(
                     f"{where}: key '{path_of_key}' is not allowed in a config file: it names code for Hydra to run"
                 )
+            _check_text_safety(text, where)
+            for string in _strings(tree):  # YAML's escapes (\x24 is '$') make what the raw text hides
+                _check_text_safety(string, where)
+
+
+def _package_line(text: str):
+    """The number of the first line Hydra could read as a ``# @package`` header, as Hydra splits and strips
+    lines (any Unicode line break and white space), wherever it is in the file; None if there is none."""
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip().lstrip("\ufeff").strip()
+        if line.startswith("#") and line.lstrip("#").strip().startswith("@package"):
+            return number
+    return None
+
+
+def _check_text_safety(text: str, where: str):
+    """Refuse a config file's text naming code (``_target_``) or calling a resolver (``${oc.create:...}``)."""
+    if TARGET_KEY in text:
+        raise ConfigError(f"{where}: '{TARGET_KEY}' is not allowed in a config file: it names code for Hydra to run")
+    if "${" in PLAIN_INTERPOLATION.sub("", text):
+        raise ConfigError(
+            f"{where}: only plain interpolations such as ${{a.b}} are allowed in a config file of a group: "
+            "a resolver's call (${oc.create:...}, ${oc.env:...}) could build objects or read the environment"
+        )
+
+
+def _strings(tree, seen=None):
+    """Every string, key or value, of a loaded YAML tree (shared nodes walked once)."""
+    seen = set() if seen is None else seen
+    if isinstance(tree, str):
+        yield tree
+        return
+    if id(tree) in seen:
+        return
+    seen.add(id(tree))
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _strings(key, seen)
+            yield from _strings(value, seen)
+    elif isinstance(tree, (list, tuple)):
+        for value in tree:
+            yield from _strings(value, seen)
 
 
 def _value_keys(value):

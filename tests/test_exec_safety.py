@@ -210,6 +210,62 @@ def test_a_config_folder_whose_files_could_run_code_is_refused_before_hydra_read
     assert not marker.exists()
 
 
+# Hydra strips any Unicode white space around a header line and splits lines at any Unicode line break; the
+# resolver's call keeps '_target_' out of the YAML keys and 'hydra' out of the top level
+CREATED_BY_A_RESOLVER = "callbacks:\n  planted: ${{oc.create:{{_target_: os.makedirs, name: {marker}}}}}\n"
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("\u00a0#\u00a0@package hydra\n" + CREATED_BY_A_RESOLVER, "line 1: '# @package'"),
+        ("\u3000# @package hydra\n" + CREATED_BY_A_RESOLVER, "line 1: '# @package'"),
+        ("\u2028# @package hydra\n" + CREATED_BY_A_RESOLVER, "line 2: '# @package'"),
+        ("label: x\n\n  # @package hydra\n" + CREATED_BY_A_RESOLVER, "line 3: '# @package'"),
+        (CREATED_BY_A_RESOLVER, "'_target_' is not allowed"),
+        ('label: "\\x24{{oc.env:HOME}}"\n', "only plain interpolations"),
+        ("label: ${{oc.env:HOME}}\n", "only plain interpolations"),
+        ("label: ${{oc.create:${{name}}}}\n", "only plain interpolations"),
+    ],
+    ids=["nbsp", "ideographic-space", "line-separator", "not-first", "resolver", "escaped", "env", "nested"],
+)
+def test_a_package_line_or_a_resolver_hidden_from_a_plain_reading_is_refused(workdir, capsys, text, phrase):
+    marker = workdir / "planted-by-the-file"
+    mine = workdir / "shared_configs"
+    (mine / "scenario").mkdir(parents=True)
+    (mine / "scenario" / "shared.yaml").write_text(text.format(marker=marker), encoding="utf-8")
+    args = ["-cd", str(mine), "experiment=smoke", "scenario=shared", "replications=2", "months=3", "figures=false"]
+    _refused(capsys, workdir, [*args, "out_dir=out"], phrase)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["-cp", "{elsewhere}"],
+        ["--config-path", "{elsewhere}"],
+        ["-cn", "{climb}"],  # out of configs/, to a file of another folder
+        ["-cd", "{elsewhere}", "--config-name", "a/b/c/d/e"],  # deeper than the checked folders
+        ["--experimental-rerun", "{elsewhere}/config.pickle"],
+    ],
+    ids=["cp", "config-path", "cn-climbing-out", "cn-deep", "experimental-rerun"],
+)
+def test_options_that_make_hydra_read_files_no_check_has_seen_are_refused(workdir, capsys, options):
+    import pickle
+
+    marker = workdir / "planted-by-the-file"
+    elsewhere = workdir / "elsewhere"
+    (elsewhere / "a" / "b" / "c" / "d").mkdir(parents=True)
+    for path in ("config.yaml", "evil.yaml", "a/b/c/d/e.yaml"):
+        (elsewhere / path).write_text("# @package _global_\n" + CALLBACK.format(marker=marker), encoding="utf-8")
+    (elsewhere / "config.pickle").write_bytes(pickle.dumps({"planted": str(marker)}))
+    climb = os.path.relpath(elsewhere / "evil", ROOT / "configs")
+    options = [o.format(elsewhere=elsewhere, climb=climb) for o in options]
+    run = ["experiment=smoke", "replications=2", "months=3", "figures=false", "out_dir=out"]
+    _refused(capsys, workdir, [*options, *run], "is not supported here; add a folder of configs with --config-dir")
+    assert not marker.exists()
+
+
 def test_the_python_api_refuses_such_a_folder_too(workdir):
     from sim.configuration import ConfigError, plan, searching
 
@@ -275,6 +331,8 @@ def test_the_readmes_uses_of_hydra_and_of_a_config_folder_still_work(workdir, ca
     assert info.returncode == 0 and f"file://{mine}" in info.stdout, info.stderr
     assert main(["--cfg", "job", "-cd", str(mine), "experiment=smoke", "scenario=my_policy"]) == 0
     assert "sanctions: 0.9" in capsys.readouterr().out
+    assert main(["--cfg", "job", "--config-name", "config", "experiment=smoke"]) == 0  # the tool's own name
+    assert "experiment:" in capsys.readouterr().out
     # the launcher and its settings (the sweep itself runs in tests/test_hydra.py)
     check_override_keys(["seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])
     run = ["experiment=smoke", "scenario=my_policy", "replications=2", "months=3", "figures=false", "out_dir=mine"]
