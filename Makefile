@@ -5,13 +5,14 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: run test rules bench lock clean help dashboard browser
+.PHONY: run test rules evidence bench lock clean help dashboard browser
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
 	@echo "make test   set up (first time) and run the test suite"
 	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
+	@echo "make evidence  weigh the worldviews against the record (sim/records/worldview_weights.yaml, docs/evidence.md)"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
 	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
 
@@ -34,19 +35,32 @@ $(PY):
 	$$found -m venv $(VENV)
 
 # Installs the exact versions the tests passed with ($(LOCK)); pyproject.toml says what is needed.
+# One stamp per set of extras: a run needs the package alone, the page its extra, the tests every extra.
+TEST_EXTRAS := test,launchers,dashboard,ema
+DASHBOARD_STAMP := $(VENV)/.installed-dashboard
+TEST_STAMP := $(VENV)/.installed-test
+install = $(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet -c $(LOCK) -e '.$(1)'
+
 $(STAMP): $(PY) pyproject.toml $(LOCK)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c $(LOCK) -e '.[test,launchers,dashboard]'
+	$(call install,)
 	@touch $(STAMP)
+
+$(DASHBOARD_STAMP): $(PY) pyproject.toml $(LOCK)
+	$(call install,[dashboard])
+	@touch $(DASHBOARD_STAMP) $(STAMP)
+
+$(TEST_STAMP): $(PY) pyproject.toml $(LOCK)
+	$(call install,[$(TEST_EXTRAS)])
+	@touch $(TEST_STAMP) $(DASHBOARD_STAMP) $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(PY) -m pytest
 
 PORT ?= 8765
-dashboard: $(STAMP)
+dashboard: $(DASHBOARD_STAMP)
 	$(PY) -m sim.dashboard --port $(PORT)
 
 # The page's browser test drives the system chromium (Debian package); installed here when missing and root.
@@ -60,13 +74,16 @@ browser:
 rules: $(STAMP)
 	$(PY) -m sim rules
 
-bench: $(STAMP)
+evidence: $(STAMP)
+	$(PY) -m sim evidence
+
+bench: $(TEST_STAMP)
 	$(PY) benchmarks/run.py
 
 lock: $(PY)
 	@rm -rf .venv-lock && $(PY) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	.venv-lock/bin/python -m pip install --quiet -e '.[test,launchers,dashboard]'
+	.venv-lock/bin/python -m pip install --quiet -e '.[$(TEST_EXTRAS)]'
 	@{ echo "# Exact versions the test suite passed with; 'make lock' regenerates this file."; \
 	   echo "# Python $$(.venv-lock/bin/python -c 'import platform; print(platform.python_version())')"; \
 	   .venv-lock/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > $(LOCK)

@@ -157,10 +157,17 @@ def _report_command(args: list[str]) -> int:
     return 0
 
 
+def _evidence_command(args: list[str]) -> int:
+    from sim.evidence import main as evidence_main
+
+    return evidence_main(args)
+
+
 SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "list": _list_command,
     "rules": _rules_command,
     "report": _report_command,
+    "evidence": _evidence_command,
 }
 
 
@@ -194,7 +201,14 @@ def _read_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def _hydra_app(argv: list[str]) -> int:
-    from sim.configuration import ConfigError, check_override_keys, searching
+    from sim.configuration import (
+        ConfigError,
+        check_config_files,
+        check_override_keys,
+        check_override_safety,
+        parse_overrides,
+        searching,
+    )
 
     try:
         args, argv = _read_arguments(argv)
@@ -210,7 +224,11 @@ def _hydra_app(argv: list[str]) -> int:
         extra_dirs = [folder.resolve()]
     try:
         with searching(extra_dirs):
-            if not args.shell_completion and not args.help:
+            # before Hydra reads any file or override, whatever it was asked: --help and --info compose too
+            check_config_files()
+            if args.help:
+                check_override_safety(parse_overrides(args.overrides))
+            elif not args.shell_completion:
                 check_override_keys(args.overrides)
             sweep_dirs = _check_sweep(args.overrides) if args.multirun else []
     except ConfigError as exc:

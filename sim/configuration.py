@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
@@ -33,9 +34,10 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 # A user's own config folders (``--config-dir``), searched after CONFIG_DIR, as Hydra searches them.
 _extra_config_dirs: list[Path] = []
 REPORTS = ("comparison", "hindcast")
-UNCERTAINTY = ("parameters", "none")
+UNCERTAINTY = ("parameters", "matched", "none")
 INTENSITY_LEVERS = (
     "sanctions",
+    "sanctions_relief",
     "condemnation",
     "un_eu_presence",
     "us_ct_sharing",
@@ -161,6 +163,134 @@ def _is_hydra_key(key: str) -> bool:
     return key == "hydra" or key.startswith(("hydra.", "hydra/"))
 
 
+# Only the project's primary config sets Hydra's own settings and a defaults list. A group's file (a scenario, a
+# hypothesis, an experiment, a starting point, from configs/ or a user's folder) holds its own settings alone:
+# Hydra would act on these before any check of the tool's, and run the code a ``_target_`` names.
+PRIMARY_CONFIG = "config.yaml"  # in CONFIG_DIR
+PACKAGE_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*@package\b", re.MULTILINE)
+TARGET_KEY = "_target_"
+TOP_LEVEL_REFUSED = {
+    "hydra": "Hydra's own settings, and the code they can name, come from configs/config.yaml alone",
+    "defaults": "a defaults list would bring other configs in, Hydra's own among them",
+}
+# PyYAML's safe loader, in C where it was built with libyaml (ten times faster)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# how deep below a config folder Hydra can reach without a defaults list: a group's files (scenario/NAME.yaml),
+# Hydra's own groups (hydra/launcher/NAME.yaml)
+SEARCH_DEPTH = 3
+
+
+def _searched_files(folder: Path) -> list[Path]:
+    """The config files (NAME.yaml) of a folder that Hydra could read, links followed once each."""
+    found, seen = [], set()
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        here = Path(top)
+        depth = len(here.relative_to(folder).parts)
+        real = os.path.realpath(top)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        # a hidden folder is no group Hydra can be told to use; deeper folders only a defaults list reaches
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if depth < SEARCH_DEPTH else []
+        found += [here / f for f in sorted(files) if f.endswith(".yaml") and not f.startswith(".")]
+    return found
+
+
+def _keys_named(tree, name: str, prefix: str = "", seen=None):
+    """Dotted paths of every ``name`` key in a loaded YAML tree (shared nodes walked once)."""
+    seen = set() if seen is None else seen
+    if id(tree) in seen:
+        return
+    seen.add(id(tree))
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == name:
+                yield path
+            yield from _keys_named(value, name, path, seen)
+    elif isinstance(tree, (list, tuple)):
+        for i, value in enumerate(tree):
+            yield from _keys_named(value, name, f"{prefix}[{i}]", seen)
+
+
+def check_config_files():
+    """Refuse, before Hydra reads any, a config file in the search path that could change Hydra's settings.
+
+    Every YAML file of configs/ and of the user's folders is checked but the project's primary config: no
+    ``# @package`` line, no top-level ``hydra`` or ``defaults`` key, no ``_target_`` key anywhere; no folder but
+    configs/ holds Hydra's own groups (hydra/).
+    """
+    for folder in config_dirs():
+        for path in _searched_files(folder):
+            if path.resolve() == (CONFIG_DIR / PRIMARY_CONFIG).resolve():
+                continue
+            where = shown(path)
+            if path.relative_to(folder).parts[0] == "hydra":
+                raise ConfigError(
+                    f"{where}: a config folder of your own may not hold Hydra's own configs (hydra/); "
+                    "choose an installed launcher with hydra/launcher=NAME"
+                )
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # Hydra cannot read it either, and says so if it is chosen
+            directive = PACKAGE_DIRECTIVE.search(text)
+            if directive:
+                line = text.count("\n", 0, directive.start()) + 1
+                raise ConfigError(
+                    f"{where} line {line}: '# @package' is not allowed in a config file of a group: it would let the "
+                    "file set other settings, Hydra's own among them; remove the line"
+                )
+            try:
+                tree = yaml.load(text, Loader=SAFE_LOADER)
+            except yaml.YAMLError:
+                continue  # not YAML: Hydra refuses it too, in one line, if it is chosen
+            if isinstance(tree, dict):
+                for key, why in TOP_LEVEL_REFUSED.items():
+                    if key in tree:
+                        raise ConfigError(f"{where}: key '{key}' is not allowed in a config file of a group: {why}")
+            for path_of_key in _keys_named(tree, TARGET_KEY):
+                raise ConfigError(
+                    f"{where}: key '{path_of_key}' is not allowed in a config file: it names code for Hydra to run"
+                )
+
+
+def _value_keys(value):
+    """Every key of the dictionaries in an override's value (a sweep's values included)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _value_keys(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _value_keys(item)
+    elif isinstance(getattr(value, "list", None), list):  # a choice sweep: a,b,c
+        yield from _value_keys(value.list)
+
+
+def check_override_safety(parsed):
+    """Refuse overrides that could make Hydra run code: ``_target_`` anywhere, and Hydra's own settings other
+    than the launcher's (``hydra/launcher=NAME``, ``hydra.launcher.SETTING=VALUE``)."""
+    for o in parsed:
+        key = o.key_or_group
+        if TARGET_KEY in key or TARGET_KEY in _value_keys(o.value()):
+            raise ConfigError(
+                f"{o.input_line}: '{TARGET_KEY}' is not allowed in an override: it names code for Hydra to run"
+            )
+        if not _is_hydra_key(key):
+            continue
+        changed = not (o.is_add() or o.is_force_add() or o.is_delete()) and o.package is None
+        if changed and (key == "hydra/launcher" or key.startswith("hydra.launcher.")):
+            continue
+        if key == "hydra.searchpath":
+            raise ConfigError(f"{o.input_line}: give a config folder of your own with --config-dir DIR instead")
+        raise ConfigError(
+            f"{o.input_line}: Hydra's own settings cannot be set on the command line, apart from the launcher "
+            "(hydra/launcher=NAME, hydra.launcher.SETTING=VALUE)"
+        )
+
+
 class _GroupOptions:
     """What Hydra's parser asks of a config loader to expand ``group=glob(...)``: the group's config names."""
 
@@ -223,6 +353,7 @@ def chosen_name(overrides: list[str], group: str) -> str | None:
 def check_override_keys(overrides: list[str]):
     """Refuse unknown settings before Hydra sees them: a ``+`` would otherwise let a typo pass silently."""
     parsed = parse_overrides(overrides)
+    check_override_safety(parsed)
     groups_chosen = {o.key_or_group for o in parsed if o.key_or_group in CHANGEABLE and not o.is_delete()}
     for o in parsed:
         key = o.key_or_group
@@ -331,7 +462,8 @@ def compose(overrides: list[str], with_hydra: bool = False) -> DictConfig:
     """Compose the top-level config with Hydra, turning every failure into a ConfigError.
 
     Inside the running application this uses the application's own search path (``--config-dir``
-    included); elsewhere it reads configs/ and the folders of ``searching()``.
+    included); elsewhere it reads configs/ and the folders of ``searching()``. The files of the search path
+    are checked before (``check_config_files``: by ``plan`` and the command line), once for all compositions.
     """
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -535,7 +667,7 @@ def _effective(cfg: DictConfig) -> dict:
             tree[key] = exp[key]
     # a parameter set to its default changes nothing, unless assumptions are drawn: then setting it fixes it
     # instead of drawing it, and the results differ
-    drawn = tree.get("uncertainty") == "parameters"
+    drawn = tree.get("uncertainty") in ("parameters", "matched")
     tree["params"] = {
         name: value
         for name, value in flatten_params(tree.get("params")).items()
@@ -730,11 +862,47 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
+def _check_weights(weights: dict, run: list):
+    """``weights.NAME=W``: a worldview's weight in the evidence-weighted answers, replacing the record's."""
+    known = available("hypothesis")
+    for name, value in (weights or {}).items():
+        if name not in known:
+            raise ConfigError(
+                f"weights.{name}: no hypothesis {name!r}{_suggest(name, known)}; known: {', '.join(known)}"
+            )
+        if not _is_number(value) or value < 0:
+            raise ConfigError(f"weights.{name}={value!r} must be a finite number, 0 or more")
+    if run and all(weights.get(h) == 0 for h in run):
+        raise ConfigError("weights: every worldview of the run has weight 0; give at least one a positive weight")
+
+
+def _check_matched(report: str, sampling: str, hypotheses):
+    """uncertainty=matched draws each worldview's kept points (sim.evidence), which must exist for it."""
+    from sim.uncertainty import kept_points_problem
+
+    if report in ("sensitivity", "discovery"):
+        raise ConfigError(
+            f"uncertainty=matched does not fit a {report} analysis, which needs its own design over the "
+            "independent ranges; use uncertainty=parameters"
+        )
+    if sampling != "random":
+        raise ConfigError(f"sampling={sampling} spreads draws over the ranges; uncertainty=matched draws kept points")
+    for h in hypotheses:
+        if "[" in h.name:
+            raise ConfigError(
+                f"uncertainty=matched: {h.name} is changed on the command line, so the record never matched it"
+            )
+        problem = kept_points_problem(h.name)
+        if problem:
+            raise ConfigError(f"uncertainty=matched: {problem}")
+
+
 def plan(overrides: list[str], writes: bool = True) -> Plan:
     """The plan for one run given its command-line overrides (composed here with Hydra's compose API).
 
     ``writes=False`` when nothing will be written (the Python API): no checks of out_dir or resources.
     """
+    check_config_files()
     return plan_from_config(compose(overrides), overrides, writes=writes)
 
 
@@ -793,6 +961,7 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         seed, chunk = cfg.seed, cfg.chunk_size
         uncertainty, sampling = cfg.uncertainty, cfg.sampling
         user_params = OmegaConf.to_container(cfg.params, resolve=True)
+        user_weights = {k: v for k, v in OmegaConf.to_container(cfg.weights, resolve=True).items() if v is not None}
     except OmegaConfBaseException as exc:
         raise ConfigError(_one_line(exc)) from None
     # the experiment's name names its results folder, so it is a name like the others, never a path
@@ -839,6 +1008,10 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     for name in exp.key_outcomes:
         if name not in OUTCOME_NAMES:
             raise ConfigError(f"experiment.key_outcomes names unknown outcome {name!r}{_suggest(name, OUTCOME_NAMES)}")
+    # a threshold of NaN or infinity is met by every policy or by none: it would pass for a finding
+    for key, value in _leaves(OmegaConf.to_container(exp.analysis, resolve=True), "experiment.analysis.").items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{key}={value} must be a finite number")
 
     scenarios = [(_load("scenario", n, ScenarioConfig), _where("scenario", n)) for n in exp.scenarios]
     hypotheses = [(_load("hypothesis", n, HypothesisConfig), _where("hypothesis", n)) for n in exp.hypotheses]
@@ -869,6 +1042,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         if problem:
             raise ConfigError(problem)
 
+    _check_weights(user_weights, [h.name for h in hypotheses])
+    if uncertainty == "matched":
+        _check_matched(exp.report, sampling, hypotheses)
     sampling_spec = None
     drawn = {}
     if uncertainty == "parameters":
@@ -894,7 +1070,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
                 start=start,
                 months=months,
                 seed=seed,
-                sampling=sampling_spec,
+                sampling=sampling_spec
+                if uncertainty != "matched"
+                else Sampling(total=replications, fixed=tuple(sorted(overrides_params)), matched=h.name),
             )
             cells.append(Cell(s, h, setup))
     if out_dir is None:

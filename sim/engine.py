@@ -7,8 +7,9 @@ fsspec calls reach both); the driver notes every finished chunk in ``progress.js
 that was killed can be completed (``resume=true``) by computing only the chunks that are missing.
 
 Executors: ``serial`` runs the tasks in this process; ``local`` starts a Dask ``LocalCluster``
-with one single-threaded worker process per core; ``address`` connects to an existing Dask
-scheduler (``executor.address=tcp://HOST:8786``), whose workers must see the results folder
+with one single-threaded worker process per core, listening on 127.0.0.1 alone and over TLS with
+credentials made for the run, so that no other user of the machine can send it work; ``address``
+connects to an existing Dask scheduler (``executor.address=tcp://HOST:8786``), whose workers must see the results folder
 (a shared file system).  ``auto`` is ``serial`` for runs so small that starting workers would take
 longer than the run, and ``local`` otherwise.
 """
@@ -51,6 +52,8 @@ AUTO_SERIAL_LIMIT = 3_000_000
 SCHEDULER_TIMEOUT = 10
 # seconds to wait for a scheduler's first worker (executor.worker_wait)
 DEFAULT_WORKER_WAIT = 60
+# where a local cluster listens: reachable from this machine only
+LOOPBACK = "127.0.0.1"
 
 
 class EngineError(RuntimeError):
@@ -297,17 +300,41 @@ def _sigint_held():
         raise KeyboardInterrupt
 
 
+def local_security():
+    """Fresh TLS credentials for one local cluster, held in memory only.
+
+    The scheduler of a local cluster runs whatever task it is sent, as the user who started it; without
+    credentials any other user of the machine could send it one. With these the scheduler, its workers and
+    this process's client prove themselves to one another with a key made for this run alone (Dask's
+    ``Security.temporary``), and a connection without it fails its TLS handshake.
+    """
+    from distributed.security import Security
+
+    try:
+        return Security.temporary()
+    except ImportError:
+        raise EngineError(
+            "a local Dask cluster needs the cryptography package for its per-run credentials: "
+            "pip install cryptography (or executor=serial)"
+        ) from None
+
+
 def _local_cluster(workers):
     from distributed import LocalCluster
 
+    security = local_security()
     with _sigint_held():
         return LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
-            # no dashboard, and the scheduler's HTTP endpoint on a free port: on Dask's default port (8787) it
-            # would warn on stderr whenever another cluster on this machine holds that port
-            dashboard_address=":0",
+            # the scheduler, workers and nannies on the loopback interface alone, over TLS with this run's key
+            host=LOOPBACK,
+            protocol="tls://",
+            security=security,
+            # no dashboard; the scheduler's HTTP endpoint on a free port of the loopback interface: on Dask's
+            # default port (8787) it would warn on stderr whenever another cluster on this machine holds that port
+            dashboard_address=f"{LOOPBACK}:0",
             scheduler_kwargs={"dashboard": False},
             # not even errors: a worker whose scheduler closes under it (Ctrl-C) logs a failed heartbeat; a task's
             # own failure reaches this process through its future, and is reported here in one line
@@ -468,7 +495,7 @@ def open_pool(executor: str, address=None, workers=None, worker_wait: float = DE
             raise
     try:
         if client is None:
-            client = Client(cluster)
+            client = Client(cluster, security=cluster.security)
         yield DaskPool(client)
     except KeyboardInterrupt:
         # closing the client cuts its waiting calls short, and asyncio would log a traceback for each as it

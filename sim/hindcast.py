@@ -3,10 +3,12 @@
 The record lives in ``sim/records/aug2021_jul2025.yaml``: one entry per reported figure, naming
 the outcome it checks, how the model's monthly record is read (a level in a month, a mean or a total
 over months, a ratio of two periods' means, the date an outcome first reaches a threshold), the
-figure as a range and its source.  For every entry and hypothesis the report gives the model's median,
-its 50% band (25th-75th percentile) and its 90% band (5th-95th), and says whether the record falls
-inside each band.  A record outside the 90% band is a miss to report, not a reason to move a
-parameter against its evidence.
+figure as a range, its publisher and its document.  For every entry and hypothesis the report gives the
+model's median, its 50% band (25th-75th percentile) and its 90% band (5th-95th) with their widths, and
+says whether the record's value falls inside each band: the figure itself, or the middle of its range
+where sources disagree (a lower bound is inside when the band reaches it).  A range that merely overlaps
+a band is not enough, since wide ranges and wide bands would then always meet.  A record outside the 90%
+band is a miss, listed in the report, not a reason to move a parameter against its evidence.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ class Check:
     as_date: bool = False
     at_least: bool = False  # the source gives a lower bound ("at least 6,000")
     share: bool = False  # a share of replications (Russia first), not a band
+    publisher: str = ""
+    dated: str = ""  # the last month the record speaks of: it is known from then on
+
+    @property
+    def value(self) -> float:
+        """The figure graded against the bands: the record itself, or the middle of its range."""
+        return self.low if self.at_least else (self.low + self.high) / 2.0
 
 
 def _month(text) -> np.datetime64:
@@ -133,6 +142,23 @@ def _reported_text(entry, low, high) -> str:
     return ("at least " if entry.get("at_least") else "") + text
 
 
+def record_months(entry) -> list[str]:
+    """Every month a record entry speaks of (its window, the base of a ratio, its range of dates, its dated events)."""
+    if entry["kind"] == "date":
+        months = list(entry["range"])
+    else:
+        months = [entry.get("when")] if not isinstance(entry.get("when"), list) else list(entry["when"])
+        months += entry.get("over") or []
+    months += entry.get("months") or []
+    return [str(_month(m)) for m in months if m is not None]
+
+
+def record_date(entry) -> str:
+    """The month from which a record is known: the last month it speaks of (a dated event's last listed month
+    does not count, since the count runs over the whole window)."""
+    return max(record_months({k: v for k, v in entry.items() if k != "months"}))
+
+
 def load_records(path: Path = RECORDS_FILE) -> tuple[list[dict], dict]:
     """The record entries and the notes on outcomes with no series; refuses anything dated after July 2025."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -143,12 +169,8 @@ def load_records(path: Path = RECORDS_FILE) -> tuple[list[dict], dict]:
             raise ValueError(f"record {e['id']}: unknown kind {e['kind']!r}")
         if e["outcome"] not in OUTCOME_INDEX:
             raise ValueError(f"record {e['id']}: unknown outcome {e['outcome']!r}")
-        months = [e.get("when")] if not isinstance(e.get("when"), list) else list(e["when"])
-        months += e.get("over") or []
-        if e["kind"] == "date":
-            months = list(e["range"])
-        for m in months:
-            if m is not None and _month(m) > last:
+        for m in record_months(e):
+            if _month(m) > last:
                 raise ValueError(f"record {e['id']}: {m} is after {LAST_RECORD_MONTH}; the hindcast uses no later data")
     return entries, data.get("unobserved", {})
 
@@ -181,11 +203,18 @@ def _check(entry) -> Check:
         compute=compute,
         as_date=kind == "date",
         at_least=bool(entry.get("at_least", False)),
+        publisher=str(entry.get("publisher", "")),
+        dated=record_date(entry),
     )
 
 
+def checks_for(entries) -> tuple[Check, ...]:
+    """The checks of the given record entries (a subset of the record, e.g. those known before a date)."""
+    return tuple(_check(e) for e in entries)
+
+
 RECORDS, UNOBSERVED = load_records()
-CHECKS = tuple(_check(e) for e in RECORDS) + (
+CHECKS = checks_for(RECORDS) + (
     Check(
         id="russia_first",
         outcome="recognising_states",
@@ -198,6 +227,8 @@ CHECKS = tuple(_check(e) for e in RECORDS) + (
         sure=True,
         compute=_russia_first,
         share=True,
+        publisher="Russian Ministry of Foreign Affairs",
+        dated=LAST_RECORD_MONTH,
     ),
 )
 
@@ -208,7 +239,8 @@ CHART_OUTCOMES = (
     "attacks_pakistan",
     "deaths_pakistan",
     "humanitarian_need",
-    "refugee_returns",
+    "returns_from_pakistan",
+    "returns_from_iran",
     "recognising_states",
 )
 
@@ -245,9 +277,11 @@ def horizon_problem(start: tuple[int, int], months: int) -> str | None:
     return None
 
 
-def extract(record: np.ndarray, start: tuple[int, int]) -> dict:
+def extract(record: np.ndarray, start: tuple[int, int], checks=None) -> dict:
+    """Per check, the per-replication values of the record it reads (all checks, or the ones given)."""
     dates = month_dates(start, record.shape[0])
-    return {c.id: c.compute(record.astype(np.float64), dates) for c in CHECKS}
+    record = record.astype(np.float64)
+    return {c.id: c.compute(record, dates) for c in (CHECKS if checks is None else checks)}
 
 
 def _fmt(value: float, as_date: bool) -> str:
@@ -265,14 +299,19 @@ def _band(values: np.ndarray, q_lo: float, q_hi: float) -> tuple[float, float]:
     return (float(lo) if np.isfinite(lo) else np.nan), (float(hi) if np.isfinite(hi) else np.nan)
 
 
-def _overlaps(low, high, band_lo, band_hi, at_least) -> bool:
-    """True if the record's range and the model's band share a point (an open upper band reaches any date)."""
+def _inside(value, band_lo, band_hi, at_least) -> bool:
+    """True if the record's value (or the middle of its range) lies in the model's band; a lower bound is
+    inside when the band reaches it; an open upper band (dates beyond the run) reaches any later date."""
     if np.isnan(band_lo) and np.isnan(band_hi):
         return False
     top = np.inf if np.isnan(band_hi) else band_hi
     if at_least:
-        return bool(top >= low)
-    return bool(band_lo <= high and low <= top)
+        return bool(top >= value)
+    return bool(band_lo <= value <= top)
+
+
+def _width(lo: float, hi: float) -> float:
+    return float(hi - lo) if np.isfinite(lo) and np.isfinite(hi) else np.inf
 
 
 def table(extracts: dict) -> pd.DataFrame:
@@ -286,14 +325,16 @@ def table(extracts: dict) -> pd.DataFrame:
                 finite = v[~np.isnan(v)]
                 med = lo90 = hi90 = lo50 = hi50 = float(np.mean(finite)) if len(finite) else np.nan
                 inside90 = inside50 = bool(med >= 0.5)
+                width50 = width90 = np.nan
             else:
                 filled = np.where(np.isnan(v), np.inf, v)
                 med = float(np.quantile(filled, 0.5, method="inverted_cdf"))
                 med = med if np.isfinite(med) else np.nan
                 lo90, hi90 = _band(v, 0.05, 0.95)
                 lo50, hi50 = _band(v, 0.25, 0.75)
-                inside90 = _overlaps(c.low, c.high, lo90, hi90, c.at_least)
-                inside50 = _overlaps(c.low, c.high, lo50, hi50, c.at_least)
+                inside90 = _inside(c.value, lo90, hi90, c.at_least)
+                inside50 = _inside(c.value, lo50, hi50, c.at_least)
+                width50, width90 = _width(lo50, hi50), _width(lo90, hi90)
             with np.errstate(invalid="ignore"):
                 mid = (c.low + c.high) / 2.0
                 within = float(np.mean(np.abs(v - mid) <= 12)) if c.as_date else np.nan
@@ -304,7 +345,9 @@ def table(extracts: dict) -> pd.DataFrame:
                     "outcome": c.outcome,
                     "quantity": c.quantity,
                     "reported": c.reported_text,
+                    "graded_value": _fmt(c.value, c.as_date) if not c.share else c.reported_text,
                     "sure": c.sure,
+                    "publisher": c.publisher,
                     "source": c.source,
                     "in_texts": c.in_texts,
                     "model_median": _fmt(med, c.as_date),
@@ -313,6 +356,9 @@ def table(extracts: dict) -> pd.DataFrame:
                     "model_p05": _fmt(lo90, c.as_date),
                     "model_p95": _fmt(hi90, c.as_date),
                     "band90_months": (hi90 - lo90) if c.as_date and not np.isnan(hi90) else np.nan,
+                    # in the outcome's unit, or months for a date; inf where the band runs past the run
+                    "band50_width": width50,
+                    "band90_width": width90,
                     "never_share": round(never, 3),
                     "within_a_year_share": within if np.isnan(within) else round(within, 3),
                     "inside_50": inside50,
@@ -322,21 +368,32 @@ def table(extracts: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _width_text(width: float, as_date: bool) -> str:
+    if np.isnan(width):
+        return ""
+    if not np.isfinite(width):
+        return "open"
+    return f"{width:.0f} mo" if as_date else (f"{width:.3g}" if abs(width) < 100 else f"{width:.0f}")
+
+
 def hindcast_text(t: pd.DataFrame) -> str:
     title = (
-        "Hindcast from August 2021 against the public record to July 2025 "
-        "(record | model median [50% band] [90% band]; '?' marks a figure recalled with doubt)"
+        "Hindcast from August 2021 against the public record to July 2025 (record | value graded | model median "
+        "[50% band] [90% band] width of the 90% band; a record is inside a band when its value, or the middle of its "
+        "range, is; '?' marks a figure recalled with doubt)"
     )
     lines = [title, ""]
+    dated = {c.id: c.as_date for c in CHECKS}
     for hypothesis, sub in t.groupby("hypothesis", sort=False):
         lines.append(f"under {hypothesis}")
         for r in sub.itertuples():
             mark = "inside 50%" if r.inside_50 else ("inside 90%" if r.inside_90 else "OUTSIDE")
             near = "" if np.isnan(r.within_a_year_share) else f"  ({r.within_a_year_share:.0%} within a year)"
             doubt = "" if r.sure else "?"
+            width = _width_text(r.band90_width, dated.get(r.id, False))
             lines.append(
-                f"  {r.quantity:<58} {r.reported + doubt:<22} {r.model_median:>8} "
-                f"[{r.model_p25}, {r.model_p75}] [{r.model_p05}, {r.model_p95}]  {mark}{near}"
+                f"  {r.quantity:<58} {r.reported + doubt:<22} {r.graded_value:>9} {r.model_median:>8} "
+                f"[{r.model_p25}, {r.model_p75}] [{r.model_p05}, {r.model_p95}] {width:>8}  {mark}{near}"
             )
         outside = sub[~sub["inside_90"]]
         lines.append(
@@ -344,10 +401,28 @@ def hindcast_text(t: pd.DataFrame) -> str:
             + (": " + ", ".join(outside["id"]) if len(outside) else "")
         )
         lines.append("")
+    lines += misses_text(t)
     lines.append("outcomes with no public series (what the record says):")
     for outcome, note in UNOBSERVED.items():
         lines.append(f"  {outcome}: {note}")
     return "\n".join(lines) + "\n"
+
+
+def misses_text(t: pd.DataFrame) -> list[str]:
+    """The records the model misses (value outside the 90% band), each once, with the worldviews that miss it."""
+    outside = t[~t["inside_90"]]
+    hypotheses = t["hypothesis"].unique()
+    if outside.empty:
+        return ["Misses: none; every record's value is inside the 90% band under every worldview.", ""]
+    lines = ["Misses (the record's value outside the model's 90% band; findings, not targets to tune to):"]
+    for record_id, rows in outside.groupby("id", sort=False):
+        r = rows.iloc[0]
+        under = "every worldview" if len(rows) == len(hypotheses) else ", ".join(rows["hypothesis"])
+        lines.append(
+            f"  {record_id}: {r.quantity}; record {r.reported} ({r.publisher or 'no publisher named'}), "
+            f"model 90% band [{r.model_p05}, {r.model_p95}] under {under}"
+        )
+    return lines + [""]
 
 
 def write_hindcast(path: Path, extracts: dict) -> tuple[list[str], str]:
@@ -496,9 +571,10 @@ def motive_groups() -> dict:
     }
 
 
-def misses(values: dict, targets: dict) -> np.ndarray:
-    """Per replication, how many target records its path contradicts beyond the tolerance."""
-    by_id = {c.id: c for c in CHECKS}
+def misses(values: dict, targets: dict, checks=None) -> np.ndarray:
+    """Per replication, how many target records its path contradicts beyond the tolerance (the records of
+    ``checks``, by default the whole record)."""
+    by_id = {c.id: c for c in (CHECKS if checks is None else checks)}
     count = np.zeros(len(next(iter(values.values()))), dtype=int)
     for check_id, tol in targets.items():
         c, v = by_id[check_id], values[check_id]
@@ -510,11 +586,21 @@ def misses(values: dict, targets: dict) -> np.ndarray:
     return count
 
 
-def history_match(replications: int = 6000, hypothesis: str = "engagement_moderates", groups: dict | None = None):
+def history_match(
+    replications: int = 6000,
+    hypothesis: str = "engagement_moderates",
+    groups: dict | None = None,
+    checks=None,
+    months: int | None = None,
+):
     """For each group, draw its parameters over their whole declared ranges, run the hindcast, keep the
     replications that contradict none of the group's records (one, for groups of six records or more, whose
     records the model cannot all reach at once), and give each parameter's 5th-95th percentile among them: the
-    range the record leaves plausible."""
+    range the record leaves plausible.
+
+    ``checks`` limits the record to those checks (e.g. the records known at a date): a group's targets outside
+    them are dropped, and a group left with none is not matched.  ``months`` shortens the runs to the months
+    those records need."""
     from dataclasses import replace
 
     from sim.configuration import plan
@@ -524,15 +610,21 @@ def history_match(replications: int = 6000, hypothesis: str = "engagement_modera
 
     p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
     cell = p.cells[0]
+    base = cell.setup if months is None else replace(cell.setup, months=months)
     reps = np.arange(replications)
     rows = []
     groups = {**MATCH_GROUPS, **motive_groups()} if groups is None else groups
+    checks = CHECKS if checks is None else tuple(checks)
+    known = {c.id for c in checks}
     for group, (names, targets) in groups.items():
+        targets = {k: v for k, v in targets.items() if k in known}
+        if not targets:
+            continue
         wide = [replace(PARAMS[n], calibrated_range=None) for n in names]
         draws = scale(unit_design(cell.setup.seed + 1, reps, wide), wide)
-        setup = replace(cell.setup, params={**cell.setup.params, **draws})
-        values = extract(run_cell(setup, reps), setup.start)
-        kept = misses(values, targets) <= (1 if len(targets) >= 6 else 0)
+        setup = replace(base, params={**cell.setup.params, **draws})
+        values = extract(run_cell(setup, reps), setup.start, [c for c in checks if c.id in targets])
+        kept = misses(values, targets, checks) <= (1 if len(targets) >= 6 else 0)
         for n in names:
             lo, hi = np.quantile(draws[n][kept], [0.05, 0.95]) if kept.sum() >= 20 else (np.nan, np.nan)
             rows.append(

@@ -31,12 +31,28 @@ RANGES: dict[str, StartRange] = {
     "population.humanitarian_need": StartRange(
         0.0, 45.0, "million people; cannot exceed Afghanistan's population of about 43 million (UN, 2024)"
     ),
-    "population.refugee_outflow": StartRange(0.0, 1_000.0, "thousand people a month"),
-    "population.drug_economy": StartRange(
-        0.0, 10.0, "index, 2025 = 1; the 2022 opium economy was about 8 times 2023's"
+    "population.population": StartRange(
+        30.0, 60.0, "million people; about 40 million in 2021 and 43 million in 2025 (UN World Population Prospects)"
     ),
+    "population.refugee_outflow": StartRange(0.0, 1_000.0, "thousand people a month"),
+    "population.recent_returnees": StartRange(0.0, 5_000.0, "thousand people sent back over a year"),
+    "population.drug_economy": StartRange(
+        0.0, 25.0, "index, 2025 = 1; poppy covered about 18 times its 2024 area in 2022 (UNODC)"
+    ),
+    "population.gdp_per_capita": StartRange(0.0, 3.0, "index, 2024 = 1; about 1.4 before the takeover (World Bank)"),
     "pakistan.returns": StartRange(0.0, 1_000.0, "thousand people a month; returns peaked near 300 in Nov 2023"),
-    "international.aid_delivered": StartRange(0.0, 3.0, "index, 2025 = 1; the levers' aid_funding range"),
+    "pakistan.afghans": StartRange(0.0, 6_000.0, "thousand Afghans in Pakistan; about 3 million in 2021-23 (UNHCR)"),
+    "iran.returns": StartRange(0.0, 1_000.0, "thousand people a month; near 40 a day in early July 2025 (IOM)"),
+    "iran.deported": StartRange(0.0, 1_000.0, "thousand people a month sent back by a mass campaign"),
+    "iran.undocumented": StartRange(0.0, 6_000.0, "thousand Afghans without papers in Iran; about 2-3 million (UNHCR)"),
+    "iran.newcomers": StartRange(0.0, 6_000.0, "thousand Afghans arrived in Iran since the takeover"),
+    "taliban.ban_months": StartRange(0.0, 600.0, "months since the poppy ban was decreed"),
+    "taliban.months_to_sowing": StartRange(0.0, 11.0, "months to the next November, when poppy is sown"),
+    "united_states.months_to_inauguration": StartRange(0.0, 47.0, "months to the next US inauguration (every 48)"),
+    "united_states.aid_budget": StartRange(0.0, 3_000.0, "US$ million a year; about 1,100 in 2022 (OCHA FTS)"),
+    "international.donor_budget": StartRange(0.0, 6_000.0, "US$ million a year from donors other than the US"),
+    "international.funding": StartRange(0.0, 1_000.0, "US$ million a month; about 275 a month in 2022 (OCHA FTS)"),
+    "international.aid_delivered": StartRange(0.0, 5.0, "index, 2024 = 1; about 2.2 in 2022 (OCHA FTS)"),
 }
 
 

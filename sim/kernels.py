@@ -70,8 +70,9 @@ def ladder_step(
 ):
     """One month of a state's relation ladder for every replication: new level and momentum.
 
-    Arrays are one value per replication (parameters may be broadcast views).  The logic is documented
-    with the rule that calls it, ``states.relation_ladder``.
+    Arrays are one value per replication (parameters may be broadcast views); ``conditional`` too, since a
+    state that ties recognition to benchmarks may drop its conditions in some futures and not in others.
+    The logic is documented with the rule that calls it, ``states.relation_ladder``.
     """
     n = level.shape[0]
     new_level = np.empty(n, dtype=np.float64)
@@ -80,10 +81,11 @@ def ladder_step(
     for i in range(n):
         lv = level[i]
         w = wish[i]
-        if conditional and not benchmarks[i]:
+        tied = conditional[i]
+        if tied and not benchmarks[i]:
             w = min(w, 3.0)
         up = (w > lv + margin[i]) and (lv < cap)
-        if conditional or lv != 4.0:
+        if tied or lv != 4.0:
             down_margin = margin[i]
         else:
             down_margin = withdrawal_margin[i]
@@ -101,7 +103,7 @@ def ladder_step(
         step = (1.0 if m >= stages[i] else 0.0) - (1.0 if m <= -stages[i] else 0.0)
         if capped and lv > cap:
             step = -1.0
-        if conditional and lv == 4.0 and down and u[i] < revocation_rate[i]:
+        if tied and lv == 4.0 and down and u[i] < revocation_rate[i]:
             step = -1.0
         if step != 0.0:
             m = 0.0

@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from sim.actors import ACTORS, STATES
-from sim.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth
+from sim.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth, sanctions_policy
 from sim.outcomes import OUTCOMES
 from sim.rules import PARAMS
 from sim.schema import Levers
@@ -36,6 +36,7 @@ class Sampling:
     method: str = "random"
     total: int | None = None
     fixed: tuple[str, ...] = ()
+    matched: str | None = None  # a worldview: draw from the points its history match kept (sim.uncertainty)
 
 
 @dataclass
@@ -79,7 +80,11 @@ class Month:
         self.regional_engagement = sum(self.prev_relation[k] / 4.0 for k in regional) / len(regional)
         self.joint_front = self.prev.pakistan.front
         self.ct_cooperation = np.clip(self.prev.united_states.ct + self.prev.russia.ct + self.prev.china.ct, 0.0, 1.0)
-        self.hardship = self.prev.population.humanitarian_need / self.p["population.need_reference"]
+        # hardship: the share of the population in need against its 2025 level, so that growth in numbers alone is not
+        # read as hardship
+        self.hardship = self.prev.population.need_share / self.p["population.need_share_reference"]
+        # sanctions relief against the benchmarks: the donors' policy this month, from last month's world
+        self.levers = sanctions_policy(self, self.levers)
 
     def uniform(self, stream: str) -> np.ndarray:
         return self._streams.uniform(stream, self.index)
@@ -129,6 +134,10 @@ class DiplomacyModel(mesa.Model):
         from sim.uncertainty import draw_parameters
 
         s = setup.sampling
+        if s.matched is not None:
+            from sim.uncertainty import draw_matched
+
+            return draw_matched(setup.seed, self.replication_ids, s.matched, fixed=s.fixed)
         return draw_parameters(setup.seed, self.replication_ids, method=s.method, total=s.total, fixed=s.fixed)
 
     def __getattr__(self, name):

@@ -30,8 +30,10 @@ CAVEATS = (
     "**Guessed numbers.** Almost every parameter is a labelled assumption with a plausible range, not a "
     "figure from a text. With sampling on, each future draws all of them from their ranges (uniformly); the "
     "ranges themselves are guesses, and the draws are independent of each other.",
-    "**Four worldviews, not weighted.** Structural uncertainty is only the four hypotheses, each switched "
-    "on alone and none judged more credible; mixtures are not run.",
+    "**Four worldviews, weighed only by the record to July 2025.** Structural uncertainty is only the four "
+    "hypotheses, each switched on alone; mixtures are not run. Pooled answers are given twice: unweighted (each "
+    "worldview counts equally) and weighted by how much of each worldview's parameter space the record leaves "
+    "(docs/evidence.md), which a record of four years can only separate weakly.",
     "**A thin economy.** The 2021-22 collapse enters as one fading shock; state revenue, trade and transit are "
     "not modelled, and humanitarian need follows a reference level moved by the shock, sanctions, aid, war and "
     "returns.",
@@ -72,6 +74,12 @@ def futures_phrase(folder: ResultsFolder) -> str:
     if u.get("mode") == "parameters":
         each = "with its" if n == 1 else "each with its"
         return f"{runs}, {each} own draw of {len(u.get('drawn', []))} assumptions and own random shocks"
+    if u.get("mode") == "matched":
+        each = "with its" if n == 1 else "each with its"
+        return (
+            f"{runs}, {each} own random shocks and assumptions drawn from the parameter points the record to "
+            "July 2025 leaves for its worldview (docs/evidence.md)"
+        )
     return f"{runs} with the assumptions at their defaults; only the random shocks differ"
 
 
@@ -274,7 +282,7 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
         if figures.get("effects"):
             first = figures["effects"][0]
             out += [f"![{capitalised(outcome_label(folder.key_outcomes[0]))}: effects]({first})", ""]
-        out += _p_better_tables(table, folder.key_outcomes, policies, hypotheses, labels)
+        out += _p_better_tables(table, folder.key_outcomes, policies, hypotheses, labels, _weights(folder, hypotheses))
     for section in sections:
         out += [section, ""]
     if hindcast_text:
@@ -300,23 +308,49 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
     return "\n".join(out)
 
 
-def _p_better_tables(table, outcomes, policies, hypotheses, labels) -> list:
+def _weights(folder: ResultsFolder, hypotheses: list) -> tuple[dict | None, str]:
+    """The worldviews' weights for the pooled answers (sim.evidence), or None and why not."""
+    from sim.evidence import folder_weights
+
+    if len(hypotheses) < 2:
+        return None, ""
+    return folder_weights(folder.path, hypotheses)
+
+
+def _p_better_tables(table, outcomes, policies, hypotheses, labels, weighting=(None, "")) -> list:
+    """Per outcome, P(better) per policy and worldview, the worst case, and pooled over the worldviews twice:
+    unweighted (their mean) and evidence-weighted (weighted by ``weighting``'s weights, when there are any)."""
+    weights, how = weighting
+    pooled = len(hypotheses) > 1
     out = []
+    if pooled:
+        out += [
+            "Pooled over the worldviews twice: *unweighted* (each counts equally) and *evidence-weighted* ("
+            + (
+                ", ".join(f"{labels.get(h, h)} {weights[h]:.2f}" for h in hypotheses) + f"; {how})."
+                if weights
+                else f"not given: {how})."
+            ),
+            "",
+        ]
     for name in outcomes:
         sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
         better = sub["better"].iloc[0]
         if not better:
             continue
-        worst = len(hypotheses) > 1
         out += [f"**{outcome_title(name)}, {better} is better: P(better)**", ""]
-        out.append(
-            "| policy | " + " | ".join(labels.get(h, h) for h in hypotheses) + (" | worst case |" if worst else " |")
-        )
-        out.append("|---" * (len(hypotheses) + 1 + worst) + "|")
+        extra = ["worst case", "all worldviews, unweighted"] + (["evidence-weighted"] if weights else [])
+        extra = extra if pooled else []
+        out.append("| policy | " + " | ".join([*(labels.get(h, h) for h in hypotheses), *extra]) + " |")
+        out.append("|---" * (len(hypotheses) + 1 + len(extra)) + "|")
         for s in policies:
             values = [float(sub.loc[(s, h), "p_better"]) for h in hypotheses]
-            cells = " | ".join(_prob(v) for v in values) + (f" | {_prob(min(values))}" if worst else "")
-            out.append(f"| {labels.get(s, s)} | {cells} |")
+            cells = [_prob(v) for v in values]
+            if pooled:
+                cells += [_prob(min(values)), _prob(float(np.mean(values)))]
+                if weights:
+                    cells.append(_prob(float(sum(weights[h] * v for h, v in zip(hypotheses, values)))))
+            out.append(f"| {labels.get(s, s)} | " + " | ".join(cells) + " |")
         out.append("")
     return out
 
@@ -376,6 +410,12 @@ def _settings(folder: ResultsFolder) -> list:
         out.append(
             f"- Uncertainty: {len(u.get('drawn', []))} assumptions drawn per replication ({u.get('sampling')} "
             f"sampling), the same draw in every cell; values in {u.get('file')}."
+        )
+    elif u.get("mode") == "matched":
+        out.append(
+            "- Uncertainty: each replication's assumptions drawn from the parameter points the history match kept "
+            "for its worldview (sim/records/worldview_weights.yaml), the same point in every scenario of a "
+            "worldview; regenerable from the seed and that file."
         )
     else:
         out.append("- Uncertainty: none; every assumption at its default value.")

@@ -70,6 +70,12 @@ def render() -> str:
         "mechanism on; the others act under every hypothesis. Citations are `seed NNN ¶P`, paragraphs counted",
         "as the non-empty lines of the text; the source cards in `seeds/` paraphrase each paragraph.",
         "",
+        "Every rule states its basis: **shared** (the shared core: a link common to every view, backed by the",
+        "record or by a text no other text disputes), **text** (a link the texts of the named views state), or",
+        "**extension** (a link no text of those views states, carried by the model beyond its texts). An",
+        "extension acts only with its own weight, `extension.<rule id>`, which is 0 by default: it is off unless",
+        "switched on (`+hypothesis.params.extension.taliban.neighbours_leverage=1` for a chosen hypothesis).",
+        "",
         "## Mechanisms (where the texts disagree)",
         "",
         "| mechanism | what it claims | hypotheses | sources |",
@@ -90,16 +96,21 @@ def render() -> str:
             if r.mechanisms:
                 hyps = sorted({h for m in r.mechanisms for h in by_mechanism.get(m, [])})
                 names = ", ".join(f"`{m}`" for m in r.mechanisms)
-                kind = "mechanism" if len(r.mechanisms) == 1 else "mechanisms (a link these texts accept)"
+                kind = "mechanism" if len(r.mechanisms) == 1 else "mechanisms"
                 scope = f"{kind} {names} (hypotheses: {', '.join(hyps) or 'none'})"
+                basis = "; ".join(f"{r.basis_for(m)} under `{m}`" for m in r.mechanisms)
             else:
                 scope = "all hypotheses"
+                basis = "shared core" if r.basis == "shared" else "extension of every view"
+            if r.extension_weight:
+                basis += f" (extension weight `{r.extension_weight}`, default 0: off)"
             out += [
                 f"### `{r.id}`",
                 "",
                 r.statement,
                 "",
                 f"- applies under: {scope}",
+                f"- basis: {basis}",
                 f"- sources: {'; '.join(r.sources)}",
                 f"- code: `{module}`, function `{r.func.__name__}`",
             ]
@@ -117,7 +128,13 @@ def render() -> str:
         if name.startswith("mechanism."):
             used_params.add(name)
             out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} |")
+    out += ["", "## Extension weights", "", "| parameter | default | range | meaning |", "|---|---|---|---|"]
+    for name, p in PARAMS.items():
+        if name.startswith("extension."):
+            used_params.add(name)
+            out.append(f"| `{name}` | {_fmt(p.default)} | {_fmt(p.low)} to {_fmt(p.high)} | {p.meaning} |")
     out += [
+        "",
         "## Calibrated values",
         "",
         "Assumptions whose defaults were set so the hindcast from August 2021 lands near what the texts report",

@@ -17,13 +17,16 @@ class Levers:
     """What a policy scenario sets: the levers (L) in XLRM terms.
 
     Intensities are in [0, 1]; ``desire_shift`` adds to a state's wish for a closer
-    (positive) or more distant (negative) relation, in relation-ladder steps.
+    (positive) or more distant (negative) relation, in relation-ladder steps.  ``conditional`` names the states
+    that tie recognition to benchmarks (each judges them itself); ``sanctions_relief`` is the share of the
+    sanctions the donors lift in a month when they judge the benchmarks met, a lever of its own.
     """
 
     desire_shift: Dict[str, float] = field(default_factory=dict)
     max_relation: Dict[str, int] = field(default_factory=dict)
     conditional: List[str] = field(default_factory=list)
     sanctions: float = 0.4
+    sanctions_relief: float = 0.0
     condemnation: float = 0.5
     aid_funding: float = 1.0
     un_eu_presence: float = 1.0
@@ -107,7 +110,10 @@ class Config:
     resume: bool = False
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
     params: Dict[str, Any] = field(default_factory=dict)
-    # "parameters": every assumption is drawn per replication from its range; "none": every one at its default
+    # a worldview's weight in the evidence-weighted answers (weights.NAME=W), replacing its weight from the record
+    weights: Dict[str, Any] = field(default_factory=dict)
+    # "parameters": every assumption is drawn per replication from its range; "matched": from the parameter points
+    # the history match of the replication's worldview kept (sim.evidence); "none": every one at its default
     uncertainty: str = "parameters"
     # how the draws are spread: "random" (keyed by replication), "lhs" or "sobol" (a design over the whole run)
     sampling: str = "random"

@@ -270,11 +270,13 @@ OUTPUT_NAMES = (
     "manifest.json",
     "report.md",
     "rank_flips.csv",
+    "worldview_weights.csv",
+    "value_of_information.csv",
     "results",
     "figures",
     SUMMARIES_DIR,
 )
-OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.")
+OUTPUT_PREFIXES = ("hindcast.", "robustness.", "sensitivity.", "discovery.", "backtest.")
 OUTPUT_SUFFIXES = (".parquet", ".png")
 
 

@@ -6,6 +6,10 @@ calibration leaves plausible.  Replication r gets one value of each, and the sam
 value in every scenario and hypothesis of a run, so common random numbers extend
 from shocks to parameters.
 
+``matched`` (``draw_matched``) draws instead from the parameter points the history match of the replication's
+worldview kept (``sim.evidence``): replication r takes one kept point, chosen by its own keyed draw, so every
+scenario of r has the same point, and futures the record to July 2025 rules out are not simulated.
+
 ``random`` draws each value from the keyed streams, so replication r's point depends
 only on (seed, r) and is the same alone, in a batch or in any chunk.  ``lhs`` and
 ``sobol`` (scipy.stats.qmc) spread the points of a whole run more evenly; their design
@@ -88,3 +92,30 @@ def draw_parameters(
     """One value per replication for every uncertain parameter not named in ``fixed``."""
     params = uncertain_parameters(fixed)
     return scale(unit_design(seed, replications, params, method, total), params)
+
+
+def draw_matched(seed: int, replications, hypothesis: str, fixed=()) -> dict[str, np.ndarray]:
+    """Per replication, the values of one of ``hypothesis``'s kept parameter points (sim.evidence).
+
+    Replication r's point is chosen by r's keyed uniform draw of the run's ``seed``, so it is the same alone, in
+    any chunk and in every scenario; the point's values are regenerated from the match's own seed, as the match
+    drew them.  ``fixed`` names parameters set for the whole run instead.
+    """
+    from sim.evidence import kept_points
+
+    match_seed, kept = kept_points(hypothesis)
+    reps = np.asarray(replications, dtype=np.int64)
+    u = KeyedStreams(seed, reps).uniform("parameter:matched point", 0)
+    chosen = np.asarray(kept, dtype=np.int64)[np.minimum((u * len(kept)).astype(np.int64), len(kept) - 1)]
+    return draw_parameters(match_seed, chosen, fixed=fixed)
+
+
+def kept_points_problem(hypothesis: str) -> str | None:
+    """Why ``draw_matched`` cannot draw for ``hypothesis`` (no match of it, or every point ruled out), or None."""
+    from sim.evidence import kept_points
+
+    try:
+        kept_points(hypothesis)
+    except ValueError as exc:
+        return str(exc)
+    return None

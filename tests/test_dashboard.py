@@ -1,5 +1,6 @@
 """The live page's engine: the watched run is replication r of the ensemble, caching, P(better), attribution."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -141,16 +142,22 @@ def test_a_rule_s_sources_come_with_their_paraphrased_claims():
     assert entries[0][0] == "seed 001 ¶3" and entries[0][1]
 
 
+def _mark(run, names):
+    """The marker the tool puts in a results folder, naming its files."""
+    (run / ".sim-results.json").write_text(json.dumps({"tool": "sim", "files": [*names, ".sim-results.json"]}))
+
+
 def test_results_folder_is_read_without_changing_it(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
     (run / "summary.csv").write_text("scenario,hypothesis,x\nstatus_quo,h,1.5\nisolation,h,2.5\n", encoding="utf-8")
     (run / "report.md").write_text("# Report\n\n![fan](fan_x.png)\n\nText.\n", encoding="utf-8")
     (run / "fan_x.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _mark(run, ["summary.csv", "report.md", "fan_x.png"])
     before = {p.name: p.stat().st_mtime_ns for p in run.iterdir()}
-    shown = folder.read_folder(run)
-    assert shown.report_name == "report.md" and "Text." in folder.strip_local_images(shown.report)
-    assert "fan_x.png" not in folder.strip_local_images(shown.report)
+    shown = folder.read_folder(run, tmp_path)
+    assert shown.report_name == "report.md" and "Text." in shown.report_html()
+    assert "fan_x.png" not in shown.report_html()
     assert [p.name for p in shown.figures] == ["fan_x.png"]
     assert list(shown.summary["x"]) == [1.5, 2.5]
     assert {p.name: p.stat().st_mtime_ns for p in run.iterdir()} == before
@@ -159,11 +166,14 @@ def test_results_folder_is_read_without_changing_it(tmp_path):
 
 @pytest.mark.parametrize("make", ["missing", "file", "empty", "blank"])
 def test_a_folder_that_cannot_be_shown_says_why(tmp_path, make):
-    target = {"missing": tmp_path / "nope", "file": tmp_path / "f.txt", "empty": tmp_path, "blank": "  "}[make]
+    target = {"missing": tmp_path / "nope", "file": tmp_path / "f.txt", "empty": tmp_path / "run", "blank": "  "}[make]
     if make == "file":
         target.write_text("x", encoding="utf-8")
+    if make == "empty":
+        target.mkdir()
+        _mark(target, [])
     with pytest.raises(folder.FolderError) as info:
-        folder.read_folder(target)
+        folder.read_folder(target, tmp_path)
     assert "\n" not in str(info.value)
 
 
@@ -171,7 +181,10 @@ def _serve(*args):
     return subprocess.run([sys.executable, "-m", "sim.dashboard", *args], capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["--port", "80"], ["--port", "abc"], ["--colour"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--port", "80"], ["--port", "abc"], ["--colour"], ["--results-root", "/no/such/folder"], ["--results-root", __file__]],
+)
 def test_bad_server_arguments_give_one_error_line(args):
     done = _serve(*args)
     assert done.returncode == 2

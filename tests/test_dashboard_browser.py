@@ -7,6 +7,7 @@ results folder, and keeps screenshots and the measured times in tests/artifacts/
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -30,10 +31,11 @@ def _browser():
 
 
 @pytest.fixture
-def server():
+def server(tmp_path):
     _browser()  # skip or fail before starting anything
     ARTIFACTS.mkdir(exist_ok=True)
-    with drive.serve(ARTIFACTS / "dashboard_server.log") as served:
+    (tmp_path / "results").mkdir()
+    with drive.serve(ARTIFACTS / "dashboard_server.log", "--results-root", str(tmp_path / "results")) as served:
         yield served
 
 
@@ -42,12 +44,16 @@ def _results_folder(tmp_path: Path) -> Path:
     run.mkdir(parents=True)
     (run / "summary.csv").write_text("scenario,hypothesis,deaths\nstatus_quo,h,10\nisolation,h,12\n", encoding="utf-8")
     (run / "report.md").write_text("# Tiny report\n\nTwo cells, one outcome.\n", encoding="utf-8")
+    # the marker the tool writes: the page opens only the tool's folders
+    marker = {"tool": "sim", "files": ["summary.csv", "report.md", ".sim-results.json"]}
+    (run / ".sim-results.json").write_text(json.dumps(marker), encoding="utf-8")
     return run
 
 
 def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(server, tmp_path):
     sync_api = _browser()
     url, server_seconds = server
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[\w-]{40,}/", url)  # the page's secret path
     run = _results_folder(tmp_path)
     timings = {"server_start_s": round(server_seconds, 2), "load_average": [round(x, 2) for x in os.getloadavg()]}
     with sync_api.sync_playwright() as p, drive.open_page(p, url) as (page, watch):

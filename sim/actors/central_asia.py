@@ -11,7 +11,8 @@ from sim.rules import rule
 
 @rule(
     "uzbekistan.engages_for_security",
-    statement="Uzbekistan fears extremists crossing from Afghanistan; the model assumes it answers by engaging Kabul.",
+    statement="Uzbekistan fears extremists crossing from Afghanistan (seed 002 ¶5). How the threat moves its wish "
+    "for ties is left to `uzbekistan.engages_against_threat`.",
     sources=("seed 002 ¶5",),
     params=relation_params(
         "uzbekistan",
@@ -29,13 +30,25 @@ from sim.rules import rule
     ),
 )
 def engages_for_security(ctx, actor):
-    return desire(ctx, actor, threat=ctx.prev.foreign_militants.presence)
+    return desire(ctx, actor) + uzbek_threat_response(ctx)
+
+
+@rule(
+    "uzbekistan.engages_against_threat",
+    statement="An extension, off by default: Uzbekistan answers the extremist threat by engaging Kabul more. Seed 002 "
+    "¶5 reports the concern, not the answer, and the history match of its record leaves a response of zero plausible.",
+    sources=("seed 002 ¶5",),
+    basis="extension",
+)
+def uzbek_threat_response(ctx):
+    return ctx.p["uzbekistan.threat_response"] * ctx.prev.foreign_militants.presence
 
 
 @rule(
     "tajikistan.keeps_distance",
-    statement="Tajikistan fears extremists crossing from Afghanistan; the model assumes it answers by keeping Kabul at "
-    "arm's length, the opposite of its neighbour.",
+    statement="Tajikistan fears extremists crossing from Afghanistan (seed 002 ¶5); that it answers by keeping Kabul "
+    "at arm's length is no text's claim but kept in the shared core for the record: Dushanbe stayed at working "
+    "channels through 2021-25 while its neighbours climbed, and without this response the model lifts it to missions.",
     sources=("seed 002 ¶5",),
     params=relation_params(
         "tajikistan",

@@ -8,8 +8,10 @@ from sim.rules import assumption, rule
 
 @rule(
     "china.secures_interests",
-    statement="Beijing deepens ties for trade and to keep militants based in Afghanistan away from China, "
-    "and would follow once others recognise.",
+    statement="Beijing deepens ties for trade (seed 001 ¶1-2, seed 003 ¶6) and would follow once others recognise. "
+    "Groups sheltered in Afghanistan threaten China (seed 002 ¶4); that its wish for ties rises with them is not a "
+    "text's claim but the record's: the history match of China's relation record (ambassador accepted in January "
+    "2024) leaves no plausible response of zero, so the link is shared core.",
     sources=("seed 003 ¶6", "seed 001 ¶1-2", "seed 002 ¶4"),
     params=relation_params(
         "china",
@@ -34,9 +36,11 @@ def secures_interests(ctx, actor):
 
 @rule(
     "china.cooperates_against_militants",
-    statement="China is threatened by militants sheltered in Afghanistan; the model assumes that with ambassador-level "
-    "ties or more Beijing adds some weight to counter-terrorism cooperation with Kabul.",
+    statement="An extension, off by default: China is threatened by militants sheltered in Afghanistan (seed 002 "
+    "¶4); that with ambassador-level ties or more Beijing adds to counter-terrorism cooperation with Kabul is no "
+    "text's claim.",
     sources=("seed 002 ¶4",),
+    basis="extension",
     params=(
         assumption(
             "china.ct_contribution",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sim.actors.states import StateActor, desire, relation_params
+from sim.actors.states import MID_2025_RELATIONS, StateActor, desire, relation_params, rival_params
 from sim.rules import rule
+
+# whose standing in Kabul India would watch, were it moved by rivalry
+INDIA_RIVALS = ("pakistan", "china")
+INDIA_RIVAL_REFERENCE = sum(MID_2025_RELATIONS[r] for r in INDIA_RIVALS) / len(INDIA_RIVALS)
 
 
 @rule(
@@ -21,7 +25,20 @@ from sim.rules import rule
     ),
 )
 def rebuilds_through_trade(ctx, actor):
-    return desire(ctx, actor)
+    return desire(ctx, actor) + watches_rivals(ctx)
+
+
+@rule(
+    "india.watches_rivals",
+    statement="An extension, off by default: New Delhi moves closer to Kabul as Pakistan's and China's standing there "
+    "rises. Seed 001 ¶2 has India regaining the foothold it lost in 2021, for trade; no text says rivalry drives it.",
+    sources=("seed 001 ¶2",),
+    basis="extension",
+    params=rival_params("india", 0.3, "no text gives the link or its size; a guess", (0.0, 0.6)),
+)
+def watches_rivals(ctx):
+    mean = sum(ctx.prev_relation[r] for r in INDIA_RIVALS) / len(INDIA_RIVALS)
+    return ctx.p["india.rival_response"] * (mean - INDIA_RIVAL_REFERENCE)
 
 
 class India(StateActor):

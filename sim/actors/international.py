@@ -83,12 +83,32 @@ def sanctions_follow_rights_and_recognition(ctx):
     return s + ctx.p["international.policy_adjustment"] * (target - s)
 
 
+AID_REFERENCE = assumption(
+    "international.aid_reference",
+    1500.0,
+    1300.0,
+    1700.0,
+    "US$ million of humanitarian funding received in 2024, the level delivered aid is measured from",
+    "OCHA Financial Tracking Service, Afghanistan 2024: about $1.3-1.6 billion received (OCHA, critical funding gaps "
+    "of Oct 2024: $962 million by mid-October)",
+)
+
+
 @rule(
     "international.aid_follows_rights",
-    statement="Donors fund aid at the level their policy sets, questioning money seen to prop up the regime, and "
-    "give more once girls' schools reopen.",
+    statement="Donors other than the US fund aid at the level their policy sets, questioning money seen to prop up the "
+    "regime, and give more once girls' schools reopen.",
     sources=("seed 003 ¶7", "seed 003 ¶3"),
     params=(
+        assumption(
+            "international.other_donors_budget",
+            700.0,
+            500.0,
+            1000.0,
+            "US$ million a year of humanitarian funding from donors other than the US, before any emergency appeal",
+            "about $1.5 billion received in 2024 with some of the takeover's emergency funding left, 43.9% of it from "
+            "the US (OCHA Financial Tracking Service, as cited by ACAPS, Feb 2025)",
+        ),
         assumption(
             "international.rights_aid_gain",
             0.2,
@@ -101,19 +121,24 @@ def sanctions_follow_rights_and_recognition(ctx):
     ),
 )
 def aid_follows_rights(ctx):
-    target = ctx.levers.aid_funding * (
-        1.0 + ctx.p["international.rights_aid_gain"] * ctx.prev.taliban.girls_schools_open
+    """US$ million a year that donors other than the US set aside for Afghanistan."""
+    p = ctx.p
+    target = (
+        ctx.levers.aid_funding
+        * p["international.other_donors_budget"]
+        * (1.0 + p["international.rights_aid_gain"] * ctx.prev.taliban.girls_schools_open)
     )
-    a = ctx.prev.international.aid_funding
-    return a + ctx.p["international.policy_adjustment"] * (target - a)
+    b = ctx.prev.international.donor_budget
+    return b + p["international.policy_adjustment"] * (target - b)
 
 
 @rule(
     "international.aid_delivery",
-    statement="Donor funding reaches people through UN agencies; a recognised counterpart lets them coordinate and "
-    "monitor delivery better.",
+    statement="Donor funding, with the emergency funding the collapse calls for, reaches people through UN agencies; "
+    "a recognised counterpart lets them coordinate and monitor delivery better.",
     sources=("seed 003 ¶3", "seed 003 ¶6"),
     params=(
+        AID_REFERENCE,
         assumption(
             "international.presence_aid_share",
             0.4,
@@ -124,10 +149,37 @@ def aid_follows_rights(ctx):
         ),
     ),
 )
-def aid_delivery(ctx):
+def aid_delivery(ctx, funding):
+    """Aid reaching people (index, 2024 = 1) from this month's funding (US$ million)."""
     reach = 1.0 - ctx.p["international.presence_aid_share"] * (1.0 - ctx.levers.un_eu_presence)
-    surge = ctx.prev.international.emergency_surge
-    return ctx.prev.international.aid_funding * reach * (1.0 + recognised_counterpart_helps_aid(ctx)) * (1.0 + surge)
+    return 12.0 * funding / ctx.p["international.aid_reference"] * reach * (1.0 + recognised_counterpart_helps_aid(ctx))
+
+
+@rule(
+    "international.appeal_funding",
+    statement="Outside the texts (OCHA Financial Tracking Service): the UN appeal asks a sum that grows with the people "
+    "in need; the donors' budgets, the US's and the emergency funding make what it receives; seed 003 ¶3 reports the "
+    "aid agencies' work against the food and health crisis.",
+    sources=("seed 003 ¶3", "seed 003 ¶7"),
+    params=(
+        assumption(
+            "international.cost_per_person",
+            130.0,
+            100.0,
+            185.0,
+            "US$ a year the UN appeal asks per person in need",
+            "OCHA plans: $4.44 billion for 24.4 million in need (2022), $3.06 billion for 23.7 million (2024), $2.42 "
+            "billion for 22.9 million (2025)",
+        ),
+    ),
+)
+def appeal_funding(ctx):
+    """(US$ million received this month, share of the appeal covered at this month's rate)."""
+    i, us = ctx.prev.international, ctx.prev.united_states
+    funding = (i.donor_budget + ctx.levers.aid_funding * us.aid_budget) * (1.0 + i.emergency_surge) / 12.0
+    requirement = ctx.p["international.cost_per_person"] * ctx.prev.population.humanitarian_need  # US$ million a year
+    # funding beyond what the appeal asks is reported outside it, so a covered share stops at the whole appeal
+    return funding, np.minimum(12.0 * funding / requirement, 1.0)
 
 
 @rule(
@@ -141,7 +193,7 @@ def aid_delivery(ctx):
             2.8,
             0.5,
             4.0,
-            "extra aid delivered (relative to the 2025 level) at the full shock of the takeover",
+            "extra funding, relative to the donors' budgets, at the full shock of the takeover",
             "calibrated in the hindcast to UN appeals' funding: about $3.2-3.3 billion received in 2022, twice the "
             "2024 amount (OCHA Financial Tracking Service)",
             calibrated_range=(1.7, 3.9),
@@ -165,10 +217,9 @@ def emergency_appeal(ctx):
 @rule(
     "international.recognised_counterpart_helps_aid",
     statement="Aid agencies say an internationally recognised government would improve coordination and accountability "
-    "(seed 003 ¶3); the case for recognition accepts it (engage to avert collapse, seed 000 ¶2). The critic and the "
-    "regional texts do not weigh aid against recognition; leaving them without it is the model's choice.",
+    "(seed 003 ¶3); the case for recognition accepts it (engage to avert collapse, seed 000 ¶2). Shared core: no "
+    "text disputes it (the critic and the regional texts do not weigh aid against recognition).",
     sources=("seed 003 ¶3", "seed 000 ¶2"),
-    mechanism=("engagement_moderates", "conditional_leverage"),
     params=(
         assumption(
             "international.recognition_aid_gain",
@@ -187,12 +238,17 @@ def recognised_counterpart_helps_aid(ctx):
 class International(Actor):
     key = "international"
     label = "UN, EU and ICC"
+    # donor_budget: US$ million a year from donors other than the US; funding: US$ million received this month,
+    # the US's share included; coverage: share of the UN appeal covered at this month's rate; aid_delivered: aid
+    # reaching people, index 2024 = 1 (the July 2025 state: after the US cut)
     initial_state = {
         "condemnation": 0.5,
-        "aid_delivered": 1.0,
+        "aid_delivered": 0.48,
         "presence": 1.0,
         "sanctions": 0.4,
-        "aid_funding": 1.0,
+        "donor_budget": 700.0,
+        "funding": 60.6,
+        "coverage": 0.24,
         "emergency_surge": 0.0,
     }
 
@@ -200,6 +256,7 @@ class International(Actor):
         self.state.emergency_surge = emergency_appeal(ctx)
         self.state.condemnation = condemns_repression(ctx)
         self.state.sanctions = sanctions_follow_rights_and_recognition(ctx)
-        self.state.aid_funding = aid_follows_rights(ctx)
-        self.state.aid_delivered = np.maximum(aid_delivery(ctx), 0.0)
+        self.state.donor_budget = aid_follows_rights(ctx)
+        self.state.funding, self.state.coverage = appeal_funding(ctx)
+        self.state.aid_delivered = aid_delivery(ctx, self.state.funding)
         self.state.presence = np.full_like(self.state.presence, ctx.levers.un_eu_presence)

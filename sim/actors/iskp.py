@@ -127,10 +127,115 @@ def strikes_abroad(ctx):
     return (ctx.uniform("iskp.abroad") < chance).astype(np.float64)
 
 
+@rule(
+    "iskp.attacks_inside_afghanistan",
+    statement="Inside Afghanistan ISKP attacks Taliban members and Shia, Sufi and Hazara targets as its capacity "
+    "allows; Taliban counter-terrorism had cut these attacks sharply by 2023, and civil war would give room again.",
+    sources=("seed 003 ¶3", "seed 000 ¶3", "seed 002 ¶4"),
+    params=(
+        assumption(
+            "iskp.home_attack_rate",
+            10.0,
+            5.0,
+            18.0,
+            "attacks (ACLED events involving ISKP) a month inside Afghanistan per unit of capacity, at the Taliban's "
+            "counter-ISKP effort of 2025",
+            "ACLED, as cited by the EU Agency for Asylum, Country Guidance Afghanistan (May 2024): 199 events "
+            "involving ISKP in 2022 and 49 in 2023; at a capacity near 0.4, about 4 a month",
+        ),
+        assumption(
+            "iskp.effort_suppresses_attacks",
+            0.5,
+            0.0,
+            0.9,
+            "share of home attacks prevented per unit of relative Taliban counter-ISKP effort above its own level",
+            "seed 003 ¶3 names ISKP the common enemy of Washington and the Taliban; the fall of 2022-2023 followed "
+            "Taliban raids (UN Monitoring Team, 2023); size is a guess",
+        ),
+    ),
+)
+def attacks_inside_afghanistan(ctx, capacity):
+    p = ctx.p
+    war = 1.0 + p["iskp.civil_war_boost"] * ctx.prev.resistance.civil_war
+    # effort above Kabul's own (taliban.iskp_effort, without outside help) prevents attacks; below it lets more through
+    extra = ctx.prev.taliban.iskp_effort - p["taliban.iskp_effort"]
+    effort = np.maximum(1.0 - p["iskp.effort_suppresses_attacks"] * extra / p["taliban.iskp_effort"], 0.1)
+    return ctx.poisson("iskp.home", p["iskp.home_attack_rate"] * capacity * war * effort)
+
+
+@rule(
+    "iskp.afghan_civilian_casualties",
+    statement="Civilians in Afghanistan are killed and injured above all by ISKP's bombings, also by explosive "
+    "remnants of war, by Pakistani strikes and border clashes, and would be in great numbers by a civil war "
+    "(the tracker is UNAMA's count of civilian casualties, killed and injured).",
+    sources=("seed 003 ¶3", "seed 003 ¶5", "seed 001 ¶6"),
+    params=(
+        assumption(
+            "iskp.casualties_base",
+            8.0,
+            3.0,
+            20.0,
+            "civilian casualties a month from explosive remnants of war and unclaimed violence",
+            "UNAMA, Impact of Improvised Explosive Devices on Civilians (June 2023): 639 casualties from explosive "
+            "remnants of war in the 21.5 months from 15 Aug 2021 (about 30 a month), falling since; its quarterly "
+            "updates of 2024 report some 20-60 casualties a month of every cause",
+        ),
+        assumption(
+            "iskp.casualties_per_attack",
+            6.0,
+            2.0,
+            15.0,
+            "civilian casualties per ISKP attack inside Afghanistan",
+            "UNAMA (June 2023): 2,814 casualties from deliberate IED attacks, mostly ISKP's, from 15 Aug 2021 to "
+            "30 May 2023, against about 250 ACLED events involving ISKP in that time; most events harm few",
+        ),
+        assumption(
+            "iskp.casualties_per_clash",
+            12.0,
+            3.0,
+            40.0,
+            "Afghan civilian casualties in a month with an armed Pakistan-Afghanistan clash",
+            "UNAMA's update for April-June 2024: 9 of 25 civilians killed that quarter died in border clashes with "
+            "Pakistani forces; a guess within that",
+        ),
+        assumption(
+            "iskp.casualties_per_strike",
+            40.0,
+            10.0,
+            100.0,
+            "Afghan civilian casualties in a month with Pakistani strikes inside Afghanistan",
+            "UNAMA reported civilians, women and children among them, killed in the strikes on Khost and Kunar "
+            "(Apr 2022) and Paktika (Dec 2024); a guess within those counts",
+        ),
+        assumption(
+            "iskp.casualties_civil_war",
+            300.0,
+            100.0,
+            700.0,
+            "civilian casualties a month in a civil war",
+            "UNAMA, Protection of Civilians annual report 2020: 8,820 casualties (about 735 a month) in the last "
+            "full year of the war; a northern civil war is taken as smaller",
+        ),
+    ),
+)
+def afghan_civilian_casualties(ctx, home_attacks):
+    p, pk = ctx.p, ctx.prev.pakistan
+    expected = (
+        p["iskp.casualties_base"]
+        + p["iskp.casualties_per_attack"] * home_attacks
+        + p["iskp.casualties_per_clash"] * pk.clash
+        + p["iskp.casualties_per_strike"] * pk.strikes
+        + p["iskp.casualties_civil_war"] * ctx.prev.resistance.civil_war
+    )
+    return ctx.poisson("iskp.civilian_casualties", expected)
+
+
 class ISKP(Actor):
     key = "iskp"
     label = "Islamic State-Khorasan Province"
-    initial_state = {"capacity": 0.4, "attack_abroad": 0.0}
+    # home_attacks: attacks inside Afghanistan (ACLED); civilian_casualties: Afghan civilians killed and injured in
+    # the conflict that month, by every party (UNAMA's count)
+    initial_state = {"capacity": 0.4, "attack_abroad": 0.0, "home_attacks": 4.0, "civilian_casualties": 45.0}
 
     def act(self, ctx):
         change = (
@@ -141,3 +246,5 @@ class ISKP(Actor):
         )
         self.state.capacity = np.clip(ctx.prev.iskp.capacity + change, 0.01, 1.0)
         self.state.attack_abroad = strikes_abroad(ctx)
+        self.state.home_attacks = attacks_inside_afghanistan(ctx, self.state.capacity)
+        self.state.civilian_casualties = afghan_civilian_casualties(ctx, self.state.home_attacks)

@@ -33,8 +33,9 @@ def fears_iskp(ctx, actor):
 
 @rule(
     "russia.cooperates_against_iskp",
-    statement="Moscow engages Kabul because of ISKP (seed 000 ¶3, seed 002 ¶9); that with ambassador-level ties "
-    "or more it shares what it knows is an assumption.",
+    statement="Moscow engages Kabul because of ISKP (seed 000 ¶3, seed 002 ¶9). That with ambassador-level ties "
+    "or more it cooperates against ISKP is the shared core's, backed by the record: President Putin called the "
+    "Taliban allies in the fight against terrorism in July 2024; the share it supplies is an assumption.",
     sources=("seed 000 ¶3", "seed 002 ¶9"),
     params=(
         assumption(

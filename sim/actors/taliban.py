@@ -28,7 +28,8 @@ RECOGNITION_REFERENCE = assumption(
 @rule(
     "taliban.perceived_pressure",
     statement="Sanctions, public condemnation, US coercion, Pakistani strikes, a joint front of the neighbours and "
-    "publicly set benchmarks add up to the pressure Kabul feels, blunted by the partners it has gained in the region.",
+    "publicly set benchmarks add up to the pressure Kabul feels, blunted by the partners it has gained in the region. "
+    "The sum is recorded for the analyst; each view's rule reads only the pressures its own text names.",
     sources=("seed 003 ¶4", "seed 000 ¶2-3", "seed 001 ¶1-3", "seed 003 ¶7", "seed 003 ¶2", "seed 001 ¶5"),
     params=(
         assumption(
@@ -108,7 +109,8 @@ def hardline_core_reasserts(ctx):
 
 @rule(
     "taliban.engagement_strengthens_pragmatists",
-    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue.",
+    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue; less contact "
+    "than in mid-2025 forgoes that gain (seed 003 ¶1: isolation failed) without being read as a loss.",
     sources=("seed 003 ¶1-2", "seed 003 ¶4"),
     mechanism="engagement_moderates",
     params=(
@@ -143,12 +145,16 @@ def hardline_core_reasserts(ctx):
             0.0,
             0.25,
             "engagement added by full Pakistani talks with the Kandahar leadership",
-            "an extension of seed 003 ¶2: regular contact with the leadership is engagement; size is a guess",
+            "seed 003 ¶1 counts regular contacts with the leaders as the engagement that builds influence; talks "
+            "with the Kandahar leadership are such contact; size is a guess",
         ),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
-    return ctx.p["taliban.engagement_effect"] * (engagement(ctx) - ctx.p["taliban.engagement_reference"])
+    # contact below mid-2025 forgoes the gain but is not read as a loss: seed 003 ¶1 says isolation failed, not that
+    # it backfired (the hardening it reports comes from condemnation, `taliban.siege_hardens`)
+    gain = np.maximum(engagement(ctx) - ctx.p["taliban.engagement_reference"], 0.0)
+    return ctx.p["taliban.engagement_effect"] * gain
 
 
 def engagement(ctx):
@@ -168,9 +174,10 @@ MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOU
 
 
 def legitimacy_terms(ctx):
-    """(change, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
-    benchmarks), and legitimacy handed over without conditions since then, state by state (one state's step back
-    does not buy back what another gave away).
+    """(conferred, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
+    benchmarks), none below it, and legitimacy handed over without conditions since then, state by state (one
+    state's step back does not buy back what another gave away). Seed 002 warns against conferring more (¶10-12) but
+    reports that outside urging has brought no change (¶7): legitimacy withheld is not read as restraint.
 
     A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
     while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
@@ -190,12 +197,14 @@ def legitimacy_terms(ctx):
     weights = len(states) + extra
     change = (now.sum(axis=0) + extra * now[us] - then.sum(axis=0) - extra * then[us]) / weights
     spent = (given.sum(axis=0) + extra * given[us]) / weights
-    return change, spent
+    return np.maximum(change, 0.0), spent
 
 
 @rule(
     "taliban.siege_hardens",
-    statement="Siege and overt condemnation stiffen resistance to reform and favour the hard-liners.",
+    statement="Overt condemnation from outside stiffens resistance to reform and favours the hard-liners (seed 003 "
+    "¶4). Other pressure (sanctions, coercion, strikes) brings no reform either (seed 003 ¶2, seed 000 ¶3), but no "
+    "text of this view says it hardens the leadership: it is left out.",
     sources=("seed 003 ¶4", "seed 000 ¶3", "seed 003 ¶2"),
     mechanism="engagement_moderates",
     params=(
@@ -204,21 +213,22 @@ def legitimacy_terms(ctx):
             0.04,
             0.0,
             0.12,
-            "log-odds per month removed from pragmatist influence per unit of pressure above mid-2025",
+            "log-odds per month removed from pragmatist influence per unit of condemnation above mid-2025",
             "seed 003 ¶4 says condemnation stiffened resistance; size is a guess",
         ),
         assumption(
-            "taliban.pressure_reference",
-            0.65,
-            0.4,
-            0.9,
-            "pressure felt in mid-2025 against which change is measured",
-            "calibrated to the status-quo levers",
+            "taliban.condemnation_reference",
+            0.5,
+            0.3,
+            0.7,
+            "condemnation of mid-2025 against which change is measured",
+            "equal to the status-quo lever",
         ),
     ),
 )
-def siege_hardens(ctx, pressure):
-    return -ctx.p["taliban.siege_effect"] * (pressure - ctx.p["taliban.pressure_reference"])
+def siege_hardens(ctx):
+    p = ctx.p
+    return -p["taliban.siege_effect"] * (ctx.prev.international.condemnation - p["taliban.condemnation_reference"])
 
 
 UPGRADE_LEGITIMACY = assumption(
@@ -234,7 +244,8 @@ UPGRADE_LEGITIMACY = assumption(
 @rule(
     "taliban.legitimacy_entrenches_hardliners",
     statement="Recognition and upgrades given without conditions remove the reason to reform and entrench the ruling "
-    "hard core; legitimacy withheld takes some of that comfort away.",
+    "hard core. Legitimacy withheld is not read as its opposite: seed 002 ¶7 reports that outside urging brought "
+    "no change.",
     sources=("seed 002 ¶3", "seed 002 ¶6", "seed 002 ¶10-13"),
     mechanism="legitimacy_emboldens",
     params=(
@@ -276,11 +287,13 @@ def benchmarks_empower_reformers(ctx):
 
 @rule(
     "taliban.free_upgrades_spend_leverage",
-    statement="Recognition and upgrades handed over without strings spend the leverage the reformers argue from "
-    "(seed 002 ¶10-12); withholding more without an offer gains nothing. Seed 000 ¶3 leans the other way (it hopes "
-    "Russia's recognition opens a pragmatic chapter): the harm is this view's extension of seed 002.",
-    sources=("seed 002 ¶10-12",),
+    statement="An extension, off by default: recognition and upgrades handed over without strings spend the "
+    "leverage the reformers argue from. Seed 002 ¶10-12 warns against rewards without commitments; seed 000 ¶3 "
+    "welcomes Russia's unconditional recognition as a possible new chapter. The view's texts disagree, so it "
+    "states no effect of free recognition.",
+    sources=("seed 002 ¶10-12", "seed 000 ¶3"),
     mechanism="conditional_leverage",
+    basis="extension",
     params=(
         assumption(
             "taliban.spent_leverage_effect",
@@ -549,10 +562,10 @@ def legitimacy_widens_sanctuary(ctx, conferred):
 
 @rule(
     "taliban.accountability_restrains_sanctuary",
-    statement="Seed 002 ¶10-12 ask for accountability and commitments tied to recognition; the model extends this "
-    "(a labelled extension) to all pressure (sanctions, condemnation, coercion, a joint front, strikes, benchmarks) "
-    "keeping Kabul from widening the sanctuary, and easing it without commitments letting the space grow.",
-    sources=("seed 002 ¶11-12", "seed 002 ¶10"),
+    statement="Recognition tied to firm commitments on terrorism, and a common front behind those principles, keep "
+    "Kabul from widening the sanctuary (seed 002 ¶10-12). Seed 002 never speaks of strikes, sanctions or "
+    "condemnation as accountability; they are not read here.",
+    sources=("seed 002 ¶10-12",),
     mechanism="legitimacy_emboldens",
     params=(
         assumption(
@@ -560,20 +573,24 @@ def legitimacy_widens_sanctuary(ctx, conferred):
             0.15,
             0.0,
             0.35,
-            "sanctuary removed per unit of pressure above mid-2025",
-            "an extension of seed 002 ¶11-12, which ask for accountability on terrorism; size is a guess",
+            "sanctuary removed by full accountability: benchmark-tied offers from every state, or a full joint front, "
+            "each counted with its weight in the pressure Kabul feels",
+            "seed 002 ¶11-12 ask for commitments on terrorism before rewards; size is a guess",
         ),
     ),
 )
-def accountability_restrains_sanctuary(ctx, pressure):
-    return -ctx.p["taliban.accountability_effect"] * (pressure - ctx.p["taliban.pressure_reference"])
+def accountability_restrains_sanctuary(ctx):
+    p = ctx.p
+    held = p["taliban.conditions_pressure"] * ctx.conditional_offers + p["taliban.front_pressure"] * ctx.joint_front
+    return -p["taliban.accountability_effect"] * held
 
 
 @rule(
     "taliban.regional_bargain_moves_ttp",
     statement="Direct talks with Kandahar and a united front of neighbours push the leadership to move the TTP away "
-    "from the border; that US leverage over equipment does so too is a labelled extension.",
-    sources=("seed 001 ¶4-5", "seed 004 ¶1", "seed 004 ¶5"),
+    "from the border. US leverage over the left-behind equipment is not read here: seed 004 ¶1-3 report the demand "
+    "and hope for pressure, but ¶2 finds no sign of compliance.",
+    sources=("seed 001 ¶4-5", "seed 004 ¶5"),
     mechanism="regional_security_bargain",
     params=(
         assumption(
@@ -592,15 +609,6 @@ def accountability_restrains_sanctuary(ctx, pressure):
             "sanctuary removed by a full joint front of Pakistan, China, Russia and Iran",
             "seed 001 ¶5 and seed 004 ¶5 urge it; size is a guess",
         ),
-        assumption(
-            "taliban.equipment_effect",
-            0.1,
-            0.0,
-            0.3,
-            "sanctuary removed when the US fully ties aid to the return of equipment",
-            "an extension: seed 004 ¶1 and ¶3 report the equipment-for-aid demand and expect pressure, but no "
-            "compliance (¶2); that it moves the TTP is the model's assumption; size is a guess",
-        ),
     ),
 )
 def regional_bargain_moves_ttp(ctx):
@@ -608,7 +616,6 @@ def regional_bargain_moves_ttp(ctx):
     return -(
         p["taliban.kandahar_effect"] * ctx.prev.pakistan.kandahar_engagement
         + p["taliban.front_effect"] * ctx.joint_front
-        + p["taliban.equipment_effect"] * ctx.levers.us_equipment_leverage
     )
 
 
@@ -624,10 +631,13 @@ WESTERN_REFERENCE = assumption(
 
 @rule(
     "taliban.neighbours_leverage",
-    statement="Kabul needs its neighbours most when the West keeps it at a distance, and their demands on the TTP then "
-    "weigh more; recognition the neighbours give freely spends that leverage, benchmarks they set on sanctuary use it.",
+    statement="An extension, off by default: Kabul needs its neighbours most when the West keeps it at a distance, "
+    "and their demands on the TTP then weigh more; recognition the neighbours give freely spends that leverage, "
+    "benchmarks they set on sanctuary use it. No text states this dependence: seed 001 ¶1 has Kabul seeking regional "
+    "ties to counter isolation, and ¶2 reports it succeeding at diversifying its partners.",
     sources=("seed 001 ¶1-3", "seed 001 ¶5", "seed 004 ¶5", "seed 003 ¶6"),
     mechanism="regional_security_bargain",
+    basis="extension",
     params=(
         assumption(
             "taliban.dependence_effect",
@@ -677,11 +687,11 @@ def neighbours_leverage(ctx):
 
 @rule(
     "taliban.strikes_provoke_retaliation",
-    statement="Kabul answers cross-border strikes by loosening its restraint on the TTP: the model's assumption. Seed "
-    "001 ¶3 judges the kinetic approach a failure that strained ties; under engagement and conditional leverage the "
-    "link is a labelled extension (their texts speak of condemnation and siege, not strikes).",
+    statement="Shared core: Kabul answers cross-border strikes by loosening its restraint on the TTP. Seed 001 ¶3 "
+    "judges Islamabad's kinetic actions a failure that strained ties, and no text disputes it (the others never speak "
+    "of strikes); the record agrees (TTP attacks kept rising through the strikes of April 2022, March 2024 and "
+    "December 2024). Retaliation as the channel of that failure is the model's assumption.",
     sources=("seed 001 ¶3",),
-    mechanism=("engagement_moderates", "conditional_leverage", "regional_security_bargain"),
     params=(
         assumption(
             "taliban.strike_retaliation",
@@ -720,10 +730,11 @@ def counterterrorism_benchmark(ctx, sanctuary_compliance):
 
 @rule(
     "taliban.pragmatists_restrain_militants",
-    statement="Engagement is hoped to make Afghanistan inhospitable to terrorists; the model assumes this works "
-    "through stronger pragmatists restraining the groups, the TTP among them, that embarrass Kabul.",
+    statement="An extension, off by default: seed 003 ¶1 hopes engagement makes Afghanistan inhospitable to global "
+    "terrorists; that stronger pragmatists restrain the TTP, which seed 003 never names, is the model's.",
     sources=("seed 003 ¶1",),
     mechanism="engagement_moderates",
+    basis="extension",
     params=(
         assumption(
             "taliban.pragmatist_sanctuary",
@@ -743,7 +754,8 @@ def pragmatists_restrain_militants(ctx):
 @rule(
     "taliban.fights_iskp",
     statement="Kabul fights ISKP, its own enemy (seed 003 ¶3); shared intelligence and regional cooperation make it "
-    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the model sides with seed 003 (an assumption).",
+    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the shared core sides with seed 003 because "
+    "the record does (the Taliban's campaign against ISKP since 2021, reported by the UN Monitoring Team).",
     sources=("seed 003 ¶3",),
     params=(
         assumption(
@@ -821,10 +833,12 @@ def benchmarked_cooperation(ctx, sanctuary_compliance):
 
 @rule(
     "taliban.front_fights_iskp",
-    statement="Neighbours who each face threats from Afghan soil press and help Kabul against ISKP as well when they "
-    "act together.",
+    statement="An extension, off by default: neighbours who each face threats from Afghan soil (seed 004 ¶5) press "
+    "and help Kabul against ISKP as well when they act together; the texts name the TTP and harboured groups, not "
+    "ISKP, as the front's target.",
     sources=("seed 004 ¶5", "seed 001 ¶5"),
     mechanism="regional_security_bargain",
+    basis="extension",
     params=(
         assumption(
             "taliban.front_iskp_effort",
@@ -865,9 +879,12 @@ def keeps_us_equipment(ctx):
 
 @rule(
     "taliban.trades_equipment_for_aid",
-    statement="Aid tied to the return of the equipment is an offer with a string; where offers work, Kabul may take it.",
-    sources=("seed 004 ¶1", "seed 003 ¶7", "seed 000 ¶3"),
+    statement="An extension, off by default: aid tied to the return of the equipment is an offer with a string, and "
+    "where offers work Kabul may take it. Seed 000 ¶3 speaks of recognition's strings, not this one; seed 004 ¶2 "
+    "finds no sign of compliance.",
+    sources=("seed 004 ¶1-2", "seed 003 ¶7", "seed 000 ¶3"),
     mechanism="conditional_leverage",
+    basis="extension",
     params=(
         assumption(
             "taliban.equipment_bargain_rate",
@@ -883,6 +900,63 @@ def trades_equipment_for_aid(ctx):
     return ctx.p["taliban.equipment_bargain_rate"] * ctx.levers.us_equipment_leverage
 
 
+@rule(
+    "taliban.bans_opium",
+    statement="Outside the texts (the supreme leader's decree of April 2022; UNODC opium surveys): the leadership "
+    "bans poppy on religious grounds, a decision of the hard-line top (seed 003 ¶2: an ideological movement), "
+    "enforced from the next sowing in November (the crop sown then is the next spring's harvest); farmers defy it "
+    "more as the years pass. Seed 002 ¶8 ties the drug trade to instability.",
+    sources=("seed 003 ¶2", "seed 002 ¶8"),
+    params=(
+        assumption(
+            "taliban.ban_rate",
+            0.12,
+            0.03,
+            0.3,
+            "monthly chance that the leadership decrees a ban on poppy, at the hard-liners' usual weight",
+            "the decree came in April 2022, eight months after the takeover (UNODC Afghanistan Opium Survey 2022); "
+            "at 0.12 half the runs decree within six months and nine in ten within eighteen; a guess around that",
+        ),
+        assumption(
+            "taliban.ban_leak",
+            0.05,
+            0.03,
+            0.1,
+            "share of the opium economy that escapes the ban in its first season",
+            "UNODC Afghanistan Opium Survey 2023 (Nov 2023): cultivation down 95%, farmers' income down 92%",
+        ),
+        assumption(
+            "taliban.ban_erosion",
+            0.015,
+            0.0,
+            0.04,
+            "monthly growth of the share that escapes the ban, as farmers defy it where poverty bites",
+            "UNODC Afghanistan Opium Survey 2024 (Nov 2024): cultivation up 19% to 12,800 ha, the value of the crop "
+            "up 130%, mostly in the north-east",
+        ),
+    ),
+)
+def bans_opium(ctx):
+    """(ban decreed 0/1, months since the decree, ban enforced 0/1, share escaping the ban)."""
+    p, t = ctx.p, ctx.prev.taliban
+    hard_line = (1.0 - t.pragmatist) / (1.0 - p["taliban.pragmatist_home"])
+    decreed = (t.opium_ban > 0.5) | (ctx.uniform("taliban.opium_ban") < p["taliban.ban_rate"] * hard_line)
+    months = np.where(decreed, t.ban_months + 1.0, 0.0)
+    # a ban decreed before a November sowing is enforced from it: the crop is not sown
+    sowing = t.months_to_sowing <= 0.0
+    enforced = (t.ban_enforced > 0.5) | (sowing & (t.opium_ban > 0.5))
+    starts = enforced & (t.ban_enforced < 0.5)
+    grown = t.ban_leak + p["taliban.ban_erosion"] * t.ban_leak * (1.0 - t.ban_leak)
+    leak = np.where(starts, p["taliban.ban_leak"], np.where(enforced, grown, t.ban_leak))
+    return decreed.astype(np.float64), months, enforced.astype(np.float64), leak
+
+
+def poppy_calendar(ctx):
+    """Months to the next November sowing: counts down, and starts again at eleven after one."""
+    left = ctx.prev.taliban.months_to_sowing
+    return np.where(left <= 0.0, 11.0, left - 1.0)
+
+
 class Taliban(Actor):
     key = "taliban"
     label = "Taliban government (Islamic Emirate)"
@@ -893,6 +967,14 @@ class Taliban(Actor):
         "iskp_effort": 0.5,
         "equipment_returned": 0.0,
         "pressure": 0.65,
+        # the poppy ban: decreed (0/1), months since, enforced (0/1), share of the opium economy escaping it;
+        # in force since 2022 in the July 2025 state (UNODC: 12,800 ha in 2024 of 233,000 before the ban)
+        "opium_ban": 1.0,
+        "ban_months": 39.0,
+        "ban_enforced": 1.0,
+        "ban_leak": 0.067,
+        # months from the first step's month to the next November, when poppy is sown (November 2025 from July 2025)
+        "months_to_sowing": 4.0,
     }
 
     def act(self, ctx):
@@ -906,7 +988,7 @@ class Taliban(Actor):
         drift = (
             hardline_core_reasserts(ctx)
             + engagement_strengthens_pragmatists(ctx)
-            + siege_hardens(ctx, pressure)
+            + siege_hardens(ctx)
             + legitimacy_entrenches_hardliners(ctx, conferred)
             + benchmarks_empower_reformers(ctx)
             + free_upgrades_spend_leverage(ctx, spent)
@@ -918,7 +1000,7 @@ class Taliban(Actor):
         target = (
             sanctuary_target_base(ctx)
             + legitimacy_widens_sanctuary(ctx, conferred)
-            + accountability_restrains_sanctuary(ctx, pressure)
+            + accountability_restrains_sanctuary(ctx)
             + regional_bargain_moves_ttp(ctx)
             + neighbours_leverage(ctx)
             + strikes_provoke_retaliation(ctx)
@@ -933,3 +1015,5 @@ class Taliban(Actor):
         self.state.girls_schools_open = girls_education_decision(ctx, pragmatist, schools_compliance)
         self.state.iskp_effort = fights_iskp(ctx, sanctuary_compliance)
         self.state.equipment_returned = keeps_us_equipment(ctx)
+        self.state.opium_ban, self.state.ban_months, self.state.ban_enforced, self.state.ban_leak = bans_opium(ctx)
+        self.state.months_to_sowing = poppy_calendar(ctx)

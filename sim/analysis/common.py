@@ -35,13 +35,22 @@ OUTCOME_WORDS = {
     "humanitarian_need": "humanitarian need",
     "aid_delivered": "aid reaching people",
     "refugee_flows": "refugee outflow",
-    "refugee_returns": "forced returns from Pakistan",
-    "drug_economy": "drug trade",
+    "refugee_returns": "returns from Iran and Pakistan",
+    "returns_from_iran": "returns from Iran",
+    "returns_from_pakistan": "returns from Pakistan",
+    "drug_economy": "opium economy",
+    "population": "Afghanistan's population",
+    "aid_funding": "humanitarian funding",
+    "appeal_coverage": "UN appeal coverage",
+    "gdp_per_capita": "income per head",
     "recognising_states": "states recognising Kabul",
     "clash_pakistan_afghanistan": "Pakistan-Afghanistan clashes",
     "civil_war": "time in civil war",
     "iskp_external_capacity": "ISKP capacity to strike abroad",
     "influence_balance": "US influence against China, Russia and Iran",
+    "escalation_pakistan_afghanistan": "Pakistan-Afghanistan escalation",
+    "iskp_attacks_afghanistan": "ISKP attacks inside Afghanistan",
+    "afghan_civilian_casualties": "civilian casualties in Afghanistan",
 }
 
 
@@ -186,6 +195,7 @@ ANALYSES = {
     "robustness": "sim.analysis.robustness",
     "sensitivity": "sim.analysis.sensitivity",
     "discovery": "sim.analysis.discovery",
+    "backtest": "sim.backtest",
 }
 
 

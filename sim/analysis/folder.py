@@ -72,8 +72,10 @@ def _check_chunks(path, manifest: dict, data_fs, data: str):
     listed = listed_chunks(manifest)
     summaries = f"{data.rpartition('/')[0]}/{SUMMARIES_DIR}"
     for name, base in ((RESULTS_FILE, data), (SUMMARIES_DIR, summaries)):
-        if not data_fs.isdir(base) and (base != data or listed is None):
-            continue  # a folder from before the summaries were stored, or a single file of results
+        if base != data and not data_fs.isdir(base):
+            continue  # a folder from before the summaries were stored
+        if data_fs.isfile(base):
+            continue  # one Parquet file, not a dataset of chunks: nothing can be counted twice
         present = {p[len(base) :].lstrip("/") for p in data_fs.find(base)}
         if listed is None:  # a folder from before chunked stores listed them: chunks by their names alone
             extra = sorted(p for p in present if not CHUNK_NAME.fullmatch(p))

@@ -1,5 +1,10 @@
 """Robustness across worldviews: regret, satisficing and rank flips of every policy under every hypothesis.
 
+Pooled over worldviews, every answer is given twice, side by side: robust across worldviews, unweighted (each
+worldview counts equally: ``all hypotheses``), and evidence-weighted (each worldview by its weight from the
+record, sim.evidence, or as ``weights.NAME=...`` sets it: ``evidence-weighted``).  The value of information
+says which event of the next twelve months would most change which policy is best, and by how much.
+
 Each replication is one future: a draw of the assumptions and of the shocks, the same for every policy
 and hypothesis.  A policy's regret in a future is how far it falls short of the best policy of that
 same future, in the outcome's own unit (so the best policy's regret is zero).  A robust policy keeps its
@@ -27,7 +32,8 @@ from sim.analysis.common import (
     save_figure,
 )
 
-ALL = "all hypotheses"
+ALL = "all hypotheses"  # pooled, each worldview counting equally (unweighted)
+WEIGHTED = "evidence-weighted"  # pooled, each worldview by its weight
 ALL_THRESHOLDS = "all thresholds"
 SETTINGS = ("sampling", "satisficing")
 
@@ -56,7 +62,7 @@ def prepare(plan):
             raise ConfigError(f"experiment.analysis.satisficing.{name} must be a number, got {threshold!r}")
     if len(plan.scenarios) < 2:
         raise ConfigError("a robustness analysis compares policies; list at least two in experiment.scenarios")
-    if getattr(plan, "drawn", None):
+    if getattr(plan, "drawn", None) or plan.uncertainty == "matched":
         return  # the run already draws the assumptions for every cell
     from omegaconf import OmegaConf
 
@@ -71,22 +77,36 @@ def _loss(values: np.ndarray, outcome: str) -> np.ndarray:
     return values if OUTCOME[outcome].better == "lower" else -values
 
 
-def robustness_table(values: pd.DataFrame, outcomes: list, policies: list, hypotheses: list, thresholds: dict):
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value whose weighted cumulative share reaches ``q`` (numpy's inverted_cdf, with weights)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    k = int(np.searchsorted(cumulative, q * cumulative[-1] * (1 - 1e-12)))
+    return float(values[order][min(k, len(values) - 1)])
+
+
+def _cube(values: pd.DataFrame, outcome: str, policies: list, hypotheses: list) -> np.ndarray:
+    """cube[h, r, p]: the outcome of policy p in future r under hypothesis h."""
+    wide = values.pivot_table(index=["hypothesis", "replication"], columns="scenario", values=outcome, observed=True)
+    wide = wide.reindex(pd.MultiIndex.from_product([hypotheses, sorted(set(values["replication"]))]))
+    return wide[policies].to_numpy(dtype=np.float64).reshape(len(hypotheses), -1, len(policies))
+
+
+def robustness_table(
+    values: pd.DataFrame, outcomes: list, policies: list, hypotheses: list, thresholds: dict, weights=None
+):
     """``values``: scenario, hypothesis, replication and one column per outcome (see replication_values).
 
-    Returns (table, flips).  The table has one row per policy, outcome and hypothesis (plus ``all hypotheses``):
-    mean outcome, regret mean / 90th percentile / maximum, share of futures where the policy is best,
-    satisficing share, and rank (by mean outcome within a hypothesis; by 90th-percentile regret across all).
+    Returns (table, flips).  The table has one row per policy, outcome and hypothesis, plus ``all hypotheses``
+    (pooled, each worldview counting equally) and, with ``weights`` (hypothesis -> weight, summing to 1),
+    ``evidence-weighted`` (pooled, each worldview's futures counting by its weight): mean outcome, regret mean /
+    90th percentile / maximum, share of futures where the policy is best, satisficing share, and rank (by mean
+    outcome within a hypothesis; by 90th-percentile regret pooled).
     """
     rows, flips = [], []
     meets_all = {}
     for outcome in outcomes:
-        # cube[h, r, p]: the outcome of policy p in future r under hypothesis h
-        wide = values.pivot_table(
-            index=["hypothesis", "replication"], columns="scenario", values=outcome, observed=True
-        )
-        wide = wide.reindex(pd.MultiIndex.from_product([hypotheses, sorted(set(values["replication"]))]))
-        cube = wide[policies].to_numpy(dtype=np.float64).reshape(len(hypotheses), -1, len(policies))
+        cube = _cube(values, outcome, policies, hypotheses)
         loss = _loss(cube, outcome)
         regret = loss - loss.min(axis=2, keepdims=True)
         threshold = thresholds.get(outcome)
@@ -119,6 +139,9 @@ def robustness_table(values: pd.DataFrame, outcomes: list, policies: list, hypot
                         "rank": int(rank_all[j] if hypothesis == ALL else ranks[k, j]),
                     }
                 )
+        if weights is not None:
+            meets = meets_all.get(outcome)
+            rows += _weighted_rows(cube, regret, meets, threshold, outcome, policies, hypotheses, weights)
         flips += _flips(cube, outcome, policies, hypotheses)
     if meets_all:
         both = np.logical_and.reduce(list(meets_all.values()))
@@ -133,7 +156,54 @@ def robustness_table(values: pd.DataFrame, outcomes: list, policies: list, hypot
                         "satisficing_share": float(both[sel + (slice(None), j)].mean()),
                     }
                 )
+            if weights is not None:
+                w = _future_weights(weights, hypotheses, both.shape[1])
+                rows.append(
+                    {
+                        "policy": policy,
+                        "outcome": ALL_THRESHOLDS,
+                        "hypothesis": WEIGHTED,
+                        "satisficing_share": float((both[:, :, j] * w).sum()),
+                    }
+                )
     return pd.DataFrame(rows), pd.DataFrame(flips, columns=["outcome", "better", "worse", "under", "reversed_under"])
+
+
+def _future_weights(weights: dict, hypotheses: list, futures: int) -> np.ndarray:
+    """w[h, r]: each future's weight when worldview h's futures share its weight equally (summing to 1)."""
+    w = np.array([float(weights[h]) for h in hypotheses])
+    return np.repeat((w / w.sum() / futures)[:, None], futures, axis=1)
+
+
+def _weighted_rows(
+    cube, regret, meets, threshold, outcome: str, policies: list, hypotheses: list, weights: dict
+) -> list:
+    """The ``evidence-weighted`` rows of one outcome: every statistic over the futures of all worldviews, each
+    future counting by its worldview's weight; the worst case over the worldviews with a weight above 0."""
+    w = _future_weights(weights, hypotheses, cube.shape[1])
+    live = w[:, 0] > 0
+    flat = w.reshape(-1)
+    p90 = [weighted_quantile(regret[:, :, j].reshape(-1), flat, 0.9) for j in range(len(policies))]
+    rank = pd.Series(p90).rank(method="min").to_numpy()
+    rows = []
+    for j, policy in enumerate(policies):
+        r, c = regret[:, :, j], cube[:, :, j]
+        rows.append(
+            {
+                "policy": policy,
+                "outcome": outcome,
+                "hypothesis": WEIGHTED,
+                "mean": float((c * w).sum()),
+                "regret_mean": float((r * w).sum()),
+                "regret_p90": p90[j],
+                "regret_max": float(r[live].max()),
+                "best_share": float(((r == 0) * w).sum()),
+                "satisficing_threshold": threshold,
+                "satisficing_share": float((meets[:, :, j] * w).sum()) if meets is not None else np.nan,
+                "rank": int(rank[j]),
+            }
+        )
+    return rows
 
 
 def _flips(cube: np.ndarray, outcome: str, policies: list, hypotheses: list) -> list:
@@ -175,17 +245,163 @@ def _experiment(folder: Path) -> dict:
     }
 
 
+# --- value of information: what to watch in the next twelve months -------------------------------------------
+
+WATCH_MONTHS = 12
+
+
+def _record_middle(record_id: str) -> float:
+    from sim.hindcast import RECORDS
+
+    entry = next(e for e in RECORDS if e["id"] == record_id)
+    return (float(entry["range"][0]) + float(entry["range"][1])) / 2.0
+
+
+# Events one could see within twelve months, before the policy is chosen: (name, words, outcome read, test on its
+# first months under the baseline, shape months x replications -> one bool per replication).
+def observables() -> tuple:
+    attacks_2024 = _record_middle("attacks_2024")
+    return (
+        ("second_recogniser", "a second state recognises Kabul", "recognising_states", lambda s: s.max(axis=0) >= 2),
+        (
+            "ttp_attacks_high",
+            f"more attacks in Pakistan than in 2024 (about {attacks_2024:.0f} on the record)",
+            "attacks_pakistan",
+            lambda s: s.sum(axis=0) * WATCH_MONTHS / len(s) > attacks_2024,
+        ),
+        (
+            "border_clash",
+            "a Pakistan-Afghanistan border clash",
+            "clash_pakistan_afghanistan",
+            lambda s: s.max(axis=0) > 0,
+        ),
+        ("iskp_abroad", "an ISKP attack abroad", "iskp_attacks_abroad", lambda s: s.max(axis=0) > 0),
+        ("girls_schools", "girls' secondary schools reopen", "girls_schools_open", lambda s: s.max(axis=0) > 0),
+    )
+
+
+def observed(folder: Path, baseline: str, hypotheses: list) -> dict:
+    """``seen[name][h, r]``: whether each observable happens in replication r's first twelve months under the
+    baseline and worldview h (the months before the policy is chosen)."""
+    from sim.analysis.folder import ResultsFolder
+
+    found = ResultsFolder.open(folder)
+    events = observables()
+    outcomes = list(dict.fromkeys(o for _, _, o, _ in events))
+    cells = [found.cells.index((baseline, h)) for h in hypotheses]
+    series = {}
+    for (_, h), chunks in found.cell_chunks(outcomes, cells=cells):
+        months = np.concatenate([c[:WATCH_MONTHS] for c in chunks], axis=2)  # (months, outcomes, replications)
+        series[h] = months
+    return {
+        name: np.stack([test(series[h][:, outcomes.index(o), :].astype(np.float64)) for h in hypotheses])
+        for name, _, o, test in events
+    }
+
+
+def value_of_information(cube: np.ndarray, outcome: str, seen: np.ndarray, weights: dict, hypotheses: list) -> dict:
+    """What seeing an event (``seen[h, r]``) before choosing is worth on one outcome, under ``weights``.
+
+    Without it the choice is the policy with the smallest expected loss over every future (each worldview's
+    futures counting by its weight).  With it, the worldviews' weights are updated by Bayes (each by its
+    chance of the event) and the futures split by whether it happened; the best policy is chosen in each part.
+    The value is the expected loss saved, which is the expected regret it removes, in the outcome's unit.
+    """
+    loss = _loss(cube, outcome)
+    w = _future_weights(weights, hypotheses, cube.shape[1])
+    expected = np.einsum("hr,hrp->p", w, loss)
+    best_now = int(np.argmin(expected))
+    regret_now = max(0.0, float(expected[best_now] - (w * loss.min(axis=2)).sum()))
+    out = {"best_now": best_now, "regret_now": regret_now}
+    after = 0.0
+    for part, mask in (("seen", seen), ("not_seen", ~seen)):
+        p = float((w * mask).sum())
+        out[f"p_{part}"] = p
+        if p <= 0:
+            out[f"best_if_{part}"] = best_now
+            out[f"weights_if_{part}"] = {}
+            continue
+        conditional = np.einsum("hr,hrp->p", w * mask, loss) / p
+        best = int(np.argmin(conditional))
+        out[f"best_if_{part}"] = best
+        after += p * conditional[best]
+        share = (w * mask).sum(axis=1) / p
+        out[f"weights_if_{part}"] = {h: float(v) for h, v in zip(hypotheses, share)}
+    saved = float(expected[best_now] - after)
+    # a split that changes no choice saves nothing: what is left is rounding in the sums
+    out["value"] = saved if saved > 1e-9 * (abs(float(expected[best_now])) + 1.0) else 0.0
+    return out
+
+
+def value_table(cubes: dict, seen: dict, policies: list, hypotheses: list, weightings: dict) -> pd.DataFrame:
+    """One row per observable, outcome and weighting (``unweighted``; ``evidence-weighted``)."""
+    words = {name: text for name, text, _, _ in observables()}
+    rows = []
+    for name, mask in seen.items():
+        for outcome, cube in cubes.items():
+            for weighting, weights in weightings.items():
+                v = value_of_information(cube, outcome, mask, weights, hypotheses)
+                rows.append(
+                    {
+                        "observable": name,
+                        "event": words[name],
+                        "outcome": outcome,
+                        "weighting": weighting,
+                        "p_seen": v["p_seen"],
+                        "best_now": policies[v["best_now"]],
+                        "best_if_seen": policies[v["best_if_seen"]],
+                        "best_if_not_seen": policies[v["best_if_not_seen"]],
+                        "changes_choice": v["best_if_seen"] != v["best_if_not_seen"],
+                        "regret_now": v["regret_now"],
+                        "value": v["value"],
+                        "value_share": v["value"] / v["regret_now"] if v["regret_now"] > 0 else 0.0,
+                        "weights_if_seen": ";".join(f"{h}={x:.3f}" for h, x in v["weights_if_seen"].items()),
+                        "weights_if_not_seen": ";".join(f"{h}={x:.3f}" for h, x in v["weights_if_not_seen"].items()),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def write_robustness(folder: Path) -> list[str]:
-    """robustness.csv, rank_flips.csv and regret_heatmap.png from the stored results."""
+    """robustness.csv, rank_flips.csv, worldview_weights.csv, value_of_information.csv and regret_heatmap.png from
+    the stored results."""
+    from sim.evidence import folder_weights
+
     folder = Path(folder)
     exp = _experiment(folder)
     thresholds = {k: float(v) for k, v in (analysis_settings(folder).get("satisficing") or {}).items()}
     values = replication_values(folder, exp["outcomes"])
-    table, flips = robustness_table(values, exp["outcomes"], exp["policies"], exp["hypotheses"], thresholds)
+    weights, how = folder_weights(folder, exp["hypotheses"])
+    table, flips = robustness_table(
+        values, exp["outcomes"], exp["policies"], exp["hypotheses"], thresholds, weights=weights
+    )
     table.to_csv(folder / "robustness.csv", index=False, float_format="%.6g")
     flips.to_csv(folder / "rank_flips.csv", index=False)
+    equal = {h: 1.0 / len(exp["hypotheses"]) for h in exp["hypotheses"]}
+    pd.DataFrame(
+        {
+            "hypothesis": exp["hypotheses"],
+            "unweighted": [equal[h] for h in exp["hypotheses"]],
+            "evidence_weighted": [weights[h] if weights else np.nan for h in exp["hypotheses"]],
+            "how": how,
+        }
+    ).to_csv(folder / "worldview_weights.csv", index=False, float_format="%.6g")
+    baseline = read_config(folder)["experiment"]["baseline"]
+    seen = observed(folder, baseline, exp["hypotheses"])
+    cubes = {
+        o: _cube(values, o, exp["policies"], exp["hypotheses"]) for o in exp["outcomes"] if OUTCOME[o].better
+    }
+    weightings = {"unweighted": equal, **({WEIGHTED: weights} if weights else {})}
+    voi = value_table(cubes, seen, exp["policies"], exp["hypotheses"], weightings)
+    voi.to_csv(folder / "value_of_information.csv", index=False, float_format="%.6g")
     regret_heatmap(folder / "regret_heatmap.png", table, exp, labels(folder))
-    return ["robustness.csv", "rank_flips.csv", "regret_heatmap.png"]
+    return [
+        "robustness.csv",
+        "rank_flips.csv",
+        "worldview_weights.csv",
+        "value_of_information.csv",
+        "regret_heatmap.png",
+    ]
 
 
 def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
@@ -196,7 +412,7 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
     import matplotlib.pyplot as plt
 
     outcomes, policies, hypotheses = exp["outcomes"], exp["policies"], exp["hypotheses"]
-    columns = [*hypotheses, ALL]
+    columns = [*hypotheses, ALL] + ([WEIGHTED] if (table["hypothesis"] == WEIGHTED).any() else [])
     cols = min(2, len(outcomes))
     rows = int(np.ceil(len(outcomes) / cols))
     width = 1.15 * len(columns) + 2.6
@@ -223,7 +439,15 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
                 )
         ax.set_xticks(range(len(columns)))
         ax.set_xticklabels(
-            [_wrap(names.get(h, h)) if h != ALL else "All worldviews\n(rank by P90)" for h in columns], fontsize=8
+            [
+                "All worldviews,\nunweighted\n(rank by P90)"
+                if h == ALL
+                else "Evidence-\nweighted\n(rank by P90)"
+                if h == WEIGHTED
+                else _wrap(names.get(h, h))
+                for h in columns
+            ],
+            fontsize=8,
         )
         ax.set_yticks(range(len(policies)))
         ax.set_yticklabels([names.get(p, p) for p in policies], fontsize=9)
@@ -272,26 +496,45 @@ def robustness_section(folder: Path) -> str:
     name = lambda key: names.get(key, key)
     lines = ["## Robustness across worldviews", ""]
     lines.append(
-        f"Every policy under every worldview, in the same {_futures(folder)} futures (assumptions and shocks drawn "
-        "once per future). Regret is a policy's shortfall from the best policy of the same future and worldview, "
+        f"Every policy under every worldview, in the same {_futures(folder)} futures ("
+        + (
+            "shocks drawn once per future; assumptions drawn per future from the parameter points the record "
+            "leaves for each worldview, the same in every policy"
+            if read_manifest(folder).get("uncertainty", {}).get("mode") == "matched"
+            else "assumptions and shocks drawn once per future"
+        )
+        + "). Regret is a policy's shortfall from the best policy of the same future and worldview, "
         "in the outcome's own unit."
     )
     lines.append("")
-    lines.append("| Outcome | Smallest 90th-percentile regret | P90 regret | Worst case | Largest P90 regret |")
-    lines.append("| --- | --- | --- | --- | --- |")
-    for outcome in exp["outcomes"]:
-        sub = table[(table["outcome"] == outcome) & (table["hypothesis"] == ALL)].sort_values(
-            ["regret_p90", "regret_mean"]
-        )
-        best, worst = sub.iloc[0], sub.iloc[-1]
-        unit = outcome_unit(outcome)
-        lines.append(
-            f"| {outcome_words(outcome)} ({unit}) | {name(best['policy'])} | {_short(best['regret_p90'])} | "
-            f"{_short(best['regret_max'])} | {name(worst['policy'])} ({_short(worst['regret_p90'])}) |"
-        )
+    weights = _weights_file(folder)
+    pooled = [(ALL, "Robust across worldviews (unweighted: each worldview counts equally)")]
+    if weights is not None and (table["hypothesis"] == WEIGHTED).any():
+        shares = ", ".join(f"{name(h)} {w:.2f}" for h, w in zip(weights["hypothesis"], weights["evidence_weighted"]))
+        pooled.append((WEIGHTED, f"Evidence-weighted (weights: {shares}; {weights['how'].iloc[0]})"))
+    elif weights is not None:
+        lines += [f"No evidence-weighted answer: {weights['how'].iloc[0]}.", ""]
+    for which, title in pooled:
+        lines += [f"**{title}**", ""]
+        lines.append("| Outcome | Smallest 90th-percentile regret | P90 regret | Worst case | Largest P90 regret |")
+        lines.append("| --- | --- | --- | --- | --- |")
+        for outcome in exp["outcomes"]:
+            sub = table[(table["outcome"] == outcome) & (table["hypothesis"] == which)].sort_values(
+                ["regret_p90", "regret_mean"]
+            )
+            best, worst = sub.iloc[0], sub.iloc[-1]
+            unit = outcome_unit(outcome)
+            lines.append(
+                f"| {outcome_words(outcome)} ({unit}) | {name(best['policy'])} | {_short(best['regret_p90'])} | "
+                f"{_short(best['regret_max'])} | {name(worst['policy'])} ({_short(worst['regret_p90'])}) |"
+            )
+        lines.append("")
     sat = table[table["satisficing_share"].notna() & (table["hypothesis"] == ALL)]
     if not sat.empty:
-        lines += ["", "Share of futures (all worldviews) in which each policy meets the declared thresholds:", ""]
+        lines += [
+            "Share of futures (all worldviews, unweighted) in which each policy meets the declared thresholds:",
+            "",
+        ]
         outs = list(dict.fromkeys(sat["outcome"]))
         header = []
         for o in outs:
@@ -325,15 +568,74 @@ def robustness_section(folder: Path) -> str:
                 lines.append(
                     f"- {name(f['better'])} beats {name(f['worse'])} on {words} under {under}, but loses under {rev}."
                 )
+    lines += _value_section(folder, name)
     lines += [
         "",
         "![Regret of each policy per worldview](regret_heatmap.png)",
         "",
-        "Tables: `robustness.csv` (per policy, outcome and worldview: mean, regret mean / P90 / max, share of "
-        "futures where best, satisficing share, rank) and `rank_flips.csv`.",
+        "Tables: `robustness.csv` (per policy, outcome and worldview, pooled unweighted as `all hypotheses` and "
+        "evidence-weighted as `evidence-weighted`: mean, regret mean / P90 / max, share of futures where best, "
+        "satisficing share, rank), `rank_flips.csv`, `worldview_weights.csv` and `value_of_information.csv`.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _weights_file(folder: Path):
+    path = folder / "worldview_weights.csv"
+    return pd.read_csv(path) if path.is_file() else None
+
+
+def _value_section(folder: Path, name) -> list:
+    """Markdown: per key outcome, what seeing each event of the next twelve months is worth."""
+    path = folder / "value_of_information.csv"
+    if not path.is_file():
+        return []
+    voi = pd.read_csv(path)
+    if voi.empty:
+        return []
+    weighting = WEIGHTED if (voi["weighting"] == WEIGHTED).any() else "unweighted"
+    voi = voi[voi["weighting"] == weighting]
+    lines = [
+        "",
+        "### Value of information: what to watch in the next twelve months",
+        "",
+        f"For each event one could see in the first {WATCH_MONTHS} months under the baseline, the futures are split "
+        "by whether it happens (the worldviews' weights updated by Bayes with each one's chance of it) and the best "
+        "policy is chosen in each part. The value is the expected regret that knowing it removes, in the outcome's "
+        f"unit ({weighting}; as if the policy could wait for it and then act from the start, so an upper bound).",
+    ]
+    if (voi["value"] > 0).any():
+        lines += [
+            "",
+            "| Outcome | Event | P(event) | Best if seen | Best if not | Regret removed (share) |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+    quiet = []
+    for outcome, group in voi.groupby("outcome", sort=False):
+        worth = group[group["value"] > 0]
+        if worth.empty:
+            quiet.append(outcome_words(outcome))
+        for _, r in worth.sort_values("value", ascending=False, kind="stable").iterrows():
+            lines.append(
+                f"| {outcome_words(outcome)} | {r['event']} | {r['p_seen']:.2f} | {name(r['best_if_seen'])} | "
+                f"{name(r['best_if_not_seen'])} | {_short(r['value'])} ({r['value_share']:.0%}) |"
+            )
+    if quiet:
+        lines += ["", f"No event of the list changes the best policy on {_list(quiet)}."]
+    top = voi.sort_values("value_share", ascending=False, kind="stable").iloc[0]
+    if top["value"] > 0:
+        tail = (
+            f" (best policy {name(top['best_if_seen'])} if seen, {name(top['best_if_not_seen'])} if not)."
+            if top["changes_choice"]
+            else "."
+        )
+        lines += [
+            "",
+            f"The event most worth watching: {top['event']}, which removes {top['value_share']:.0%} of the expected "
+            f"regret on {outcome_words(top['outcome'])}{tail}",
+        ]
+    return lines
 
 
 def _futures(folder: Path) -> str:

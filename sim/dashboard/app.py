@@ -6,14 +6,16 @@ made for that session's choice, so two people moving sliders never share a model
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import threading
 import time
+from pathlib import Path
 
-import markdown as markdown_lib
 import solara
 import solara.lab
+from markdown_it import MarkdownIt
 
 from sim.dashboard import attribution, charts, folder, runner
 from sim.outcomes import OUTCOME_INDEX, OUTCOMES
@@ -52,13 +54,30 @@ watched_month = solara.reactive(0)
 playing = solara.reactive(False)
 effect_outcome = solara.reactive("deaths_pakistan")
 folder_path = solara.reactive("")
+# the folder whose results folders the page may open (python -m sim.dashboard --results-root)
+RESULTS_ROOT = Path(os.environ.get("SIM_DASHBOARD_RESULTS_ROOT", "results")).resolve()
+
+# the page's own texts, which use a few tags such as <small>; nothing read from a results folder goes through
+# this one (see folder.ResultsFolder.report_html), and every text read from a file (a scenario's label, a
+# hypothesis's, a rule's statement, a paraphrased claim) goes in escaped (``_plain``)
+_OWN_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _plain(text) -> str:
+    """A text from a file as it reads, inside the page's own markdown: none of its tags is markup."""
+    return html.escape(str(text), quote=False)
+
+
+def scenario_heading(s) -> str:
+    sources = _plain(", ".join(s.sources))
+    return f"**{_plain(s.label)}** — {_plain(s.description)}  \n<small>sources: {sources}</small>"
 
 
 @solara.component
 def Md(text: str, classes=()):
-    """Markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the network."""
-    html = markdown_lib.markdown(text, extensions=["tables", "fenced_code"])
-    solara.HTML(tag="div", unsafe_innerHTML=html, classes=["md", *classes])
+    """The page's own markdown rendered here, as HTML: solara.Markdown would fetch a math renderer from the
+    network."""
+    solara.HTML(tag="div", unsafe_innerHTML=_OWN_MARKDOWN.render(text), classes=["md", *classes])
 
 
 def current_choice() -> runner.Choice:
@@ -116,7 +135,7 @@ def LeverControls():
     cat = runner.catalogue()
     s = cat.scenarios[scenario.value]
     levers = runner.scenario_levers(scenario.value, tuple(lever_changes.value.items()))
-    Md(f"**{s.label}** — {s.description}  \n<small>sources: {', '.join(s.sources)}</small>")
+    Md(scenario_heading(s))
     for key in runner.NUMERIC_LEVERS:
         lo, hi = runner.LEVER_RANGE[key]
         shown = on_grid(getattr(levers, key), lo, hi, 0.05)
@@ -143,9 +162,9 @@ def LeverControls():
         )
     fixed = []
     if levers.max_relation:
-        fixed.append("max relation: " + ", ".join(f"{k} ≤ {v}" for k, v in levers.max_relation.items()))
+        fixed.append("max relation: " + _plain(", ".join(f"{k} ≤ {v}" for k, v in levers.max_relation.items())))
     if levers.conditional:
-        fixed.append("recognition tied to benchmarks: " + ", ".join(levers.conditional))
+        fixed.append("recognition tied to benchmarks: " + _plain(", ".join(levers.conditional)))
     if fixed:
         Md("<small>" + "; ".join(fixed) + "</small>")
     if lever_changes.value:
@@ -191,9 +210,9 @@ def AssumptionSlider(p):
         solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
     state = f"<b>fixed at {value:g}</b>. " if is_fixed else ""
     Md(
-        f"<small>{state}{p.meaning}. Range {p.low:g}–{p.high:g}"
+        f"<small>{state}{_plain(p.meaning)}. Range {p.low:g}–{p.high:g}"
         + (f", sampled {lo:g}–{hi:g}" if (lo, hi) != (p.low, p.high) else "")
-        + f"; default {p.default:g}. {p.provenance}. Rules: {', '.join(users) or '—'}</small>"
+        + f"; default {p.default:g}. {_plain(p.provenance)}. Rules: {', '.join(users) or '—'}</small>"
     )
 
 
@@ -220,7 +239,7 @@ def Sidebar():
 
 
 def _p_better_table(live) -> str:
-    head = "| outcome | " + " | ".join(h.label for h in live.hypotheses) + " |"
+    head = "| outcome | " + " | ".join(_plain(h.label).replace("|", "\\|") for h in live.hypotheses) + " |"
     rule = "|---|" + "---|" * len(live.hypotheses)
     rows = []
     for name in runner.EFFECT_OUTCOMES:
@@ -411,10 +430,11 @@ def RulePanel(moves, month: int):
         who = f" for {m.actor}" if m.actor else ""
         part = f"output {m.part + 1} of {m.parts}: " if m.parts > 1 else ""
         lines.append(
-            f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small><br>{rule.statement}\n"
+            f"\n**{m.rule}**{who} — {m.score:.0%} <small>({part}{m.before:.3g} → {m.after:.3g})</small>"
+            f"<br>{_plain(rule.statement)}\n"
         )
         for citation, claims in attribution.rule_sources(m.rule)[:4]:
-            lines.append(f"- <small>{citation}: {_shorten(claims[0]) if claims else ''}</small>")
+            lines.append(f"- <small>{_plain(citation)}: {_plain(_shorten(claims[0])) if claims else ''}</small>")
     if not moves:
         lines.append("\nNo rule's output changed this month.")
     Md("\n".join(lines), classes=["rule-panel"])
@@ -422,38 +442,51 @@ def RulePanel(moves, month: int):
 
 @solara.component
 def ResultsBrowser():
-    found = folder.find_folders("results")
+    # each check reads the folders' markers (their presence only): once per opening of the tab, not per redraw
+    found = solara.use_memo(lambda: folder.find_folders(RESULTS_ROOT), dependencies=[])
     solara.InputText(
         label="results folder (e.g. results/all_policies)",
         value=folder_path,
         continuous_update=False,
     )
     if found:
+        names = [str(p.relative_to(RESULTS_ROOT.parent)) for p in found]
         solara.Select(
-            label="or pick one under results/",
-            value=folder_path.value if folder_path.value in map(str, found) else None,
-            values=[str(p) for p in found],
+            label=f"or pick one under {RESULTS_ROOT.name}/",
+            value=folder_path.value if folder_path.value in names else None,
+            values=names,
             on_value=folder_path.set,
         )
-    if not folder_path.value:
+    shown = solara.use_memo(lambda: folder_path.value and _read(folder_path.value), dependencies=[folder_path.value])
+    if not shown:
         return
-    try:
-        shown = folder.read_folder(folder_path.value)
-    except folder.FolderError as exc:
-        solara.Error(f"error: {exc}")
+    if isinstance(shown, str):
+        solara.Error(shown, classes=["folder-refused"])
         return
     if shown.report is not None:
         with solara.Details(summary=shown.report_name, expand=True):
-            Md(folder.strip_local_images(shown.report))
+            solara.HTML(tag="div", unsafe_innerHTML=shown.report_html(), classes=["md", "folder-report"])
     if shown.figures:
         with solara.Details(summary=f"figures ({len(shown.figures)})", expand=True):
             for path in shown.figures:
                 solara.Text(path.name)
                 solara.Image(str(path), width="100%")
     if shown.summary is not None:
-        with solara.Details(summary=f"summary.csv ({len(shown.summary)} rows)", expand=True):
-            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+        rows = f"{len(shown.summary)} rows"
+        if shown.summary_cut:
+            rows = f"first {len(shown.summary):,} rows of a longer table"
+        with solara.Details(summary=f"summary.csv ({rows})", expand=True):
+            # pandas escapes every cell and heading of the table (escape=True)
+            table = shown.summary.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0, escape=True)
             solara.HTML(tag="div", unsafe_innerHTML=table, classes=["md"], style={"overflow-x": "auto"})
+
+
+def _read(text: str):
+    """The folder as the page shows it, or the one line that says why it is not shown."""
+    try:
+        return folder.read_folder(text, RESULTS_ROOT)
+    except folder.FolderError as exc:
+        return f"error: {exc}"
 
 
 @solara.component

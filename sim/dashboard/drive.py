@@ -35,28 +35,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def printed_url(log_path: Path) -> str | None:
+    """The address (its secret path included) that the server printed at start-up, once it has."""
+    found = re.search(r"http://127\.0\.0\.1:\d+/[\w-]+/", Path(log_path).read_text(encoding="utf-8"))
+    return found.group(0) if found else None
+
+
 @contextlib.contextmanager
-def serve(log_path: Path):
-    """``python -m sim.dashboard`` on a free port; yields (url, seconds until it answered)."""
+def serve(log_path: Path, *args: str):
+    """``python -m sim.dashboard`` (with ``args``) on a free port; yields (its secret address, seconds until it
+    answered)."""
     port = free_port()
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "sim.dashboard", "--port", str(port)],
+            [sys.executable, "-m", "sim.dashboard", "--port", str(port), *args],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        url = f"http://127.0.0.1:{port}/"
         started = time.perf_counter()
         try:
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"the server stopped; see {log_path}")
+                url = printed_url(log_path)
                 try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if response.status == 200:
-                            break
+                    if url:
+                        with urllib.request.urlopen(url, timeout=5) as response:
+                            if response.status == 200:
+                                break
                 except OSError:
                     pass
                 if time.perf_counter() - started > START_TIMEOUT:
@@ -83,11 +91,15 @@ class Watch:
 
 
 @contextlib.contextmanager
-def open_page(playwright, url: str, width: int = 1500, height: int = 2000):
-    """A fresh page of the system chromium at ``url``; yields (page, Watch)."""
+def open_page(playwright, url: str, width: int = 1500, height: int = 2000, cookies=()):
+    """A fresh page of the system chromium (holding ``cookies``, as Playwright takes them) at ``url``; yields
+    (page, Watch)."""
     browser = playwright.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
     try:
-        page = browser.new_page(viewport={"width": width, "height": height})
+        context = browser.new_context(viewport={"width": width, "height": height})
+        if cookies:
+            context.add_cookies(list(cookies))
+        page = context.new_page()
         watch = Watch()
         page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and watch.errors.append(f"console error: {m.text}"))

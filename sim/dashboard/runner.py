@@ -35,6 +35,7 @@ from sim.uncertainty import draw_parameters, uncertain_parameters
 MAX_REPLICATIONS = 5000
 NUMERIC_LEVERS = (
     "sanctions",
+    "sanctions_relief",
     "condemnation",
     "aid_funding",
     "un_eu_presence",

@@ -1,0 +1,221 @@
+"""The backtest: calibrated on the record known at each origin, scored on what came after, beside naive forecasts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import backtest
+from sim.backtest import (
+    backtest_table,
+    base_rate,
+    calibrate,
+    events_after,
+    naive,
+    records_before,
+    score_origin,
+    series_after,
+    skill_sentences,
+)
+from sim.hindcast import RECORDS, record_date
+
+SMALL = {"origins": ["2023-07", "2024-07"], "match_replications": 200, "forecast_replications": 80}
+INITIAL = {"russia": 2, "china": 2, "iran": 2, "united_states": 1, "india": 1}
+# a record dated after the 2023-07 origin, with a figure no path reaches: read by the calibration, it would change
+# which TTP parameters are kept
+PLANTED_LATE = {
+    "id": "ttp_2024",
+    "outcome": "ttp_fighters",
+    "kind": "level",
+    "when": "2024-06",
+    "range": [50, 60],
+    "publisher": "planted",
+    "source": "a planted record dated after the origin",
+}
+
+
+def _without(record_id):
+    return [e for e in RECORDS if e["id"] != record_id]
+
+
+def test_the_record_known_at_an_origin_is_dated_before_it():
+    known = records_before(RECORDS, "2023-07")
+    ids = {e["id"] for e in known}
+    assert {"attacks_2022", "ttp_2023", "need_2022", "india_mission"} <= ids
+    # a yearly total is known only once its year is over; the whole-period counts end in July 2025
+    assert not ids & {"attacks_2023", "need_2023", "ttp_2024", "clashes", "first_recognition", "china_ambassador"}
+    assert all(np.datetime64(record_date(e), "M") < np.datetime64("2023-07", "M") for e in known)
+
+
+def test_the_calibration_refuses_a_record_dated_from_the_origin_on():
+    with pytest.raises(ValueError, match="ttp_2024"):
+        calibrate(records_before(RECORDS, "2023-07") + [PLANTED_LATE], "2023-07", "engagement_moderates", 50)
+
+
+def test_the_calibration_is_given_only_records_dated_before_each_origin(monkeypatch):
+    """score_origin hands the calibration the known record only; the planted late record never reaches it."""
+    given = {}
+
+    def spy(known, origin, hypothesis, replications):
+        given[origin] = [e["id"] for e in known]
+        assert all(np.datetime64(record_date(e), "M") < np.datetime64(origin, "M") for e in known)
+        return pd.DataFrame(columns=["parameter", "plausible_p05", "plausible_p95"])
+
+    class Calibrated(Exception):
+        """Raised in place of the forecast: the test needs only what the calibration was given."""
+
+    def stop(*args):
+        raise Calibrated
+
+    monkeypatch.setattr(backtest, "forecast", stop)
+    entries = _without("ttp_2024") + [PLANTED_LATE]
+    for origin in ("2023-07", "2024-07"):
+        with pytest.raises(Calibrated):
+            score_origin(entries, origin, "engagement_moderates", SMALL, 1, calibrate_with=spy)
+    assert "ttp_2024" not in given["2023-07"] and "ttp_2023" in given["2023-07"]
+    assert "ttp_2024" in given["2024-07"]  # dated 2024-06: known a month before the second origin
+
+
+def test_a_later_record_does_not_change_the_calibration_but_an_earlier_one_does():
+    def ranges(entries):
+        matched = calibrate(records_before(entries, "2023-07"), "2023-07", "engagement_moderates", 300)
+        return matched.set_index("parameter")[["plausible_p05", "plausible_p95", "kept"]]
+
+    honest = ranges(_without("ttp_2024"))
+    with_late = ranges(_without("ttp_2024") + [PLANTED_LATE])
+    pd.testing.assert_frame_equal(honest, with_late)
+    # the same impossible figure dated before the origin is read, and no TTP parameter set survives it
+    early = dict(PLANTED_LATE, id="ttp_2023", when="2023-06")
+    with_early = ranges(_without("ttp_2023") + [early])
+    assert with_early.loc["ttp.recruitment_rate", "kept"] == 0 < honest.loc["ttp.recruitment_rate", "kept"]
+
+
+def test_the_naive_forecasts_use_only_the_known_record():
+    attacks_2024 = next(e for e in RECORDS if e["id"] == "attacks_2024")
+    known = records_before(RECORDS, "2023-07")
+    persistence, trend = naive(attacks_2024, known, INITIAL)
+    # persistence: 2022's 330 (middle of 260-400) at the same monthly rate for twelve months
+    assert persistence == pytest.approx(330.0)
+    # trend: through 2021's 110 over five months and 2022's 330 over twelve, extended to mid-2024
+    assert trend > persistence
+    late = dict(attacks_2024, id="attacks_2023", when=["2023-01", "2023-12"], range=[5000, 5000])
+    assert naive(attacks_2024, known + records_before([late], "2023-07"), INITIAL) == (persistence, trend)
+
+
+def test_a_relations_naive_level_comes_from_the_initial_state_and_the_dated_steps():
+    china_2025 = next(e for e in RECORDS if e["id"] == "china_2025")
+    assert naive(china_2025, records_before(RECORDS, "2023-07"), INITIAL)[0] == 2  # ambassador came in 2023-09
+    assert naive(china_2025, records_before(RECORDS, "2024-07"), INITIAL)[0] == 3
+
+
+def test_events_after_an_origin_and_their_base_rates():
+    events = {e["id"]: e for e in events_after(RECORDS, "2024-07")}
+    assert {"first_recognition", "uae_ambassador", "pakistan_ambassadors", "clashes", "girls_schools"} <= set(events)
+    assert "china_ambassador" not in events and "india_mission" not in events
+    known = records_before(RECORDS, "2024-07")
+    # clashes: three of the five listed months fall before 2024-07, over 35 months; the window is 13 months
+    expected = 1 - (1 - 3 / 35) ** 13
+    assert base_rate(events["clashes"], known, "2024-07", 11) == pytest.approx(expected)
+    assert base_rate(events["girls_schools"], known, "2024-07", 11) == 0.0
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("experiment.analysis.origins=[2025-09]", "must lie between 2022-01 and 2025-06"),
+        ("experiment.analysis.origins=[soon]", "is not a month"),
+        ("experiment.analysis.forecast_replications=3", "whole number from 20"),
+        ("+experiment.analysis.horizon=5", "is not a backtest setting"),
+        ("experiment.initial=jul2025", "runs from the takeover"),
+    ],
+)
+def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(override, message):
+    from sim.configuration import ConfigError, plan
+
+    with pytest.raises(ConfigError, match=message):
+        plan(["experiment=backtest", "replications=2", override])
+
+
+def test_a_point_forecasts_crps_is_its_absolute_error():
+    import scoringrules as sr
+
+    assert float(sr.crps_ensemble(np.float64(5.0), np.full(10, 3.0))) == pytest.approx(2.0)
+
+
+def test_the_sentences_say_where_the_model_loses():
+    rows = [
+        {"origin": "2023-07", "record": "a", "metric": "crps", "skill_persistence": 0.5, "skill_trend": 0.4},
+        {"origin": "2023-07", "record": "b", "metric": "crps", "skill_persistence": -0.3, "skill_trend": 0.2},
+        {"origin": "2023-07", "record": "c", "metric": "brier", "skill_base_rate": -0.1},
+    ]
+    table = pd.DataFrame(rows).reindex(columns=backtest.COLUMNS)
+    text = " ".join(skill_sentences(table))
+    assert "beats persistence in 1 of 2" in text and "it does not on b (2023-07)" in text
+    assert "beats the linear trend in 2 of 2" in text
+    assert "beats the base rate in 0 of 1" in text and "c (2023-07)" in text
+
+
+@pytest.mark.slow
+def test_the_backtest_table_scores_model_and_both_baselines_at_each_origin():
+    t = backtest_table(SMALL, ["engagement_moderates"], 7)
+    assert set(t["origin"]) == {"2023-07", "2024-07"}
+    for origin, sub in t.groupby("origin"):
+        crps = sub[sub["metric"] == "crps"]
+        assert len(crps) == len(series_after(RECORDS, origin))
+        with_baselines = crps.dropna(subset=["model", "persistence", "trend"])
+        assert len(with_baselines) >= 5, crps.to_string()
+        brier = sub[sub["metric"] == "brier"].dropna(subset=["model", "base_rate"])
+        assert len(brier) == len(events_after(RECORDS, origin))
+        assert {"cover50", "cover90", "pit"} <= set(sub["metric"])
+        assert sub[sub["metric"] == "pit"]["model"].between(0, 1).all()
+        scored = sub[sub["metric"].isin(["crps", "brier"])]
+        expected = 1 - scored["model"] / scored[["persistence", "trend", "base_rate"]].min(axis=1)
+        finite = np.isfinite(expected)
+        assert np.allclose(scored["skill"][finite], expected[finite])
+    # 2024's attacks are known at the second origin, so only the first scores them
+    assert set(t[t["record"] == "attacks_2024"]["origin"]) == {"2023-07"}
+
+
+@pytest.mark.slow
+def test_the_backtest_experiment_runs_end_to_end(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "backtest"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sim",
+            "experiment=backtest",
+            "replications=5",
+            "experiment.analysis.match_replications=200",
+            "experiment.analysis.forecast_replications=60",
+            f"out_dir={out}",
+            "progress=false",
+            "executor.kind=serial",
+        ],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out / "backtest.csv")
+    for column in ("origin", "outcome", "lead", "metric", "model", "persistence", "trend", "base_rate", "skill"):
+        assert column in table.columns
+    assert set(table["origin"]) == {"2023-07", "2024-07"}
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    assert "backtest.csv" in files and "backtest.png" in files  # the tool's own files, which its safety owns
+    from sim.store import MARKER, _might_write, tool_files
+
+    assert {"backtest.csv", "backtest.png"} <= tool_files(out)
+    # a user's file under any of these names is refused before a run with overwrite=true, not found in the way after
+    unchecked = [p.name for p in out.iterdir() if p.name != MARKER and not _might_write(p.name)]
+    assert not unchecked, unchecked
+    report = (out / "report.md").read_text()
+    assert "## Forecast skill: the backtest" in report and "beats persistence" in report
+    assert "| 2023-07 | attacks_2024 | 17 | crps |" in report
