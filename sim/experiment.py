@@ -172,8 +172,8 @@ def _drop_damaged_chunks(plan: Plan, staged, record, tasks) -> None:
     the staging folder (only this tool writes there) and computed again, and a line says which."""
     from sim.engine import RESULTS_DIR
 
-    expected = {t.name: (t.count * plan.months, t.count) for t in tasks if t.name in record.done}
-    damaged = damaged_chunks(staged.path, expected)
+    expected = {t.name: ((t.scenario, t.hypothesis), t.first, t.count) for t in tasks if t.name in record.done}
+    damaged = damaged_chunks(staged.path, expected, plan.months)
     if not damaged:
         return
     fs, root = filesystem(staged.path)

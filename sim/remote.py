@@ -182,7 +182,7 @@ def rebuild_report(location, figures: bool | None = None):
     """Rebuild the stored report of a results folder, local or at a URL: the same code as a run's report, in a
     working folder whose link leads to the stored dataset; its files are then copied into the folder, unless one
     of them would replace a file the tool did not write (nothing is written then)."""
-    from sim.analysis.folder import ResultsFolder
+    from sim.analysis.folder import FolderError, ResultsFolder
     from sim.report import build_report
 
     folder = ResultsFolder.open(location)  # one line on what is wrong with it, before anything is written
@@ -205,15 +205,31 @@ def rebuild_report(location, figures: bool | None = None):
             if fs.isfile(f"{root}/{input_name}"):
                 (work / input_name).write_bytes(fs.cat_file(f"{root}/{input_name}"))
         (work / RESULTS_LINK).write_text(f"{dataset}\n", encoding="utf-8")
-        report = build_report(work, figures=figures)
+        try:
+            report = build_report(work, figures=figures)
+        except FolderError as exc:  # said of the user's folder, not of the working folder they never named
+            raise FolderError(str(exc).replace(str(work), str(location))) from None
         theirs = [n for n in report.files if n not in ours and fs.lexists(f"{root}/{n}")]
         if theirs:
             raise OutputRefused(
                 f"{location} holds {_names(theirs)}, not written by this tool, under names the report writes; "
                 "move them out of the folder and run the report again"
             )
+        # a file of the tool's its owner made read-only is to be kept as it is, as a read-only folder is
+        kept = [n for n in report.files if local and _read_only(Path(root) / n)]
+        if kept:
+            raise OutputRefused(
+                f"{location}: {_names(kept)} {'is' if len(kept) == 1 else 'are'} read-only; the report is not "
+                "rebuilt (nothing was written); make it writable to replace it"
+            )
         # a file the report replaces that nothing records the tool wrote (an older folder) is kept under a new name
         local_fs, work_root = filesystem(str(work))
         set_aside(fs, root, unproven_files(fs, root, set(report.files) & ours, local_fs, work_root), location)
         upload(work, fs, root, names=set(report.files))
     return report
+
+
+def _read_only(path: Path) -> bool:
+    """A file that is there (not a link: a link is the user's and refused as such) with no write permission,
+    by its mode bits: the owner's choice, even where the process (root) could write it anyway."""
+    return path.is_file() and not path.is_symlink() and not path.stat().st_mode & 0o222

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from sim.outcomes import OUTCOMES
@@ -120,26 +121,70 @@ def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, repli
     return pa.Table.from_arrays(columns, schema=summaries_schema())
 
 
-def damaged_chunks(folder, expected: dict) -> dict[str, str]:
+def schema_problem(found: pa.Schema, schema: pa.Schema) -> str | None:
+    """A column of ``found`` whose type is not the one ``schema`` gives it, said in words; None if none."""
+    for name in found.names:
+        if name in schema.names and not found.field(name).type.equals(schema.field(name).type):
+            return f"has its column {name} as {found.field(name).type}, not {schema.field(name).type}"
+    return None
+
+
+def chunk_problem(table: pa.Table, schema: pa.Schema, cell: tuple[str, str], replications=None) -> str | None:
+    """What makes ``table`` (a chunk as read, of results or summaries) not the chunk the manifest puts in the
+    cell ``cell`` for ``replications`` (the replication of each row, None if the manifest does not say), or None.
+
+    A chunk copied from another cell's folder has the same rows and columns; only its names and replications
+    tell it apart. A column of another type (a count turned into floats by a NaN, numbers turned into text)
+    is not the tool's output either: it is refused rather than cast back."""
+    problem = schema_problem(table.schema, schema)
+    if problem:
+        return problem
+    for column, wanted in zip(("scenario", "hypothesis"), cell):
+        if column not in table.column_names or not table.num_rows:
+            continue
+        names = pc.unique(table.column(column).cast(pa.string())).to_pylist()
+        if names != [wanted]:
+            found = ", ".join(str(n) for n in names[:2]) + (", ..." if len(names) > 2 else "")
+            return f"holds the {column} {found} where manifest.json puts {wanted}: copied from another cell"
+    if replications is not None and "replication" in table.column_names:
+        found = table.column("replication").to_numpy()
+        if len(found) != len(replications) or not np.array_equal(found, replications):
+            return "holds other replications than manifest.json puts there: copied from another chunk"
+    return None
+
+
+def damaged_chunks(folder, expected: dict, months: int) -> dict[str, str]:
     """Of the chunks an interrupted run kept in its staging folder (or prefix) ``folder``, those that cannot be
     taken as they are, each with what is wrong: a results or summaries file that is not whole Parquet of the
-    run's columns and rows (as a crash can leave a file renamed before its bytes reached the disk).
+    run's columns and rows (as a crash can leave a file renamed before its bytes reached the disk), or one
+    that holds another cell's or chunk's rows (copied there).
 
-    ``expected``: chunk name -> (rows of results, rows of summaries)."""
+    ``expected``: chunk name -> ((scenario, hypothesis), first replication, replications); ``months`` per run."""
     fs, root = filesystem(folder)
-    wanted = {SUMMARIES_DIR: summaries_schema().names, "results.parquet": results_schema().names}
+    schemas = {"results.parquet": results_schema(), SUMMARIES_DIR: summaries_schema()}
     damaged = {}
-    for name, rows in sorted(expected.items()):
-        for directory, count in (("results.parquet", rows[0]), (SUMMARIES_DIR, rows[1])):
+    for name, (cell, first, count) in sorted(expected.items()):
+        for directory, per_replication in (("results.parquet", months), (SUMMARIES_DIR, 1)):
             path = f"{root}/{directory}/{name}"
+            rows = count * per_replication
             try:
                 meta = pq.read_metadata(path, filesystem=fs)
                 names = meta.schema.to_arrow_schema().names
-            except (OSError, ValueError, pa.ArrowException) as exc:
-                damaged[name] = f"{directory}/{name} cannot be read ({' '.join(str(exc).split())[:80]})"
+            except (OSError, ValueError, pa.ArrowException):
+                damaged[name] = f"{directory}/{name} is not whole Parquet"
                 break
-            if names != wanted[directory] or meta.num_rows != count:
-                damaged[name] = f"{directory}/{name} holds {meta.num_rows} rows, not the {count} it should"
+            if names != schemas[directory].names or meta.num_rows != rows:
+                damaged[name] = f"{directory}/{name} holds {meta.num_rows} rows, not the {rows} it should"
+                break
+            try:
+                table = pq.read_table(path, columns=["scenario", "hypothesis", "replication"], filesystem=fs)
+            except (OSError, ValueError, pa.ArrowException):
+                damaged[name] = f"{directory}/{name} is not whole Parquet"
+                break
+            replications = np.repeat(np.arange(first, first + count, dtype=np.int32), per_replication)
+            problem = chunk_problem(table, schemas[directory], cell, replications)
+            if problem:
+                damaged[name] = f"{directory}/{name} {problem}"
                 break
     return damaged
 

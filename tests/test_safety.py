@@ -584,3 +584,134 @@ def test_the_disk_message_of_a_small_run_shows_its_size(tmp_path, monkeypatch, c
     code = main(["experiment=smoke", "replications=20", "months=12", f"out_dir={tmp_path / 'small'}"])
     line = one_error_line(capsys.readouterr().err)
     assert code == 2 and "0.0 GB" not in line and re.search(r"about [\d.]+ (kB|MB) and 2.0 kB is free", line), line
+
+
+SWAPPED = Path("cell-001") / "chunk-0000000.parquet"
+
+
+@pytest.mark.parametrize("dataset", ["results.parquet", "summaries.parquet"])
+def test_a_chunk_copied_from_another_cell_is_refused_naming_the_folder(tmp_path, dataset):
+    import shutil
+
+    import sim
+    from sim.analysis.folder import FolderError
+
+    out = tmp_path / "copied"
+    small_run(out)
+    # the same rows and columns, under another cell's name: only its scenario tells it apart
+    shutil.copy(out / dataset / "cell-002" / SWAPPED.name, out / dataset / SWAPPED)
+    before = snapshot(out)
+    if dataset == "results.parquet":
+        with pytest.raises(FolderError, match="another cell") as refused:
+            sim.load(out)
+        assert str(out / dataset / SWAPPED) in str(refused.value)
+    code, _, err = run_sim("report", str(out))
+    line = one_error_line(err)
+    assert code == 2 and str(out / dataset / SWAPPED) in line and "another cell" in line, err
+    assert "sim-report" not in line
+    assert snapshot(out) == before
+
+
+def _interrupted_run(tmp_path) -> tuple[list, Path, Path]:
+    """A finished run, and the staging folder a run of the same settings killed after its last chunk leaves."""
+    import shutil
+
+    from sim.configuration import plan
+    from sim.experiment import run_key
+    from sim.store import STAGING_TAG
+
+    args = ["experiment=smoke", "replications=4", "months=6", "figures=false", "progress=false", "chunk_size=2"]
+    whole = tmp_path / "whole"
+    code, _, err = run_sim(*args, f"out_dir={whole}", "executor.kind=serial")
+    assert code == 0, err
+    out, partial = tmp_path / "r", tmp_path / ".r.partial"
+    partial.mkdir()
+    (partial / STAGING_TAG).touch()
+    for dataset in ("results.parquet", "summaries.parquet"):
+        shutil.copytree(whole / dataset, partial / dataset)
+    chunks = json.loads((whole / "manifest.json").read_text())["store"]["chunks"]
+    key = run_key(plan([*args, f"out_dir={out}"], writes=False))
+    (partial / "progress.json").write_text(json.dumps({"fingerprint": key, "chunks": len(chunks), "done": chunks}))
+    return [*args, f"out_dir={out}", "resume=true", "executor.kind=serial"], whole, partial
+
+
+def _sorted_results(folder: Path):
+    frame = pq.read_table(folder / "results.parquet").to_pandas()
+    for name in ("scenario", "hypothesis"):
+        frame[name] = frame[name].astype(str)
+    return frame.sort_values(["scenario", "hypothesis", "replication", "date"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("copied_from", ["cell-002/chunk-0000000.parquet", "cell-001/chunk-0000002.parquet"])
+def test_resume_computes_again_a_kept_chunk_copied_from_another(tmp_path, copied_from):
+    import shutil
+
+    import pandas as pd
+
+    args, whole, partial = _interrupted_run(tmp_path)
+    shutil.copy(partial / "results.parquet" / copied_from, partial / "results.parquet" / SWAPPED)
+    code, _, err = run_sim(*args)
+    assert code == 0, err
+    assert f"results.parquet/{SWAPPED.as_posix()}" in err and "computing it again" in err
+    pd.testing.assert_frame_equal(_sorted_results(tmp_path / "r"), _sorted_results(whole))
+
+
+def test_the_note_on_damaged_kept_chunks_is_whole_sentences(tmp_path):
+    args, _, partial = _interrupted_run(tmp_path)
+    for cell in ("cell-000", "cell-001"):
+        chunk = partial / "results.parquet" / cell / "chunk-0000000.parquet"
+        chunk.write_bytes(chunk.read_bytes()[:200])
+    code, _, err = run_sim(*args)
+    assert code == 0, err
+    assert re.search(
+        r"is damaged \(results\.parquet/cell-000/chunk-0000000\.parquet is not whole Parquet and 1 more\); "
+        r"computing them again",
+        err,
+    ), err
+
+
+def test_report_keeps_a_report_its_owner_made_read_only(tmp_path):
+    out = tmp_path / "kept"
+    small_run(out)
+    (out / "report.md").chmod(0o444)
+    before = snapshot(out)
+    try:
+        code, _, err = run_sim("report", str(out))
+    finally:
+        (out / "report.md").chmod(0o644)
+    line = one_error_line(err)
+    assert code == 2 and str(out) in line and "report.md is read-only" in line, err
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("change", ["NaN in a count", "numbers as text"])
+def test_a_chunk_with_a_column_of_another_type_is_refused_by_every_reader(tmp_path, change):
+    import numpy as np
+    import pyarrow as pa
+
+    import sim
+    from sim.analysis.folder import FolderError
+    from sim.outcomes import OUTCOMES
+
+    out = tmp_path / "edited"
+    small_run(out)
+    chunk = out / "results.parquet" / SWAPPED
+    table = pq.read_table(chunk)
+    if change == "NaN in a count":
+        name = next(o.name for o in OUTCOMES if o.integer)
+        values = table.column(name).to_numpy().astype(np.float64)
+        values[0] = np.nan
+        column = pa.array(values)
+    else:
+        name = next(o.name for o in OUTCOMES if not o.integer)
+        column = table.column(name).cast(pa.string())
+    table = table.set_column(table.schema.get_field_index(name), name, column)
+    pq.write_table(table, chunk)
+    before = snapshot(out)
+    with pytest.raises(FolderError, match=f"column {name}") as refused:
+        sim.load(out)
+    assert str(chunk) in str(refused.value)
+    code, _, err = run_sim("report", str(out))
+    line = one_error_line(err)
+    assert code == 2 and str(chunk) in line and f"column {name}" in line, err
+    assert snapshot(out) == before

@@ -24,10 +24,14 @@ from sim.store import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
     being_replaced,
+    chunk_problem,
     dataset_location,
     filesystem,
     is_url,
     month_dates,
+    results_schema,
+    schema_problem,
+    summaries_schema,
 )
 
 RESULTS_FILE = "results.parquet"
@@ -242,6 +246,9 @@ class ResultsFolder:
             yield from self._dataset_cells()
             return
         file = pq.ParquetFile(self.data, filesystem=self.data_fs)
+        problem = schema_problem(file.schema_arrow, results_schema())
+        if problem:
+            raise FolderError(f"{self.path}/{RESULTS_FILE} {problem}; it is not this run's")
         present = set(file.schema_arrow.names)
         columns = ["scenario", "hypothesis"] + [o.name for o in OUTCOMES if o.name in present]
         pending_key, pieces = None, []
@@ -332,17 +339,42 @@ class ResultsFolder:
             return None
         return max(0, min(size, total - int(found.group(1))))
 
+    def _chunk_cell(self, file: str) -> tuple[str, str] | None:
+        """The cell the manifest puts the chunk ``file`` in (by its cell folder's number), None if none."""
+        found = re.fullmatch(r"cell-(\d+)", file.rstrip("/").rpartition("/")[0].rpartition("/")[2])
+        cells = self.cells
+        return cells[int(found.group(1))] if found and int(found.group(1)) < len(cells) else None
+
     def _read_chunk(self, file: str, columns, per_replication: int) -> pa.Table:
-        """One chunk's table, refused in one line unless it holds the rows the manifest says it does: a chunk
-        replaced by another run's would otherwise be counted with the wrong number of futures."""
-        table = pq.read_table(file, columns=columns, filesystem=self.data_fs)
+        """One chunk's table (``columns``: None for all), refused in one line unless it is the chunk the manifest
+        says: its rows, its columns' types, and the cell and replications of its place in the folder. A chunk
+        replaced by another run's, or copied from another cell, would otherwise be counted as this one."""
+        summaries = file.rstrip("/").rsplit("/", 3)[-3] == SUMMARIES_DIR  # <dataset>/cell-NNN/chunk-N.parquet
+        schema = summaries_schema() if summaries else results_schema()
+        parquet = pq.ParquetFile(file, filesystem=self.data_fs)
+        present = parquet.schema_arrow.names
+        # every column's type, not only the columns read: a reader of one outcome refuses what sim.load refuses
+        problem = schema_problem(parquet.schema_arrow, schema)
+        if problem:
+            raise FolderError(f"{file} {problem}; run the experiment again")
+        checked = [c for c in ("scenario", "hypothesis", "replication") if c in present]
+        wanted = present if columns is None else list(columns)
+        table = parquet.read(columns=list(dict.fromkeys([*wanted, *checked])))
         count = self._chunk_replications(file)
         if count is not None and table.num_rows != count * per_replication:
             raise FolderError(
                 f"{file} holds {table.num_rows} rows where its manifest.json says "
                 f"{count * per_replication}; it is not this run's (replaced or damaged): run the experiment again"
             )
-        return table
+        replications = None
+        if count is not None:
+            first = int(re.fullmatch(r"chunk-(\d+)\.parquet", file.rpartition("/")[2]).group(1))
+            replications = np.repeat(np.arange(first, first + count, dtype=np.int32), per_replication)
+        cell = self._chunk_cell(file)
+        problem = chunk_problem(table, schema, cell, replications) if cell is not None else None
+        if problem:
+            raise FolderError(f"{file} {problem}; run the experiment again")
+        return table.select(wanted)
 
     def _chunk_record(self, file: str, outcomes=None) -> np.ndarray:
         if outcomes is None:
@@ -417,10 +449,15 @@ class ResultsFolder:
 
     def results(self, columns=None) -> pd.DataFrame:
         """The long table with scenario and hypothesis as categoricals in the run's order, and a month index."""
-        source = self.data
-        if self.data_fs.isdir(self.data):  # the chunks the manifest lists, and no other file
-            source = [f for cell in self._cell_folders() for f in self._chunk_files(cell)]
-        table = pq.read_table(source, columns=columns, filesystem=self.data_fs)
+        if self.data_fs.isdir(self.data):  # the chunks the manifest lists, and no other file, each checked
+            files = [f for cell in self._cell_folders() for f in self._chunk_files(cell)]
+            pieces = [self._read_chunk(f, columns, self.months) for f in files]
+            table = pa.concat_tables(pieces) if pieces else results_schema().empty_table()
+        else:
+            table = pq.read_table(self.data, columns=columns, filesystem=self.data_fs)
+            problem = schema_problem(table.schema, results_schema())
+            if problem:
+                raise FolderError(f"{self.path}/{RESULTS_FILE} {problem}; it is not this run's")
         replications = self.manifest.get("replications")
         expected = replications * self.months * len(self.cells) if isinstance(replications, int) else None
         if expected is not None and table.num_rows != expected:
