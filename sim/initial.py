@@ -27,7 +27,11 @@ RANGES: dict[str, StartRange] = {
         0.0, 100_000.0, "about 6,000 in 2025 (seed 000 ¶2); more than the Afghan Taliban's own army is implausible"
     ),
     "ttp.attacks": StartRange(0.0, 1_000.0, "attacks a month; about 55 a month in 2023 (seed 004 ¶1)"),
-    "ttp.deaths": StartRange(0.0, 5_000.0, "deaths a month; about 130 a month in 2024 (seed 004 ¶1)"),
+    "ttp.deaths": StartRange(0.0, 5_000.0, "deaths a month, militants included; about 212 a month in 2024 (CRSS)"),
+    "ttp.attack_deaths": StartRange(
+        0.0, 5_000.0, "civilians and security personnel killed a month; about 134 in 2024 (CRSS; seed 004 ¶1)"
+    ),
+    "ttp.militant_deaths": StartRange(0.0, 5_000.0, "militants killed a month; about 78 in 2024 (CRSS)"),
     "population.humanitarian_need": StartRange(
         0.0, 45.0, "million people; cannot exceed Afghanistan's population of about 43 million (UN, 2024)"
     ),
@@ -40,6 +44,11 @@ RANGES: dict[str, StartRange] = {
         0.0, 25.0, "index, 2025 = 1; poppy covered about 18 times its 2024 area in 2022 (UNODC)"
     ),
     "population.gdp_per_capita": StartRange(0.0, 3.0, "index, 2024 = 1; about 1.4 before the takeover (World Bank)"),
+    "pakistan.escalation": StartRange(0.0, 4.0, "escalation rung: 0 calm ... 4 break in relations"),
+    "iskp.home_attacks": StartRange(0.0, 500.0, "ISKP attacks in Afghanistan a month; about 4 in 2023 (ACLED)"),
+    "iskp.civilian_casualties": StartRange(
+        0.0, 5_000.0, "civilians killed and injured a month; about 20-60 in 2024 (UNAMA)"
+    ),
     "pakistan.returns": StartRange(0.0, 1_000.0, "thousand people a month; returns peaked near 300 in Nov 2023"),
     "pakistan.afghans": StartRange(0.0, 6_000.0, "thousand Afghans in Pakistan; about 3 million in 2021-23 (UNHCR)"),
     "iran.returns": StartRange(0.0, 1_000.0, "thousand people a month; near 40 a day in early July 2025 (IOM)"),
