@@ -345,7 +345,10 @@ def test_play_steps_one_month_per_tick_on_a_quick_machine_and_stops_when_paused(
     assert 4 <= month.value <= 8 and running.value is True
 
 
-@pytest.mark.parametrize("lo, hi, step", [(0.1, 0.5, 0.004), (2.6, 4.5, 0.019), (0.0, 3.0, 0.05), (-4.0, 4.0, 0.25)])
+@pytest.mark.parametrize(
+    "lo, hi, step",
+    [(0.1, 0.5, 0.004), (2.6, 4.5, 0.019), (0.0, 3.0, 0.05), (-4.0, 4.0, 0.25), (0.02, 0.03, (0.03 - 0.02) / 100)],
+)
 def test_slider_values_are_given_on_the_slider_s_grid(lo, hi, step):
     from sim.dashboard import app
 

@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 import solara
 import solara.lab
 from markdown_it import MarkdownIt
@@ -115,7 +117,8 @@ def on_grid(value: float, lo: float, hi: float, step: float) -> float:
     own move.  Given the snapped value, it sends nothing.
     """
     value = min(max(value, lo), hi)
-    text = repr(float(step))
+    # the step as JavaScript prints it (positional down to 1e-6), whose decimals Vuetify keeps
+    text = np.format_float_positional(float(step)) if float(step) >= 1e-6 else repr(float(step))
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
     offset = math.fmod(lo, step)
     snapped = math.floor((value - offset) / step + 0.5) * step + offset
