@@ -91,7 +91,13 @@ def main(argv=None) -> int:
             box.select(chosen)
             row = trajectory.loc[chosen]
             print(f"box {chosen}: coverage {row['coverage']:.2f}, density {row['density']:.2f}, mass {row['mass']:.2f}")
-            box.inspect(chosen)  # the box's statistics and the limits on the inputs it restricts
+            # the limits on the inputs the box restricts, read from its limits table: EMA's box.inspect fails on
+            # a restricted categorical input (the hypothesis) under pandas 3
+            limits, initial = box.box_lims[chosen], box.box_lims[0]
+            for name in limits.columns:
+                if not limits[name].equals(initial[name]):
+                    low, high = limits[name].iloc[0], limits[name].iloc[1]
+                    print(f"  {name}: {sorted(low) if isinstance(low, set) else f'{low:.3g} to {high:.3g}'}")
         box.show_tradeoff()
     else:
         print("no future stands out: every experiment gave the same value")
