@@ -94,10 +94,10 @@ def identical_worldviews(table: pd.DataFrame, outcomes: list, hypotheses: list, 
             for g in groups
             if len(g) > 1
         ]
-        for i, a in enumerate(hypotheses):
-            for b in hypotheses[i + 1 :]:
-                if any(a in g and b in g for g in groups):
-                    continue
+        # one worldview stands for each group of identical ones, so a pair is not said again through its twin
+        heads = [g[0] for g in groups]
+        for i, a in enumerate(heads):
+            for b in heads[i + 1 :]:
                 same = [x for x in scenarios if x in by[b].index and by[a].loc[x].equals(by[b].loc[x])]
                 if same:
                     parts.append(

@@ -318,3 +318,31 @@ def test_a_chunk_replaced_by_another_run_s_is_one_line_naming_the_folder(run_fol
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 2 and len(lines) == 1 and str(copy / chunk) in lines[0], done.stderr
     assert "manifest.json says" in lines[0]
+
+
+def test_worldviews_with_identical_results_are_named_with_the_scenarios_they_share():
+    import pandas as pd
+
+    from sim.report import SAME_ANSWER, identical_worldviews
+
+    def rows(h, values):
+        return [{"scenario": s, "hypothesis": h, "outcome": "deaths_pakistan", **dict.fromkeys(SAME_ANSWER, v)}
+                for s, v in values.items()]
+
+    table = pd.DataFrame(
+        rows("a", {"x": 1.0, "y": 2.0}) + rows("b", {"x": 1.0, "y": 2.0}) + rows("c", {"x": 1.0, "y": 3.0})
+    )
+    labels = {"a": "A", "b": "B", "c": "C", "x": "X", "y": "Y"}
+    (line,) = identical_worldviews(table, ["deaths_pakistan"], ["a", "b", "c"], labels)
+    assert "A and B give identical results under every scenario" in line, line
+    assert "A and C under 1 of 2 scenarios (X)" in line and "B and C" not in line
+    apart = table.assign(mean=table["mean"] + (table["hypothesis"] == "b") * 0.5)
+    assert "every scenario" not in " ".join(identical_worldviews(apart, ["deaths_pakistan"], ["a", "b", "c"], labels))
+
+
+def test_the_caveats_say_how_the_run_drew_its_parameters():
+    from sim.report import caveats
+
+    assert "without the history match" in caveats("parameters")[0]
+    assert "that the record to July 2025 leaves" in caveats("matched")[0]
+    assert "held each at its default" in caveats("none")[0]
