@@ -12,7 +12,7 @@ help:
 	@echo "make test   set up (first time) and run the test suite"
 	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
-	@echo "make evidence  weigh the worldviews against the record (sim/records/worldview_weights.yaml, docs/evidence.md)"
+	@echo "make evidence  weigh the worldviews against the record (sim/model/data/worldview_weights.yaml, docs/evidence.md)"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
 	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
 

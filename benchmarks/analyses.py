@@ -27,9 +27,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 def sobol_ensemble(n: int, months: int) -> tuple[int, float]:
     from sim.analysis.common import attach_design
-    from sim.configuration import plan
-    from sim.model import DiplomacyModel
-    from sim.uncertainty import uncertain_parameters
+    from sim.config.plan import plan
+    from sim.model.model import DiplomacyModel
+    from sim.model.sampling import uncertain_parameters
 
     p = plan([f"months={months}", "replications=1", "experiment.hypotheses=[legitimacy_emboldens]"])
     every = uncertain_parameters()
@@ -56,7 +56,7 @@ def design_values_only_sobol(design: dict) -> dict:
     from SALib.sample import sobol as sobol_sample
 
     from sim.analysis.sensitivity import _problem
-    from sim.uncertainty import scale
+    from sim.model.sampling import scale
 
     unit = sobol_sample.sample(_problem(design["sobol_params"]), design["sobol_n"], calc_second_order=True, seed=1)
     drawn = scale(unit, design["sobol_params"])

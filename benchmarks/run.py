@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.configuration import plan  # noqa: E402
-from sim.model import DiplomacyModel, record_buffer  # noqa: E402
-from sim.outcomes import OUTCOMES  # noqa: E402
+from sim.config.plan import plan  # noqa: E402
+from sim.model.model import DiplomacyModel, record_buffer  # noqa: E402
+from sim.model.outcomes import OUTCOMES  # noqa: E402
 
 
 def best_of(repeat, fn):

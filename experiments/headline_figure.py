@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import sim
-from sim.outcomes import OUTCOMES
-from sim.plots import effects_chart
+from sim.model.outcomes import OUTCOMES
+from sim.report.figures import effects_chart
 
 
 def per_replication(frame, outcome: str, months: int):

@@ -21,10 +21,10 @@ import pyarrow as pa
 
 def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = False) -> pd.DataFrame:
     """Run an experiment given as command-line style overrides; write a results folder only if ``out_dir``."""
-    from sim.analysis.folder import tidy
-    from sim.configuration import plan
-    from sim.experiment import cell_runs, run_plan
-    from sim.store import cell_table
+    from sim.store.reader import tidy
+    from sim.config.plan import plan
+    from sim.run.experiment import cell_runs, run_plan
+    from sim.store.files import cell_table
 
     overrides = [str(o) for o in overrides]
     if out_dir is not None:
@@ -46,7 +46,7 @@ def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = Fa
 
 def load(folder, parameters: bool = False) -> pd.DataFrame:
     """Read a results folder; ``parameters=True`` joins the drawn parameters (one column each) by replication."""
-    from sim.analysis.folder import ResultsFolder
+    from sim.store.reader import ResultsFolder
 
     f = ResultsFolder.open(folder)
     with _damaged(folder):
@@ -64,7 +64,7 @@ def _damaged(folder):
     naming the folder, in one line, rather than the reading library's own error."""
     from pyarrow import ArrowException
 
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     try:
         yield
@@ -79,7 +79,7 @@ def _damaged(folder):
 
 def load_parameters(folder) -> pd.DataFrame:
     """The drawn parameters of a results folder: one row per replication."""
-    from sim.analysis.folder import ResultsFolder
+    from sim.store.reader import ResultsFolder
 
     f = ResultsFolder.open(folder)
     with _damaged(folder):

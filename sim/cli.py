@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _list_command(args: list[str]) -> int:
-    from sim.configuration import available, searching
-    from sim.outcomes import OUTCOMES
+    from sim.config.plan import available, searching
+    from sim.model.outcomes import OUTCOMES
 
     extra = []
     if args[:1] in (["--config-dir"], ["-cd"]) and len(args) == 2:
@@ -119,7 +119,7 @@ def _rules_command(args: list[str]) -> int:
     if unknown:
         _error(f"unknown option {unknown[0]!r} for 'rules'; the only option is --check")
         return BAD_INPUT
-    from sim.rulebook import main as rulebook_main
+    from sim.docs.rulebook import main as rulebook_main
 
     return rulebook_main(args)
 
@@ -130,9 +130,9 @@ def _report_command(args: list[str]) -> int:
         return BAD_INPUT
     from pyarrow import ArrowException
 
-    from sim.analysis.folder import FolderError
-    from sim.remote import rebuild_report
-    from sim.store import OutputRefused, RunLock, add_tool_files, is_url
+    from sim.store.reader import FolderError
+    from sim.store.url import rebuild_report
+    from sim.store.files import OutputRefused, RunLock, add_tool_files, is_url
 
     folder = args[0] if is_url(args[0]) else Path(args[0])
     try:
@@ -158,7 +158,7 @@ def _report_command(args: list[str]) -> int:
 
 
 def _evidence_command(args: list[str]) -> int:
-    from sim.evidence import main as evidence_main
+    from sim.calibration.evidence import main as evidence_main
 
     return evidence_main(args)
 
@@ -201,7 +201,7 @@ def _read_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def _hydra_app(argv: list[str]) -> int:
-    from sim.configuration import (
+    from sim.config.plan import (
         ConfigError,
         check_config_files,
         check_override_keys,
@@ -248,7 +248,7 @@ def _hydra_app(argv: list[str]) -> int:
         _error(str(exc))
         return BAD_INPUT
     if not (args.cfg or args.help or args.hydra_help or args.info or args.shell_completion):
-        from sim.store import mark_sweep_dir
+        from sim.store.files import mark_sweep_dir
 
         # marked as the tool's before Hydra writes its multirun.yaml there, so that a later sweep knows it
         for folder in sweep_dirs:
@@ -262,8 +262,8 @@ def _check_sweep(overrides: list[str]) -> list[Path]:
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from omegaconf import OmegaConf, open_dict
 
-    from sim.configuration import ConfigError, compose, parse_overrides, plan_from_config
-    from sim.store import OutputRefused, check_sweep_dir
+    from sim.config.plan import ConfigError, compose, parse_overrides, plan_from_config
+    from sim.store.files import OutputRefused, check_sweep_dir
 
     try:
         batches = BasicSweeper.split_arguments(parse_overrides(overrides), None)
@@ -314,8 +314,7 @@ def _call_hydra(argv: list[str]) -> int:
     from hydra.core.global_hydra import GlobalHydra
     from hydra.core.hydra_config import HydraConfig
 
-    from sim import configuration
-
+    from sim.config import plan as configuration
     configuration.register_schema()
     # decorated now, not at import, so that the configs folder is the one configured at this moment
     app = hydra.main(version_base="1.3", config_path=str(configuration.CONFIG_DIR), config_name="config")(_task)
@@ -365,8 +364,8 @@ def _one_line_errors(task: Callable) -> Callable:
         from hydra.core.hydra_config import HydraConfig
         from hydra.types import RunMode
 
-        from sim.configuration import ConfigError
-        from sim.store import OutputRefused
+        from sim.config.plan import ConfigError
+        from sim.store.files import OutputRefused
 
         hydra_cfg = HydraConfig.get()
         sweeping = hydra_cfg.mode == RunMode.MULTIRUN
@@ -401,9 +400,9 @@ def _task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from sim.configuration import plan_from_config, searching
-    from sim.engine import EngineError
-    from sim.experiment import run_plan
+    from sim.config.plan import plan_from_config, searching
+    from sim.run.engine import EngineError
+    from sim.run.experiment import run_plan
 
     hydra_cfg = HydraConfig.get()
     overrides = list(hydra_cfg.overrides.task)

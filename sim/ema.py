@@ -8,13 +8,13 @@
     # the same, with the experiments of each policy run together in one model instance (same numbers)
     experiments, outcomes = perform_experiments(model, 50, 4, evaluator=sim.ema.evaluator(model))
 
-Uncertainties are the parameters that sampling draws (``sim.uncertainty.uncertain_parameters``), each over
+Uncertainties are the parameters that sampling draws (``sim.model.sampling.uncertain_parameters``), each over
 the range it is drawn from (its calibrated range where it has one), plus ``hypothesis``: which text's view
 of cause and effect holds, one category per hypothesis config.  A hypothesis sets its mechanism weights and
 may fix some parameters; as in a run, its own values win over the sampled ones.  Levers are the fields of
-``sim.schema.Levers``: every intensity over the range the configuration accepts, and per state actor its
+``sim.config.schema.Levers``: every intensity over the range the configuration accepts, and per state actor its
 wish shift, its highest relation level and whether it offers recognition against benchmarks.  A lever a
-policy leaves out keeps the experiment's baseline scenario's value.  Outcomes are ``sim.outcomes.OUTCOMES``,
+policy leaves out keeps the experiment's baseline scenario's value.  Outcomes are ``sim.model.outcomes.OUTCOMES``,
 each summarised per replication as the results tables do (yearly total, mean level, last month or share),
 with its unit and meaning on the outcome (``.unit``, ``.description``) and its better side as its kind.
 
@@ -60,16 +60,16 @@ def ema_name(name: str) -> str:
 
 def lever_ranges() -> dict[str, tuple[float, float]]:
     """Every numeric lever of ``Levers`` with the range the configuration accepts for it."""
-    from sim.configuration import INTENSITY_LEVERS
+    from sim.config.plan import INTENSITY_LEVERS
     from sim.dashboard.runner import LEVER_RANGE
-    from sim.schema import Levers
+    from sim.config.schema import Levers
 
     declared = {name: (0.0, 1.0) for name in INTENSITY_LEVERS}
     declared.update({name: (float(lo), float(hi)) for name, (lo, hi) in LEVER_RANGE.items()})
     numeric = [f.name for f in dataclasses.fields(Levers) if f.type in ("float", float)]
     missing = [name for name in numeric if name not in declared]
     if missing:
-        raise ValueError(f"levers {', '.join(missing)} have no declared range (sim.configuration.INTENSITY_LEVERS)")
+        raise ValueError(f"levers {', '.join(missing)} have no declared range (sim.config.plan.INTENSITY_LEVERS)")
     return {name: declared[name] for name in numeric}
 
 
@@ -80,13 +80,13 @@ class Simulation:
     Picklable, so EMA's multiprocessing evaluator can ship it to its workers.
     """
 
-    base: object  # sim.model.Setup: starting point, clock, seed and the baseline scenario's levers
+    base: object  # sim.model.model.Setup: starting point, clock, seed and the baseline scenario's levers
     hypothesis_params: dict  # per hypothesis: its mechanism weights and the parameters it fixes
     default_hypothesis: str
     replications: int = 1
 
     def __call__(self, **inputs) -> dict[str, float]:
-        from sim.outcomes import OUTCOMES
+        from sim.model.outcomes import OUTCOMES
 
         return dict(zip((o.name for o in OUTCOMES), map(float, self.run_many([inputs])[0])))
 
@@ -98,9 +98,9 @@ class Simulation:
         replications 0..R-1 keep their own shocks, and the numbers are those of running it alone.
         """
         from sim.analysis import replication_summaries
-        from sim.ensemble import run_cell
-        from sim.outcomes import OUTCOMES
-        from sim.rules import PARAMS
+        from sim.model.ensemble import run_cell
+        from sim.model.outcomes import OUTCOMES
+        from sim.model.rules import PARAMS
 
         setups = [self.setup(inputs) for inputs in experiments]
         results = np.empty((len(setups), len(OUTCOMES)))
@@ -122,8 +122,8 @@ class Simulation:
 
     def setup(self, inputs: dict):
         """The Setup of one experiment: the baseline's levers changed by the policy, the sampled parameters."""
-        from sim.actors import STATES
-        from sim.rules import PARAMS
+        from sim.model.actors import STATES
+        from sim.model.rules import PARAMS
 
         base_levers = self.base.levers
         levers = dataclasses.replace(
@@ -177,11 +177,11 @@ def model(
     settings of the configuration (``+params...`` fixes a parameter for every experiment).
     """
     ema = workbench()
-    from sim.actors import STATES
-    from sim.actors.states import RECOGNITION
-    from sim.configuration import available, plan
-    from sim.outcomes import OUTCOMES
-    from sim.uncertainty import uncertain_parameters
+    from sim.model.actors import STATES
+    from sim.model.actors.states import RECOGNITION
+    from sim.config.plan import available, plan
+    from sim.model.outcomes import OUTCOMES
+    from sim.model.sampling import uncertain_parameters
 
     if not isinstance(replications, int) or replications < 1:
         raise ValueError(f"replications={replications!r} must be a whole number of at least 1")
@@ -292,7 +292,7 @@ def _evaluator_class():
             pass
 
         def evaluate_experiments(self, experiments, callback, **kwargs):
-            from sim.outcomes import OUTCOME_INDEX
+            from sim.model.outcomes import OUTCOME_INDEX
 
             # the model's outcomes, which a user may have narrowed, by their place among all the model records
             names = {o.name: OUTCOME_INDEX[o.name] for o in self.model.outcomes}

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from sim.configuration import plan
+from sim.config.plan import plan
 
 
 @pytest.fixture(scope="session")

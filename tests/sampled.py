@@ -10,8 +10,8 @@ import zlib
 
 import numpy as np
 
-from sim.model import Setup
-from sim.rules import PARAMS
+from sim.model.model import Setup
+from sim.model.rules import PARAMS
 
 
 def sampled_parameters(n: int, seed: int = 2025) -> dict[str, np.ndarray]:

@@ -17,8 +17,8 @@ from sim.analysis.common import replication_values, write_parameters
 from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, WEIGHTED, robustness_table
 from sim.analysis.sensitivity import design_settings, design_values, sensitivity_table
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.store import summaries_table
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.store.files import summaries_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -205,7 +205,7 @@ def test_prim_finds_a_planted_box():
 
 def _every_name_is_checked_before_a_run(out):
     """A user's file under any name the run wrote is refused before a run with overwrite=true, not after it."""
-    from sim.store import MARKER, _might_write
+    from sim.store.files import MARKER, _might_write
 
     unchecked = [p.name for p in out.iterdir() if p.name != MARKER and not _might_write(p.name)]
     assert not unchecked, unchecked
@@ -261,7 +261,7 @@ def test_sensitivity_and_discovery_run_small(tmp_path):
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(out / "sensitivity.csv")
     assert {"parameter", "outcome", "S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
-    from sim.uncertainty import uncertain_parameters
+    from sim.model.sampling import uncertain_parameters
 
     # 4 Morris trajectories over every assumption (k + 1 points each), then a Sobol design of N = 4 over ten
     # parameters with second-order indices (N * (2k + 2) = 4 * 22 points)

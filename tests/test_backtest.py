@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import backtest
-from sim.backtest import (
+from sim.analysis import backtest
+from sim.analysis.backtest import (
     backtest_table,
     base_rate,
     calibrate,
@@ -16,7 +16,7 @@ from sim.backtest import (
     series_after,
     skill_sentences,
 )
-from sim.hindcast import RECORDS, record_date
+from sim.model.record import RECORDS, record_date
 
 SMALL = {"origins": ["2023-07", "2024-07"], "match_replications": 200, "forecast_replications": 80}
 INITIAL = {"russia": 2, "china": 2, "iran": 2, "united_states": 1, "india": 1}
@@ -129,7 +129,7 @@ def test_events_after_an_origin_and_their_base_rates():
     ],
 )
 def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(override, message):
-    from sim.configuration import ConfigError, plan
+    from sim.config.plan import ConfigError, plan
 
     with pytest.raises(ConfigError, match=message):
         plan(["experiment=backtest", "replications=2", override])
@@ -210,7 +210,7 @@ def test_the_backtest_experiment_runs_end_to_end(tmp_path):
     assert set(table["origin"]) == {"2023-07", "2024-07"}
     files = json.loads((out / "manifest.json").read_text())["files"]
     assert "backtest.csv" in files and "backtest.png" in files  # the tool's own files, which its safety owns
-    from sim.store import MARKER, _might_write, tool_files
+    from sim.store.files import MARKER, _might_write, tool_files
 
     assert {"backtest.csv", "backtest.png"} <= tool_files(out)
     # a user's file under any of these names is refused before a run with overwrite=true, not found in the way after

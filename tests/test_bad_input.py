@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import sim.configuration as configuration
+import sim.config.plan as configuration
 from sim.cli import main
-from sim.rules import PARAMS
+from sim.model.rules import PARAMS
 
 EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
@@ -210,7 +210,7 @@ def test_a_malformed_experiment_file_is_one_line(capsys, config_copy, text):
 
 
 def test_a_malformed_config_is_one_line_for_the_rulebook_too(capsys, config_copy, monkeypatch):
-    import sim.rulebook as rulebook
+    import sim.docs.rulebook as rulebook
 
     configs, work = config_copy
     monkeypatch.setattr(rulebook, "CONFIG_DIR", configs)
@@ -239,12 +239,12 @@ def test_an_experiment_name_is_a_name_never_a_path(capsys, tmp_path, monkeypatch
 
 
 def test_running_out_of_memory_while_checking_the_folder_is_one_line(capsys, workdir, monkeypatch):
-    import sim.configuration
+    import sim.config.plan
 
     def no_memory(*args, **kwargs):
         raise MemoryError  # as hashing a huge file under a tool's name once did: an error with no message
 
-    monkeypatch.setattr(sim.configuration, "check_out_dir", no_memory)
+    monkeypatch.setattr(sim.config.plan, "check_out_dir", no_memory)
     assert main(["experiment=smoke", "out_dir=never"]) == 1
     assert capsys.readouterr().err.strip().startswith("error: not enough memory to start the run (nothing was written)")
     assert not (workdir / "never").exists()

@@ -1,4 +1,4 @@
-"""Every outcome stays inside the bounds its meaning gives it (sim.outcomes: counts never negative, shares and
+"""Every outcome stays inside the bounds its meaning gives it (sim.model.outcomes: counts never negative, shares and
 chances in 0-1, relation levels in 0-4), in every replication-month, under extreme levers and parameters drawn
 across their whole plausible ranges."""
 
@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.actors import STATES
-from sim.configuration import INTENSITY_LEVERS
-from sim.model import DiplomacyModel, Setup
-from sim.outcomes import OUTCOMES
-from sim.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.schema import Levers
+from sim.model.actors import STATES
+from sim.config.plan import INTENSITY_LEVERS
+from sim.model.model import DiplomacyModel, Setup
+from sim.model.outcomes import OUTCOMES
+from sim.model.rules import MECHANISMS, PARAMS, mechanism_param
+from sim.config.schema import Levers
 from tests.sampled import sampled_parameters
 
 REPLICATIONS = 48

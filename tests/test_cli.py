@@ -10,9 +10,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.outcomes import OUTCOME_NAMES
-from sim.rules import RULES  # noqa: F401
-from sim.store import results_schema
+from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.rules import RULES  # noqa: F401
+from sim.store.files import results_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,11 +4,11 @@ import dataclasses
 
 import numpy as np
 
-from sim.actors import STATES
-from sim.configuration import plan
-from sim.ensemble import run_cell
-from sim.model import DiplomacyModel, Setup
-from sim.outcomes import OUTCOME_INDEX
+from sim.model.actors import STATES
+from sim.config.plan import plan
+from sim.model.ensemble import run_cell
+from sim.model.model import DiplomacyModel, Setup
+from sim.model.outcomes import OUTCOME_INDEX
 
 REPLICATIONS = 100
 
@@ -64,7 +64,7 @@ def test_compliance_weighs_the_offer_against_the_ideological_cost():
 
 
 def test_mid_2025_reference_relations_are_those_of_the_starting_point():
-    from sim.actors.states import MID_2025_RELATIONS
+    from sim.model.actors.states import MID_2025_RELATIONS
 
     p = plan(["experiment=recognition_vs_isolation", "replications=1"])
     assert {k: int(v) for k, v in p.cells[0].setup.relations.items()} == MID_2025_RELATIONS

@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("solara", reason="the page's packages come with the dashboard extra")
 
 from sim.dashboard import attribution, folder, runner  # noqa: E402
-from sim.ensemble import run_cell  # noqa: E402
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
-from sim.rules import PARAMS, RULES, Rule  # noqa: E402
-from sim.uncertainty import uncertain_parameters  # noqa: E402
+from sim.model.ensemble import run_cell  # noqa: E402
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
+from sim.model.rules import PARAMS, RULES, Rule  # noqa: E402
+from sim.model.sampling import uncertain_parameters  # noqa: E402
 
 SMALL = 40
 
@@ -292,7 +292,7 @@ def test_effect_chart_counts_every_replication_and_names_p_better():
 
 
 def test_network_chart_draws_each_relation_and_marks_recognition():
-    from sim.actors import STATES
+    from sim.model.actors import STATES
     from sim.dashboard import charts
 
     relations = {k: (4 if k == STATES[0] else 1) for k in STATES}

@@ -12,12 +12,12 @@ import pytest
 pytest.importorskip("ema_workbench")
 
 import sim.ema  # noqa: E402
-from sim.actors import STATES  # noqa: E402
-from sim.configuration import ConfigError, _check_scenario, available  # noqa: E402
-from sim.outcomes import OUTCOMES  # noqa: E402
-from sim.rules import PARAMS  # noqa: E402
-from sim.schema import Levers, ScenarioConfig  # noqa: E402
-from sim.uncertainty import uncertain_parameters  # noqa: E402
+from sim.model.actors import STATES  # noqa: E402
+from sim.config.plan import ConfigError, _check_scenario, available  # noqa: E402
+from sim.model.outcomes import OUTCOMES  # noqa: E402
+from sim.model.rules import PARAMS  # noqa: E402
+from sim.config.schema import Levers, ScenarioConfig  # noqa: E402
+from sim.model.sampling import uncertain_parameters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = 12

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.store import STAGING_TAG
+from sim.store.files import STAGING_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -199,9 +199,9 @@ def test_a_local_cluster_prints_nothing_when_dasks_default_port_is_taken(tmp_pat
 
 
 def test_resume_keys_change_with_the_files_and_parameters_a_run_was_made_from(tmp_path):
-    from sim.configuration import plan, searching
-    from sim.experiment import run_key
-    from sim.rules import PARAMS
+    from sim.config.plan import plan, searching
+    from sim.run.experiment import run_key
+    from sim.model.rules import PARAMS
 
     scenario = tmp_path / "scenario" / "my_policy.yaml"
     scenario.parent.mkdir()
@@ -223,8 +223,8 @@ def test_resume_keys_change_with_the_files_and_parameters_a_run_was_made_from(tm
 
 @pytest.mark.slow
 def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, monkeypatch):
-    import sim.experiment
-    from sim.configuration import plan
+    import sim.run.experiment
+    from sim.config.plan import plan
 
     out = tmp_path / "stopped"
     overrides = [*SMALL, "replications=40", f"out_dir={out}", "executor.kind=serial", "chunk_size=20"]
@@ -232,9 +232,9 @@ def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, m
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.report.build_report", stop)
-    with pytest.raises(sim.experiment.Interrupted):
-        sim.experiment.run_plan(plan(overrides), progress=False, figures=False)
+    monkeypatch.setattr("sim.report.build.build_report", stop)
+    with pytest.raises(sim.run.experiment.Interrupted):
+        sim.run.experiment.run_plan(plan(overrides), progress=False, figures=False)
     partial = tmp_path / ".stopped.partial"
     chunks = sorted(partial.glob("results.parquet/cell-*/chunk-*.parquet"))
     assert len(chunks) == 6 * 2 and not out.exists()  # six cells of two chunks
@@ -285,7 +285,7 @@ def _server_that(greeting: bytes | None):
     ],
 )
 def test_a_server_that_is_not_a_dask_scheduler_is_a_connection_error(greeting, reason):
-    from sim.engine import EngineError, _check_scheduler
+    from sim.run.engine import EngineError, _check_scheduler
 
     with _server_that(greeting) as address:
         started = time.monotonic()
@@ -444,7 +444,7 @@ def test_a_stopped_sweep_names_its_job_and_resumes_without_redoing_finished_jobs
 
 INTERRUPTED_GATHER = """
 import _thread, gc, threading, time
-from sim.engine import open_pool
+from sim.run.engine import open_pool
 
 if __name__ == "__main__":
     try:
@@ -467,7 +467,7 @@ def test_a_stop_request_while_waiting_for_the_workers_leaves_no_log_of_the_cut_c
 
 
 def test_resume_clears_a_chunk_file_left_half_written(tmp_path):
-    from sim.engine import Progress
+    from sim.run.engine import Progress
 
     chunk = tmp_path / "results.parquet" / "cell-000"
     chunk.mkdir(parents=True)
@@ -489,8 +489,8 @@ def test_resume_computes_again_a_kept_chunk_that_is_damaged(tmp_path, damage):
     import json
     import shutil
 
-    from sim.configuration import plan
-    from sim.experiment import run_key
+    from sim.config.plan import plan
+    from sim.run.experiment import run_key
 
     args = ["experiment=smoke", "replications=20", "months=12", "figures=false", "progress=false", "chunk_size=10"]
     whole = tmp_path / "whole"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import evidence
+from sim.calibration import evidence
 from sim.analysis.robustness import (
     ALL,
     WEIGHTED,
@@ -16,7 +16,7 @@ from sim.analysis.robustness import (
     value_of_information,
     weighted_quantile,
 )
-from sim.configuration import ConfigError, plan
+from sim.config.plan import ConfigError, plan
 
 HYPOTHESES = ["engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"]
 
@@ -246,7 +246,7 @@ def test_an_event_that_always_happens_is_worth_nothing():
 
 
 def test_matched_draws_are_kept_points_keyed_by_replication():
-    from sim.uncertainty import draw_matched, draw_parameters
+    from sim.model.sampling import draw_matched, draw_parameters
 
     seed, kept = evidence.kept_points("engagement_moderates")
     reps = np.arange(40)
@@ -260,7 +260,7 @@ def test_matched_draws_are_kept_points_keyed_by_replication():
 
 
 def test_every_scenario_of_a_replication_shares_its_worldviews_point(tmp_path):
-    from sim.model import DiplomacyModel
+    from sim.model.model import DiplomacyModel
 
     p = plan(["experiment=policy_grid", "uncertainty=matched", "replications=12", "months=2"], writes=False)
     assert not p.drawn  # the independent design is not drawn over the matched one

@@ -92,7 +92,7 @@ def _listeners() -> set:
 
 @pytest.fixture(scope="module")
 def local_pool():
-    from sim.engine import open_pool
+    from sim.run.engine import open_pool
 
     before = _listeners()
     with open_pool("local", workers=1) as pool:
@@ -267,7 +267,7 @@ def test_options_that_make_hydra_read_files_no_check_has_seen_are_refused(workdi
 
 
 def test_the_python_api_refuses_such_a_folder_too(workdir):
-    from sim.configuration import ConfigError, plan, searching
+    from sim.config.plan import ConfigError, plan, searching
 
     marker = workdir / "planted-through-the-api"
     mine = workdir / "shared_configs"
@@ -281,11 +281,11 @@ def test_the_python_api_refuses_such_a_folder_too(workdir):
 def test_a_group_file_in_the_projects_configs_may_not_carry_hydras_keys_either(workdir, capsys, monkeypatch):
     import shutil
 
-    import sim.configuration
+    import sim.config.plan
 
     configs = workdir / "configs"
     shutil.copytree(ROOT / "configs", configs)
-    monkeypatch.setattr(sim.configuration, "CONFIG_DIR", configs)
+    monkeypatch.setattr(sim.config.plan, "CONFIG_DIR", configs)
     isolation = configs / "scenario" / "isolation.yaml"
     isolation.write_text("# @package _global_\n" + CALLBACK.format(marker=workdir / "planted"), encoding="utf-8")
     phrase = "configs/scenario/isolation.yaml line 1: '# @package'"
@@ -315,7 +315,7 @@ def test_overrides_that_could_run_code_are_refused(workdir, capsys, overrides, p
 
 def test_the_readmes_uses_of_hydra_and_of_a_config_folder_still_work(workdir, capsys):
     from sim.cli import main
-    from sim.configuration import check_override_keys
+    from sim.config.plan import check_override_keys
 
     mine = workdir / "my_configs"
     (mine / "scenario").mkdir(parents=True)

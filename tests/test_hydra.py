@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from sim.cli import main
-from sim.configuration import PRESENTATION_SETTINGS
+from sim.config.plan import PRESENTATION_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 RUN_FILES = {

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.rules import MECHANISMS, PARAMS, RULES, Rule, extension_param, mechanism_param
-from sim.uncertainty import draw_parameters
-from sim.worldviews import (
+from sim.model.rules import MECHANISMS, PARAMS, RULES, Rule, extension_param, mechanism_param
+from sim.model.sampling import draw_parameters
+from sim.docs.worldviews import (
     HYPOTHESES_DOC,
     HYPOTHESIS_DIR,
     POLICIES,
@@ -26,7 +26,7 @@ from sim.worldviews import (
 
 def test_hypotheses_doc_is_generated_from_the_rules():
     assert HYPOTHESES_DOC.read_text(encoding="utf-8") == render_hypotheses(), (
-        "run 'python -m sim.worldviews hypotheses' and commit docs/hypotheses.md"
+        "run 'python -m sim.docs.worldviews hypotheses' and commit docs/hypotheses.md"
     )
 
 
@@ -93,7 +93,7 @@ def test_a_rule_text_for_one_view_and_an_extension_for_another_weighs_each():
 
 
 def test_a_rule_states_a_known_basis():
-    from sim.rules import rule
+    from sim.model.rules import rule
 
     with pytest.raises(ValueError, match="basis"):
         rule("test.badbasis", statement="x", sources=("seed 002 ¶8",), basis="text")(lambda ctx: 0)
@@ -113,7 +113,7 @@ def test_a_rule_states_a_known_basis():
 
 
 def test_every_rule_states_its_basis_in_the_rulebook():
-    from sim.rulebook import render
+    from sim.docs.rulebook import render
 
     book = render()
     for r in RULES.values():
@@ -125,7 +125,7 @@ def test_every_rule_states_its_basis_in_the_rulebook():
 
 @pytest.mark.parametrize("argv", [[], ["nonsense"], ["hypotheses", "--force"], ["directions", "extra"]])
 def test_bad_commands_are_refused_in_one_line_and_write_nothing(argv, capsys):
-    from sim.worldviews import main
+    from sim.docs.worldviews import main
 
     before = HYPOTHESES_DOC.stat().st_mtime_ns
     assert main(argv) == 2

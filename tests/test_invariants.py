@@ -4,10 +4,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.ensemble import run_cell
-from sim.model import Setup
-from sim.outcomes import OUTCOME_INDEX
-from sim.rules import PARAMS
+from sim.model.ensemble import run_cell
+from sim.model.model import Setup
+from sim.model.outcomes import OUTCOME_INDEX
+from sim.model.rules import PARAMS
 
 NAMES = sorted(PARAMS)
 

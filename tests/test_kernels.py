@@ -1,13 +1,13 @@
-"""The compiled loops (sim.kernels) give, bit for bit, what their NumPy expressions give."""
+"""The compiled loops (sim.model.kernels) give, bit for bit, what their NumPy expressions give."""
 
 import numpy as np
 import pytest
 
 from scipy.special import ndtri
 
-from sim import kernels
-from sim.kernels import keyed_uniforms, ladder_step, poisson_search
-from sim.streams import _mix64_array, _normal_quantile
+from sim.model import kernels
+from sim.model.kernels import keyed_uniforms, ladder_step, poisson_search
+from sim.model.streams import _mix64_array, _normal_quantile
 
 
 def numpy_uniforms(rep_keys, key):

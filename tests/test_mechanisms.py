@@ -9,13 +9,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.actors import international, iran, population, taliban, united_states
-from sim.configuration import plan
-from sim.ensemble import run_cell
-from sim.hindcast import extract
-from sim.model import DiplomacyModel, Month, Setup
-from sim.outcomes import OUTCOME_INDEX
-from sim.schema import Levers
+from sim.model.actors import international, iran, population, taliban, united_states
+from sim.config.plan import plan
+from sim.model.ensemble import run_cell
+from sim.model.record import extract
+from sim.model.model import DiplomacyModel, Month, Setup
+from sim.model.outcomes import OUTCOME_INDEX
+from sim.config.schema import Levers
 
 N = 200
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.ensemble import run_cell
-from sim.model import DiplomacyModel, Month, Setup
-from sim.outcomes import OUTCOME_INDEX
+from sim.model.ensemble import run_cell
+from sim.model.model import DiplomacyModel, Month, Setup
+from sim.model.outcomes import OUTCOME_INDEX
 from tests.conftest import setup_of
 
 

@@ -7,9 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from sim.actors import iskp, pakistan, states, ttp
-from sim.model import DiplomacyModel, Month, Setup
-from sim.schema import Levers
+from sim.model.actors import iskp, pakistan, states, ttp
+from sim.model.model import DiplomacyModel, Month, Setup
+from sim.config.schema import Levers
 
 N = 4000
 
@@ -258,9 +258,9 @@ def test_deaths_are_not_a_fixed_multiple_of_attacks_across_policies():
     """Deaths per attack in a replication changes with the policy (the mix, targets and operations it brings):
     with deaths a per-replication multiple of attacks, its spread across the grid's cells was about 5% of its
     mean in the median replication (noise alone); and the effects on deaths and attacks differ in sign somewhere."""
-    from sim.configuration import plan
-    from sim.ensemble import run_cell
-    from sim.outcomes import OUTCOME_INDEX
+    from sim.config.plan import plan
+    from sim.model.ensemble import run_cell
+    from sim.model.outcomes import OUTCOME_INDEX
     from tests.sampled import sampled_parameters, with_sampled_parameters
 
     reps = 60

@@ -210,7 +210,7 @@ def test_a_forged_marker_has_no_file_hashed_and_nothing_outside_the_folder_read(
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", watched_open)
-    monkeypatch.setattr("sim.store._sha256", lambda *a: pytest.fail("the page hashed a file of a received folder"))
+    monkeypatch.setattr("sim.store.files._sha256", lambda *a: pytest.fail("the page hashed a file of a received folder"))
     assert folder.find_folders(results) == [run]
     shown = folder.read_folder("run", results)
     assert shown.summary is not None and "Text." in shown.report_html()

@@ -5,10 +5,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from sim.actors import STATES
-from sim.configuration import plan
-from sim.ensemble import run_cell
-from sim.outcomes import OUTCOME_INDEX
+from sim.model.actors import STATES
+from sim.config.plan import plan
+from sim.model.ensemble import run_cell
+from sim.model.outcomes import OUTCOME_INDEX
 
 REPLICATIONS = 120
 

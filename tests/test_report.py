@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sim.uncertainty import uncertain_parameters
+from sim.model.sampling import uncertain_parameters
 from tests.test_cli import ROOT, run_sim
 
 REPORT_OUTPUTS = ("summary.csv", "comparison.txt", "report.md")
@@ -191,7 +191,7 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
 
 def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_path):
     import sim
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     out = tmp_path / "holed"
     done = run_sim("experiment=smoke", "replications=40", "chunk_size=20", "figures=false", f"out_dir={out}")
@@ -213,8 +213,8 @@ def test_a_report_lists_the_dataset_once_not_once_per_cell(run_folder, tmp_path,
     # on an object store every listing is a request per page: the report checks the chunks once, up front
     import shutil
 
-    import sim.analysis.folder as folder_module
-    from sim.report import build_report
+    import sim.store.reader as folder_module
+    from sim.report.build import build_report
 
     copy = tmp_path / "copy"
     shutil.copytree(run_folder, copy)
@@ -242,7 +242,7 @@ def test_a_copy_of_a_chunk_is_refused_by_load_and_report_not_counted_twice(run_f
     import shutil
 
     import sim
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     copy = tmp_path / "synced"
     shutil.copytree(run_folder, copy)
@@ -276,7 +276,7 @@ def test_a_tampered_manifest_is_one_line_naming_the_folder(run_folder, tmp_path,
     import shutil
 
     import sim
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     copy = tmp_path / "tampered"
     shutil.copytree(run_folder, copy)
@@ -302,7 +302,7 @@ def test_a_chunk_replaced_by_another_run_s_is_one_line_naming_the_folder(run_fol
     import shutil
 
     import sim
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     other = tmp_path / "other"
     done = run_sim("experiment=smoke", "replications=20", "figures=false", f"out_dir={other}")
@@ -323,7 +323,7 @@ def test_a_chunk_replaced_by_another_run_s_is_one_line_naming_the_folder(run_fol
 def test_worldviews_with_identical_results_are_named_with_the_scenarios_they_share():
     import pandas as pd
 
-    from sim.report import SAME_ANSWER, identical_worldviews
+    from sim.report.build import SAME_ANSWER, identical_worldviews
 
     def rows(h, values):
         return [{"scenario": s, "hypothesis": h, "outcome": "deaths_pakistan", **dict.fromkeys(SAME_ANSWER, v)}
@@ -341,7 +341,7 @@ def test_worldviews_with_identical_results_are_named_with_the_scenarios_they_sha
 
 
 def test_the_caveats_say_how_the_run_drew_its_parameters():
-    from sim.report import caveats
+    from sim.report.build import caveats
 
     assert "without the history match" in caveats("parameters")[0]
     assert "that the record to July 2025 leaves" in caveats("matched")[0]

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from sim.ensemble import run_cell
-from sim.rules import PARAMS, RULES, Param, rule, trace_rules
-from sim.sources import CitationError, parse_citation, seed_index
+from sim.model.ensemble import run_cell
+from sim.model.rules import PARAMS, RULES, Param, rule, trace_rules
+from sim.model.sources import CitationError, parse_citation, seed_index
 
 
 def test_every_rule_cites_existing_paragraphs():
@@ -68,7 +68,7 @@ def test_mechanism_weight_zero_silences_a_rule(all_cells):
     setup = setup_of(all_cells, "recognition", "engagement_moderates")
     params = dict(setup.params)
     params["mechanism.engagement_moderates"] = np.zeros(3)
-    from sim.model import Setup
+    from sim.model.model import Setup
 
     off = run_cell(Setup(**{**setup.__dict__, "params": params}), 3)
     params["mechanism.engagement_moderates"] = np.ones(3)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from sim.store import MARKER
+from sim.store.files import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,8 +114,8 @@ def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     assert (out / "fan_deaths_pakistan.png").read_text() == "my own chart"
     before = snapshot(out)
     # asked for figures, the report would replace it: refused, nothing written
-    from sim.remote import rebuild_report
-    from sim.store import OutputRefused
+    from sim.store.url import rebuild_report
+    from sim.store.files import OutputRefused
 
     with pytest.raises(OutputRefused, match="fan_deaths_pakistan.png"):
         rebuild_report(out, figures=True)
@@ -166,7 +166,7 @@ def test_a_link_or_fifo_in_place_of_a_tool_file_is_the_users(tmp_path, kind):
 
 def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_path, monkeypatch, capsys):
     from sim.cli import main
-    from sim.store import StagedOutput
+    from sim.store.files import StagedOutput
 
     out = tmp_path / "run"
     args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
@@ -192,8 +192,8 @@ def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_p
 def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_next_run_replaces(
     tmp_path, monkeypatch, old_marker
 ):
-    import sim.store
-    from sim.analysis.folder import FolderError, ResultsFolder
+    import sim.store.files
+    from sim.store.reader import FolderError, ResultsFolder
 
     out = tmp_path / "run"
     args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
@@ -211,10 +211,10 @@ def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_ne
         moves.append(dst)
         return replace(src, dst)
 
-    monkeypatch.setattr(sim.store.os, "replace", killed_after_two)
+    monkeypatch.setattr(sim.store.files.os, "replace", killed_after_two)
     with pytest.raises(SystemExit):
         sim.run([a for a in args if not a.startswith("out_dir")] + ["replications=3", "overwrite=true"], out_dir=out)
-    monkeypatch.setattr(sim.store.os, "replace", replace)
+    monkeypatch.setattr(sim.store.files.os, "replace", replace)
     assert len(moves) == 2
     with pytest.raises(FolderError, match="half replaced"):
         ResultsFolder.open(out)
@@ -283,7 +283,7 @@ def test_a_folder_of_the_users_named_like_a_dead_runs_leftover_is_kept(tmp_path)
 
 @pytest.mark.parametrize("made_again", [False, True])
 def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path, made_again):
-    from sim.store import partial_path, remove_stale_staging
+    from sim.store.files import partial_path, remove_stale_staging
 
     out = tmp_path / "run"
     small_run(out)
@@ -354,7 +354,7 @@ def test_a_run_too_big_for_memory_is_refused_before_it_starts(tmp_path):
     assert code == 2 and "GB of memory" in line and "lower replications to about" in line
     # the advice names a size that fits: the suggested count passes the same check, and one more would not
     fits = int(line.split("lower replications to about ")[1].split(" ")[0].replace(",", ""))
-    from sim.configuration import estimate_resources
+    from sim.config.plan import estimate_resources
 
     assert (
         1000 < fits < 200000 and estimate_resources(fits, 120, 16)[0] <= 1e9 < estimate_resources(fits + 1, 120, 16)[0]
@@ -390,8 +390,8 @@ def test_write_protected_and_linked_folders(tmp_path):
 
 
 def test_setting_a_default_value_keeps_the_default_folder(tmp_path):
-    from sim.configuration import compose, default_out_dir
-    from sim.rules import PARAMS
+    from sim.config.plan import compose, default_out_dir
+    from sim.model.rules import PARAMS
 
     def folder(*overrides):
         return default_out_dir(compose(list(overrides)), list(overrides))
@@ -412,8 +412,8 @@ def test_setting_a_default_value_keeps_the_default_folder(tmp_path):
 
 
 def test_every_default_starting_value_lies_in_its_declared_range():
-    from sim.actors import ACTORS
-    from sim.initial import start_range
+    from sim.model.actors import ACTORS
+    from sim.model.initial import start_range
 
     for actor in ACTORS:
         for var, value in actor.state_defaults().items():
@@ -531,8 +531,8 @@ def test_an_out_dir_inside_a_results_folder_s_dataset_is_refused(tmp_path):
 
 
 def test_the_root_of_the_file_system_is_refused_as_out_dir():
-    from sim.configuration import ConfigError, plan
-    from sim.store import OutputRefused, check_out_dir
+    from sim.config.plan import ConfigError, plan
+    from sim.store.files import OutputRefused, check_out_dir
 
     with pytest.raises(OutputRefused, match="root of the file system"):
         check_out_dir(Path("/"), overwrite=True)
@@ -567,7 +567,7 @@ def test_a_folder_name_of_250_characters_is_written_and_rewritten(tmp_path):
 
 
 def test_staging_names_of_two_long_folders_differ_and_fit():
-    from sim.store import NAME_MAX, partial_path
+    from sim.store.files import NAME_MAX, partial_path
 
     a, b = Path("/x") / ("é" * 125 + "a"), Path("/x") / ("é" * 125 + "b")
     assert partial_path(a) != partial_path(b)
@@ -594,7 +594,7 @@ def test_a_chunk_copied_from_another_cell_is_refused_naming_the_folder(tmp_path,
     import shutil
 
     import sim
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     out = tmp_path / "copied"
     small_run(out)
@@ -616,9 +616,9 @@ def _interrupted_run(tmp_path) -> tuple[list, Path, Path]:
     """A finished run, and the staging folder a run of the same settings killed after its last chunk leaves."""
     import shutil
 
-    from sim.configuration import plan
-    from sim.experiment import run_key
-    from sim.store import STAGING_TAG
+    from sim.config.plan import plan
+    from sim.run.experiment import run_key
+    from sim.store.files import STAGING_TAG
 
     args = ["experiment=smoke", "replications=4", "months=6", "figures=false", "progress=false", "chunk_size=2"]
     whole = tmp_path / "whole"
@@ -690,8 +690,8 @@ def test_a_chunk_with_a_column_of_another_type_is_refused_by_every_reader(tmp_pa
     import pyarrow as pa
 
     import sim
-    from sim.analysis.folder import FolderError
-    from sim.outcomes import OUTCOMES
+    from sim.store.reader import FolderError
+    from sim.model.outcomes import OUTCOMES
 
     out = tmp_path / "edited"
     small_run(out)

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from sim.configuration import ConfigError, plan
-from sim.ensemble import run_cell
-from sim.model import DiplomacyModel
-from sim.outcomes import OUTCOME_INDEX
-from sim.rules import PARAMS
-from sim.uncertainty import uncertain_parameters
+from sim.config.plan import ConfigError, plan
+from sim.model.ensemble import run_cell
+from sim.model.model import DiplomacyModel
+from sim.model.outcomes import OUTCOME_INDEX
+from sim.model.rules import PARAMS
+from sim.model.sampling import uncertain_parameters
 
 
 def _model_params(setup, replications):
@@ -60,7 +60,7 @@ def test_a_parameter_set_by_the_user_is_fixed_not_drawn():
 
 
 def test_a_parameter_set_by_a_hypothesis_is_fixed_there_and_drawn_elsewhere(monkeypatch):
-    import sim.configuration as configuration
+    import sim.config.plan as configuration
 
     name = "taliban.reversion"
     original = configuration._hypothesis_params

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from sim.cards import read_card
-from sim.rulebook import RULEBOOK, render
-from sim.rules import RULES
-from sim.sources import parse_citation, seed_index
+from sim.model.cards import read_card
+from sim.docs.rulebook import RULEBOOK, render
+from sim.model.rules import RULES
+from sim.model.sources import parse_citation, seed_index
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"

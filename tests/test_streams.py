@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim.streams import KeyedStreams
+from sim.model.streams import KeyedStreams
 
 
 def test_uniforms_are_uniform():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.rules import PARAMS
-from sim.uncertainty import draw_parameters, uncertain_parameters
+from sim.model.rules import PARAMS
+from sim.model.sampling import draw_parameters, uncertain_parameters
 
 
 def test_every_draw_lies_in_its_sampling_range_and_fills_it():

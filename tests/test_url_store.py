@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.engine
-from sim.configuration import ConfigError
-from sim.configuration import plan as make_plan
-from sim.experiment import Interrupted, run_plan
-from sim.report import build_report
-from sim.store import MARKER
+import sim.run.engine
+from sim.config.plan import ConfigError
+from sim.config.plan import plan as make_plan
+from sim.run.experiment import Interrupted, run_plan
+from sim.report.build import build_report
+from sim.store.files import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -104,7 +104,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
     sim.run(args, out_dir=whole)
 
     computed = []
-    real_compute = sim.engine.compute_chunk
+    real_compute = sim.run.engine.compute_chunk
 
     def stop_after_nine(setup, task, folder):
         if len(computed) == 9:
@@ -112,7 +112,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
         computed.append(task.name)
         return real_compute(setup, task, folder)
 
-    monkeypatch.setattr(sim.engine, "compute_chunk", stop_after_nine)
+    monkeypatch.setattr(sim.run.engine, "compute_chunk", stop_after_nine)
     url = f"memory://{root}/cut"
     p = make_plan([*args, f"out_dir={url}"])
     with pytest.raises(Interrupted):
@@ -125,9 +125,9 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
         make_plan([*args, f"out_dir={url}"])
     assert len(fs.glob(f"{staging}/results.parquet/*/chunk-*.parquet")) == 9
 
-    monkeypatch.setattr(sim.engine, "compute_chunk", real_compute)
+    monkeypatch.setattr(sim.run.engine, "compute_chunk", real_compute)
     resumed = []
-    monkeypatch.setattr(sim.engine, "compute_chunk", lambda s, t, f: resumed.append(t.name) or real_compute(s, t, f))
+    monkeypatch.setattr(sim.run.engine, "compute_chunk", lambda s, t, f: resumed.append(t.name) or real_compute(s, t, f))
     run_plan(make_plan([*args, f"out_dir={url}", "resume=true"]), progress=False, figures=False)
     # 6 cells x 4 chunks: only the 15 missing ones computed again
     assert len(resumed) == 24 - 9 and not set(resumed) & set(computed)
@@ -155,8 +155,8 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
 
 
 def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory):
-    from sim.remote import rebuild_report
-    from sim.store import OutputRefused
+    from sim.store.url import rebuild_report
+    from sim.store.files import OutputRefused
 
     fs, root = memory
     args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]
@@ -211,7 +211,7 @@ def test_an_emptied_staging_prefix_left_by_a_commit_is_in_no_run_s_way(memory):
 
 
 def test_a_users_file_in_an_older_url_folder_is_set_aside_and_a_copied_chunk_refused(memory, capsys):
-    from sim.analysis.folder import FolderError
+    from sim.store.reader import FolderError
 
     fs, root = memory
     args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]

@@ -3,7 +3,7 @@
 A test builds one month's world, calls one rule with one input raised, and compares the term with the same call
 at the input's old value. What the links give together, end to end over sampled parameters, is not required by
 any test: it is reported, with its probabilities and the texts' claims beside it, in docs/directions.md
-(``python -m sim.worldviews directions``), held fresh by the slow test at the end.
+(``python -m sim.docs.worldviews directions``), held fresh by the slow test at the end.
 """
 
 from types import SimpleNamespace
@@ -11,16 +11,16 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-import sim.actors.china as china
-import sim.actors.india as india
-import sim.actors.iran as iran
-import sim.actors.iskp as iskp
-import sim.actors.population as population
-import sim.actors.taliban as taliban
-import sim.actors.ttp as ttp
-from sim.model import DiplomacyModel, Month, Setup
-from sim.rules import MECHANISMS, PARAMS, RULES, extension_param, mechanism_param
-from sim.schema import Levers
+import sim.model.actors.china as china
+import sim.model.actors.india as india
+import sim.model.actors.iran as iran
+import sim.model.actors.iskp as iskp
+import sim.model.actors.population as population
+import sim.model.actors.taliban as taliban
+import sim.model.actors.ttp as ttp
+from sim.model.model import DiplomacyModel, Month, Setup
+from sim.model.rules import MECHANISMS, PARAMS, RULES, extension_param, mechanism_param
+from sim.config.schema import Levers
 
 EM, LE, CL, RB = "engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"
 N = 3
@@ -270,7 +270,7 @@ def test_an_extension_switched_on_acts():
 
 @pytest.mark.slow
 def test_directions_report_is_fresh():
-    from sim.worldviews import (
+    from sim.docs.worldviews import (
         DIRECTIONS_DOC,
         DIRECTIONS_MONTHS,
         DIRECTIONS_REPLICATIONS,
@@ -280,7 +280,7 @@ def test_directions_report_is_fresh():
 
     summaries = run_directions(DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
     text = render_directions(summaries, DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
-    assert DIRECTIONS_DOC.read_text(encoding="utf-8") == text, "run 'python -m sim.worldviews directions'"
+    assert DIRECTIONS_DOC.read_text(encoding="utf-8") == text, "run 'python -m sim.docs.worldviews directions'"
 
 
 TESTED_APART = {

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from omegaconf import OmegaConf
 
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.store import parquet_options
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.store.files import parquet_options
 
 OUTCOME = {o.name: o for o in OUTCOMES}
 
@@ -70,8 +70,8 @@ def outcome_unit(name: str) -> str:
 
 def param_labels() -> dict:
     """Parameter name -> its meaning from the rulebook (importing the actors registers every parameter)."""
-    import sim.actors  # noqa: F401
-    from sim.rules import PARAMS
+    import sim.model.actors  # noqa: F401
+    from sim.model.rules import PARAMS
 
     return {name: p.meaning for name, p in PARAMS.items()}
 
@@ -81,7 +81,7 @@ def param_labels() -> dict:
 
 def explicit_params(plan, cell) -> set:
     """Parameters set by the hypothesis file or the user's overrides: fixed in that cell, never drawn."""
-    from sim.configuration import flatten_params
+    from sim.config.plan import flatten_params
 
     user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
     return set(flatten_params(cell.hypothesis.params)) | set(user)
@@ -157,7 +157,7 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
 
     Columns: scenario, hypothesis, replication and one per outcome; rows sorted by those three.
     """
-    from sim.analysis.folder import ResultsFolder
+    from sim.store.reader import ResultsFolder
 
     keys = ["scenario", "hypothesis", "replication"]
     unknown = [name for name in outcomes if name not in OUTCOME]
@@ -195,7 +195,7 @@ ANALYSES = {
     "robustness": "sim.analysis.robustness",
     "sensitivity": "sim.analysis.sensitivity",
     "discovery": "sim.analysis.discovery",
-    "backtest": "sim.backtest",
+    "backtest": "sim.analysis.backtest",
 }
 
 

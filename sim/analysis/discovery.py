@@ -56,8 +56,8 @@ def settings_of(config: dict) -> dict:
 def prepare(plan):
     from omegaconf import OmegaConf
 
-    from sim.configuration import ConfigError, flatten_params
-    from sim.uncertainty import METHODS, draw_parameters
+    from sim.config.plan import ConfigError, flatten_params
+    from sim.model.sampling import METHODS, draw_parameters
 
     config = OmegaConf.to_container(plan.config, resolve=True)
     given = config["experiment"].get("analysis") or {}

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.outcomes import OUTCOMES
+from sim.model.outcomes import OUTCOMES
 
 OUTCOME_BY_NAME = {o.name: o for o in OUTCOMES}
 

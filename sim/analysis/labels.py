@@ -6,7 +6,7 @@ Pakistan"), so sentences can be generated from the numbers.
 
 from __future__ import annotations
 
-from sim.outcomes import OUTCOMES
+from sim.model.outcomes import OUTCOMES
 
 _OUTCOME = {o.name: o for o in OUTCOMES}
 

@@ -2,7 +2,7 @@
 
 Pooled over worldviews, every answer is given twice, side by side: robust across worldviews, unweighted (each
 worldview counts equally: ``all hypotheses``), and evidence-weighted (each worldview by its weight from the
-record, sim.evidence, or as ``weights.NAME=...`` sets it: ``evidence-weighted``).  The value of information
+record, sim.calibration.evidence, or as ``weights.NAME=...`` sets it: ``evidence-weighted``).  The value of information
 says which event of the next twelve months would most change which policy is best, and by how much.
 
 Each replication is one future: a draw of the assumptions and of the shocks, the same for every policy
@@ -40,8 +40,8 @@ SETTINGS = ("sampling", "satisficing")
 
 def prepare(plan):
     """Check the settings, then draw the assumptions once per replication, shared by every cell."""
-    from sim.configuration import ConfigError, flatten_params
-    from sim.uncertainty import METHODS, draw_parameters
+    from sim.config.plan import ConfigError, flatten_params
+    from sim.model.sampling import METHODS, draw_parameters
 
     settings = dict(plan.config.experiment.analysis or {})
     unknown = sorted(set(settings) - set(SETTINGS))
@@ -171,7 +171,7 @@ def robustness_table(
 
 def _gaussian_alternative(hypotheses: list, name=str) -> str:
     """The committed alternative weights (share x Gaussian likelihood) of these worldviews, said in words."""
-    from sim.evidence import load_evidence
+    from sim.calibration.evidence import load_evidence
 
     data = load_evidence() or {}
     views = data.get("worldviews", {})
@@ -266,7 +266,7 @@ WATCH_MONTHS = 12
 
 
 def _record_middle(record_id: str) -> float:
-    from sim.hindcast import RECORDS
+    from sim.model.record import RECORDS
 
     entry = next(e for e in RECORDS if e["id"] == record_id)
     return (float(entry["range"][0]) + float(entry["range"][1])) / 2.0
@@ -298,7 +298,7 @@ def observables() -> tuple:
 def observed(folder: Path, baseline: str, hypotheses: list) -> dict:
     """``seen[name][h, r]``: whether each observable happens in replication r's first twelve months under the
     baseline and worldview h (the months before the policy is chosen)."""
-    from sim.analysis.folder import ResultsFolder
+    from sim.store.reader import ResultsFolder
 
     found = ResultsFolder.open(folder)
     events = observables()
@@ -380,7 +380,7 @@ def value_table(cubes: dict, seen: dict, policies: list, hypotheses: list, weigh
 def write_robustness(folder: Path) -> list[str]:
     """robustness.csv, rank_flips.csv, worldview_weights.csv, value_of_information.csv and regret_heatmap.png from
     the stored results."""
-    from sim.evidence import folder_weights
+    from sim.calibration.evidence import folder_weights
 
     folder = Path(folder)
     exp = _experiment(folder)

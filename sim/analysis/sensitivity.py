@@ -40,9 +40,9 @@ DEFAULT_EFFECT = {"policy": "recognition", "against": "isolation", "outcome": "d
 
 def design_settings(config: dict) -> dict:
     """The design as the run's config sets it: Sobol base sample, Morris trajectories, parameter lists."""
-    import sim.actors  # noqa: F401  (registers every parameter)
-    from sim.configuration import flatten_params
-    from sim.uncertainty import uncertain_parameters
+    import sim.model.actors  # noqa: F401  (registers every parameter)
+    from sim.config.plan import flatten_params
+    from sim.model.sampling import uncertain_parameters
 
     exp = config["experiment"]
     settings = dict(exp.get("analysis") or {})
@@ -64,7 +64,7 @@ def design_settings(config: dict) -> dict:
 
 
 def _problem(params) -> dict:
-    # the design lives in the unit cube; sim.uncertainty.scale maps it onto each sampling range
+    # the design lives in the unit cube; sim.model.sampling.scale maps it onto each sampling range
     return {"num_vars": len(params), "names": [p.name for p in params], "bounds": [[0.0, 1.0]] * len(params)}
 
 
@@ -87,7 +87,7 @@ def unit_designs(design: dict) -> tuple[np.ndarray, np.ndarray]:
 
 def design_values(design: dict) -> dict[str, np.ndarray]:
     """One value per replication of every uncertain parameter: Morris rows first, then Sobol rows."""
-    from sim.uncertainty import scale
+    from sim.model.sampling import scale
 
     morris, sobol = unit_designs(design)
     every = design["morris_params"]
@@ -104,8 +104,8 @@ def prepare(plan):
     """Check the settings and replace the run's replications with the design's rows."""
     from omegaconf import OmegaConf
 
-    from sim.configuration import ConfigError
-    from sim.rules import PARAMS
+    from sim.config.plan import ConfigError
+    from sim.model.rules import PARAMS
 
     config = OmegaConf.to_container(plan.config, resolve=True)
     config["experiment"]["replications"] = plan.replications

@@ -20,8 +20,8 @@ import solara.lab
 from markdown_it import MarkdownIt
 
 from sim.dashboard import attribution, charts, folder, runner
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.rules import RULES
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.model.rules import RULES
 
 PLAY_SECONDS = 0.5
 TOP_RULES = 5
@@ -399,7 +399,7 @@ def WatchedFuture():
     solara.SliderInt(label="month", value=month, min=0, max=months - 1, on_value=watched_month.set)
     label = charts.month_labels(choice_start(), months)[month]
     solara.Text(f"replication {shown} of the ensemble, end of month {month + 1} ({label})", classes=["watched-month"])
-    from sim.actors import STATES
+    from sim.model.actors import STATES
 
     relations = {k: int(round(record[month, OUTCOME_INDEX[f"relation_{k}"], 0])) for k in STATES}
     with solara.Columns([6, 6]):

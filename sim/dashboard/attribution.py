@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.cards import read_card
-from sim.rules import RULES, Rule
-from sim.sources import parse_citation
+from sim.model.cards import read_card
+from sim.model.rules import RULES, Rule
+from sim.model.sources import parse_citation
 
 _ORIGINAL_CALL = Rule.__call__
 _local = threading.local()

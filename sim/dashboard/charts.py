@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.actors import STATES
-from sim.actors.states import RECOGNITION
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.model.actors import STATES
+from sim.model.actors.states import RECOGNITION
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 
 COLOURS = ("#1f6fb4", "#d9601a", "#2a9d55", "#8e44ad")
 BASELINE_COLOUR = "#777777"

@@ -1,7 +1,7 @@
 """A results folder as the page shows it: its report, its figures and its summary table.  Read only.
 
 A results folder may come from someone else, so the page opens only this tool's results folders (those
-carrying its marker, see ``sim.store.tool_files``) under the results root given at start-up, and shows
+carrying its marker, see ``sim.store.files.tool_files``) under the results root given at start-up, and shows
 what it reads as text: markdown without raw HTML, plain text escaped, the table escaped.
 
 A received folder must not tie up the page either: a folder is known as the tool's by its marker alone (no
@@ -21,8 +21,7 @@ from pathlib import Path
 import pandas as pd
 from markdown_it import MarkdownIt
 
-from sim import store
-
+from sim.store import files as store
 REPORT_NAMES = ("report.md", "comparison.txt")
 MAX_TEXT_BYTES = 2_000_000
 MAX_FIGURES = 60

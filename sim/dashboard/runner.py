@@ -1,10 +1,10 @@
 """The page's ensemble: the model run directly for the page's choices, one cell per scenario and hypothesis.
 
 The scenarios, hypotheses and starting point come from the configuration files through
-``sim.configuration.plan`` (read only; nothing is written).  A choice of the page (scenario, hypotheses,
+``sim.config.plan.plan`` (read only; nothing is written).  A choice of the page (scenario, hypotheses,
 lever settings, fixed assumptions, uncertainty, replications) becomes one ``Setup`` per cell; the status
 quo cell of each hypothesis is the baseline.  With uncertainty on, every assumption not fixed by the
-hypothesis or by the user is drawn per replication (``sim.uncertainty.draw_parameters``), keyed by
+hypothesis or by the user is drawn per replication (``sim.model.sampling.draw_parameters``), keyed by
 replication, so the scenario and its baseline share their draws and their shocks.
 
 Records are cached by the full choice that shapes them: moving a lever reruns the scenario cells only,
@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from sim.analysis import replication_summaries
-from sim.configuration import available, plan
-from sim.ensemble import run_cell
-from sim.model import DiplomacyModel, Setup
-from sim.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.rules import PARAMS
-from sim.schema import HypothesisConfig, InitialConfig, Levers, ScenarioConfig
-from sim.uncertainty import draw_parameters, uncertain_parameters
+from sim.config.plan import available, plan
+from sim.model.ensemble import run_cell
+from sim.model.model import DiplomacyModel, Setup
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.model.rules import PARAMS
+from sim.config.schema import HypothesisConfig, InitialConfig, Levers, ScenarioConfig
+from sim.model.sampling import draw_parameters, uncertain_parameters
 
 MAX_REPLICATIONS = 5000
 NUMERIC_LEVERS = (

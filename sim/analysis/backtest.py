@@ -1,0 +1,581 @@
+"""Forecast skill by rolling origin inside the record: would the model, calibrated on what was known at a date,
+have foreseen what happened next, and better than a naive forecaster?
+
+For each origin (by default July 2023 and July 2024) the backtest
+
+1. keeps only the records dated before the origin (``records_before``: a record is dated by the last month it
+   speaks of, so a yearly total is known only once its year is over);
+2. calibrates on them alone with the hindcast's history matching (``sim.model.record.history_match``): each group of
+   calibrated parameters is drawn over its declared range and kept where the paths to the origin meet the group's
+   records known then; a parameter whose records all lie after the origin keeps its whole declared range;
+3. forecasts: runs the model from August 2021 with parameters drawn from those ranges, so the state at the origin
+   is the model's own, reached from the takeover by the kept parameters, never read from a later record, and goes
+   on to July 2025;
+4. scores every record whose whole window lies after the origin.  A figure (a series) is scored by the CRPS of the
+   ensemble (``scoringrules.crps_ensemble``), by whether the record's value falls in the 50% and 90% bands, and
+   by its PIT (the share of the ensemble below the record); an event in the window from the origin to July 2025
+   (a first recognition, an ambassador's credentials, a clash, an ISKP attack abroad, girls' schools reopening,
+   civil war) by the Brier score of the share of replications in which it happens (``scoringrules.brier_score``).
+
+The naive forecasters know the same records.  Persistence says the last known figure of the same kind comes
+again (a yearly total as the same monthly rate over the window); the linear trend extends the line through the
+last two known figures (with one, it is persistence).  A relation's level is known from its level in August 2021
+(the initial state) and the dated steps recorded before the origin.  A point forecast's CRPS is its absolute
+error.  The base rate gives an event the chance it had per month before the origin (a clash, an attack abroad),
+or, for a state's first step up the ladder, the rate at which any state took such a dated step before the origin.
+
+Skill is 1 - score_model / score_baseline: above 0 the model beats the baseline, 1 is perfect.
+
+The defaults of the parameters were set with the whole record in view (docs/calibration.md); the backtest
+removes the calibrated ranges, not that, so its skill is an upper bound on an honest forecaster's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.model.record import (
+    BOX_GROUPS,
+    LAST_RECORD_MONTH,
+    MATCH_GROUPS,
+    RECORDS,
+    checks_for,
+    extract,
+    history_match,
+    motive_groups,
+    record_date,
+    record_months,
+)
+from sim.model.outcomes import OUTCOME_INDEX
+
+BACKTEST_FILE = "backtest.csv"
+FIGURE_FILE = "backtest.png"
+START = "2021-08"
+SETTINGS = {
+    "origins": ["2023-07", "2024-07"],
+    "match_replications": 6000,  # per group of calibrated parameters and origin
+    "forecast_replications": 1000,
+}
+SERIES_METRICS = ("crps", "cover50", "cover90", "pit")
+
+
+def _m(text) -> np.datetime64:
+    return np.datetime64(str(text), "M")
+
+
+def _months_from(first, last) -> int:
+    """Months from ``first`` to ``last``, both counted."""
+    return int((_m(last) - _m(first)).astype(int)) + 1
+
+
+# --- what was known at the origin, and what came after -----------------------------------------------------------
+
+
+def records_before(entries, origin: str) -> list[dict]:
+    """The record entries known at the origin: every month they speak of is before it."""
+    return [e for e in entries if _m(record_date(e)) < _m(origin)]
+
+
+def _after(entry, origin: str) -> bool:
+    months = record_months({k: v for k, v in entry.items() if k != "months"})
+    return min(_m(m) for m in months) >= _m(origin)
+
+
+def series_after(entries, origin: str) -> list[dict]:
+    """Figures whose whole window lies at or after the origin (a dated first step is an event, not a figure)."""
+    return [e for e in entries if e["kind"] != "date" and _after(e, origin) and not _is_event_total(e)]
+
+
+def _is_event_total(entry) -> bool:
+    """A count of dated events or a count recorded as none: scored as an event in the forecast window."""
+    return entry["kind"] == "total" and (bool(entry.get("months")) or list(entry["range"]) == [0, 0])
+
+
+def events_after(entries, origin: str) -> list[dict]:
+    """Events in the window from the origin to July 2025: a first step dated at or after the origin, a count of
+    dated events, or a count the record gives as none over a window that reaches July 2025."""
+    out = []
+    for e in entries:
+        if e["kind"] == "date" and _m(e["range"][0]) >= _m(origin):
+            out.append({"id": e["id"], "outcome": e["outcome"], "threshold": e["threshold"], "kind": "first"})
+        elif _is_event_total(e) and _m(e["when"][1]) >= _m(LAST_RECORD_MONTH):
+            listed = [str(_m(m)) for m in (e.get("months") or [])]
+            out.append(
+                {
+                    "id": e["id"],
+                    "outcome": e["outcome"],
+                    "threshold": 0.5,
+                    "kind": "any",
+                    "months": listed,
+                    "since": str(_m(e["when"][0])),
+                }
+            )
+    return out
+
+
+# --- calibration and forecast -------------------------------------------------------------------------------------
+
+
+def calibration_groups() -> dict:
+    """The hindcast's groups of calibrated parameters and the records that pin each down."""
+    return {**MATCH_GROUPS, **motive_groups(), **BOX_GROUPS}
+
+
+def calibrate(known: list[dict], origin: str, hypothesis: str, replications: int) -> pd.DataFrame:
+    """History matching on the records ``known`` at the origin only (``records_before``), with runs that stop
+    the month before it.  One row per matched parameter with the range the known record leaves plausible."""
+    late = [e["id"] for e in known if _m(record_date(e)) >= _m(origin)]
+    if late:
+        raise ValueError(f"calibration at {origin} was given records dated from then on: {', '.join(late)}")
+    checks = checks_for(known)
+    months = _months_from(START, _m(origin) - np.timedelta64(1, "M"))
+    return history_match(replications, hypothesis, groups=calibration_groups(), checks=checks, months=months)
+
+
+def forecast_ranges(matched: pd.DataFrame) -> dict:
+    """Parameter -> the range to draw from at the origin: the matched range where enough paths were kept; else the
+    declared range for a parameter the full record calibrated (its calibrated range used later records), or its
+    usual sampling range."""
+    from sim.model.sampling import uncertain_parameters
+
+    found = {
+        r.parameter: (r.plausible_p05, r.plausible_p95)
+        for r in matched.itertuples()
+        if np.isfinite(r.plausible_p05) and np.isfinite(r.plausible_p95)
+    }
+    ranges = {}
+    for p in uncertain_parameters():
+        if p.name in found:
+            ranges[p.name] = found[p.name]
+        elif p.calibrated_range is not None:
+            ranges[p.name] = (p.low, p.high)
+        else:
+            ranges[p.name] = p.sampling_range
+    return ranges
+
+
+def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
+    from sim.model.rules import PARAMS
+    from sim.model.sampling import unit_design
+
+    params = [PARAMS[name] for name in sorted(ranges)]
+    unit = unit_design(seed, reps, params)
+    out = {}
+    for j, p in enumerate(params):
+        lo, hi = ranges[p.name]
+        if p.integer:
+            out[p.name] = np.floor(lo + unit[:, j] * (hi - lo + 1)).clip(lo, hi)
+        else:
+            out[p.name] = lo + unit[:, j] * (hi - lo)
+    return out
+
+
+def forecast(ranges: dict, hypothesis: str, replications: int, seed: int):
+    """The model's paths from August 2021 to July 2025 with parameters drawn from ``ranges``; (record, setup)."""
+    from sim.analysis.common import explicit_params
+    from sim.config.plan import plan
+    from sim.model.ensemble import run_cell
+
+    p = plan(["experiment=hindcast", "uncertainty=none", f"replications={replications}", f"seed={seed}",
+              f"experiment.hypotheses=[{hypothesis}]"])  # fmt: skip
+    cell = p.cells[0]
+    keep = explicit_params(p, cell)
+    reps = np.arange(replications)
+    draws = {k: v for k, v in _draw(ranges, seed + 3, reps).items() if k not in keep}
+    setup = replace(cell.setup, params={**cell.setup.params, **draws}, months=_months_from(START, LAST_RECORD_MONTH))
+    return run_cell(setup, reps), setup
+
+
+# --- the naive forecasters -----------------------------------------------------------------------------------------
+
+
+def _centre(entry) -> float:
+    """A record's window centre, in months since 1970."""
+    when = entry["when"] if isinstance(entry["when"], list) else [entry["when"], entry["when"]]
+    first, last = (_m(w).astype(np.int64) for w in when)
+    return (first + last) / 2.0
+
+
+def _per_month(entry) -> float:
+    """The record's value, as a monthly rate for a total (windows differ in length)."""
+    value = checks_for([entry])[0].value
+    if entry["kind"] == "total":
+        return value / _months_from(*entry["when"])
+    return value
+
+
+def _relation_points(outcome: str, known: list[dict], initial: dict) -> list[tuple[float, float]]:
+    """(month, level) of a state's relation known at the origin: August 2021, then each recorded dated step."""
+    state = outcome.removeprefix("relation_")
+    points = [(float(_m(START).astype(np.int64)), float(initial[state]))] if state in initial else []
+    steps = [e for e in known if e["kind"] == "date" and e["outcome"] == outcome]
+    for e in sorted(steps, key=lambda e: record_date(e)):
+        points.append((float(_m(record_date(e)).astype(np.int64)), float(e["threshold"])))
+    return points
+
+
+def _level_points(outcome: str, known: list[dict], initial: dict) -> list[tuple[float, float]]:
+    """(month, level) known at the origin of an outcome read off the relations: a relation, the count of
+    recognising states, or the influence balance (sim/model/outcomes.py), each from August 2021 and the dated steps."""
+    if outcome.startswith("relation_"):
+        return _relation_points(outcome, known, initial)
+    paths = {s: _relation_points(f"relation_{s}", known, initial) for s in initial}
+    months = sorted({m for points in paths.values() for m, _ in points})
+
+    def level(state, month):
+        return [v for m, v in paths[state] if m <= month][-1]
+
+    if outcome == "recognising_states":
+        counted = [(m, float(sum(level(s, m) >= 4 for s in initial))) for m in months]
+        steps = [e for e in known if e["kind"] == "date" and e["outcome"] == outcome]
+        counted += [(float(_m(record_date(e)).astype(np.int64)), float(e["threshold"])) for e in steps]
+        return sorted(counted)
+    if outcome == "influence_balance" and {"united_states", "china", "russia", "iran"} <= set(initial):
+        return [
+            (m, (level("united_states", m) - (level("china", m) + level("russia", m) + level("iran", m)) / 3) / 4)
+            for m in months
+        ]
+    return []
+
+
+LEVEL_CLIP = {"recognising_states": (0.0, np.inf), "influence_balance": (-1.0, 1.0)}
+
+
+def naive(entry, known: list[dict], initial: dict) -> tuple[float, float]:
+    """(persistence, linear trend) forecasts of a figure from the records known at the origin; NaN where the record
+    knew nothing of the kind."""
+    outcome = entry["outcome"]
+    if entry["kind"] == "level" and (outcome.startswith("relation_") or outcome in LEVEL_CLIP):
+        points = _level_points(outcome, known, initial)
+        target = float(_m(entry["when"]).astype(np.int64))
+        scale = 1.0
+        clip = LEVEL_CLIP.get(outcome, (0.0, 4.0))
+    else:
+        same = [e for e in known if e["outcome"] == entry["outcome"] and e["kind"] == entry["kind"]]
+        if entry["kind"] == "ratio":
+            same = []  # a ratio of two periods has no like figure to persist from in the record
+        points = sorted((_centre(e), _per_month(e)) for e in same)
+        target = _centre(entry)
+        scale = _months_from(*entry["when"]) if entry["kind"] == "total" else 1.0
+        clip = LEVEL_CLIP.get(outcome, (0.0, np.inf))
+    if not points:
+        return np.nan, np.nan
+    persistence = points[-1][1]
+    if len(points) < 2:
+        trend = persistence
+    else:
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        trend = y1 + (y1 - y0) / (x1 - x0) * (target - x1) if x1 != x0 else y1
+    return float(np.clip(persistence * scale, *clip)), float(np.clip(trend * scale, *clip))
+
+
+def base_rate(event, known: list[dict], origin: str, states: int) -> float:
+    """The chance of the event in the window from the origin to July 2025 at the rate seen before the origin."""
+    window = _months_from(origin, LAST_RECORD_MONTH)
+    if event["kind"] == "any":
+        before = [m for m in event["months"] if _m(m) < _m(origin)]
+        span = _months_from(event["since"], _m(origin) - np.timedelta64(1, "M"))
+        rate = len(before) / span
+    else:  # a first step: how often any state took a dated first step before the origin
+        steps = [e for e in known if e["kind"] == "date"]
+        rate = len(steps) / (states * _months_from(START, _m(origin) - np.timedelta64(1, "M")))
+    return float(1.0 - (1.0 - rate) ** window)
+
+
+# --- scoring ---------------------------------------------------------------------------------------------------------
+
+
+def _pit(ensemble: np.ndarray, observed: float) -> float:
+    """The share of the ensemble below the record, ties counted half (integer outcomes tie often)."""
+    return float(np.mean(ensemble < observed) + 0.5 * np.mean(ensemble == observed))
+
+
+def _event_probability(record, dates, event, origin) -> float:
+    series = record[:, OUTCOME_INDEX[event["outcome"]], :].astype(np.float64)
+    reached = series >= event["threshold"]
+    window = (dates.astype("datetime64[M]") >= _m(origin)) & (dates.astype("datetime64[M]") <= _m(LAST_RECORD_MONTH))
+    if event["kind"] == "first":  # first reaches the threshold inside the window
+        first_ever = np.where(reached.any(axis=0), np.argmax(reached, axis=0), -1)
+        in_window = np.zeros(reached.shape[1], dtype=bool)
+        ok = first_ever >= 0
+        in_window[ok] = window[first_ever[ok]]
+        return float(in_window.mean())
+    return float(reached[window].any(axis=0).mean())
+
+
+def _observed_event(event, origin) -> float:
+    if event["kind"] == "first":
+        return 1.0  # dated at or after the origin, and the record stops at July 2025
+    return float(any(_m(origin) <= _m(m) <= _m(LAST_RECORD_MONTH) for m in event["months"]))
+
+
+def _skill(model: float, baseline: float) -> float:
+    """1 - model / baseline; minus infinity where the baseline is exact and the model is not."""
+    if not (np.isfinite(model) and np.isfinite(baseline)):
+        return np.nan
+    if baseline == 0:
+        return -np.inf if model > 0 else np.nan
+    return 1.0 - model / baseline
+
+
+def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: int, calibrate_with=None) -> list[dict]:
+    """Calibrate on what was known at ``origin``, forecast to July 2025, score what came after: rows of backtest.csv."""
+    import scoringrules as sr
+
+    from sim.model.actors import STATES
+    from sim.store.files import month_dates
+
+    known = records_before(entries, origin)
+    matched = (calibrate_with or calibrate)(known, origin, hypothesis, int(settings["match_replications"]))
+    record, setup = forecast(forecast_ranges(matched), hypothesis, int(settings["forecast_replications"]), seed)
+    dates = month_dates(setup.start, record.shape[0])
+    series = series_after(entries, origin)
+    values = extract(record, setup.start, checks_for(series))
+    rows = []
+    base = {"origin": origin, "hypothesis": hypothesis}
+    for entry, check in zip(series, checks_for(series)):
+        ensemble = values[check.id]
+        ensemble = ensemble[np.isfinite(ensemble)]
+        observed = check.value
+        persistence, trend = naive(entry, known, setup.relations)
+        crps = float(sr.crps_ensemble(np.float64(observed), ensemble)) if len(ensemble) else np.nan
+        lead = _months_from(origin, record_date(entry)) - 1
+        common = {**base, "record": entry["id"], "outcome": entry["outcome"], "lead": lead, "observed": observed}
+        q05, q25, q75, q95 = np.quantile(ensemble, [0.05, 0.25, 0.75, 0.95]) if len(ensemble) else [np.nan] * 4
+        scored = {
+            "crps": (crps, abs(persistence - observed), abs(trend - observed)),
+            "cover50": (float(q25 <= observed <= q75), np.nan, np.nan),
+            "cover90": (float(q05 <= observed <= q95), np.nan, np.nan),
+            "pit": (_pit(ensemble, observed) if len(ensemble) else np.nan, np.nan, np.nan),
+        }
+        for metric, (m, p, t) in scored.items():
+            rows.append({**common, "metric": metric, "model": m, "persistence": p, "trend": t, "base_rate": np.nan})
+    for event in events_after(entries, origin):
+        observed = _observed_event(event, origin)
+        probability = _event_probability(record, dates, event, origin)
+        rate = base_rate(event, known, origin, len(STATES))
+        m, b = (float(sr.brier_score(np.float64(observed), np.float64(x))) for x in (probability, rate))
+        rows.append(
+            {
+                **base,
+                "record": event["id"],
+                "outcome": event["outcome"],
+                "lead": _months_from(origin, LAST_RECORD_MONTH) - 1,
+                "observed": observed,
+                "metric": "brier",
+                "model": m,
+                "persistence": np.nan,
+                "trend": np.nan,
+                "base_rate": b,
+                "model_probability": probability,
+                "base_probability": rate,
+            }
+        )
+    for r in rows:
+        r["skill_persistence"] = _skill(r["model"], r["persistence"]) if r["metric"] == "crps" else np.nan
+        r["skill_trend"] = _skill(r["model"], r["trend"]) if r["metric"] == "crps" else np.nan
+        r["skill_base_rate"] = _skill(r["model"], r["base_rate"]) if r["metric"] == "brier" else np.nan
+        baselines = [r["persistence"], r["trend"], r["base_rate"]]
+        finite = [b for b in baselines if np.isfinite(b)]
+        # against the best naive forecaster on this fact
+        r["skill"] = _skill(r["model"], min(finite)) if finite and r["metric"] in ("crps", "brier") else np.nan
+    return rows
+
+
+COLUMNS = [
+    "origin",
+    "hypothesis",
+    "record",
+    "outcome",
+    "lead",
+    "metric",
+    "observed",
+    "model",
+    "persistence",
+    "trend",
+    "base_rate",
+    "skill",
+    "skill_persistence",
+    "skill_trend",
+    "skill_base_rate",
+    "model_probability",
+    "base_probability",
+]
+
+
+def backtest_table(settings: dict, hypotheses, seed: int, entries=None, calibrate_with=None) -> pd.DataFrame:
+    entries = RECORDS if entries is None else entries
+    rows = []
+    for hypothesis in hypotheses:
+        for origin in settings["origins"]:
+            rows += score_origin(entries, str(origin), hypothesis, settings, seed, calibrate_with)
+    return pd.DataFrame(rows).reindex(columns=COLUMNS)
+
+
+# --- the experiment: settings, files, report section --------------------------------------------------------------
+
+
+def settings_of(config: dict) -> dict:
+    given = config["experiment"].get("analysis") or {}
+    return {**SETTINGS, **given}
+
+
+def prepare(plan):
+    """Check the backtest's settings: origins inside the record, a run from August 2021 to July 2025 at least."""
+    from omegaconf import OmegaConf
+
+    from sim.config.plan import ConfigError
+
+    config = OmegaConf.to_container(plan.config, resolve=True)
+    given = config["experiment"].get("analysis") or {}
+    unknown = sorted(set(given) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a backtest setting; known: {', '.join(SETTINGS)}")
+    s = settings_of(config)
+    origins = s["origins"]
+    if not isinstance(origins, list) or not origins:
+        raise ConfigError("experiment.analysis.origins must list at least one month, e.g. [2023-07, 2024-07]")
+    for origin in origins:
+        try:
+            month = _m(origin)
+        except ValueError:
+            raise ConfigError(f"experiment.analysis.origins: {origin!r} is not a month such as 2023-07") from None
+        if not _m("2022-01") <= month <= _m("2025-06"):
+            raise ConfigError(f"experiment.analysis.origins: {origin} must lie between 2022-01 and 2025-06")
+    for key in ("match_replications", "forecast_replications"):
+        value = s[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 100000:
+            raise ConfigError(f"experiment.analysis.{key}={value!r} must be a whole number from 20 to 100000")
+    start = plan.cells[0].setup.start
+    if start != (2021, 8) or plan.months < _months_from(START, LAST_RECORD_MONTH):
+        raise ConfigError(
+            "a backtest runs from the takeover: use experiment.initial=aug2021 and at least "
+            f"{_months_from(START, LAST_RECORD_MONTH)} months"
+        )
+
+
+def write_backtest(folder: Path) -> list[str]:
+    """backtest.csv and the PIT histogram, computed from the folder's configuration."""
+    from sim.analysis.common import read_config
+
+    folder = Path(folder)
+    config = read_config(folder)
+    table = backtest_table(settings_of(config), config["experiment"]["hypotheses"], int(config["seed"]))
+    table.to_csv(folder / BACKTEST_FILE, index=False, float_format="%.6g")
+    files = [BACKTEST_FILE]
+    if config.get("figures", True):
+        pit_chart(folder / FIGURE_FILE, table)
+        files.append(FIGURE_FILE)
+    return files
+
+
+def pit_chart(path: Path, table: pd.DataFrame):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.analysis.common import PALETTE, save_figure
+
+    pit = table[table["metric"] == "pit"]
+    origins = list(dict.fromkeys(pit["origin"]))
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    bins = np.linspace(0, 1, 6)
+    ax.hist([pit[pit["origin"] == o]["model"].dropna() for o in origins], bins=bins, label=origins,
+            color=PALETTE[: len(origins)], stacked=True)  # fmt: skip
+    ax.axhline(len(pit) / (len(bins) - 1), color="black", lw=0.8, ls="--", label="flat (calibrated)")
+    ax.set_xlabel("PIT: share of the forecast ensemble below the record")
+    ax.set_ylabel("records")
+    ax.set_title("Where the record fell in the model's forecasts")
+    ax.legend(title="origin", frameon=False, fontsize=8)
+    fig.tight_layout()
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def _fmt(x: float) -> str:
+    if np.isneginf(x):
+        return "-inf"
+    if not np.isfinite(x):
+        return "-"
+    return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
+
+
+def _named(rows: pd.DataFrame) -> list[str]:
+    return [f"{r.record} ({r.origin})" for r in rows.itertuples()]
+
+
+def skill_sentences(table: pd.DataFrame) -> list[str]:
+    """Where the model beats the naive forecasters and where it does not, in words."""
+    crps = table[table["metric"] == "crps"]
+    brier = table[table["metric"] == "brier"]
+    out = []
+    for name, column in (("persistence", "skill_persistence"), ("the linear trend", "skill_trend")):
+        s = crps[column].dropna()
+        if len(s):
+            beats = crps.loc[s.index][s > 0]["record"]
+            loses = _named(crps.loc[s.index][s <= 0])
+            out.append(
+                f"On figures the model beats {name} in {len(beats)} of {len(s)} comparisons (median skill "
+                f"{s.median():+.2f})"
+                + (f"; it does not on {', '.join(dict.fromkeys(loses))}" if len(loses) else "")
+                + "."
+            )
+    s = brier["skill_base_rate"].dropna()
+    if len(s):
+        loses = _named(brier.loc[s.index][s <= 0])
+        out.append(
+            f"On events it beats the base rate in {int((s > 0).sum())} of {len(s)} comparisons"
+            + (f"; not on {', '.join(dict.fromkeys(loses))}" if len(loses) else "")
+            + "."
+        )
+    exact = table[table["metric"].isin(["crps", "brier"]) & np.isneginf(table["skill"])]
+    if len(exact):
+        out.append(
+            f"A naive forecaster is exact on {', '.join(_named(exact))} (nothing changed, as "
+            "before), where any spread in the model's forecast costs it (skill -inf)."
+        )
+    no_base = crps[crps["persistence"].isna()]["record"]
+    if len(no_base):
+        out.append(f"No naive figure exists for {', '.join(dict.fromkeys(no_base))}: the record knew none before.")
+    for level in (50, 90):
+        c = table[table["metric"] == f"cover{level}"]["model"].dropna()
+        if len(c):
+            out.append(f"The model's {level}% bands hold {int(c.sum())} of {len(c)} records ({c.mean():.0%}).")
+    return out
+
+
+def backtest_section(folder: Path) -> str:
+    table = pd.read_csv(Path(folder) / BACKTEST_FILE)
+    lines = [
+        "## Forecast skill: the backtest",
+        "",
+        "Calibrated at each origin on the records dated before it, run from August 2021 and scored on the records "
+        "after it up to July 2025, against persistence and the linear trend of the known record (figures, CRPS) "
+        "and the base rate (events, Brier score). Skill = 1 - score of the model / score of the baseline; above 0 "
+        "the model is better. Lead: months from the origin to the record's last month.",
+        "",
+        *skill_sentences(table),
+        "",
+        "| origin | record | lead | metric | model | persistence | trend | base rate | skill vs persistence | "
+        "skill vs trend | skill vs base rate |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    scored = table[table["metric"].isin(["crps", "brier"])]
+    for hypothesis, sub in scored.groupby("hypothesis", sort=False):
+        if table["hypothesis"].nunique() > 1:
+            lines.append(f"| **{hypothesis}** | | | | | | | | | | |")
+        for r in sub.itertuples():
+            lines.append(
+                f"| {r.origin} | {r.record} | {r.lead} | {r.metric} | {_fmt(r.model)} | {_fmt(r.persistence)} | "
+                f"{_fmt(r.trend)} | {_fmt(r.base_rate)} | {_fmt(r.skill_persistence)} | {_fmt(r.skill_trend)} | "
+                f"{_fmt(r.skill_base_rate)} |"
+            )
+    lines.append("")
+    if (Path(folder) / FIGURE_FILE).is_file():
+        lines += [f"![PIT histogram]({FIGURE_FILE})", ""]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Configuration: names and files, Hydra parsing, checks, analysis designs and the plan. Touches no results folder."""

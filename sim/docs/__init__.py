@@ -1,0 +1,1 @@
+"""Writers of the generated documents: docs/rules.md, docs/hypotheses.md, docs/directions.md."""

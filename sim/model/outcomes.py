@@ -1,0 +1,380 @@
+"""The outcomes an analyst reads: stable column names, units, and how each is summarised per replication.
+
+Each outcome is a small named reporter of the model's state in a month.  The
+``summary`` says how a replication's months become one number for the tables:
+``annual`` (mean yearly total, for flows), ``mean`` (average level), ``final``
+(level in the last month), ``share`` (share of months in which it holds).
+
+A row dated with a month holds the state at the end of that month: the first
+row of a run is the world after its first monthly step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    unit: str
+    summary: str
+    description: str
+    reporter: Callable
+    integer: bool = False
+    # "fan": quantiles across replications; "mean": the mean alone, for 0/1 states and rare counts,
+    # whose quantiles would only jump between whole numbers
+    chart: str = "fan"
+    # which way is better for the people of the region: "lower", "higher", or "" where no side is better
+    # (a relation level or the influence balance is a position, not a welfare outcome)
+    better: str = ""
+    # the one public series its record values come from (publisher; sim/model/data/ gives the documents), or "" for
+    # the model's own quantities that no one counts
+    tracker: str = ""
+    # the bounds the outcome's meaning gives every month's value (None: unbounded on that side): counts are
+    # never negative, shares and chances lie in 0-1, relation levels in 0-4
+    lower: float | None = None
+    upper: float | None = None
+
+    @property
+    def binary(self) -> bool:
+        return self.unit == "0/1" and self.summary == "share"
+
+    def outside_bounds(self, values):
+        """Boolean mask of the values (any array) outside the declared bounds; NaN counts as outside."""
+        values = np.asarray(values, dtype=np.float64)
+        out = np.isnan(values)
+        if self.lower is not None:
+            out |= values < self.lower
+        if self.upper is not None:
+            out |= values > self.upper
+        return out
+
+
+def _relation(key):
+    return lambda m: m.actors[key].state.relation
+
+
+def _build():
+    from sim.model.actors import STATES
+    from sim.model.actors.states import RECOGNITION
+
+    outcomes = [
+        Outcome(
+            "attacks_pakistan",
+            "attacks",
+            "annual",
+            "militant attacks inside Pakistan that month",
+            lambda m: m.ttp.state.attacks,
+            integer=True,
+            better="lower",
+            tracker="PICSS (militant attacks in Pakistan)",
+            lower=0.0,
+        ),
+        Outcome(
+            "deaths_pakistan",
+            "deaths",
+            "annual",
+            "people killed in militant violence in Pakistan that month, as the CRSS annual security reports count "
+            "them: civilians, security personnel and militants killed in terror attacks and counter-terror "
+            "operations (CRSS: 973 in 2022, 1,533 in 2023, 2,546 in 2024)",
+            lambda m: m.ttp.state.deaths,
+            integer=True,
+            better="lower",
+            tracker="CRSS (civilians, security personnel and militants killed)",
+            lower=0.0,
+        ),
+        Outcome(
+            "ttp_fighters",
+            "fighters",
+            "final",
+            "TTP fighters",
+            lambda m: m.ttp.state.fighters,
+            better="lower",
+            tracker="UN Security Council 1988 Monitoring Team",
+            lower=0.0,
+        ),
+        Outcome(
+            "ttp_sanctuary",
+            "0-1",
+            "mean",
+            "sanctuary the TTP enjoys in Afghanistan",
+            lambda m: m.taliban.state.sanctuary,
+            better="lower",
+            tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "pragmatist_influence",
+            "0-1",
+            "mean",
+            "influence of Taliban pragmatists against the Kandahar hard-liners",
+            lambda m: m.taliban.state.pragmatist,
+            better="higher",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "girls_schools_open",
+            "0/1",
+            "share",
+            "girls' secondary schools open",
+            lambda m: m.taliban.state.girls_schools_open,
+            integer=True,
+            chart="mean",
+            better="higher",
+            tracker="UNESCO",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "humanitarian_need",
+            "million people",
+            "mean",
+            "people in humanitarian need, a share of the population (never more than it)",
+            lambda m: m.population.state.humanitarian_need,
+            better="lower",
+            tracker="OCHA HNRP (people in need)",
+            lower=0.0,
+        ),
+        Outcome(
+            "population",
+            "million people",
+            "mean",
+            "people living in Afghanistan",
+            lambda m: m.population.state.population,
+            tracker="UN World Population Prospects / World Bank WDI (population)",
+            lower=0.0,
+        ),
+        Outcome(
+            "aid_delivered",
+            "index, 2024 = 1",
+            "mean",
+            "humanitarian aid reaching people, against the funding of 2024",
+            lambda m: m.international.state.aid_delivered,
+            better="higher",
+            tracker="OCHA FTS (funding received for the Afghanistan appeal)",
+            lower=0.0,
+        ),
+        Outcome(
+            "aid_funding",
+            "US$ million",
+            "annual",
+            "humanitarian funding for Afghanistan received that month, the US's included",
+            lambda m: m.international.state.funding,
+            better="higher",
+            tracker="OCHA FTS (humanitarian funding received for Afghanistan)",
+            lower=0.0,
+        ),
+        Outcome(
+            "appeal_coverage",
+            "0-1",
+            "mean",
+            "share of the UN humanitarian appeal covered at that month's rate of funding",
+            lambda m: m.international.state.coverage,
+            better="higher",
+            tracker="OCHA FTS (coverage of the Afghanistan HNRP)",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "gdp_per_capita",
+            "index, 2024 = 1",
+            "mean",
+            "real GDP per head, opium left out",
+            lambda m: m.population.state.gdp_per_capita,
+            better="higher",
+            tracker="World Bank, Afghanistan Development Update (real GDP per capita)",
+            lower=0.0,
+        ),
+        Outcome(
+            "refugee_flows",
+            "thousand people",
+            "annual",
+            "people leaving Afghanistan that month",
+            lambda m: m.population.state.refugee_outflow,
+            better="lower",
+            tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
+            lower=0.0,
+        ),
+        Outcome(
+            "refugee_returns",
+            "thousand people",
+            "annual",
+            "Afghans returned or deported from Iran and Pakistan that month",
+            lambda m: m.iran.state.returns + m.pakistan.state.returns,
+            better="lower",
+            tracker="IOM/UNHCR (border monitoring of returns from Iran and Pakistan)",
+            lower=0.0,
+        ),
+        Outcome(
+            "returns_from_iran",
+            "thousand people",
+            "annual",
+            "Afghans returned or deported from Iran that month",
+            lambda m: m.iran.state.returns,
+            better="lower",
+            tracker="IOM/UNHCR (border monitoring of returns from Iran)",
+            lower=0.0,
+        ),
+        Outcome(
+            "returns_from_pakistan",
+            "thousand people",
+            "annual",
+            "Afghans returned or deported from Pakistan that month",
+            lambda m: m.pakistan.state.returns,
+            better="lower",
+            tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
+            lower=0.0,
+        ),
+        Outcome(
+            "drug_economy",
+            "index, 2025 = 1",
+            "mean",
+            "size of the opium economy (poppy cultivation)",
+            lambda m: m.population.state.drug_economy,
+            better="lower",
+            tracker="UNODC Afghanistan Opium Survey",
+            lower=0.0,
+        ),
+        Outcome(
+            "recognising_states",
+            "states",
+            "final",
+            "states formally recognising the Taliban government",
+            lambda m: sum((m.actors[k].state.relation == RECOGNITION) for k in STATES),
+            integer=True,
+            tracker="states' foreign ministries (credentials accepted)",
+            lower=0.0, upper=float(len(STATES)),
+        ),
+        Outcome(
+            "clash_pakistan_afghanistan",
+            "months with a clash",
+            "annual",
+            "1 in a month with an armed interstate clash, else 0",
+            lambda m: m.pakistan.state.clash,
+            integer=True,
+            chart="mean",
+            better="lower",
+            tracker="dated border clashes in news reports (Dawn, Reuters)",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "clash_risk",
+            "chance a month",
+            "mean",
+            "monthly chance of an armed interstate clash between Pakistan and Afghanistan",
+            lambda m: m.pakistan.state.clash_risk,
+            # it jumps in months with strikes, so bands across replications would only flicker
+            chart="mean",
+            better="lower",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "civil_war",
+            "0/1",
+            "share",
+            "civil war that month",
+            lambda m: m.resistance.state.civil_war,
+            integer=True,
+            chart="mean",
+            better="lower",
+            tracker="UNAMA (human-rights and security updates)",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "iskp_external_capacity",
+            "0-1",
+            "mean",
+            "ISKP capacity to strike abroad",
+            lambda m: m.iskp.state.capacity,
+            better="lower",
+            tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "iskp_attacks_abroad",
+            "attacks",
+            "annual",
+            "1 in a month with an ISKP mass-casualty attack outside Afghanistan, else 0",
+            lambda m: m.iskp.state.attack_abroad,
+            integer=True,
+            chart="mean",
+            better="lower",
+            tracker="UN Security Council 1988 Monitoring Team",
+            lower=0.0, upper=1.0,
+        ),
+        Outcome(
+            "influence_balance",
+            "-1..1",
+            "mean",
+            "US relation level minus the mean of China, Russia and Iran, over four",
+            lambda m: (
+                (
+                    m.united_states.state.relation
+                    - (m.china.state.relation + m.russia.state.relation + m.iran.state.relation) / 3.0
+                )
+                / 4.0
+            ),
+            tracker="states' foreign ministries (derived from the relation levels)",
+            lower=-1.0,
+            upper=1.0,
+        ),
+        Outcome(
+            "escalation_pakistan_afghanistan",
+            "0-4",
+            "mean",
+            "rung of the Pakistan-Afghanistan escalation ladder (0 calm, 1 border incident, 2 armed clash, "
+            "3 strikes on cities, 4 break in relations)",
+            lambda m: m.pakistan.state.escalation,
+            integer=True,
+            tracker="dated border incidents, clashes and strikes in news reports (Dawn, Reuters)",
+            better="lower",
+            lower=0.0,
+            upper=4.0,
+        ),
+        Outcome(
+            "iskp_attacks_afghanistan",
+            "attacks",
+            "annual",
+            "ISKP attacks inside Afghanistan that month, as ACLED counts events involving ISKP (199 in 2022, 49 in "
+            "2023, in the EU Agency for Asylum's Country Guidance of May 2024)",
+            lambda m: m.iskp.state.home_attacks,
+            integer=True,
+            tracker="ACLED (events involving ISKP in Afghanistan)",
+            better="lower",
+            lower=0.0,
+        ),
+        Outcome(
+            "afghan_civilian_casualties",
+            "people",
+            "annual",
+            "civilians killed and injured in conflict inside Afghanistan that month, as UNAMA counts them (3,774 "
+            "from 15 Aug 2021 to 30 May 2023; some 20-60 a month in its quarterly updates of 2024)",
+            lambda m: m.iskp.state.civilian_casualties,
+            integer=True,
+            tracker="UNAMA (civilians killed and injured)",
+            better="lower",
+            lower=0.0,
+        ),
+    ]
+    outcomes += [
+        Outcome(
+            f"relation_{k}",
+            "0-4",
+            "final",
+            f"relation of {k} with Kabul (0 none, 1 channels, 2 missions, 3 ambassadors, 4 recognition)",
+            _relation(k),
+            integer=True,
+            tracker="the two governments' foreign ministries (credentials, missions, envoys)",
+            lower=0.0,
+            upper=float(RECOGNITION),
+        )
+        for k in STATES
+    ]
+    return tuple(outcomes)
+
+
+OUTCOMES: tuple[Outcome, ...] = _build()
+OUTCOME_NAMES = tuple(o.name for o in OUTCOMES)
+OUTCOME_INDEX = {o.name: i for i, o in enumerate(OUTCOMES)}

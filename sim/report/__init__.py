@@ -1,0 +1,1 @@
+"""The report of a results folder: markdown, tables and figures."""

@@ -1,0 +1,1 @@
+"""Results folders: layout, the one reader, ownership of files, staging and commit, local or URL."""
