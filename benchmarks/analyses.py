@@ -26,7 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def sobol_ensemble(n: int, months: int) -> tuple[int, float]:
-    from sim.analysis.common import attach_design
+    from sim.config.designs.attach import attach_design
     from sim.config.plan import plan
     from sim.model.model import DiplomacyModel
     from sim.model.sampling import uncertain_parameters

@@ -21,18 +21,19 @@ import pyarrow as pa
 
 def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = False) -> pd.DataFrame:
     """Run an experiment given as command-line style overrides; write a results folder only if ``out_dir``."""
-    from sim.store.reader import tidy
     from sim.config.plan import plan
+    from sim.report.build import build_report
     from sim.run.experiment import cell_runs, run_plan
     from sim.store.files import cell_table
+    from sim.store.reader import tidy
 
     overrides = [str(o) for o in overrides]
     if out_dir is not None:
         overrides = [o for o in overrides if not o.startswith("out_dir=")] + [f"out_dir={out_dir}"]
         p = plan(overrides)
-        run_plan(p, progress=progress, figures=p.config.figures)
+        run_plan(p, build_report, progress=progress, figures=p.config.figures)
         return load(out_dir, parameters=parameters)
-    p = plan(overrides, writes=False)
+    p = plan(overrides)
     reps = np.arange(p.replications)
     start = p.cells[0].setup.start
     tables = [cell_table(record, s, h, reps, start) for (s, h), record in cell_runs(p, progress)]

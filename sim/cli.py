@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _list_command(args: list[str]) -> int:
-    from sim.config.plan import available, searching
+    from sim.config.names import available, searching
     from sim.model.outcomes import OUTCOMES
 
     extra = []
@@ -130,9 +130,10 @@ def _report_command(args: list[str]) -> int:
         return BAD_INPUT
     from pyarrow import ArrowException
 
+    from sim.config.names import is_url
+    from sim.report.rebuild import rebuild_report
+    from sim.store.files import OutputRefused, RunLock, add_tool_files
     from sim.store.reader import FolderError
-    from sim.store.url import rebuild_report
-    from sim.store.files import OutputRefused, RunLock, add_tool_files, is_url
 
     folder = args[0] if is_url(args[0]) else Path(args[0])
     try:
@@ -201,14 +202,9 @@ def _read_arguments(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def _hydra_app(argv: list[str]) -> int:
-    from sim.config.plan import (
-        ConfigError,
-        check_config_files,
-        check_override_keys,
-        check_override_safety,
-        parse_overrides,
-        searching,
-    )
+    from sim.config.names import ConfigError, searching
+    from sim.config.plan import check_override_keys, parse_overrides
+    from sim.config.safety import check_config_files, check_override_safety
 
     try:
         args, argv = _read_arguments(argv)
@@ -262,7 +258,9 @@ def _check_sweep(overrides: list[str]) -> list[Path]:
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from omegaconf import OmegaConf, open_dict
 
-    from sim.config.plan import ConfigError, compose, parse_overrides, plan_from_config
+    from sim.config.names import ConfigError
+    from sim.config.plan import compose, parse_overrides, plan_from_config
+    from sim.run.checks import check_can_run
     from sim.store.files import OutputRefused, check_sweep_dir
 
     try:
@@ -298,7 +296,7 @@ def _check_sweep(overrides: list[str]) -> list[Path]:
         with open_dict(cfg):
             del cfg["hydra"]
         try:
-            plan_from_config(cfg, task, out_dir=folder)
+            check_can_run(plan_from_config(cfg, task, out_dir=folder))
         except ConfigError as exc:  # which job of the sweep it is, as its folder is named
             raise ConfigError(f"sweep job {subdir}: {exc}") from None
     try:
@@ -315,9 +313,10 @@ def _call_hydra(argv: list[str]) -> int:
     from hydra.core.hydra_config import HydraConfig
 
     from sim.config import plan as configuration
+    from sim.config.names import CONFIG_DIR
     configuration.register_schema()
     # decorated now, not at import, so that the configs folder is the one configured at this moment
-    app = hydra.main(version_base="1.3", config_path=str(configuration.CONFIG_DIR), config_name="config")(_task)
+    app = hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")(_task)
     saved_argv, saved_flag = sys.argv, os.environ.get("HYDRA_FULL_ERROR")
     sys.argv = [sys.argv[0] if sys.argv else "sim", *argv]
     # Hydra prints its own multi-line report of an error unless told to let the exception through
@@ -364,7 +363,7 @@ def _one_line_errors(task: Callable) -> Callable:
         from hydra.core.hydra_config import HydraConfig
         from hydra.types import RunMode
 
-        from sim.config.plan import ConfigError
+        from sim.config.names import ConfigError
         from sim.store.files import OutputRefused
 
         hydra_cfg = HydraConfig.get()
@@ -400,7 +399,9 @@ def _task(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from sim.config.plan import plan_from_config, searching
+    from sim.config.names import searching
+    from sim.config.plan import plan_from_config
+    from sim.report.build import build_report
     from sim.run.engine import EngineError
     from sim.run.experiment import run_plan
 
@@ -417,7 +418,9 @@ def _task(cfg) -> None:
         with searching(folders):
             p = plan_from_config(cfg, overrides, out_dir=out_dir)
             try:
-                result = run_plan(p, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures)
+                result = run_plan(
+                    p, build_report, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures
+                )
             except MemoryError:
                 raise RunFailed(
                     f"not enough memory for {p.replications:,} replications; lower replications or months, or set "

@@ -12,7 +12,7 @@ Uncertainties are the parameters that sampling draws (``sim.model.sampling.uncer
 the range it is drawn from (its calibrated range where it has one), plus ``hypothesis``: which text's view
 of cause and effect holds, one category per hypothesis config.  A hypothesis sets its mechanism weights and
 may fix some parameters; as in a run, its own values win over the sampled ones.  Levers are the fields of
-``sim.config.schema.Levers``: every intensity over the range the configuration accepts, and per state actor its
+``sim.model.levers``: every intensity over the range the configuration accepts, and per state actor its
 wish shift, its highest relation level and whether it offers recognition against benchmarks.  A lever a
 policy leaves out keeps the experiment's baseline scenario's value.  Outcomes are ``sim.model.outcomes.OUTCOMES``,
 each summarised per replication as the results tables do (yearly total, mean level, last month or share),
@@ -60,17 +60,9 @@ def ema_name(name: str) -> str:
 
 def lever_ranges() -> dict[str, tuple[float, float]]:
     """Every numeric lever of ``Levers`` with the range the configuration accepts for it."""
-    from sim.config.plan import INTENSITY_LEVERS
-    from sim.dashboard.runner import LEVER_RANGE
-    from sim.config.schema import Levers
+    from sim.model.levers import NUMERIC_LEVERS
 
-    declared = {name: (0.0, 1.0) for name in INTENSITY_LEVERS}
-    declared.update({name: (float(lo), float(hi)) for name, (lo, hi) in LEVER_RANGE.items()})
-    numeric = [f.name for f in dataclasses.fields(Levers) if f.type in ("float", float)]
-    missing = [name for name in numeric if name not in declared]
-    if missing:
-        raise ValueError(f"levers {', '.join(missing)} have no declared range (sim.config.plan.INTENSITY_LEVERS)")
-    return {name: declared[name] for name in numeric}
+    return {lever.name: (float(lever.low), float(lever.high)) for lever in NUMERIC_LEVERS}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,9 +89,8 @@ class Simulation:
         replication, so they run together as the replications of one model instance: each experiment's
         replications 0..R-1 keep their own shocks, and the numbers are those of running it alone.
         """
-        from sim.analysis import replication_summaries
         from sim.model.ensemble import run_cell
-        from sim.model.outcomes import OUTCOMES
+        from sim.model.outcomes import OUTCOMES, replication_summaries
         from sim.model.rules import PARAMS
 
         setups = [self.setup(inputs) for inputs in experiments]
@@ -177,9 +168,10 @@ def model(
     settings of the configuration (``+params...`` fixes a parameter for every experiment).
     """
     ema = workbench()
+    from sim.config.names import available
+    from sim.config.plan import plan
     from sim.model.actors import STATES
     from sim.model.actors.states import RECOGNITION
-    from sim.config.plan import available, plan
     from sim.model.outcomes import OUTCOMES
     from sim.model.sampling import uncertain_parameters
 
@@ -191,7 +183,7 @@ def model(
     settings += [f"months={months}"] if months is not None else []
     settings += [f"seed={seed}"] if seed is not None else []
     # nothing is written: the plan only supplies the checked starting point, levers and hypothesis parameters
-    p = plan([*settings, *overrides], writes=False)
+    p = plan([*settings, *overrides])
     baseline = next(c for c in p.cells if c.scenario.name == p.baseline)
     hypothesis_params = {c.hypothesis.name: dict(c.setup.params) for c in p.cells if c.scenario.name == p.baseline}
     default_hypothesis = next(iter(hypothesis_params))
@@ -218,13 +210,13 @@ def model(
     levers = []
     for lever, (lo, hi) in lever_ranges().items():
         levers.append(ema.RealParameter(lever, lo, hi, default=float(getattr(base, lever))))
-    from sim.dashboard.runner import DESIRE_RANGE
+    from sim.model.levers import DESIRE_SHIFT_RANGE
 
     for state in STATES:
         levers.append(
             ema.RealParameter(
                 ema_name(f"desire_shift.{state}"),
-                *map(float, DESIRE_RANGE),
+                *map(float, DESIRE_SHIFT_RANGE),
                 default=float(base.desire_shift.get(state, 0.0)),
                 variable_name=f"desire_shift.{state}",
             )

@@ -12,13 +12,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from sim.analysis.common import write_parameters
 
-from sim.analysis.common import replication_values, write_parameters
 from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, WEIGHTED, robustness_table
 from sim.analysis.sensitivity import design_settings, design_values, sensitivity_table
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.store.files import summaries_table
+from sim.store.reader import replication_values
 
 ROOT = Path(__file__).resolve().parents[1]
 

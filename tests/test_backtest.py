@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis import backtest
-from sim.analysis.backtest import (
+from sim.calibration import backtest
+from sim.calibration.backtest import (
     backtest_table,
     base_rate,
     calibrate,
@@ -129,7 +129,8 @@ def test_events_after_an_origin_and_their_base_rates():
     ],
 )
 def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(override, message):
-    from sim.config.plan import ConfigError, plan
+    from sim.config.names import ConfigError
+    from sim.config.plan import plan
 
     with pytest.raises(ConfigError, match=message):
         plan(["experiment=backtest", "replications=2", override])

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import sim.config.plan as configuration
 from sim.cli import main
+from sim.config.names import CONFIG_DIR
 from sim.model.rules import PARAMS
 
 EXAMPLES = int(os.environ.get("SIM_FUZZ_EXAMPLES", "60"))
@@ -172,7 +173,7 @@ def _bad_file_edits():
 @pytest.fixture
 def config_copy(tmp_path, monkeypatch):
     configs = tmp_path / "configs"
-    shutil.copytree(configuration.CONFIG_DIR, configs)
+    shutil.copytree(CONFIG_DIR, configs)
     monkeypatch.setattr(configuration, "CONFIG_DIR", configs)
     work = tmp_path / "work"
     work.mkdir()

@@ -10,11 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model.actors import STATES
-from sim.config.plan import INTENSITY_LEVERS
+from sim.model.levers import DESIRE_SHIFT_RANGE, MAX_RELATION_RANGE, NUMERIC_LEVERS, Levers
 from sim.model.model import DiplomacyModel, Setup
 from sim.model.outcomes import OUTCOMES
 from sim.model.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.config.schema import Levers
 from tests.sampled import sampled_parameters
 
 REPLICATIONS = 48
@@ -39,13 +38,13 @@ def whole_range_parameters(n: int, seed: int) -> dict:
 extreme = st.sampled_from([0.0, 1.0])
 
 levers = st.builds(
-    lambda intensities, aid, shifts, caps, conditional: Levers(
-        **intensities, aid_funding=aid, desire_shift=shifts, max_relation=caps, conditional=conditional
+    lambda numeric, shifts, caps, conditional: Levers(
+        **numeric, desire_shift=shifts, max_relation=caps, conditional=conditional
     ),
-    st.fixed_dictionaries({name: extreme for name in INTENSITY_LEVERS}),
-    st.sampled_from([0.0, 3.0]),
-    st.dictionaries(st.sampled_from(STATES), st.sampled_from([-4.0, 4.0])),
-    st.dictionaries(st.sampled_from(STATES), st.sampled_from([0, 4])),
+    # every lever at one end of its declared range
+    st.fixed_dictionaries({lever.name: st.sampled_from([lever.low, lever.high]) for lever in NUMERIC_LEVERS}),
+    st.dictionaries(st.sampled_from(STATES), st.sampled_from([float(x) for x in DESIRE_SHIFT_RANGE])),
+    st.dictionaries(st.sampled_from(STATES), st.sampled_from(list(MAX_RELATION_RANGE))),
     st.lists(st.sampled_from(STATES), unique=True),
 )
 

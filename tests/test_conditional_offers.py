@@ -4,8 +4,8 @@ import dataclasses
 
 import numpy as np
 
-from sim.model.actors import STATES
 from sim.config.plan import plan
+from sim.model.actors import STATES
 from sim.model.ensemble import run_cell
 from sim.model.model import DiplomacyModel, Setup
 from sim.model.outcomes import OUTCOME_INDEX

@@ -292,8 +292,8 @@ def test_effect_chart_counts_every_replication_and_names_p_better():
 
 
 def test_network_chart_draws_each_relation_and_marks_recognition():
-    from sim.model.actors import STATES
     from sim.dashboard import charts
+    from sim.model.actors import STATES
 
     relations = {k: (4 if k == STATES[0] else 1) for k in STATES}
     graph = charts.network_chart(relations, "2026-01")["series"][0]

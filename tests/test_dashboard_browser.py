@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboard import runner
-
-from sim.dashboard import drive
+from sim.dashboard import drive, runner
 
 pytestmark = pytest.mark.slow
 

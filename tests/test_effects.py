@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.analysis import answer_sentences, answer_text, comparison_text, summary_table
+from sim.analysis.effects import answer_sentences, answer_text, comparison_text, summary_table
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 
 DEATHS = OUTCOME_INDEX["deaths_pakistan"]  # lower is better

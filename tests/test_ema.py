@@ -12,11 +12,12 @@ import pytest
 pytest.importorskip("ema_workbench")
 
 import sim.ema  # noqa: E402
+from sim.config.names import ConfigError, available
+from sim.config.plan import _check_scenario
+from sim.config.schema import Levers, ScenarioConfig  # noqa: E402
 from sim.model.actors import STATES  # noqa: E402
-from sim.config.plan import ConfigError, _check_scenario, available  # noqa: E402
 from sim.model.outcomes import OUTCOMES  # noqa: E402
 from sim.model.rules import PARAMS  # noqa: E402
-from sim.config.schema import Levers, ScenarioConfig  # noqa: E402
 from sim.model.sampling import uncertain_parameters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

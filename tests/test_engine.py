@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from sim.report.build import build_report
 from sim.store.files import STAGING_TAG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,9 +200,10 @@ def test_a_local_cluster_prints_nothing_when_dasks_default_port_is_taken(tmp_pat
 
 
 def test_resume_keys_change_with_the_files_and_parameters_a_run_was_made_from(tmp_path):
-    from sim.config.plan import plan, searching
-    from sim.run.experiment import run_key
+    from sim.config.names import searching
+    from sim.config.plan import plan
     from sim.model.rules import PARAMS
+    from sim.run.experiment import run_key
 
     scenario = tmp_path / "scenario" / "my_policy.yaml"
     scenario.parent.mkdir()
@@ -212,7 +214,7 @@ def test_resume_keys_change_with_the_files_and_parameters_a_run_was_made_from(tm
             f"name: my_policy\nlabel: My policy\ndescription: test\nsources: [seed 000 ¶3]\nlevers:\n  sanctions: {sanctions}\n"
         )
         with searching([tmp_path]):
-            return run_key(plan([*base, *extra], writes=False))
+            return run_key(plan([*base, *extra]))
 
     assert key() == key()
     assert key(sanctions=0.6) != key()
@@ -234,7 +236,7 @@ def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, m
 
     monkeypatch.setattr("sim.report.build.build_report", stop)
     with pytest.raises(sim.run.experiment.Interrupted):
-        sim.run.experiment.run_plan(plan(overrides), progress=False, figures=False)
+        sim.run.experiment.run_plan(plan(overrides), build_report, progress=False, figures=False)
     partial = tmp_path / ".stopped.partial"
     chunks = sorted(partial.glob("results.parquet/cell-*/chunk-*.parquet"))
     assert len(chunks) == 6 * 2 and not out.exists()  # six cells of two chunks
@@ -504,7 +506,7 @@ def test_resume_computes_again_a_kept_chunk_that_is_damaged(tmp_path, damage):
     for dataset in ("results.parquet", "summaries.parquet"):
         shutil.copytree(whole / dataset, partial / dataset)
     chunks = json.loads((whole / "manifest.json").read_text())["store"]["chunks"]
-    key = run_key(plan([*args, f"out_dir={out}"], writes=False))
+    key = run_key(plan([*args, f"out_dir={out}"]))
     (partial / "progress.json").write_text(json.dumps({"fingerprint": key, "chunks": len(chunks), "done": chunks}))
     damaged = partial / "results.parquet" / "cell-001" / "chunk-0000010.parquet"
     if damage == "empty":  # a file renamed into place before its bytes reached the disk, then a crash

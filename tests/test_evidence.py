@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.calibration import evidence
 from sim.analysis.robustness import (
     ALL,
     WEIGHTED,
@@ -16,7 +15,9 @@ from sim.analysis.robustness import (
     value_of_information,
     weighted_quantile,
 )
-from sim.config.plan import ConfigError, plan
+from sim.calibration import evidence
+from sim.config.names import ConfigError
+from sim.config.plan import plan
 
 HYPOTHESES = ["engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"]
 
@@ -142,14 +143,14 @@ def test_a_worldview_without_a_weight_gives_no_weighted_answer():
 )
 def test_bad_weights_are_refused_in_one_line(override, message):
     with pytest.raises(ConfigError, match=message) as info:
-        plan(["experiment=policy_grid", override], writes=False)
+        plan(["experiment=policy_grid", override])
     assert "\n" not in str(info.value)
 
 
 def test_every_worldview_at_zero_is_refused():
     zero = [f"weights.{h}=0" for h in HYPOTHESES]
     with pytest.raises(ConfigError, match="weight 0"):
-        plan(["experiment=policy_grid", *zero], writes=False)
+        plan(["experiment=policy_grid", *zero])
 
 
 def test_an_unknown_weight_on_the_command_line_exits_2_with_one_line(tmp_path):
@@ -262,7 +263,7 @@ def test_matched_draws_are_kept_points_keyed_by_replication():
 def test_every_scenario_of_a_replication_shares_its_worldviews_point(tmp_path):
     from sim.model.model import DiplomacyModel
 
-    p = plan(["experiment=policy_grid", "uncertainty=matched", "replications=12", "months=2"], writes=False)
+    p = plan(["experiment=policy_grid", "uncertainty=matched", "replications=12", "months=2"])
     assert not p.drawn  # the independent design is not drawn over the matched one
     by_hypothesis = {}
     for cell in p.cells:
@@ -284,7 +285,7 @@ def test_every_scenario_of_a_replication_shares_its_worldviews_point(tmp_path):
 )
 def test_matched_sampling_refuses_what_it_cannot_do(overrides, message):
     with pytest.raises(ConfigError, match=message):
-        plan(["uncertainty=matched", *overrides], writes=False)
+        plan(["uncertainty=matched", *overrides])
 
 
 # ---------------------------------------------------------------- end to end: the two answers side by side

@@ -267,14 +267,15 @@ def test_options_that_make_hydra_read_files_no_check_has_seen_are_refused(workdi
 
 
 def test_the_python_api_refuses_such_a_folder_too(workdir):
-    from sim.config.plan import ConfigError, plan, searching
+    from sim.config.names import ConfigError, searching
+    from sim.config.plan import plan
 
     marker = workdir / "planted-through-the-api"
     mine = workdir / "shared_configs"
     (mine / "scenario").mkdir(parents=True)
     (mine / "scenario" / "shared.yaml").write_text("# @package _global_\n" + CALLBACK.format(marker=marker))
     with searching([mine]), pytest.raises(ConfigError, match="'# @package' is not allowed"):
-        plan(["experiment=smoke", "scenario=shared"], writes=False)
+        plan(["experiment=smoke", "scenario=shared"])
     assert not marker.exists()
 
 

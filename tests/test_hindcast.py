@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
+from sim.analysis.hindcast import table
 from sim.config.plan import plan
 from sim.model.ensemble import run_cell
-from sim.model.record import CHECKS, RECORDS, UNOBSERVED, extract, load_records, table
 from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.record import CHECKS, RECORDS, UNOBSERVED, extract, load_records
 
 REPS = 300
 
@@ -69,7 +70,7 @@ def test_the_report_marks_a_record_outside_the_band():
 def test_a_record_is_graded_by_its_value_not_by_an_overlap_of_ranges():
     """A band that overlaps the record's range 4,000-6,000 but stops short of its middle (5,000) is a miss,
     and the report lists it among the misses with the band's width beside the band."""
-    from sim.model.record import hindcast_text
+    from sim.analysis.hindcast import hindcast_text
 
     values = {c.id: np.full(100, np.nan) for c in CHECKS}
     values["ttp_2023"] = np.linspace(3000, 4800, 100)  # 90% band about 3,090-4,710: overlaps 4,000-6,000
@@ -229,7 +230,7 @@ def test_violence_launches_the_deportation_campaign():
 
 @pytest.fixture(scope="module")
 def sampled():
-    from sim.model.record import draw_into
+    from sim.calibration.history import draw_into
 
     p = plan(["experiment=hindcast", f"replications={REPS}"])
     draws = draw_into(p)
@@ -272,7 +273,7 @@ def test_the_first_recognition_band_holds_july_2025_with_parameters_drawn(sample
 
 def test_peeling_narrows_the_parameter_that_decides_and_keeps_the_default():
     """Kept replications need the first parameter above 0.6; the box cuts it there, not past the default."""
-    from sim.model.record import peel_box
+    from sim.calibration.history import peel_box
 
     rng = np.random.default_rng(3)
     unit = rng.random((4000, 3))

@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.model.rules import MECHANISMS, PARAMS, RULES, Rule, extension_param, mechanism_param
-from sim.model.sampling import draw_parameters
 from sim.docs.worldviews import (
     HYPOTHESES_DOC,
     HYPOTHESIS_DIR,
@@ -22,6 +20,8 @@ from sim.docs.worldviews import (
     consistency_problems,
     render_hypotheses,
 )
+from sim.model.rules import MECHANISMS, PARAMS, RULES, Rule, extension_param, mechanism_param
+from sim.model.sampling import draw_parameters
 
 
 def test_hypotheses_doc_is_generated_from_the_rules():

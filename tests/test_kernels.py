@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from scipy.special import ndtri
 
 from sim.model import kernels

@@ -4,18 +4,17 @@ Each rule is tested on its own: one month's context from the July 2025 state, th
 else held, and the rule's target compared.
 """
 
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from sim.model.actors import international, iran, population, taliban, united_states
 from sim.config.plan import plan
+from sim.config.schema import Levers
+from sim.model.actors import international, iran, population, taliban, united_states
 from sim.model.ensemble import run_cell
-from sim.model.record import extract
 from sim.model.model import DiplomacyModel, Month, Setup
 from sim.model.outcomes import OUTCOME_INDEX
-from sim.config.schema import Levers
+from sim.model.record import extract
 
 N = 200
 

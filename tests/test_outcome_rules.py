@@ -7,9 +7,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sim.config.schema import Levers
 from sim.model.actors import iskp, pakistan, states, ttp
 from sim.model.model import DiplomacyModel, Month, Setup
-from sim.config.schema import Levers
 
 N = 4000
 

@@ -5,8 +5,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from sim.model.actors import STATES
 from sim.config.plan import plan
+from sim.model.actors import STATES
 from sim.model.ensemble import run_cell
 from sim.model.outcomes import OUTCOME_INDEX
 

@@ -291,7 +291,7 @@ def test_a_tampered_manifest_is_one_line_naming_the_folder(run_folder, tmp_path,
 
 
 def test_a_received_config_is_read_without_resolving_interpolations(tmp_path, monkeypatch):
-    from sim.analysis.common import read_config
+    from sim.store.reader import read_config
 
     monkeypatch.setenv("SIM_TEST_SECRET", "the reader's secret")
     (tmp_path / "config.yaml").write_text("experiment:\n  analysis:\n    note: ${oc.env:SIM_TEST_SECRET}\n")

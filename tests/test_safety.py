@@ -114,7 +114,7 @@ def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     assert (out / "fan_deaths_pakistan.png").read_text() == "my own chart"
     before = snapshot(out)
     # asked for figures, the report would replace it: refused, nothing written
-    from sim.store.url import rebuild_report
+    from sim.report.rebuild import rebuild_report
     from sim.store.files import OutputRefused
 
     with pytest.raises(OutputRefused, match="fan_deaths_pakistan.png"):
@@ -354,7 +354,7 @@ def test_a_run_too_big_for_memory_is_refused_before_it_starts(tmp_path):
     assert code == 2 and "GB of memory" in line and "lower replications to about" in line
     # the advice names a size that fits: the suggested count passes the same check, and one more would not
     fits = int(line.split("lower replications to about ")[1].split(" ")[0].replace(",", ""))
-    from sim.config.plan import estimate_resources
+    from sim.run.checks import estimate_resources
 
     assert (
         1000 < fits < 200000 and estimate_resources(fits, 120, 16)[0] <= 1e9 < estimate_resources(fits + 1, 120, 16)[0]
@@ -531,7 +531,8 @@ def test_an_out_dir_inside_a_results_folder_s_dataset_is_refused(tmp_path):
 
 
 def test_the_root_of_the_file_system_is_refused_as_out_dir():
-    from sim.config.plan import ConfigError, plan
+    from sim.config.names import ConfigError
+    from sim.config.plan import plan
     from sim.store.files import OutputRefused, check_out_dir
 
     with pytest.raises(OutputRefused, match="root of the file system"):
@@ -630,7 +631,7 @@ def _interrupted_run(tmp_path) -> tuple[list, Path, Path]:
     for dataset in ("results.parquet", "summaries.parquet"):
         shutil.copytree(whole / dataset, partial / dataset)
     chunks = json.loads((whole / "manifest.json").read_text())["store"]["chunks"]
-    key = run_key(plan([*args, f"out_dir={out}"], writes=False))
+    key = run_key(plan([*args, f"out_dir={out}"]))
     (partial / "progress.json").write_text(json.dumps({"fingerprint": key, "chunks": len(chunks), "done": chunks}))
     return [*args, f"out_dir={out}", "resume=true", "executor.kind=serial"], whole, partial
 
@@ -690,8 +691,8 @@ def test_a_chunk_with_a_column_of_another_type_is_refused_by_every_reader(tmp_pa
     import pyarrow as pa
 
     import sim
-    from sim.store.reader import FolderError
     from sim.model.outcomes import OUTCOMES
+    from sim.store.reader import FolderError
 
     out = tmp_path / "edited"
     small_run(out)

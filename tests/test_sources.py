@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.model.cards import read_card
 from sim.docs.rulebook import RULEBOOK, render
+from sim.model.cards import read_card
 from sim.model.rules import RULES
 from sim.model.sources import parse_citation, seed_index
 

@@ -14,10 +14,10 @@ import pytest
 
 import sim
 import sim.run.engine
-from sim.config.plan import ConfigError
+from sim.config.names import ConfigError
 from sim.config.plan import plan as make_plan
-from sim.run.experiment import Interrupted, run_plan
 from sim.report.build import build_report
+from sim.run.experiment import Interrupted, run_plan
 from sim.store.files import MARKER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +116,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
     url = f"memory://{root}/cut"
     p = make_plan([*args, f"out_dir={url}"])
     with pytest.raises(Interrupted):
-        run_plan(p, progress=False, figures=False)
+        run_plan(p, build_report, progress=False, figures=False)
     staging = f"{root}/.cut.partial"
     assert not fs.exists(f"{root}/cut") and len(fs.glob(f"{staging}/results.parquet/*/chunk-*.parquet")) == 9
     assert len(json.loads(fs.cat_file(f"{staging}/progress.json"))["done"]) == 9
@@ -128,7 +128,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
     monkeypatch.setattr(sim.run.engine, "compute_chunk", real_compute)
     resumed = []
     monkeypatch.setattr(sim.run.engine, "compute_chunk", lambda s, t, f: resumed.append(t.name) or real_compute(s, t, f))
-    run_plan(make_plan([*args, f"out_dir={url}", "resume=true"]), progress=False, figures=False)
+    run_plan(make_plan([*args, f"out_dir={url}", "resume=true"]), build_report, progress=False, figures=False)
     # 6 cells x 4 chunks: only the 15 missing ones computed again
     assert len(resumed) == 24 - 9 and not set(resumed) & set(computed)
     assert not fs.exists(staging)
@@ -155,7 +155,7 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
 
 
 def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory):
-    from sim.store.url import rebuild_report
+    from sim.report.rebuild import rebuild_report
     from sim.store.files import OutputRefused
 
     fs, root = memory

@@ -18,9 +18,9 @@ import sim.model.actors.iskp as iskp
 import sim.model.actors.population as population
 import sim.model.actors.taliban as taliban
 import sim.model.actors.ttp as ttp
+from sim.config.schema import Levers
 from sim.model.model import DiplomacyModel, Month, Setup
 from sim.model.rules import MECHANISMS, PARAMS, RULES, extension_param, mechanism_param
-from sim.config.schema import Levers
 
 EM, LE, CL, RB = "engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"
 N = 3
@@ -274,8 +274,8 @@ def test_directions_report_is_fresh():
         DIRECTIONS_DOC,
         DIRECTIONS_MONTHS,
         DIRECTIONS_REPLICATIONS,
-        run_directions,
         render_directions,
+        run_directions,
     )
 
     summaries = run_directions(DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)

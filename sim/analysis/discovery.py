@@ -15,82 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.common import (
-    OUTCOME,
-    PALETTE,
-    attach_design,
-    labels,
-    outcome_unit,
-    outcome_words,
-    paired_effect,
-    param_labels,
-    read_config,
-    read_parameters,
-    replication_values,
-    save_figure,
-)
+from sim.analysis.effects import paired_effect
+from sim.analysis.labels import axis_unit, outcome_words, param_labels
+from sim.analysis.style import PALETTE, save_figure
+from sim.config.designs.discovery import settings_of
+from sim.model.outcomes import OUTCOME
+from sim.store.reader import labels, read_config, read_parameters, replication_values
 
-SETTINGS = ("policy", "against", "outcome", "threshold", "sampling", "min_density", "max_boxes", "max_dims")
-DEFAULTS = {
-    "policy": "recognition",
-    "against": None,  # the experiment's baseline
-    "outcome": "deaths_pakistan",
-    "threshold": 0.0,
-    "sampling": "random",
-    "min_density": 0.75,
-    "max_boxes": 2,
-    "max_dims": 4,
-}
 # fewer failures (or successes) than this and a box would describe a handful of futures, not a region
 MIN_CASES = 10
-
-
-def settings_of(config: dict) -> dict:
-    exp = config["experiment"]
-    settings = {**DEFAULTS, **(exp.get("analysis") or {})}
-    if settings["against"] is None:
-        settings["against"] = exp["baseline"]
-    return settings
-
-
-def prepare(plan):
-    from omegaconf import OmegaConf
-
-    from sim.config.plan import ConfigError, flatten_params
-    from sim.model.sampling import METHODS, draw_parameters
-
-    config = OmegaConf.to_container(plan.config, resolve=True)
-    given = config["experiment"].get("analysis") or {}
-    unknown = sorted(set(given) - set(SETTINGS))
-    if unknown:
-        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a discovery setting; known: {', '.join(SETTINGS)}")
-    s = settings_of(config)
-    scenarios = [sc.name for sc in plan.scenarios]
-    for key in ("policy", "against"):
-        if s[key] not in scenarios:
-            raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be one of experiment.scenarios {scenarios}")
-    if s["policy"] == s["against"]:
-        raise ConfigError("experiment.analysis.policy and .against must differ")
-    if s["outcome"] not in OUTCOME or not OUTCOME[s["outcome"]].better:
-        raise ConfigError(
-            f"experiment.analysis.outcome={s['outcome']!r} must be an outcome with a better direction (e.g. deaths_pakistan)"
-        )
-    for key, low, high in (("threshold", -np.inf, np.inf), ("min_density", 0.0, 1.0)):
-        value = s[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ConfigError(f"experiment.analysis.{key}={value!r} must be a number in [{low}, {high}]")
-    for key in ("max_boxes", "max_dims"):
-        if isinstance(s[key], bool) or not isinstance(s[key], int) or s[key] < 1:
-            raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be a whole number of at least 1")
-    if s["sampling"] not in METHODS:
-        raise ConfigError(f"experiment.analysis.sampling={s['sampling']!r} must be one of {', '.join(METHODS)}")
-    if getattr(plan, "drawn", None):
-        return  # the run already draws the assumptions for every cell
-    user = flatten_params(config.get("params") or {})
-    reps = np.arange(plan.replications)
-    attach_design(
-        plan, draw_parameters(plan.config.seed, reps, method=s["sampling"], total=plan.replications, fixed=user)
-    )
 
 
 def failures(effect: np.ndarray, outcome: str, threshold: float) -> np.ndarray:
@@ -229,7 +162,7 @@ def write_discovery(folder: Path) -> list[str]:
 
 def _failure_words(row, names: dict) -> str:
     bad = "raises" if OUTCOME[row["outcome"]].better == "lower" else "lowers"
-    by = f" by more than {row['threshold']:g} {outcome_unit(row['outcome'])}" if row["threshold"] else ""
+    by = f" by more than {row['threshold']:g} {axis_unit(row['outcome'])}" if row["threshold"] else ""
     return (
         f"{names.get(row['policy'], row['policy'])} {bad} {outcome_words(row['outcome'])}{by} "
         f"against {names.get(row['against'], row['against'])}"

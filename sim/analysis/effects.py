@@ -24,23 +24,6 @@ STATISTIC = {
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def replication_summaries(record: np.ndarray) -> np.ndarray:
-    """One number per outcome and replication: shape (outcomes, replications)."""
-    months = record.shape[0]
-    out = np.empty(record.shape[1:], dtype=np.float64)
-    for i, o in enumerate(OUTCOMES):
-        series = record[:, i, :].astype(np.float64)
-        if o.summary == "annual":
-            out[i] = series.sum(axis=0) * 12.0 / months
-        elif o.summary in ("mean", "share"):
-            out[i] = series.mean(axis=0)
-        elif o.summary == "final":
-            out[i] = series[-1]
-        else:
-            raise ValueError(f"unknown summary {o.summary!r} for outcome {o.name}")
-    return out
-
-
 def fan_series(record: np.ndarray, outcomes=None, columns=None) -> np.ndarray:
     """Monthly quantiles across replications, shape (quantiles, months, outcomes).
 
@@ -316,3 +299,10 @@ def _fmt(x: float) -> str:
 def _signed(x: float) -> str:
     s = _fmt(x)
     return s if s.startswith("-") or s == "n/a" else "+" + s
+
+
+def paired_effect(values: pd.DataFrame, outcome: str, policy: str, against: str) -> pd.DataFrame:
+    """Per hypothesis and replication, the policy's outcome minus the comparison's (same shocks, same draw)."""
+    wide = values.pivot_table(index=["hypothesis", "replication"], columns="scenario", values=outcome, observed=True)
+    effect = (wide[policy] - wide[against]).rename("effect").reset_index()
+    return effect

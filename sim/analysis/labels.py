@@ -86,3 +86,57 @@ def outcome_title(name: str) -> str:
 
 def better_direction(name: str) -> str:
     return _OUTCOME[name].better
+
+
+# short human names of outcomes, for titles and sentences ("raises deaths in Pakistan")
+OUTCOME_WORDS = {
+    "attacks_pakistan": "attacks in Pakistan",
+    "deaths_pakistan": "deaths in Pakistan",
+    "ttp_fighters": "TTP strength",
+    "ttp_sanctuary": "TTP sanctuary in Afghanistan",
+    "pragmatist_influence": "Taliban pragmatists' influence",
+    "girls_schools_open": "time girls' secondary schools are open",
+    "humanitarian_need": "humanitarian need",
+    "aid_delivered": "aid reaching people",
+    "refugee_flows": "refugee outflow",
+    "refugee_returns": "returns from Iran and Pakistan",
+    "returns_from_iran": "returns from Iran",
+    "returns_from_pakistan": "returns from Pakistan",
+    "drug_economy": "opium economy",
+    "population": "Afghanistan's population",
+    "aid_funding": "humanitarian funding",
+    "appeal_coverage": "UN appeal coverage",
+    "gdp_per_capita": "income per head",
+    "recognising_states": "states recognising Kabul",
+    "clash_pakistan_afghanistan": "Pakistan-Afghanistan clashes",
+    "civil_war": "time in civil war",
+    "iskp_external_capacity": "ISKP capacity to strike abroad",
+    "influence_balance": "US influence against China, Russia and Iran",
+    "escalation_pakistan_afghanistan": "Pakistan-Afghanistan escalation",
+    "iskp_attacks_afghanistan": "ISKP attacks inside Afghanistan",
+    "afghan_civilian_casualties": "civilian casualties in Afghanistan",
+}
+
+
+
+def outcome_words(name: str) -> str:
+    return OUTCOME_WORDS.get(name, name.replace("_", " "))
+
+
+
+def param_labels() -> dict:
+    """Parameter name -> its meaning from the rulebook (importing the actors registers every parameter)."""
+    import sim.model.actors  # noqa: F401
+    from sim.model.rules import PARAMS
+
+    return {name: p.meaning for name, p in PARAMS.items()}
+
+
+def axis_unit(name: str) -> str:
+    """The unit of a replication's summary number, as a chart axis reads it."""
+    o = _OUTCOME[name]
+    if o.summary == "annual":
+        return f"{o.unit} per year"
+    if o.summary == "share":
+        return "share of months"
+    return o.unit

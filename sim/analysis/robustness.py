@@ -19,57 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.common import (
-    OUTCOME,
-    analysis_settings,
-    attach_design,
-    labels,
-    outcome_unit,
-    outcome_words,
-    read_config,
-    read_manifest,
-    replication_values,
-    save_figure,
-)
+from sim.analysis.labels import axis_unit, outcome_words
+from sim.analysis.style import save_figure
+from sim.model.outcomes import OUTCOME
+from sim.store.reader import analysis_settings, labels, read_config, read_manifest, replication_values
 
 ALL = "all hypotheses"  # pooled, each worldview counting equally (unweighted)
 WEIGHTED = "evidence-weighted"  # pooled, each worldview by its weight
 ALL_THRESHOLDS = "all thresholds"
-SETTINGS = ("sampling", "satisficing")
-
-
-def prepare(plan):
-    """Check the settings, then draw the assumptions once per replication, shared by every cell."""
-    from sim.config.plan import ConfigError, flatten_params
-    from sim.model.sampling import METHODS, draw_parameters
-
-    settings = dict(plan.config.experiment.analysis or {})
-    unknown = sorted(set(settings) - set(SETTINGS))
-    if unknown:
-        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a robustness setting; known: {', '.join(SETTINGS)}")
-    method = settings.get("sampling", "random")
-    if method not in METHODS:
-        raise ConfigError(f"experiment.analysis.sampling={method!r} must be one of {', '.join(METHODS)}")
-    for name in plan.key_outcomes:
-        if not OUTCOME[name].better:
-            raise ConfigError(
-                f"experiment.key_outcomes: {name} has no better direction, so regret is undefined; leave it out"
-            )
-    for name, threshold in (settings.get("satisficing") or {}).items():
-        if name not in plan.key_outcomes:
-            raise ConfigError(f"experiment.analysis.satisficing names {name!r}, which is not a key outcome")
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            raise ConfigError(f"experiment.analysis.satisficing.{name} must be a number, got {threshold!r}")
-    if len(plan.scenarios) < 2:
-        raise ConfigError("a robustness analysis compares policies; list at least two in experiment.scenarios")
-    if getattr(plan, "drawn", None) or plan.uncertainty == "matched":
-        return  # the run already draws the assumptions for every cell
-    from omegaconf import OmegaConf
-
-    user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
-    reps = np.arange(plan.replications)
-    values = draw_parameters(plan.config.seed, reps, method=method, total=plan.replications, fixed=user)
-    attach_design(plan, values)
 
 
 def _loss(values: np.ndarray, outcome: str) -> np.ndarray:
@@ -171,7 +128,7 @@ def robustness_table(
 
 def _gaussian_alternative(hypotheses: list, name=str) -> str:
     """The committed alternative weights (share x Gaussian likelihood) of these worldviews, said in words."""
-    from sim.calibration.evidence import load_evidence
+    from sim.model.weights import load_evidence
 
     data = load_evidence() or {}
     views = data.get("worldviews", {})
@@ -380,7 +337,7 @@ def value_table(cubes: dict, seen: dict, policies: list, hypotheses: list, weigh
 def write_robustness(folder: Path) -> list[str]:
     """robustness.csv, rank_flips.csv, worldview_weights.csv, value_of_information.csv and regret_heatmap.png from
     the stored results."""
-    from sim.calibration.evidence import folder_weights
+    from sim.analysis.weights import folder_weights
 
     folder = Path(folder)
     exp = _experiment(folder)
@@ -467,7 +424,7 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
         ax.set_yticks(range(len(policies)))
         ax.set_yticklabels([names.get(p, p) for p in policies], fontsize=9)
         ax.tick_params(length=0)
-        ax.set_title(f"{_capital(outcome_words(outcome))} ({outcome_unit(outcome)})", fontsize=10)
+        ax.set_title(f"{_capital(outcome_words(outcome))} ({axis_unit(outcome)})", fontsize=10)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
         bar.ax.tick_params(labelsize=8)
         bar.set_label("mean regret", fontsize=8)
@@ -543,7 +500,7 @@ def robustness_section(folder: Path) -> str:
                 ["regret_p90", "regret_mean"]
             )
             best, worst = sub.iloc[0], sub.iloc[-1]
-            unit = outcome_unit(outcome)
+            unit = axis_unit(outcome)
             lines.append(
                 f"| {outcome_words(outcome)} ({unit}) | {name(best['policy'])} | {_short(best['regret_p90'])} | "
                 f"{_short(best['regret_max'])} | {name(worst['policy'])} ({_short(worst['regret_p90'])}) |"

@@ -43,9 +43,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim.analysis.weights import _normalise
 from sim.model.record import CHECKS, Check, extract
+from sim.model.weights import EVIDENCE_FILE, _loaded, load_evidence
 
-EVIDENCE_FILE = Path(__file__).resolve().parents[1] / "model" / "data" / "worldview_weights.yaml"
 EVIDENCE_DOC = Path(__file__).resolve().parents[2] / "docs" / "evidence.md"
 MATCH_MONTHS = 53  # August 2021 to December 2025: every record, and time for a date just after July 2025
 CUTOFF = 3.0
@@ -205,7 +206,6 @@ def match_worldview(
             f"seed={seed}",
             "replications=1",
         ],
-        writes=False,
     )
     cell = p.cells[0]
     own = cell.setup.params
@@ -230,15 +230,10 @@ def match_worldview(
     }
 
 
-def _normalise(values: dict) -> dict:
-    total = sum(values.values())
-    return {k: (v / total if total > 0 else float("nan")) for k, v in values.items()}
-
-
 def weigh(hypotheses=None, points: int = POINTS, replicates: int = REPLICATES, seed: int = SEED):
     """The history match of every worldview and the weights from the record, as written to EVIDENCE_FILE, and
     the seconds each worldview's match took."""
-    from sim.config.plan import available
+    from sim.config.names import available
 
     hypotheses = list(hypotheses or available("hypothesis"))
     ids = np.arange(points)
@@ -322,7 +317,7 @@ def weigh(hypotheses=None, points: int = POINTS, replicates: int = REPLICATES, s
 def inputs_digest() -> str:
     """A digest of what the match reads: the record, the worldviews' files and every parameter's range."""
     import sim.model.actors  # noqa: F401
-    from sim.config.plan import CONFIG_DIR
+    from sim.config.names import CONFIG_DIR
     from sim.model.record import RECORDS_FILE
     from sim.model.rules import PARAMS
 
@@ -335,72 +330,6 @@ def inputs_digest() -> str:
 
 
 # --- reading the committed result -------------------------------------------------------------------------------
-
-_loaded: dict = {}
-
-
-def load_evidence(path: Path = EVIDENCE_FILE) -> dict | None:
-    """The committed match, or None when it has not been made."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _loaded:
-        _loaded.clear()
-        _loaded[key] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _loaded[key]
-
-
-def record_weights(path: Path = EVIDENCE_FILE) -> dict:
-    data = load_evidence(path) or {}
-    return {h: float(v["weight"]) for h, v in (data.get("worldviews") or {}).items()}
-
-
-def kept_points(hypothesis: str, path: Path = EVIDENCE_FILE) -> tuple[int, list[int]]:
-    """(seed, kept points) of a worldview; ValueError when the match has none for it."""
-    data = load_evidence(path)
-    if data is None:
-        raise ValueError(f"{path.name} is missing: make it with python -m sim evidence")
-    entry = (data.get("worldviews") or {}).get(hypothesis)
-    if entry is None:
-        raise ValueError(f"the history match has no worldview {hypothesis!r}; rerun python -m sim evidence")
-    if not entry["kept_points"]:
-        raise ValueError(f"the record rules out every parameter point of {hypothesis}; nothing to draw from")
-    return int(data["seed"]), list(entry["kept_points"])
-
-
-def analysis_weights(hypotheses: list, user: dict | None = None) -> tuple[dict | None, str]:
-    """The weights an analysis uses for ``hypotheses``, normalised, and how they were set.
-
-    Each weight given by the user (``weights.NAME=...``) replaces that worldview's weight from the record; the
-    rest keep the record's.  None (with the reason) when a worldview has neither.
-    """
-    user = {k: float(v) for k, v in (user or {}).items()}
-    record = record_weights()
-    missing = [h for h in hypotheses if h not in user and h not in record]
-    changed = [h for h in missing if "[" in h]
-    if changed:
-        return None, f"{changed[0]} is changed on the command line, so the record never weighed it"
-    if missing:
-        return None, f"no weight from the record for {', '.join(missing)}: set weights.{missing[0]}=..."
-    raw = {h: user.get(h, record.get(h)) for h in hypotheses}
-    if sum(raw.values()) <= 0:
-        return None, "every worldview of the run has weight 0"
-    weights = _normalise(raw)
-    if user:
-        named = ", ".join(f"{h}={user[h]:g}" for h in hypotheses if h in user)
-        how = f"set by the user ({named}), the rest from the record; normalised"
-    else:
-        how = "from the record: the share of each worldview's parameter points it leaves, normalised (docs/evidence.md)"
-    return weights, how
-
-
-def folder_weights(folder, hypotheses: list) -> tuple[dict | None, str]:
-    """``analysis_weights`` for a results folder: the user's weights are those its config.yaml records."""
-    from sim.analysis.common import read_config
-
-    user = {k: v for k, v in (read_config(folder).get("weights") or {}).items() if v is not None}
-    return analysis_weights(hypotheses, user)
 
 
 # --- the command and the doc ---------------------------------------------------------------------------------

@@ -9,12 +9,9 @@ and how to fix it.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import math
-import os
 import re
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -22,35 +19,32 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config.names import (
+    CONFIG_DIR,
+    ConfigError,
+    _extra_config_dirs,
+    _is_number,
+    _one_line,
+    _suggest,
+    available,
+    check_name,
+    config_file,
+    is_url,
+    shown,
+)
+from sim.config.params import check_params, flatten_params
+from sim.config.safety import _is_hydra_key, check_config_files, check_override_safety
+from sim.config.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, ScenarioConfig
 from sim.model.actors import ACTORS, STATES
 from sim.model.initial import start_range
+from sim.model.levers import DESIRE_SHIFT_RANGE, MAX_RELATION_RANGE, NUMERIC_LEVERS, Levers
 from sim.model.model import Sampling, Setup
 from sim.model.outcomes import OUTCOME_NAMES
 from sim.model.rules import MECHANISMS, PARAMS, mechanism_param
-from sim.store.files import OutputRefused, check_out_dir, is_url, size_text
-from sim.config.schema import Config, ExperimentConfig, HypothesisConfig, InitialConfig, Levers, ScenarioConfig
 
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
-# A user's own config folders (``--config-dir``), searched after CONFIG_DIR, as Hydra searches them.
-_extra_config_dirs: list[Path] = []
 REPORTS = ("comparison", "hindcast")
 UNCERTAINTY = ("parameters", "matched", "none")
-INTENSITY_LEVERS = (
-    "sanctions",
-    "sanctions_relief",
-    "condemnation",
-    "un_eu_presence",
-    "us_ct_sharing",
-    "us_equipment_leverage",
-    "us_backs_resistance",
-    "joint_front",
-    "kandahar_talks",
-    "pakistan_kinetic",
-)
-
-
-class ConfigError(ValueError):
-    """A user's configuration mistake, reported as one line."""
+EXECUTORS = ("auto", "serial", "local")
 
 
 @dataclass
@@ -82,74 +76,6 @@ class Plan:
     fixed_by_hypothesis: dict = field(default_factory=dict)
 
 
-NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-@contextmanager
-def searching(extra_dirs):
-    """Look configs up in ``extra_dirs`` too (after configs/, in Hydra's order) for the duration of the block."""
-    saved = list(_extra_config_dirs)
-    _extra_config_dirs[:] = [Path(d).resolve() for d in extra_dirs if Path(d).resolve() != CONFIG_DIR.resolve()]
-    try:
-        yield
-    finally:
-        _extra_config_dirs[:] = saved
-
-
-def config_dirs() -> list[Path]:
-    """The config folders in search order: the repository's configs/, then a user's ``--config-dir``."""
-    return [CONFIG_DIR, *_extra_config_dirs]
-
-
-def available(group: str) -> list[str]:
-    return sorted({p.stem for d in config_dirs() for p in (d / group).glob("*.yaml") if NAME.match(p.stem)})
-
-
-def config_file(group: str, name: str) -> Path | None:
-    """The file Hydra would choose for ``group=name``: the first in search order."""
-    for folder in config_dirs():
-        path = folder / group / f"{name}.yaml"
-        if path.is_file():
-            return path
-    return None
-
-
-def shown(path: Path) -> str:
-    """A config file as a user knows it: ``configs/scenario/x.yaml`` in the repository, else its full path."""
-    try:
-        return str(Path(path).relative_to(CONFIG_DIR.parent))
-    except ValueError:
-        return str(path)
-
-
-def check_name(group: str, name) -> str:
-    """A config is chosen by name (letters, digits, '_' and '-'), never by a path to some file on disk."""
-    if not isinstance(name, str) or not NAME.match(name):
-        raise ConfigError(
-            f"{group} name {name!r} must be letters, digits, '_' or '-' (a name from configs/{group}/, not a path); "
-            f"available: {', '.join(available(group))}"
-        )
-    return name
-
-
-def _is_number(value) -> bool:
-    # YAML's true/false are ints to Python; a setting that wants a number never means them.
-    # NaN and infinity are never a meaningful setting, and break whole-number checks.
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _one_line(text) -> str:
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    # OmegaConf appends its internal types; the key and the value are what a user needs
-    lines = [line for line in lines if not line.startswith(("reference_type=", "object_type="))]
-    return " ".join(lines)
-
-
-def _suggest(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 SETTINGS = tuple(f.name for f in fields(Config))
 EXPERIMENT_SETTINGS = tuple(f.name for f in fields(ExperimentConfig))
 LEVERS = tuple(f.name for f in fields(Levers))
@@ -157,182 +83,6 @@ MAX_REPLICATIONS = 200_000
 # Groups chosen on the command line whose contents may then be changed there, and which parts may change;
 # anything else (name, label, sources) belongs to the file, so that a name always means what the file says.
 CHANGEABLE = {"scenario": ("levers",), "hypothesis": ("mechanisms", "params")}
-
-
-def _is_hydra_key(key: str) -> bool:
-    return key == "hydra" or key.startswith(("hydra.", "hydra/"))
-
-
-# Only the project's primary config sets Hydra's own settings and a defaults list. A group's file (a scenario, a
-# hypothesis, an experiment, a starting point, from configs/ or a user's folder) holds its own settings alone:
-# Hydra would act on these before any check of the tool's, and run the code a ``_target_`` names.
-PRIMARY_CONFIG = "config.yaml"  # in CONFIG_DIR
-TARGET_KEY = "_target_"
-# an interpolation that is a plain path (${a.b}); any other (a resolver's call, ${oc.create:...}, a nested one)
-# could make OmegaConf build objects or read the environment
-PLAIN_INTERPOLATION = re.compile(r"\$\{[\w.\-\[\] ]*\}")
-TOP_LEVEL_REFUSED = {
-    "hydra": "Hydra's own settings, and the code they can name, come from configs/config.yaml alone",
-    "defaults": "a defaults list would bring other configs in, Hydra's own among them",
-}
-# PyYAML's safe loader, in C where it was built with libyaml (ten times faster)
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# how deep below a config folder Hydra can reach without a defaults list: a group's files (scenario/NAME.yaml),
-# Hydra's own groups (hydra/launcher/NAME.yaml)
-SEARCH_DEPTH = 3
-
-
-def _searched_files(folder: Path) -> list[Path]:
-    """The config files (NAME.yaml) of a folder that Hydra could read, links followed once each."""
-    found, seen = [], set()
-    for top, dirs, files in os.walk(folder, followlinks=True):
-        here = Path(top)
-        depth = len(here.relative_to(folder).parts)
-        real = os.path.realpath(top)
-        if real in seen:
-            dirs[:] = []
-            continue
-        seen.add(real)
-        # a hidden folder is no group Hydra can be told to use; deeper folders only a defaults list reaches
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")) if depth < SEARCH_DEPTH else []
-        found += [here / f for f in sorted(files) if f.endswith(".yaml") and not f.startswith(".")]
-    return found
-
-
-def _keys_named(tree, name: str, prefix: str = "", seen=None):
-    """Dotted paths of every ``name`` key in a loaded YAML tree (shared nodes walked once)."""
-    seen = set() if seen is None else seen
-    if id(tree) in seen:
-        return
-    seen.add(id(tree))
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if key == name:
-                yield path
-            yield from _keys_named(value, name, path, seen)
-    elif isinstance(tree, (list, tuple)):
-        for i, value in enumerate(tree):
-            yield from _keys_named(value, name, f"{prefix}[{i}]", seen)
-
-
-def check_config_files():
-    """Refuse, before Hydra reads any, a config file in the search path that could change Hydra's settings.
-
-    Every YAML file of configs/ and of the user's folders is checked but the project's primary config: no
-    ``# @package`` line, no top-level ``hydra`` or ``defaults`` key, no ``_target_`` anywhere, no interpolation
-    but a plain ``${a.b}``; no folder but configs/ holds Hydra's own groups (hydra/).
-    """
-    for folder in config_dirs():
-        for path in _searched_files(folder):
-            if path.resolve() == (CONFIG_DIR / PRIMARY_CONFIG).resolve():
-                continue
-            where = shown(path)
-            if path.relative_to(folder).parts[0] == "hydra":
-                raise ConfigError(
-                    f"{where}: a config folder of your own may not hold Hydra's own configs (hydra/); "
-                    "choose an installed launcher with hydra/launcher=NAME"
-                )
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue  # Hydra cannot read it either, and says so if it is chosen
-            line = _package_line(text)
-            if line:
-                raise ConfigError(
-                    f"{where} line {line}: '# @package' is not allowed in a config file of a group: it would let the "
-                    "file set other settings, Hydra's own among them; remove the line"
-                )
-            try:
-                tree = yaml.load(text, Loader=SAFE_LOADER)
-            except yaml.YAMLError:
-                _check_text_safety(text, where)
-                continue  # not YAML: Hydra refuses it too, in one line, if it is chosen
-            if isinstance(tree, dict):
-                for key, why in TOP_LEVEL_REFUSED.items():
-                    if key in tree:
-                        raise ConfigError(f"{where}: key '{key}' is not allowed in a config file of a group: {why}")
-            for path_of_key in _keys_named(tree, TARGET_KEY):
-                raise ConfigError(
-                    f"{where}: key '{path_of_key}' is not allowed in a config file: it names code for Hydra to run"
-                )
-            _check_text_safety(text, where)
-            for string in _strings(tree):  # YAML's escapes (\x24 is '$') make what the raw text hides
-                _check_text_safety(string, where)
-
-
-def _package_line(text: str):
-    """The number of the first line Hydra could read as a ``# @package`` header, as Hydra splits and strips
-    lines (any Unicode line break and white space), wherever it is in the file; None if there is none."""
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip().lstrip("\ufeff").strip()
-        if line.startswith("#") and line.lstrip("#").strip().startswith("@package"):
-            return number
-    return None
-
-
-def _check_text_safety(text: str, where: str):
-    """Refuse a config file's text naming code (``_target_``) or calling a resolver (``${oc.create:...}``)."""
-    if TARGET_KEY in text:
-        raise ConfigError(f"{where}: '{TARGET_KEY}' is not allowed in a config file: it names code for Hydra to run")
-    if "${" in PLAIN_INTERPOLATION.sub("", text):
-        raise ConfigError(
-            f"{where}: only plain interpolations such as ${{a.b}} are allowed in a config file of a group: "
-            "a resolver's call (${oc.create:...}, ${oc.env:...}) could build objects or read the environment"
-        )
-
-
-def _strings(tree, seen=None):
-    """Every string, key or value, of a loaded YAML tree (shared nodes walked once)."""
-    seen = set() if seen is None else seen
-    if isinstance(tree, str):
-        yield tree
-        return
-    if id(tree) in seen:
-        return
-    seen.add(id(tree))
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _strings(key, seen)
-            yield from _strings(value, seen)
-    elif isinstance(tree, (list, tuple)):
-        for value in tree:
-            yield from _strings(value, seen)
-
-
-def _value_keys(value):
-    """Every key of the dictionaries in an override's value (a sweep's values included)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _value_keys(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _value_keys(item)
-    elif isinstance(getattr(value, "list", None), list):  # a choice sweep: a,b,c
-        yield from _value_keys(value.list)
-
-
-def check_override_safety(parsed):
-    """Refuse overrides that could make Hydra run code: ``_target_`` anywhere, and Hydra's own settings other
-    than the launcher's (``hydra/launcher=NAME``, ``hydra.launcher.SETTING=VALUE``)."""
-    for o in parsed:
-        key = o.key_or_group
-        if TARGET_KEY in key or TARGET_KEY in _value_keys(o.value()):
-            raise ConfigError(
-                f"{o.input_line}: '{TARGET_KEY}' is not allowed in an override: it names code for Hydra to run"
-            )
-        if not _is_hydra_key(key):
-            continue
-        changed = not (o.is_add() or o.is_force_add() or o.is_delete()) and o.package is None
-        if changed and (key == "hydra/launcher" or key.startswith("hydra.launcher.")):
-            continue
-        if key == "hydra.searchpath":
-            raise ConfigError(f"{o.input_line}: give a config folder of your own with --config-dir DIR instead")
-        raise ConfigError(
-            f"{o.input_line}: Hydra's own settings cannot be set on the command line, apart from the launcher "
-            "(hydra/launcher=NAME, hydra.launcher.SETTING=VALUE)"
-        )
 
 
 class _GroupOptions:
@@ -572,44 +322,14 @@ def _load(group: str, name: str, schema):
     return obj
 
 
-def flatten_params(tree, prefix: str = "") -> dict:
-    """``{taliban: {reversion: 0.05}}`` or ``{"taliban.reversion": 0.05}`` -> ``{"taliban.reversion": 0.05}``."""
-    flat = {}
-    for key, value in (tree or {}).items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten_params(value, name + "."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def check_params(flat: dict, where: str) -> dict:
-    checked = {}
-    for name, value in flat.items():
-        if name not in PARAMS:
-            raise ConfigError(
-                f"{where}: unknown parameter {name!r}{_suggest(name, PARAMS)}; the list is in docs/rules.md"
-            )
-        if not _is_number(value):
-            raise ConfigError(f"{where}: parameter {name} must be a finite number, got {value!r}")
-        p = PARAMS[name]
-        if p.integer and value != int(value):
-            raise ConfigError(f"{where}: parameter {name} must be a whole number, got {value!r}")
-        if not p.low <= value <= p.high:
-            raise ConfigError(f"{where}: parameter {name}={value} is outside its plausible range [{p.low}, {p.high}]")
-        checked[name] = float(value)
-    return checked
-
-
 def _check_scenario(s: ScenarioConfig, where: str):
     lv = s.levers
-    for lever in INTENSITY_LEVERS:
-        value = getattr(lv, lever)
-        if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"{where}: levers.{lever}={value} must be between 0 and 1")
-    if not 0.0 <= lv.aid_funding <= 3.0:
-        raise ConfigError(f"{where}: levers.aid_funding={lv.aid_funding} must be between 0 and 3 (1 = 2025 level)")
+    for lever in NUMERIC_LEVERS:
+        value = getattr(lv, lever.name)
+        if not lever.low <= value <= lever.high:
+            raise ConfigError(
+                f"{where}: levers.{lever.name}={value} must be between {lever.low:g} and {lever.high:g} ({lever.meaning})"
+            )
     for field_name in ("desire_shift", "max_relation"):
         for state, value in getattr(lv, field_name).items():
             if not _is_number(value):
@@ -618,10 +338,10 @@ def _check_scenario(s: ScenarioConfig, where: str):
                 raise ConfigError(
                     f"{where}: levers.{field_name} names {state!r}, not a state actor{_suggest(state, STATES)}"
                 )
-            if field_name == "desire_shift" and not -4.0 <= value <= 4.0:
-                raise ConfigError(f"{where}: levers.desire_shift.{state}={value} must be between -4 and 4")
-            if field_name == "max_relation" and not 0 <= value <= 4:
-                raise ConfigError(f"{where}: levers.max_relation.{state}={value} must be a level from 0 to 4")
+            low, high = DESIRE_SHIFT_RANGE if field_name == "desire_shift" else MAX_RELATION_RANGE
+            if not low <= value <= high:
+                what = f"between {low:g} and {high:g}" if field_name == "desire_shift" else f"a level from {low} to {high}"
+                raise ConfigError(f"{where}: levers.{field_name}.{state}={value} must be {what}")
     for state in lv.conditional:
         if state not in STATES:
             raise ConfigError(
@@ -741,112 +461,6 @@ def default_out_dir(cfg: DictConfig, overrides: list[str]) -> Path:
     return Path("results") / f"{name}-{digest}"
 
 
-# Peak memory of a run, summed over the driver and the worker processes on this machine, from the parts
-# measured on the default experiment (29 outcomes, 120 months; benchmarks/memory.py):
-# - a process's imports and state: about 0.5 GB for the driver (Dask's scheduler included), 0.4 GB for a
-#   worker between tasks;
-# - a chunk under way: its record, summaries and Arrow table, about 10 bytes per replication, month and
-#   outcome of the chunk (0.35 GB at 10,000 replications);
-# - a cell's fans: one charted outcome of one cell at a time, about 24 bytes per replication and month;
-# - the driver's tables: a few cells' per-replication summaries, about 32 bytes per replication and outcome.
-# Measured at 100,000 replications on two workers: 2.1-2.5 GB in all (benchmarks/memory.py).
-DRIVER_BASE_BYTES = 0.5e9
-WORKER_BASE_BYTES = 0.4e9
-CHUNK_BYTES_PER_VALUE = 10.0
-FAN_BYTES_PER_REPLICATION_MONTH = 24.0
-TABLE_BYTES_PER_SUMMARY = 32.0
-# results.parquet and summaries.parquet: 29-30 bytes per replication-month measured (zstd, split floats,
-# delta integers); 40 leaves room for parameters and figures
-DISK_BYTES_PER_REPLICATION_MONTH = 40.0
-
-
-def estimate_resources(
-    replications: int, months: int, cells: int, chunk_size: int = 10_000, workers: int | None = 0
-) -> tuple[float, float]:
-    """(peak memory, disk) in bytes for a run on this machine.
-
-    ``workers``: 0 for a serial run (the driver does all the work), a number of local worker processes, or
-    None when the work runs on a cluster elsewhere (only the driver's part is on this machine).
-    """
-    outcomes = len(OUTCOME_NAMES)
-    chunk_values = months * outcomes * min(chunk_size, replications)
-    task = max(
-        CHUNK_BYTES_PER_VALUE * chunk_values,
-        # a process keeps its last chunk's float32 record for the next chunk (sim.run.engine._reusable_record)
-        FAN_BYTES_PER_REPLICATION_MONTH * months * replications + 4 * chunk_values,
-    )
-    memory = DRIVER_BASE_BYTES + TABLE_BYTES_PER_SUMMARY * outcomes * replications
-    if workers == 0:
-        memory += task
-    elif workers is not None:
-        memory += workers * (WORKER_BASE_BYTES + task)
-    disk = DISK_BYTES_PER_REPLICATION_MONTH * replications * months * cells
-    return memory, disk
-
-
-def available_memory() -> float | None:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def _local_workers(executor, replications: int, months: int, cells: int) -> int | None:
-    """How many worker processes the run starts on this machine (0: serial; None: a cluster elsewhere)."""
-    import os
-
-    from sim.run.engine import choose_executor
-
-    kind = choose_executor(executor.kind, executor.address, replications * months * cells)
-    if kind == "address":
-        return None
-    return 0 if kind == "serial" else executor.workers or os.cpu_count() or 1
-
-
-def _check_resources(replications: int, months: int, cells: int, out_dir: Path, max_memory_gb, chunk_size, executor):
-    workers = _local_workers(executor, replications, months, cells)
-    memory, disk = estimate_resources(replications, months, cells, chunk_size, workers)
-    limit = max_memory_gb * 1e9 if max_memory_gb is not None else available_memory()
-    if limit is not None and memory > limit:
-        source = "max_memory_gb" if max_memory_gb is not None else "free on this machine"
-        head = f"this run needs about {memory / 1e9:.1f} GB of memory and {limit / 1e9:.1f} GB is {source}"
-
-        def fits(n):
-            return estimate_resources(n, months, cells, chunk_size, workers)[0] <= limit
-
-        if not fits(1):
-            if workers:
-                raise ConfigError(
-                    f"{head}; its {workers} worker processes alone need more: run it with executor.kind=serial or "
-                    "fewer executor.workers"
-                )
-            raise ConfigError(f"{head}; even one replication needs more: raise max_memory_gb")
-        low, high = 1, replications  # the most replications that fit: fits(low), not fits(high)
-        while high - low > 1:
-            mid = (low + high) // 2
-            low, high = (mid, high) if fits(mid) else (low, mid)
-        raise ConfigError(
-            f"{head}; lower replications to about {low:,} (or months, or chunk_size), and run more seeds for a larger ensemble"
-        )
-    import shutil
-
-    if is_url(out_dir):  # the free space of a remote store is not known here
-        return
-    try:
-        free = shutil.disk_usage(_existing_parent(out_dir)).free
-    except OSError:
-        return
-    if disk > free:
-        raise ConfigError(
-            f"this run writes about {size_text(disk)} and {size_text(free)} is free where out_dir is; "
-            "lower replications or months, or choose an out_dir on a larger disk"
-        )
-
-
 def _out_dir(value) -> Path | str:
     """A local folder as a path; a URL (``scheme://...``) as given, without a trailing slash."""
     text = str(value)
@@ -856,24 +470,11 @@ def _out_dir(value) -> Path | str:
     return f"{scheme}://{rest.rstrip('/') or '/'}"
 
 
-def _check_url(url: str, cfg: DictConfig):
-    from sim.store.url import check_url_out_dir
-
-    if url.startswith("memory://") and (cfg.executor.address or cfg.executor.kind == "local"):
-        raise ConfigError(
-            f"out_dir {url} lives in this process only, where Dask workers cannot write; use executor.kind=serial "
-            "or a URL the workers can reach"
-        )
-    check_url_out_dir(url, overwrite=cfg.overwrite, resume=cfg.resume)
-
-
 # a day: a cluster whose workers wait in a batch queue may take hours to start them
 MAX_WORKER_WAIT = 86_400
 
 
 def _check_executor(executor):
-    from sim.run.engine import EXECUTORS
-
     if executor.kind not in EXECUTORS:
         raise ConfigError(f"executor.kind={executor.kind!r} must be one of {', '.join(EXECUTORS)}")
     if executor.workers is not None and not 1 <= executor.workers <= 1024:
@@ -897,13 +498,6 @@ def _check_scheduler_address(address: str):
             f"executor.address={address!r} must be a Dask scheduler's address, tcp://HOST:PORT or tls://HOST:PORT "
             "with a port from 1 to 65535 (e.g. tcp://10.0.0.5:8786)"
         )
-
-
-def _existing_parent(path: Path) -> Path:
-    path = path.resolve()
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
 
 
 def _check_weights(weights: dict, run: list):
@@ -941,13 +535,13 @@ def _check_matched(report: str, sampling: str, hypotheses):
             raise ConfigError(f"uncertainty=matched: {problem}")
 
 
-def plan(overrides: list[str], writes: bool = True) -> Plan:
+def plan(overrides: list[str]) -> Plan:
     """The plan for one run given its command-line overrides (composed here with Hydra's compose API).
 
-    ``writes=False`` when nothing will be written (the Python API): no checks of out_dir or resources.
+    Nothing is checked against this machine or a results folder here: sim.run.checks does that as a run starts.
     """
     check_config_files()
-    return plan_from_config(compose(overrides), overrides, writes=writes)
+    return plan_from_config(compose(overrides), overrides)
 
 
 def _where(group: str, name: str) -> str:
@@ -989,7 +583,7 @@ def _chosen(cfg: DictConfig, group: str, schema, overrides: list[str]):
     return chosen, where, changes
 
 
-def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None = None, writes: bool = True) -> Plan:
+def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None = None) -> Plan:
     """Check a composed config and build the plan: every scenario x hypothesis cell, ready to run.
 
     ``scenario=NAME`` runs the experiment's baseline against NAME (a hindcast: NAME alone), and
@@ -1033,9 +627,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
 
     if sampling not in METHODS:
         raise ConfigError(f"sampling={sampling!r} must be one of {', '.join(METHODS)}")
-    from sim.analysis.common import ANALYSES
+    from sim.config.designs import DESIGNS
 
-    kinds = (*REPORTS, *ANALYSES)
+    kinds = (*REPORTS, *DESIGNS)
     if exp.report not in kinds:
         raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(kinds)}")
     if not exp.scenarios or not exp.hypotheses:
@@ -1123,15 +717,6 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         out_dir = _out_dir(cfg.out_dir) if cfg.out_dir else default_out_dir(cfg, overrides)
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
-    if writes:
-        _check_resources(replications, months, len(cells), out_dir, cfg.max_memory_gb, cfg.chunk_size, cfg.executor)
-        try:
-            if is_url(out_dir):
-                _check_url(out_dir, cfg)
-            else:
-                check_out_dir(out_dir, overwrite=cfg.overwrite)
-        except OutputRefused as exc:
-            raise ConfigError(str(exc)) from None
     result = Plan(
         config=cfg,
         name=exp.name,
@@ -1150,8 +735,14 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         drawn=drawn,
         fixed_by_hypothesis=fixed_by_hypothesis,
     )
-    from sim.analysis.common import ANALYSES, prepare
+    from sim.config.designs import DESIGNS, prepare
 
-    if exp.report in ANALYSES:
+    if exp.report in DESIGNS:
+        # the design may set the run's replications (a Sobol design's rows): the checks below see the run's
         prepare(result)
+    if not 1 <= result.replications <= MAX_REPLICATIONS:
+        raise ConfigError(
+            f"the {exp.report} design runs {result.replications:,} replications of each cell, more than the "
+            f"{MAX_REPLICATIONS:,} one run allows; lower replications (now {replications:,})"
+        )
     return result

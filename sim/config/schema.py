@@ -11,31 +11,7 @@ from typing import Any, Dict, List, Optional
 
 from omegaconf import MISSING
 
-
-@dataclass
-class Levers:
-    """What a policy scenario sets: the levers (L) in XLRM terms.
-
-    Intensities are in [0, 1]; ``desire_shift`` adds to a state's wish for a closer
-    (positive) or more distant (negative) relation, in relation-ladder steps.  ``conditional`` names the states
-    that tie recognition to benchmarks (each judges them itself); ``sanctions_relief`` is the share of the
-    sanctions the donors lift in a month when they judge the benchmarks met, a lever of its own.
-    """
-
-    desire_shift: Dict[str, float] = field(default_factory=dict)
-    max_relation: Dict[str, int] = field(default_factory=dict)
-    conditional: List[str] = field(default_factory=list)
-    sanctions: float = 0.4
-    sanctions_relief: float = 0.0
-    condemnation: float = 0.5
-    aid_funding: float = 1.0
-    un_eu_presence: float = 1.0
-    us_ct_sharing: float = 0.0
-    us_equipment_leverage: float = 0.0
-    us_backs_resistance: float = 0.0
-    joint_front: float = 0.0
-    kandahar_talks: float = 0.0
-    pakistan_kinetic: float = 0.3
+from sim.model.levers import Levers
 
 
 @dataclass

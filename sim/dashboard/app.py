@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 import solara
 import solara.lab
 from markdown_it import MarkdownIt
 
 from sim.dashboard import attribution, charts, folder, runner
+from sim.model.levers import DESIRE_SHIFT_RANGE, NUMERIC_LEVERS
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.model.rules import RULES
 
@@ -139,19 +139,19 @@ def LeverControls():
     s = cat.scenarios[scenario.value]
     levers = runner.scenario_levers(scenario.value, tuple(lever_changes.value.items()))
     Md(scenario_heading(s))
-    for key in runner.NUMERIC_LEVERS:
-        lo, hi = runner.LEVER_RANGE[key]
-        shown = on_grid(getattr(levers, key), lo, hi, 0.05)
+    for lever in NUMERIC_LEVERS:
+        key, lo, hi, step = lever.name, lever.low, lever.high, lever.step
+        shown = on_grid(getattr(levers, key), lo, hi, step)
         solara.SliderFloat(
             label=key,
             value=shown,
             min=lo,
             max=hi,
-            step=0.05,
-            on_value=lambda v, key=key, shown=shown: moved(v, shown, 0.05) and _set_lever(key, v),
+            step=step,
+            on_value=lambda v, key=key, shown=shown, step=step: moved(v, shown, step) and _set_lever(key, v),
         )
     for state, shift in sorted(levers.desire_shift.items()):
-        lo, hi = runner.DESIRE_RANGE
+        lo, hi = DESIRE_SHIFT_RANGE
         shown = on_grid(shift, lo, hi, 0.25)
         solara.SliderFloat(
             label=f"desire_shift.{state}",

@@ -22,6 +22,7 @@ import pandas as pd
 from markdown_it import MarkdownIt
 
 from sim.store import files as store
+
 REPORT_NAMES = ("report.md", "comparison.txt")
 MAX_TEXT_BYTES = 2_000_000
 MAX_FIGURES = 60

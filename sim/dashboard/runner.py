@@ -23,31 +23,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from sim.analysis import replication_summaries
-from sim.config.plan import available, plan
+from sim.config.names import available
+from sim.config.plan import plan
+from sim.config.schema import HypothesisConfig, InitialConfig, ScenarioConfig
 from sim.model.ensemble import run_cell
+from sim.model.levers import LEVER, NUMERIC_LEVERS, Levers
 from sim.model.model import DiplomacyModel, Setup
-from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES, replication_summaries
 from sim.model.rules import PARAMS
-from sim.config.schema import HypothesisConfig, InitialConfig, Levers, ScenarioConfig
 from sim.model.sampling import draw_parameters, uncertain_parameters
 
 MAX_REPLICATIONS = 5000
-NUMERIC_LEVERS = (
-    "sanctions",
-    "sanctions_relief",
-    "condemnation",
-    "aid_funding",
-    "un_eu_presence",
-    "us_ct_sharing",
-    "us_equipment_leverage",
-    "us_backs_resistance",
-    "joint_front",
-    "kandahar_talks",
-    "pakistan_kinetic",
-)
-LEVER_RANGE = {name: (0.0, 3.0 if name == "aid_funding" else 1.0) for name in NUMERIC_LEVERS}
-DESIRE_RANGE = (-4.0, 4.0)
 FAN_OUTCOMES = (
     "deaths_pakistan",
     "pragmatist_influence",
@@ -133,13 +119,13 @@ def scenario_levers(name: str, changes=()) -> Levers:
         desire_shift=dict(s.levers.desire_shift),
         max_relation=dict(s.levers.max_relation),
         conditional=list(s.levers.conditional),
-        **{k: float(getattr(s.levers, k)) for k in NUMERIC_LEVERS},
+        **{lever.name: float(getattr(s.levers, lever.name)) for lever in NUMERIC_LEVERS},
     )
     for key, value in changes:
         if key.startswith("desire_shift."):
             levers.desire_shift[key.split(".", 1)[1]] = float(value)
-        elif key in NUMERIC_LEVERS:
-            lo, hi = LEVER_RANGE[key]
+        elif key in LEVER:
+            lo, hi = LEVER[key].low, LEVER[key].high
             if not lo <= value <= hi:
                 raise ValueError(f"lever {key}={value} outside [{lo}, {hi}]")
             setattr(levers, key, float(value))

@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import yaml
 
 import sim.model.actors  # noqa: F401  (importing the actors registers their rules)
@@ -537,13 +536,12 @@ CLAIMS = (
 
 
 def run_directions(replications: int, months: int):
-    from sim.analysis import replication_summaries
     from sim.config.plan import plan
     from sim.model.ensemble import run_cell
+    from sim.model.outcomes import replication_summaries
 
     p = plan(
         ["experiment=all_policies", f"replications={replications}", f"months={months}", "uncertainty=parameters"],
-        writes=False,
     )
     return {
         (c.scenario.name, c.hypothesis.name): replication_summaries(run_cell(c.setup, replications)) for c in p.cells

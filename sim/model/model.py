@@ -18,9 +18,9 @@ import numpy as np
 
 from sim.model.actors import ACTORS, STATES
 from sim.model.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth, sanctions_policy
+from sim.model.levers import Levers
 from sim.model.outcomes import OUTCOMES
 from sim.model.rules import PARAMS
-from sim.config.schema import Levers
 from sim.model.streams import KeyedStreams
 
 

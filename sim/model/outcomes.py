@@ -378,3 +378,27 @@ def _build():
 OUTCOMES: tuple[Outcome, ...] = _build()
 OUTCOME_NAMES = tuple(o.name for o in OUTCOMES)
 OUTCOME_INDEX = {o.name: i for i, o in enumerate(OUTCOMES)}
+OUTCOME = {o.name: o for o in OUTCOMES}
+
+
+def month_dates(start: tuple[int, int], months: int) -> np.ndarray:
+    """The first day of each month of a run that starts in ``start`` (year, month)."""
+    first = np.datetime64(f"{start[0]:04d}-{start[1]:02d}", "M")
+    return (first + np.arange(months)).astype("datetime64[D]")
+
+
+def replication_summaries(record: np.ndarray) -> np.ndarray:
+    """One number per outcome and replication: shape (outcomes, replications)."""
+    months = record.shape[0]
+    out = np.empty(record.shape[1:], dtype=np.float64)
+    for i, o in enumerate(OUTCOMES):
+        series = record[:, i, :].astype(np.float64)
+        if o.summary == "annual":
+            out[i] = series.sum(axis=0) * 12.0 / months
+        elif o.summary in ("mean", "share"):
+            out[i] = series.mean(axis=0)
+        elif o.summary == "final":
+            out[i] = series[-1]
+        else:
+            raise ValueError(f"unknown summary {o.summary!r} for outcome {o.name}")
+    return out

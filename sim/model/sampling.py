@@ -101,7 +101,7 @@ def draw_matched(seed: int, replications, hypothesis: str, fixed=()) -> dict[str
     any chunk and in every scenario; the point's values are regenerated from the match's own seed, as the match
     drew them.  ``fixed`` names parameters set for the whole run instead.
     """
-    from sim.calibration.evidence import kept_points
+    from sim.model.weights import kept_points
 
     match_seed, kept = kept_points(hypothesis)
     reps = np.asarray(replications, dtype=np.int64)
@@ -112,7 +112,7 @@ def draw_matched(seed: int, replications, hypothesis: str, fixed=()) -> dict[str
 
 def kept_points_problem(hypothesis: str) -> str | None:
     """Why ``draw_matched`` cannot draw for ``hypothesis`` (no match of it, or every point ruled out), or None."""
-    from sim.calibration.evidence import kept_points
+    from sim.model.weights import kept_points
 
     try:
         kept_points(hypothesis)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+
 from sim.model.kernels import keyed_uniforms, normal_central, normal_tails, poisson_search
 
 _MASK = (1 << 64) - 1

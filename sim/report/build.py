@@ -6,7 +6,7 @@ summary.csv, comparison.txt, every figure and report.md. A run calls it on its s
 same file, byte for byte.
 
 report.md is a list of sections, each a function of the folder. The analyses that belong to one kind of
-experiment (robustness, sensitivity, discovery: ``sim.analysis.common.ANALYSES``) plug in as a writer that
+experiment (robustness, sensitivity, discovery: ``sim.report.analyses.ANALYSES``) plug in as a writer that
 takes the folder and returns the files it wrote, and a section that follows the headline answer.
 """
 
@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.analysis import answer_sentences, answer_text, comparison_text, fan_series
-from sim.analysis import summary_table
-from sim.store.reader import ResultsFolder
-from sim.run.engine import SerialPool, forget_record, release_memory
+from sim.analysis.effects import answer_sentences, answer_text, comparison_text, fan_series, summary_table
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.model.outcomes import OUTCOMES
+from sim.run.engine import SerialPool, forget_record, release_memory
+from sim.store.reader import ResultsFolder
 
 REPORT_FILE = "report.md"
 
@@ -146,25 +145,20 @@ def futures_phrase(folder: ResultsFolder) -> str:
 
 
 def build_report(path, figures: bool | None = None, pool=None) -> Report:
-    """Write summary.csv, comparison.txt, the figures and report.md into ``path`` from its stored files.
+    """Write summary.csv, comparison.txt, the figures and report.md into the local folder ``path`` from its stored
+    files (sim.report.rebuild for a folder at a URL).
 
     ``pool`` (``sim.run.engine.open_pool``) runs the per-cell fans, the figures and the experiment's analysis on
     the run's workers; without it they run here, one after another, with the same functions and results.
     ``figures``: whether to draw them; by default, as the run did.
     """
-    from sim.store.files import is_url
-
-    if is_url(path):  # built in a local working folder reading the dataset at the URL, then copied there
-        from sim.store.url import rebuild_report
-
-        return rebuild_report(path, figures=figures)
     pool = pool or SerialPool()
     folder = ResultsFolder.open(path)
     path = folder.path
     kind, baseline = folder.report_kind, folder.baseline
     if figures is None:  # as the run was made: a run without figures is rebuilt without them
         figures = bool(folder.manifest["config"].get("figures", True))
-    from sim.analysis.common import ANALYSES, analysis_section
+    from sim.report.analyses import ANALYSES, analysis_section
 
     # Work on the pool starts at once and runs while this process writes the tables: the experiment's
     # analysis first (the longest single piece), then each cell's fans.
@@ -189,7 +183,7 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
             extracts[key[1]] = extract
     hindcast_text = ""
     if kind == "hindcast":
-        from sim.model.record import write_hindcast
+        from sim.analysis.hindcast import write_hindcast
 
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
@@ -268,8 +262,8 @@ def _call(fn, args):
 
 
 def _analysis(kind, path):
-    """The experiment's analysis (``sim.analysis.common.write_analysis``), on a worker done with chunks."""
-    from sim.analysis.common import write_analysis
+    """The experiment's analysis (``sim.report.analyses.write_analysis``), on a worker done with chunks."""
+    from sim.report.analyses import write_analysis
 
     forget_record()
     return write_analysis(kind, path)
@@ -384,7 +378,7 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
 
 def _weights(folder: ResultsFolder, hypotheses: list) -> tuple[dict | None, str]:
     """The worldviews' weights for the pooled answers (sim.calibration.evidence), or None and why not."""
-    from sim.calibration.evidence import folder_weights
+    from sim.analysis.weights import folder_weights
 
     if len(hypotheses) < 2:
         return None, ""

@@ -10,9 +10,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
-import numpy as np  # noqa: E402
 
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
 

@@ -30,8 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from sim.model.model import DiplomacyModel, Setup, record_buffer
-from sim.model.outcomes import OUTCOMES
-from sim.analysis.effects import replication_summaries
+from sim.model.outcomes import OUTCOMES, replication_summaries
 from sim.store.files import (
     SUMMARIES_DIR,
     cell_table,
@@ -45,7 +44,6 @@ from sim.store.files import (
 # a Parquet dataset: one folder per cell, one file per chunk of replications, read back in that order
 RESULTS_DIR = "results.parquet"
 PROGRESS_FILE = "progress.json"
-EXECUTORS = ("auto", "serial", "local")
 # below this many replication-months the start of worker processes (about 2 s, imports included) dominates
 AUTO_SERIAL_LIMIT = 3_000_000
 # seconds to connect to a scheduler and complete Dask's handshake

@@ -8,13 +8,16 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from omegaconf import OmegaConf
 from tqdm import tqdm
 
+from sim.config.names import is_url
 from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
+from sim.run.checks import check_can_run
 from sim.store.files import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
@@ -23,7 +26,6 @@ from sim.store.files import (
     check_out_dir,
     damaged_chunks,
     filesystem,
-    is_url,
     remove_stale_staging,
     stops_deferred,
     tool_files,
@@ -63,20 +65,25 @@ def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
     )
 
 
-def run_plan(plan: Plan, progress: bool = True, figures: bool = True) -> RunResult:
-    """Run every cell into the store, then write the report from the store alone (as ``sim report`` does)."""
+def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures: bool = True) -> RunResult:
+    """Run every cell into the store, then write the report from the store alone (as ``sim report`` does).
+
+    ``write_report(folder, figures=, pool=)`` writes the report into the staged folder before it is committed
+    (sim.report.build.build_report), so a folder holds its results and their report or neither.
+    """
     started = time.perf_counter()
+    check_can_run(plan)
     if is_url(plan.out_dir):
         from sim.store.url import check_url_out_dir
 
         # no lock on a URL: a staging prefix left in place is a run under way, taken over only by resume=true
         check_url_out_dir(plan.out_dir, overwrite=plan.config.overwrite, resume=plan.config.resume)
-        return _run_locked(plan, progress, figures, started)
+        return _run_locked(plan, write_report, progress, figures, started)
     with RunLock(plan.out_dir):
         remove_stale_staging(plan.out_dir)
         # checked again now that no other run can write here
         check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
-        return _run_locked(plan, progress, figures, started)
+        return _run_locked(plan, write_report, progress, figures, started)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -87,9 +94,8 @@ class StoppedWhenDone(KeyboardInterrupt):
     """A stop request that came once the run's results were in place (its one argument: where)."""
 
 
-def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> RunResult:
+def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: bool, started: float) -> RunResult:
     from sim.run.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
-    from sim.report.build import build_report
 
     reps = np.arange(plan.replications)
     resume = bool(plan.config.resume)
@@ -142,7 +148,7 @@ def _run_locked(plan: Plan, progress: bool, figures: bool, started: float) -> Ru
                 "executor": kind,
             }
             write_manifest(work, manifest)
-            report = build_report(work, figures=figures, pool=pool)
+            report = write_report(work, figures=figures, pool=pool)
             _add_files(work, report.files)
             with stops_deferred():
                 # the progress file goes last: a run stopped while its report is written resumes with every chunk
@@ -283,7 +289,7 @@ def _manifest(plan: Plan, files: list) -> dict:
 
 
 def _user_params(plan: Plan) -> dict:
-    from sim.config.plan import check_params, flatten_params
+    from sim.config.params import check_params, flatten_params
 
     return check_params(flatten_params(OmegaConf.to_container(plan.config.params, resolve=True)), "params")
 

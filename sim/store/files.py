@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from sim.model.outcomes import OUTCOMES
+from sim.config.names import is_url
+from sim.model.outcomes import OUTCOMES, month_dates
 
 PACKAGES = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "hydra-core", "omegaconf", "networkx", "tqdm")
 PACKAGES += ("fsspec",)
@@ -38,11 +39,6 @@ def size_text(size: float) -> str:
         if size >= scale:
             return f"{size / scale:.1f} {unit}" if size < 10 * scale else f"{size / scale:,.0f} {unit}"
     return f"{size:.0f} bytes"
-
-
-def month_dates(start: tuple[int, int], months: int) -> np.ndarray:
-    first = np.datetime64(f"{start[0]:04d}-{start[1]:02d}", "M")
-    return (first + np.arange(months)).astype("datetime64[D]")
 
 
 def results_schema() -> pa.Schema:
@@ -196,10 +192,6 @@ def damaged_chunks(folder, expected: dict, months: int) -> dict[str, str]:
 OBJECT_STORES = {"s3", "s3a", "gs", "gcs", "az", "abfs", "abfss", "adl", "oss"}
 # in a local working folder: the URL of the results dataset it stands in for (see sim.store.url)
 RESULTS_LINK = ".results-url"
-
-
-def is_url(location) -> bool:
-    return isinstance(location, str) and "://" in location
 
 
 def filesystem(location):

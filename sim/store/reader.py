@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from omegaconf import OmegaConf
 
+from sim.config.names import is_url
+from sim.model.outcomes import OUTCOME, OUTCOME_INDEX, OUTCOMES, month_dates
 from sim.model.outcomes import OUTCOME_INDEX as OUTCOME_POSITION
-from sim.model.outcomes import OUTCOMES
 from sim.store.files import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
@@ -27,8 +29,6 @@ from sim.store.files import (
     chunk_problem,
     dataset_location,
     filesystem,
-    is_url,
-    month_dates,
     results_schema,
     schema_problem,
     summaries_schema,
@@ -300,7 +300,7 @@ class ResultsFolder:
         is); a folder without them (written before they were stored) has them computed from its results,
         chunk by chunk. ``cells``: positions, as in ``cell_chunks``.
         """
-        from sim.analysis.effects import replication_summaries
+        from sim.model.outcomes import replication_summaries
 
         fs, dataset = self.data_fs, f"{self.data.rpartition('/')[0]}/{SUMMARIES_DIR}"
         if not fs.isdir(dataset):
@@ -505,3 +505,65 @@ class StoredSummaries(Mapping):
 
     def __len__(self):
         return len(self.position)
+
+
+def read_config(folder: Path) -> dict:
+    """The run's config.yaml as it was saved (resolved then). Not resolved again: a folder may come from someone
+    else, and an interpolation in it (``${oc.env:...}``) would read this machine's environment."""
+    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=False)
+
+
+
+def read_manifest(folder: Path) -> dict:
+    path = Path(folder) / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+
+def analysis_settings(folder: Path) -> dict:
+    return dict(read_config(folder)["experiment"].get("analysis") or {})
+
+
+
+def labels(folder: Path) -> dict:
+    """Scenario and hypothesis names -> their human labels, from the manifest (names where it has none)."""
+    manifest = read_manifest(folder)
+    out = {}
+    for group in ("scenarios", "hypotheses"):
+        for name, entry in (manifest.get(group) or {}).items():
+            out[name] = entry.get("label", name)
+    return out
+
+
+
+def read_parameters(folder: Path) -> pd.DataFrame:
+    """One row per replication, indexed by replication, one column per parameter."""
+    path = Path(folder) / "parameters.parquet"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: this analysis needs the parameters drawn per replication")
+    return pd.read_parquet(path).set_index("replication").sort_index()
+
+
+
+def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
+    """Per scenario, hypothesis and replication, each outcome summarised over the horizon as in summary.csv.
+
+    Columns: scenario, hypothesis, replication and one per outcome; rows sorted by those three.
+    """
+    from sim.store.reader import ResultsFolder
+
+    keys = ["scenario", "hypothesis", "replication"]
+    unknown = [name for name in outcomes if name not in OUTCOME]
+    if unknown:
+        raise ValueError(f"unknown outcome {unknown[0]}")
+    positions = [OUTCOME_INDEX[name] for name in outcomes]
+    frames = []
+    # the per-replication summaries the run stored, cell by cell: a few numbers per replication, not every month
+    for (scenario, hypothesis), summaries in ResultsFolder.open(folder).cell_summaries():
+        n = summaries.shape[1]
+        frame = pd.DataFrame({"scenario": [scenario] * n, "hypothesis": [hypothesis] * n, "replication": np.arange(n)})
+        for name, i in zip(outcomes, positions):
+            frame[name] = summaries[i]
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)

@@ -7,7 +7,6 @@ import numpy as np
 from sim.model.actors.base import Actor
 from sim.model.rules import assumption, rule
 
-
 POLICY_ADJUSTMENT = assumption(
     "international.policy_adjustment",
     0.15,

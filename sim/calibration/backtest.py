@@ -38,38 +38,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.model.record import (
-    BOX_GROUPS,
-    LAST_RECORD_MONTH,
-    MATCH_GROUPS,
-    RECORDS,
-    checks_for,
-    extract,
-    history_match,
-    motive_groups,
-    record_date,
-    record_months,
-)
+from sim.calibration.history import BOX_GROUPS, MATCH_GROUPS, history_match, motive_groups
+from sim.config.designs.backtest import START, _m, _months_from, settings_of
 from sim.model.outcomes import OUTCOME_INDEX
+from sim.model.record import LAST_RECORD_MONTH, RECORDS, checks_for, extract, record_date, record_months
 
 BACKTEST_FILE = "backtest.csv"
 FIGURE_FILE = "backtest.png"
-START = "2021-08"
-SETTINGS = {
-    "origins": ["2023-07", "2024-07"],
-    "match_replications": 6000,  # per group of calibrated parameters and origin
-    "forecast_replications": 1000,
-}
 SERIES_METRICS = ("crps", "cover50", "cover90", "pit")
-
-
-def _m(text) -> np.datetime64:
-    return np.datetime64(str(text), "M")
-
-
-def _months_from(first, last) -> int:
-    """Months from ``first`` to ``last``, both counted."""
-    return int((_m(last) - _m(first)).astype(int)) + 1
 
 
 # --- what was known at the origin, and what came after -----------------------------------------------------------
@@ -176,7 +152,7 @@ def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
 
 def forecast(ranges: dict, hypothesis: str, replications: int, seed: int):
     """The model's paths from August 2021 to July 2025 with parameters drawn from ``ranges``; (record, setup)."""
-    from sim.analysis.common import explicit_params
+    from sim.config.designs.attach import explicit_params
     from sim.config.plan import plan
     from sim.model.ensemble import run_cell
 
@@ -327,7 +303,7 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     import scoringrules as sr
 
     from sim.model.actors import STATES
-    from sim.store.files import month_dates
+    from sim.model.outcomes import month_dates
 
     known = records_before(entries, origin)
     matched = (calibrate_with or calibrate)(known, origin, hypothesis, int(settings["match_replications"]))
@@ -419,48 +395,9 @@ def backtest_table(settings: dict, hypotheses, seed: int, entries=None, calibrat
 # --- the experiment: settings, files, report section --------------------------------------------------------------
 
 
-def settings_of(config: dict) -> dict:
-    given = config["experiment"].get("analysis") or {}
-    return {**SETTINGS, **given}
-
-
-def prepare(plan):
-    """Check the backtest's settings: origins inside the record, a run from August 2021 to July 2025 at least."""
-    from omegaconf import OmegaConf
-
-    from sim.config.plan import ConfigError
-
-    config = OmegaConf.to_container(plan.config, resolve=True)
-    given = config["experiment"].get("analysis") or {}
-    unknown = sorted(set(given) - set(SETTINGS))
-    if unknown:
-        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a backtest setting; known: {', '.join(SETTINGS)}")
-    s = settings_of(config)
-    origins = s["origins"]
-    if not isinstance(origins, list) or not origins:
-        raise ConfigError("experiment.analysis.origins must list at least one month, e.g. [2023-07, 2024-07]")
-    for origin in origins:
-        try:
-            month = _m(origin)
-        except ValueError:
-            raise ConfigError(f"experiment.analysis.origins: {origin!r} is not a month such as 2023-07") from None
-        if not _m("2022-01") <= month <= _m("2025-06"):
-            raise ConfigError(f"experiment.analysis.origins: {origin} must lie between 2022-01 and 2025-06")
-    for key in ("match_replications", "forecast_replications"):
-        value = s[key]
-        if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 100000:
-            raise ConfigError(f"experiment.analysis.{key}={value!r} must be a whole number from 20 to 100000")
-    start = plan.cells[0].setup.start
-    if start != (2021, 8) or plan.months < _months_from(START, LAST_RECORD_MONTH):
-        raise ConfigError(
-            "a backtest runs from the takeover: use experiment.initial=aug2021 and at least "
-            f"{_months_from(START, LAST_RECORD_MONTH)} months"
-        )
-
-
 def write_backtest(folder: Path) -> list[str]:
     """backtest.csv and the PIT histogram, computed from the folder's configuration."""
-    from sim.analysis.common import read_config
+    from sim.store.reader import read_config
 
     folder = Path(folder)
     config = read_config(folder)
@@ -479,7 +416,7 @@ def pit_chart(path: Path, table: pd.DataFrame):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.analysis.common import PALETTE, save_figure
+    from sim.analysis.style import PALETTE, save_figure
 
     pit = table[table["metric"] == "pit"]
     origins = list(dict.fromkeys(pit["origin"]))

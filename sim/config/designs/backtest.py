@@ -1,0 +1,60 @@
+import numpy as np
+
+from sim.config.names import ConfigError
+from sim.model.record import LAST_RECORD_MONTH
+
+START = "2021-08"
+
+
+SETTINGS = {
+    "origins": ["2023-07", "2024-07"],
+    "match_replications": 6000,  # per group of calibrated parameters and origin
+    "forecast_replications": 1000,
+}
+
+
+def _m(text) -> np.datetime64:
+    return np.datetime64(str(text), "M")
+
+
+def _months_from(first, last) -> int:
+    """Months from ``first`` to ``last``, both counted."""
+    return int((_m(last) - _m(first)).astype(int)) + 1
+
+
+def settings_of(config: dict) -> dict:
+    given = config["experiment"].get("analysis") or {}
+    return {**SETTINGS, **given}
+
+
+def prepare(plan):
+    """Check the backtest's settings: origins inside the record, a run from August 2021 to July 2025 at least."""
+    from omegaconf import OmegaConf
+
+
+    config = OmegaConf.to_container(plan.config, resolve=True)
+    given = config["experiment"].get("analysis") or {}
+    unknown = sorted(set(given) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(f"experiment.analysis.{unknown[0]} is not a backtest setting; known: {', '.join(SETTINGS)}")
+    s = settings_of(config)
+    origins = s["origins"]
+    if not isinstance(origins, list) or not origins:
+        raise ConfigError("experiment.analysis.origins must list at least one month, e.g. [2023-07, 2024-07]")
+    for origin in origins:
+        try:
+            month = _m(origin)
+        except ValueError:
+            raise ConfigError(f"experiment.analysis.origins: {origin!r} is not a month such as 2023-07") from None
+        if not _m("2022-01") <= month <= _m("2025-06"):
+            raise ConfigError(f"experiment.analysis.origins: {origin} must lie between 2022-01 and 2025-06")
+    for key in ("match_replications", "forecast_replications"):
+        value = s[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 100000:
+            raise ConfigError(f"experiment.analysis.{key}={value!r} must be a whole number from 20 to 100000")
+    start = plan.cells[0].setup.start
+    if start != (2021, 8) or plan.months < _months_from(START, LAST_RECORD_MONTH):
+        raise ConfigError(
+            "a backtest runs from the takeover: use experiment.initial=aug2021 and at least "
+            f"{_months_from(START, LAST_RECORD_MONTH)} months"
+        )
