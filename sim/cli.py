@@ -124,6 +124,21 @@ def _rules_command(args: list[str]) -> int:
     return rulebook_main(args)
 
 
+def _worldviews_command(page: str) -> Callable[[list[str]], int]:
+    """``hypotheses`` or ``directions``: write (or with --check, check) docs/hypotheses.md or docs/directions.md."""
+
+    def command(args: list[str]) -> int:
+        unknown = [a for a in args if a != "--check"]
+        if unknown:
+            _error(f"unknown option {unknown[0]!r} for '{page}'; the only option is --check")
+            return BAD_INPUT
+        from sim.docs.worldviews import COMMANDS
+
+        return COMMANDS[page](args)
+
+    return command
+
+
 def _report_command(args: list[str]) -> int:
     if len(args) != 1 or args[0].startswith("-"):
         _error("report needs one results folder: python -m sim report DIR")
@@ -169,6 +184,8 @@ SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "rules": _rules_command,
     "report": _report_command,
     "evidence": _evidence_command,
+    "hypotheses": _worldviews_command("hypotheses"),
+    "directions": _worldviews_command("directions"),
 }
 
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from sim.analysis.common import write_parameters
+from sim.store.files import write_parameters
 
 from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, WEIGHTED, robustness_table
@@ -99,7 +99,7 @@ def _fake_store(folder: Path, experiment: dict, params: dict, effect_of):
         "config": config,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    write_parameters(folder, params, n)
+    write_parameters(folder, np.arange(n), params)
     effect = effect_of(params)
     parts = []
     dates = np.arange(np.datetime64("2026-01"), np.datetime64("2027-01")).astype("datetime64[ms]")

@@ -26,7 +26,7 @@ from sim.model.sampling import draw_parameters
 
 def test_hypotheses_doc_is_generated_from_the_rules():
     assert HYPOTHESES_DOC.read_text(encoding="utf-8") == render_hypotheses(), (
-        "run 'python -m sim.docs.worldviews hypotheses' and commit docs/hypotheses.md"
+        "run 'python -m sim hypotheses' and commit docs/hypotheses.md"
     )
 
 

@@ -3,7 +3,7 @@
 A test builds one month's world, calls one rule with one input raised, and compares the term with the same call
 at the input's old value. What the links give together, end to end over sampled parameters, is not required by
 any test: it is reported, with its probabilities and the texts' claims beside it, in docs/directions.md
-(``python -m sim.docs.worldviews directions``), held fresh by the slow test at the end.
+(``python -m sim directions``), held fresh by the slow test at the end.
 """
 
 from types import SimpleNamespace
@@ -280,7 +280,7 @@ def test_directions_report_is_fresh():
 
     summaries = run_directions(DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
     text = render_directions(summaries, DIRECTIONS_REPLICATIONS, DIRECTIONS_MONTHS)
-    assert DIRECTIONS_DOC.read_text(encoding="utf-8") == text, "run 'python -m sim.docs.worldviews directions'"
+    assert DIRECTIONS_DOC.read_text(encoding="utf-8") == text, "run 'python -m sim directions'"
 
 
 TESTED_APART = {
