@@ -282,11 +282,11 @@ def test_the_python_api_refuses_such_a_folder_too(workdir):
 def test_a_group_file_in_the_projects_configs_may_not_carry_hydras_keys_either(workdir, capsys, monkeypatch):
     import shutil
 
-    import sim.config.plan
+    import sim.config.names
 
     configs = workdir / "configs"
     shutil.copytree(ROOT / "configs", configs)
-    monkeypatch.setattr(sim.config.plan, "CONFIG_DIR", configs)
+    monkeypatch.setattr(sim.config.names, "CONFIG_DIR", configs)
     isolation = configs / "scenario" / "isolation.yaml"
     isolation.write_text("# @package _global_\n" + CALLBACK.format(marker=workdir / "planted"), encoding="utf-8")
     phrase = "configs/scenario/isolation.yaml line 1: '# @package'"

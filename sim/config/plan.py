@@ -19,8 +19,8 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config import names
 from sim.config.names import (
-    CONFIG_DIR,
     ConfigError,
     _extra_config_dirs,
     _is_number,
@@ -281,7 +281,7 @@ def compose(overrides: list[str], with_hydra: bool = False) -> DictConfig:
             extra = ",".join(f"'file://{d}'" for d in _extra_config_dirs)
             search = [f"hydra.searchpath=[{extra}]"] if extra else []
             try:
-                with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+                with initialize_config_dir(config_dir=str(names.CONFIG_DIR), version_base="1.3", job_name="sim"):
                     cfg = hydra_compose(config_name="config", overrides=[*overrides, *search], return_hydra_config=True)
             finally:
                 GlobalHydra.instance().clear()

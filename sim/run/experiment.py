@@ -17,7 +17,6 @@ from tqdm import tqdm
 from sim.config.names import is_url
 from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
-from sim.run.checks import check_can_run
 from sim.store.files import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
@@ -69,10 +68,10 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
     """Run every cell into the store, then write the report from the store alone (as ``sim report`` does).
 
     ``write_report(folder, figures=, pool=)`` writes the report into the staged folder before it is committed
-    (sim.report.build.build_report), so a folder holds its results and their report or neither.
+    (sim.report.build.build_report), so a folder holds its results and their report or neither.  The face has
+    checked the plan against this machine and the folder first (sim.run.checks.check_can_run).
     """
     started = time.perf_counter()
-    check_can_run(plan)
     if is_url(plan.out_dir):
         from sim.store.url import check_url_out_dir
 
