@@ -33,7 +33,7 @@ def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = Fa
         overrides = [o for o in overrides if not o.startswith("out_dir=")] + [f"out_dir={out_dir}"]
         p = plan(overrides)
         check_can_run(p)
-        run_plan(p, build_report, progress=progress, figures=p.config.figures)
+        run_plan(p, build_report, progress=progress, figures=p.figures)
         return load(out_dir, parameters=parameters)
     p = plan(overrides)
     reps = np.arange(p.replications)

@@ -438,7 +438,7 @@ def _task(cfg) -> None:
             check_can_run(p)
             try:
                 result = run_plan(
-                    p, build_report, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures
+                    p, build_report, progress=p.progress and sys.stderr.isatty(), figures=p.figures
                 )
             except MemoryError:
                 raise RunFailed(

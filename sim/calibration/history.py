@@ -16,20 +16,16 @@ from sim.model.record import CHECKS, extract
 # --- the hindcast with the guessed numbers drawn ------------------------------------------------------------------
 
 
-def draw_into(plan) -> dict:
+def draw_into(plan):
     """Draw every uncertain parameter once per replication (from its calibrated range where it declares one) and
     give the draws to every cell of ``plan``; parameters the user or a hypothesis sets explicitly keep their value.
-    Returns the draws (one array per parameter), which the run stores as parameters.parquet."""
-    from omegaconf import OmegaConf
-
+    Returns the plan with the draws attached (its ``drawn``: one array per parameter, which a run stores as
+    parameters.parquet)."""
     from sim.config.designs.attach import attach_design
-    from sim.config.params import flatten_params
     from sim.model.sampling import draw_parameters
 
-    user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
-    draws = draw_parameters(plan.config.seed, np.arange(plan.replications), fixed=user)
-    attach_design(plan, draws)
-    return draws
+    draws = draw_parameters(plan.seed, np.arange(plan.replications), fixed=plan.user_params)
+    return attach_design(plan, draws)
 
 
 def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
@@ -37,8 +33,7 @@ def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
     from sim.config.plan import plan as make_plan
     from sim.model.ensemble import run_cell
 
-    p = make_plan(["experiment=hindcast", f"replications={replications}", *overrides])
-    draw_into(p)
+    p = draw_into(make_plan(["experiment=hindcast", f"replications={replications}", *overrides]))
     reps = np.arange(p.replications)
     return table({c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells})
 

@@ -233,7 +233,8 @@ def sampled():
     from sim.calibration.history import draw_into
 
     p = plan(["experiment=hindcast", f"replications={REPS}"])
-    draws = draw_into(p)
+    p = draw_into(p)
+    draws = p.drawn
     reps = np.arange(REPS)
     values = {c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells}
     return draws, values, table(values)
@@ -292,7 +293,7 @@ def test_the_hindcast_experiment_runs_end_to_end_with_its_chart(tmp_path):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = tmp_path / "hindcast"
     done = subprocess.run(
         [sys.executable, "-m", "sim", "experiment=hindcast", "replications=5", f"out_dir={out}", "progress=false"],

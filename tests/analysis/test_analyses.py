@@ -20,7 +20,7 @@ from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 from sim.store.files import summaries_table, write_parameters
 from sim.store.reader import replication_values
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_sim(*args):
