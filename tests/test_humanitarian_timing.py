@@ -1,4 +1,5 @@
-"""The opium decree held back by the takeover's collapse, and Iran's expulsions after a security shock.
+"""The opium decree held back by the takeover's collapse, Iran's expulsions after a security shock, and
+Pakistan's campaign launched by a grievance that builds over months of violence.
 
 Each rule is tested on its own, in the style of tests/test_mechanisms.py: one month's context from the July 2025
 state, the rule's inputs changed, everything else held, and the rule's target compared.
@@ -7,7 +8,7 @@ state, the rule's inputs changed, everything else held, and the rule's target co
 import numpy as np
 
 from sim.config.plan import plan
-from sim.model.actors import iran, taliban
+from sim.model.actors import iran, pakistan, taliban
 from sim.model.model import DiplomacyModel, Setup
 from sim.model.outcomes import month_dates
 from tests.test_mechanisms import month
@@ -60,3 +61,16 @@ def test_the_dated_shock_strikes_in_june_2025_in_the_hindcast_and_never_in_forwa
     forward = DiplomacyModel(Setup(months=60), 4)
     forward.run()
     assert (forward.iran.state.security_surge == 0).all() and (forward.iran.state.months_to_security_shock < 0).all()
+
+
+def test_pakistan_turns_on_the_refugees_after_months_of_violence_not_after_one():
+    heavy = {"ttp__attacks": 2.0 * 54.0, "pakistan__deporting": 0}  # twice the 2023 monthly attacks
+    first = month(pakistan__grievance=0.0, **heavy)
+    deporting, wave, grievance = pakistan.deportation_campaign(first)
+    assert np.allclose(grievance, 0.15 * 1.25)  # the excess over the tolerated 0.75 enters a sixth at a time
+    sustained = month(pakistan__grievance=1.25, **heavy)
+    assert pakistan.deportation_campaign(sustained)[0].mean() > 3.0 * deporting.mean()
+    calm = month(pakistan__grievance=1.25, ttp__attacks=10.0, pakistan__deporting=0)
+    assert (pakistan.deportation_campaign(calm)[2] < 1.25).all()  # the grievance fades once the violence does
+    launched = pakistan.deportation_campaign(sustained)
+    assert np.allclose(launched[1][launched[0] == 1], 170.0)  # a launch brings the first wave

@@ -91,6 +91,7 @@ MATCH_GROUPS = {
             "pakistan.first_wave",
             "pakistan.wave_decay",
             "pakistan.returns_before_campaign",
+            "pakistan.grievance_memory",
         ),
         {
             "returns_2022": 0.1,
