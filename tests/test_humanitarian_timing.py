@@ -49,7 +49,8 @@ def test_a_security_shock_starts_a_surge_of_expulsions_that_fades():
 
 
 def test_the_dated_shock_strikes_in_june_2025_in_the_hindcast_and_never_in_forward_runs():
-    p = plan(["experiment=hindcast", "uncertainty=none", "replications=2", "experiment.hypotheses=[engagement_moderates]"])
+    p = plan(["experiment=hindcast", "uncertainty=none", "replications=2",
+              "experiment.hypotheses=[engagement_moderates]"])
     setup = p.cells[0].setup
     model = DiplomacyModel(Setup(**{**setup.__dict__, "months": 50}), 2)
     dates = month_dates(setup.start, 50)

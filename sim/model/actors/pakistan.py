@@ -526,7 +526,8 @@ def deportation_campaign(ctx):
     # a month of heavy violence first sends Islamabad to Kabul with demands; the grievance that turns it on the
     # refugees builds only as the violence goes on
     grievance = pk.grievance + p["pakistan.grievance_memory"] * (excess - pk.grievance)
-    launched = (pk.deporting < 0.5) & (ctx.uniform("pakistan.deportation") < p["pakistan.campaign_trigger"] * grievance)
+    chance = p["pakistan.campaign_trigger"] * grievance
+    launched = (pk.deporting < 0.5) & (ctx.uniform("pakistan.deportation") < chance)
     deporting = np.where(launched, 1.0, pk.deporting)
     wave = np.where(launched, p["pakistan.first_wave"], pk.deportation_wave * (1.0 - p["pakistan.wave_decay"]))
     return deporting, wave, grievance
