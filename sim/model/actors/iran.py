@@ -123,7 +123,7 @@ def deports_afghans(ctx):
     "share of them within weeks, on top of any campaign, which the shock starts if none runs; the surge fades "
     "over the next months. The only shock on the record to July 2025 is exogenous to the model, the war with "
     "Israel of 13-24 June 2025, which enters the hindcast as a dated event of the starting point "
-    "(iran.months_to_security_shock), never in forward runs. Seed 002 ¶5 reports instability on Iran's border, "
+    "(iran.months_to_security_shock), not in forward runs. Seed 002 ¶5 reports instability on Iran's border, "
     "seed 002 ¶8 large movements of people as a burden on the neighbours.",
     sources=("seed 002 ¶5", "seed 002 ¶8"),
     params=(
@@ -135,7 +135,7 @@ def deports_afghans(ctx):
             "share of the Afghans without papers in Iran expelled in the month after a security shock, on top of the "
             "steady flow and any campaign",
             "IOM (reported by AFP, 30 Jun 2025): 233,941 returned from Iran on 1-28 June 2025, 131,912 of them in "
-            "the week after the war's ceasefire, up to 30,000 a day; OCHA flash update (Jul 2025): 1.2 million "
+            "the week of 21-28 June, as the war ended, up to 30,000 a day; OCHA flash update (Jul 2025): 1.2 million "
             "from 1 January to 19 July, so some 0.5 million in the three weeks from 29 June against about 0.13 "
             "million a month before (UNHCR: 632,000 from January to May); Iranian authorities arrested Afghans "
             "accused of spying for Israel and framed the expulsions as security; of about 2.5 million without "
