@@ -86,6 +86,7 @@ MATCH_GROUPS = {
             "pakistan.first_wave",
             "pakistan.wave_decay",
             "pakistan.returns_before_campaign",
+            "pakistan.grievance_memory",
         ),
         {
             "returns_2022": 0.1,
@@ -93,6 +94,12 @@ MATCH_GROUPS = {
             "returns_2024": 0.1,
             "returns_2025": 0.1,
         },
+    ),
+    # the decree's month is not a series of its own; the crop of 2023 a twentieth of 2022's holds only where the ban
+    # was enforced from the sowing of November 2022, so from a decree between November 2021 and October 2022
+    "the opium ban's timing": (
+        ("taliban.ban_rate", "taliban.ban_shock_restraint"),
+        {"drugs_2023_vs_2022": 0.1},
     ),
     "diplomatic timing": (
         (
