@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.model.outcomes import OUTCOMES
 
 OUTCOME_BY_NAME = {o.name: o for o in OUTCOMES}
@@ -145,8 +146,6 @@ def _p(x: float) -> str:
 
 def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict) -> list[str]:
     """Plain sentences from the numbers: per policy and outcome with a good direction, across worldviews."""
-    from sim.analysis.labels import outcome_label
-
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
     sentences = []
@@ -203,12 +202,9 @@ def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, la
 
 def answer_text(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict, futures: str) -> str:
     """The answer first: sentences, then per outcome a P(better) table of policy x hypothesis with the worst case."""
-    from sim.analysis.labels import outcome_title
-
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
     base = labels.get(baseline, baseline)
-    from sim.analysis.labels import capitalised, outcome_label
 
     lines = [f"ANSWER: how often does each policy do better than {base}?", ""]
     for name in outcomes:

@@ -7,6 +7,7 @@ Pakistan"), so sentences can be generated from the numbers.
 from __future__ import annotations
 
 from sim.model.outcomes import OUTCOMES
+from sim.model.rules import PARAMS
 
 _OUTCOME = {o.name: o for o in OUTCOMES}
 
@@ -127,7 +128,6 @@ def outcome_words(name: str) -> str:
 def param_labels() -> dict:
     """Parameter name -> its meaning from the rulebook (importing the actors registers every parameter)."""
     import sim.model.actors  # noqa: F401
-    from sim.model.rules import PARAMS
 
     return {name: p.meaning for name, p in PARAMS.items()}
 

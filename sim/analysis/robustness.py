@@ -21,8 +21,11 @@ import pandas as pd
 
 from sim.analysis.labels import axis_unit, outcome_words
 from sim.analysis.style import save_figure
+from sim.analysis.weights import folder_weights
 from sim.model.outcomes import OUTCOME
-from sim.store.reader import analysis_settings, labels, read_config, read_manifest, replication_values
+from sim.model.record import RECORDS
+from sim.model.weights import load_evidence
+from sim.store.reader import ResultsFolder, analysis_settings, labels, read_config, read_manifest, replication_values
 
 ALL = "all hypotheses"  # pooled, each worldview counting equally (unweighted)
 WEIGHTED = "evidence-weighted"  # pooled, each worldview by its weight
@@ -128,8 +131,6 @@ def robustness_table(
 
 def _gaussian_alternative(hypotheses: list, name=str) -> str:
     """The committed alternative weights (share x Gaussian likelihood) of these worldviews, said in words."""
-    from sim.model.weights import load_evidence
-
     data = load_evidence() or {}
     views = data.get("worldviews", {})
     if not all(h in views for h in hypotheses):
@@ -223,8 +224,6 @@ WATCH_MONTHS = 12
 
 
 def _record_middle(record_id: str) -> float:
-    from sim.model.record import RECORDS
-
     entry = next(e for e in RECORDS if e["id"] == record_id)
     return (float(entry["range"][0]) + float(entry["range"][1])) / 2.0
 
@@ -255,8 +254,6 @@ def observables() -> tuple:
 def observed(folder: Path, baseline: str, hypotheses: list) -> dict:
     """``seen[name][h, r]``: whether each observable happens in replication r's first twelve months under the
     baseline and worldview h (the months before the policy is chosen)."""
-    from sim.store.reader import ResultsFolder
-
     found = ResultsFolder.open(folder)
     events = observables()
     outcomes = list(dict.fromkeys(o for _, _, o, _ in events))
@@ -337,8 +334,6 @@ def value_table(cubes: dict, seen: dict, policies: list, hypotheses: list, weigh
 def write_robustness(folder: Path) -> list[str]:
     """robustness.csv, rank_flips.csv, worldview_weights.csv, value_of_information.csv and regret_heatmap.png from
     the stored results."""
-    from sim.analysis.weights import folder_weights
-
     folder = Path(folder)
     exp = _experiment(folder)
     thresholds = {k: float(v) for k, v in (analysis_settings(folder).get("satisficing") or {}).items()}

@@ -38,10 +38,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.style import PALETTE, save_figure
 from sim.calibration.history import BOX_GROUPS, MATCH_GROUPS, history_match, motive_groups
+from sim.config.designs.attach import explicit_params
 from sim.config.designs.backtest import START, _m, _months_from, settings_of
-from sim.model.outcomes import OUTCOME_INDEX
+from sim.config.plan import plan
+from sim.model.actors import STATES
+from sim.model.ensemble import run_cell
+from sim.model.outcomes import OUTCOME_INDEX, month_dates
 from sim.model.record import LAST_RECORD_MONTH, RECORDS, checks_for, extract, record_date, record_months
+from sim.model.rules import PARAMS
+from sim.model.sampling import uncertain_parameters, unit_design
+from sim.store.reader import read_config
 
 BACKTEST_FILE = "backtest.csv"
 FIGURE_FILE = "backtest.png"
@@ -116,8 +124,6 @@ def forecast_ranges(matched: pd.DataFrame) -> dict:
     """Parameter -> the range to draw from at the origin: the matched range where enough paths were kept; else the
     declared range for a parameter the full record calibrated (its calibrated range used later records), or its
     usual sampling range."""
-    from sim.model.sampling import uncertain_parameters
-
     found = {
         r.parameter: (r.plausible_p05, r.plausible_p95)
         for r in matched.itertuples()
@@ -135,9 +141,6 @@ def forecast_ranges(matched: pd.DataFrame) -> dict:
 
 
 def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
-    from sim.model.rules import PARAMS
-    from sim.model.sampling import unit_design
-
     params = [PARAMS[name] for name in sorted(ranges)]
     unit = unit_design(seed, reps, params)
     out = {}
@@ -152,10 +155,6 @@ def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
 
 def forecast(ranges: dict, hypothesis: str, replications: int, seed: int):
     """The model's paths from August 2021 to July 2025 with parameters drawn from ``ranges``; (record, setup)."""
-    from sim.config.designs.attach import explicit_params
-    from sim.config.plan import plan
-    from sim.model.ensemble import run_cell
-
     p = plan(["experiment=hindcast", "uncertainty=none", f"replications={replications}", f"seed={seed}",
               f"experiment.hypotheses=[{hypothesis}]"])  # fmt: skip
     cell = p.cells[0]
@@ -302,8 +301,6 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     """Calibrate on what was known at ``origin``, forecast to July 2025, score what came after: rows of backtest.csv."""
     import scoringrules as sr
 
-    from sim.model.actors import STATES
-    from sim.model.outcomes import month_dates
 
     known = records_before(entries, origin)
     matched = (calibrate_with or calibrate)(known, origin, hypothesis, int(settings["match_replications"]))
@@ -397,8 +394,6 @@ def backtest_table(settings: dict, hypotheses, seed: int, entries=None, calibrat
 
 def write_backtest(folder: Path) -> list[str]:
     """backtest.csv and the PIT histogram, computed from the folder's configuration."""
-    from sim.store.reader import read_config
-
     folder = Path(folder)
     config = read_config(folder)
     table = backtest_table(settings_of(config), config["experiment"]["hypotheses"], int(config["seed"]))
@@ -416,7 +411,6 @@ def pit_chart(path: Path, table: pd.DataFrame):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.analysis.style import PALETTE, save_figure
 
     pit = table[table["metric"] == "pit"]
     origins = list(dict.fromkeys(pit["origin"]))

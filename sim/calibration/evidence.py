@@ -44,7 +44,13 @@ import numpy as np
 import yaml
 
 from sim.analysis.weights import _normalise
-from sim.model.record import CHECKS, Check, extract
+from sim.config.names import CONFIG_DIR, available
+from sim.config.plan import _load, plan
+from sim.config.schema import HypothesisConfig
+from sim.model.ensemble import run_cell
+from sim.model.record import CHECKS, RECORDS_FILE, Check, extract
+from sim.model.rules import PARAMS
+from sim.model.sampling import draw_parameters
 from sim.model.weights import EVIDENCE_FILE, _loaded, load_evidence
 
 EVIDENCE_DOC = Path(__file__).resolve().parents[2] / "docs" / "evidence.md"
@@ -170,8 +176,6 @@ def log_likelihood(mean: np.ndarray, var: np.ndarray, scale: Scale) -> np.ndarra
 
 def point_parameters(seed: int, points, fixed) -> dict:
     """The drawn values of the given parameter points (sim.model.sampling's keyed draws: point i is replication i)."""
-    from sim.model.sampling import draw_parameters
-
     return draw_parameters(seed, np.asarray(points, dtype=np.int64), fixed=tuple(fixed))
 
 
@@ -193,9 +197,6 @@ def match_worldview(
     hypothesis: str, points, replicates: int = REPLICATES, seed: int = SEED, structural=()
 ) -> dict:
     """Run the record's period at each parameter point under ``hypothesis``; per point: largest I, kept, log L."""
-    from sim.config.plan import plan
-    from sim.model.ensemble import run_cell
-
     points = np.asarray(points, dtype=np.int64)
     p = plan(
         [
@@ -233,8 +234,6 @@ def match_worldview(
 def weigh(hypotheses=None, points: int = POINTS, replicates: int = REPLICATES, seed: int = SEED):
     """The history match of every worldview and the weights from the record, as written to EVIDENCE_FILE, and
     the seconds each worldview's match took."""
-    from sim.config.names import available
-
     hypotheses = list(hypotheses or available("hypothesis"))
     ids = np.arange(points)
     results, seconds = {}, {}
@@ -317,9 +316,6 @@ def weigh(hypotheses=None, points: int = POINTS, replicates: int = REPLICATES, s
 def inputs_digest() -> str:
     """A digest of what the match reads: the record, the worldviews' files and every parameter's range."""
     import sim.model.actors  # noqa: F401
-    from sim.config.names import CONFIG_DIR
-    from sim.model.record import RECORDS_FILE
-    from sim.model.rules import PARAMS
 
     h = hashlib.sha256(RECORDS_FILE.read_bytes())
     for path in sorted((CONFIG_DIR / "hypothesis").glob("*.yaml")):
@@ -337,9 +333,6 @@ def inputs_digest() -> str:
 
 def evidence_doc(data: dict) -> str:
     """docs/evidence.md: the weights table and how it was made, from the committed file alone."""
-    from sim.config.plan import _load
-    from sim.config.schema import HypothesisConfig
-
     lines = [
         "# The worldviews weighed against the record",
         "",

@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.hindcast import hindcast_text, table
+from sim.config.designs.attach import attach_design
+from sim.config.plan import plan
+from sim.config.plan import plan as make_plan
+from sim.model.ensemble import run_cell
 from sim.model.record import CHECKS, extract
+from sim.model.rules import PARAMS
+from sim.model.sampling import draw_parameters, scale, unit_design
 
 # --- the hindcast with the guessed numbers drawn ------------------------------------------------------------------
 
@@ -21,18 +27,12 @@ def draw_into(plan):
     give the draws to every cell of ``plan``; parameters the user or a hypothesis sets explicitly keep their value.
     Returns the plan with the draws attached (its ``drawn``: one array per parameter, which a run stores as
     parameters.parquet)."""
-    from sim.config.designs.attach import attach_design
-    from sim.model.sampling import draw_parameters
-
     draws = draw_parameters(plan.seed, np.arange(plan.replications), fixed=plan.user_params)
     return attach_design(plan, draws)
 
 
 def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
     """The hindcast table with every uncertain parameter drawn per replication, under every hypothesis."""
-    from sim.config.plan import plan as make_plan
-    from sim.model.ensemble import run_cell
-
     p = draw_into(make_plan(["experiment=hindcast", f"replications={replications}", *overrides]))
     reps = np.arange(p.replications)
     return table({c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells})
@@ -141,7 +141,6 @@ STATE_RECORDS = {
 def motive_groups() -> dict:
     """One matching group per state: its motive parameters and its own relation records."""
     import sim.model.actors  # noqa: F401  (registers the parameters)
-    from sim.model.rules import PARAMS
 
     return {
         f"{state.replace('_', ' ').title()}'s motives": (
@@ -184,10 +183,6 @@ def history_match(
     those records need."""
     from dataclasses import replace
 
-    from sim.config.plan import plan
-    from sim.model.ensemble import run_cell
-    from sim.model.rules import PARAMS
-    from sim.model.sampling import scale, unit_design
 
     p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
     cell = p.cells[0]
@@ -299,10 +294,6 @@ def box_match(replications: int = 4000, hypothesis: str = "engagement_moderates"
     misses some of them."""
     from dataclasses import replace
 
-    from sim.config.plan import plan
-    from sim.model.ensemble import run_cell
-    from sim.model.rules import PARAMS
-    from sim.model.sampling import unit_design
 
     p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
     cell = p.cells[0]

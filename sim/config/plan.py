@@ -20,6 +20,7 @@ from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import names
+from sim.config.designs import DESIGNS, prepare
 from sim.config.names import (
     ConfigError,
     _extra_config_dirs,
@@ -40,7 +41,10 @@ from sim.model.initial import start_range
 from sim.model.levers import DESIRE_SHIFT_RANGE, MAX_RELATION_RANGE, NUMERIC_LEVERS, Levers
 from sim.model.model import Sampling, Setup
 from sim.model.outcomes import OUTCOME_NAMES
+from sim.model.record import horizon_problem
 from sim.model.rules import MECHANISMS, PARAMS, mechanism_param
+from sim.model.sampling import METHODS, draw_parameters, kept_points_problem
+from sim.model.sources import CitationError, parse_citation
 
 REPORTS = ("comparison", "hindcast")
 UNCERTAINTY = ("parameters", "matched", "none")
@@ -336,7 +340,6 @@ def _load(group: str, name: str, schema):
         raise ConfigError(f"{where} is not valid YAML: {_one_line(exc)}") from None
     if obj.name != name:
         raise ConfigError(f"{where} says name: {obj.name!r}; make it {name!r}")
-    from sim.model.sources import CitationError, parse_citation
 
     if not obj.sources:
         raise ConfigError(f'{where} cites no seed paragraph; add sources: ["seed 003 ¶4", ...]')
@@ -542,8 +545,6 @@ def _check_weights(weights: dict, run: list):
 
 def _check_matched(report: str, sampling: str, hypotheses):
     """uncertainty=matched draws each worldview's kept points (sim.calibration.evidence), which must exist for it."""
-    from sim.model.sampling import kept_points_problem
-
     if report in ("sensitivity", "discovery"):
         raise ConfigError(
             f"uncertainty=matched does not fit a {report} analysis, which needs its own design over the "
@@ -649,11 +650,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     _check_executor(cfg.executor)
     if uncertainty not in UNCERTAINTY:
         raise ConfigError(f"uncertainty={uncertainty!r} must be one of {', '.join(UNCERTAINTY)}")
-    from sim.model.sampling import METHODS, draw_parameters
 
     if sampling not in METHODS:
         raise ConfigError(f"sampling={sampling!r} must be one of {', '.join(METHODS)}")
-    from sim.config.designs import DESIGNS
 
     kinds = (*REPORTS, *DESIGNS)
     if exp.report not in kinds:
@@ -700,8 +699,6 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     relations, state, start = _initial_setup(initial)
     overrides_params = check_params(flatten_params(user_params), "params")
     if exp.report == "hindcast":
-        from sim.model.record import horizon_problem
-
         problem = horizon_problem(start, months)
         if problem:
             raise ConfigError(problem)
@@ -771,7 +768,6 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         settings=OmegaConf.to_container(cfg, resolve=True),
         config_text=OmegaConf.to_yaml(cfg, resolve=True),
     )
-    from sim.config.designs import DESIGNS, prepare
 
     if exp.report in DESIGNS:
         # the design may set the run's replications (a Sobol design's rows): the checks below see the run's

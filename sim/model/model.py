@@ -21,6 +21,7 @@ from sim.model.actors.states import NEIGHBOURS, RECOGNITION, LadderMonth, sancti
 from sim.model.levers import Levers
 from sim.model.outcomes import OUTCOMES
 from sim.model.rules import PARAMS
+from sim.model.sampling import draw_matched, draw_parameters
 from sim.model.streams import KeyedStreams
 
 
@@ -131,12 +132,9 @@ class DiplomacyModel(mesa.Model):
     def _drawn(self, setup: Setup) -> dict:
         if setup.sampling is None:
             return {}
-        from sim.model.sampling import draw_parameters
 
         s = setup.sampling
         if s.matched is not None:
-            from sim.model.sampling import draw_matched
-
             return draw_matched(setup.seed, self.replication_ids, s.matched, fixed=s.fixed)
         return draw_parameters(setup.seed, self.replication_ids, method=s.method, total=s.total, fixed=s.fixed)
 

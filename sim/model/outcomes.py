@@ -16,6 +16,9 @@ from typing import Callable
 
 import numpy as np
 
+from sim.model.actors import STATES
+from sim.model.actors.states import RECOGNITION
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -59,9 +62,6 @@ def _relation(key):
 
 
 def _build():
-    from sim.model.actors import STATES
-    from sim.model.actors.states import RECOGNITION
-
     outcomes = [
         Outcome(
             "attacks_pakistan",

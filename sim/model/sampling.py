@@ -26,6 +26,7 @@ import numpy as np
 import sim.model.actors  # noqa: F401  (importing the actors registers their parameters)
 from sim.model.rules import PARAMS, Param
 from sim.model.streams import KeyedStreams, mix64
+from sim.model.weights import kept_points
 
 METHODS = ("random", "lhs", "sobol")
 
@@ -101,8 +102,6 @@ def draw_matched(seed: int, replications, hypothesis: str, fixed=()) -> dict[str
     any chunk and in every scenario; the point's values are regenerated from the match's own seed, as the match
     drew them.  ``fixed`` names parameters set for the whole run instead.
     """
-    from sim.model.weights import kept_points
-
     match_seed, kept = kept_points(hypothesis)
     reps = np.asarray(replications, dtype=np.int64)
     u = KeyedStreams(seed, reps).uniform("parameter:matched point", 0)
@@ -112,8 +111,6 @@ def draw_matched(seed: int, replications, hypothesis: str, fixed=()) -> dict[str
 
 def kept_points_problem(hypothesis: str) -> str | None:
     """Why ``draw_matched`` cannot draw for ``hypothesis`` (no match of it, or every point ruled out), or None."""
-    from sim.model.weights import kept_points
-
     try:
         kept_points(hypothesis)
     except ValueError as exc:

@@ -18,10 +18,15 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.effects import answer_sentences, answer_text, comparison_text, fan_series, summary_table
+from sim.analysis.hindcast import write_hindcast
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
+from sim.analysis.weights import folder_weights
 from sim.model.outcomes import OUTCOMES
+from sim.model.record import CHART_OUTCOMES, chart_markers, extract
+from sim.report.analyses import ANALYSES, analysis_section, write_analysis
+from sim.report.figures import effects_chart, fan_chart, hindcast_chart
 from sim.run.engine import SerialPool, forget_record, release_memory
-from sim.store.reader import ResultsFolder
+from sim.store.reader import FolderError, ResultsFolder
 
 REPORT_FILE = "report.md"
 
@@ -158,7 +163,6 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
     kind, baseline = folder.report_kind, folder.baseline
     if figures is None:  # as the run was made: a run without figures is rebuilt without them
         figures = bool(folder.manifest["config"].get("figures", True))
-    from sim.report.analyses import ANALYSES, analysis_section
 
     # Work on the pool starts at once and runs while this process writes the tables: the experiment's
     # analysis first (the longest single piece), then each cell's fans.
@@ -183,8 +187,6 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
             extracts[key[1]] = extract
     hindcast_text = ""
     if kind == "hindcast":
-        from sim.analysis.hindcast import write_hindcast
-
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
         text = hindcast_text + "\n" + text
@@ -233,15 +235,11 @@ def cell_fans(path: str, index: int):
             del series
             release_memory()
     if key is None:
-        from sim.store.reader import FolderError
-
         raise FolderError(f"{path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
     return key, fans, None
 
 
 def _hindcast_cell(folder: ResultsFolder, index: int):
-    from sim.model.record import CHART_OUTCOMES, extract
-
     charted = set(folder.key_outcomes) | set(CHART_OUTCOMES)
     wanted = [i for i, o in enumerate(OUTCOMES) if o.name in charted]
     for key, chunks in folder.cell_chunks(cells=(index,)):
@@ -252,7 +250,6 @@ def _hindcast_cell(folder: ResultsFolder, index: int):
         fans = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
         extracted = {k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]}
         return key, fans, extracted
-    from sim.store.reader import FolderError
 
     raise FolderError(f"{folder.path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
 
@@ -263,16 +260,12 @@ def _call(fn, args):
 
 def _analysis(kind, path):
     """The experiment's analysis (``sim.report.analyses.write_analysis``), on a worker done with chunks."""
-    from sim.report.analyses import write_analysis
-
     forget_record()
     return write_analysis(kind, path)
 
 
 def _figures(folder: ResultsFolder, summaries: dict, fans: dict) -> tuple[dict, list]:
     """The figure files by group, and the calls that draw them: ``(function, arguments)`` pairs."""
-    from sim.report.figures import effects_chart, fan_chart
-
     baseline, labels = folder.baseline, folder.labels
     scenarios, hypotheses = folder.scenarios, folder.hypotheses
     policies = [s for s in scenarios if s != baseline]
@@ -290,9 +283,6 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict) -> tuple[dict, 
         jobs.append((fan_chart, (folder.path / name, outcome, fans, folder.dates, scenarios, hypotheses, labels)))
         made["fans"].append(name)
     if folder.report_kind == "hindcast":
-        from sim.model.record import chart_markers
-        from sim.report.figures import hindcast_chart
-
         args = (folder.path / "hindcast.png", fans, folder.dates, hypotheses, baseline, labels, chart_markers())
         jobs.append((hindcast_chart, args))
         made["hindcast"].append("hindcast.png")
@@ -378,8 +368,6 @@ def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, section
 
 def _weights(folder: ResultsFolder, hypotheses: list) -> tuple[dict | None, str]:
     """The worldviews' weights for the pooled answers (sim.calibration.evidence), or None and why not."""
-    from sim.analysis.weights import folder_weights
-
     if len(hypotheses) < 2:
         return None, ""
     return folder_weights(folder.path, hypotheses)

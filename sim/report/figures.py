@@ -14,6 +14,8 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
+from sim.analysis.effects import effect_probabilities
+from sim.analysis.labels import capitalised, outcome_label, outcome_unit
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
 
 _OUTCOME = {o.name: o for o in OUTCOMES}
@@ -63,8 +65,6 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
     One panel per hypothesis; each scenario a colour and a dash pattern. A scenario whose median line is the
     same as an earlier one's is not drawn on top of it but named in the panel.
     """
-    from sim.analysis.labels import capitalised, outcome_label
-
     i = OUTCOME_INDEX[outcome]
     cols = min(2, len(hypotheses))
     rows = int(np.ceil(len(hypotheses) / cols))
@@ -160,9 +160,6 @@ def effects_chart(
     ``effects[(policy, hypothesis)]``: the paired effect per replication (policy minus baseline).
     Thin line: 5-95% of futures; thick bar: middle 50%; white dot: median.
     """
-    from sim.analysis.effects import effect_probabilities
-    from sim.analysis.labels import capitalised, outcome_label, outcome_unit
-
     better = _OUTCOME[outcome].better
     n_rows = len(policies) * len(hypotheses)
     gap = 0.6

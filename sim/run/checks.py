@@ -7,10 +7,11 @@ import os
 import shutil
 from pathlib import Path
 
-
 from sim.config.names import ConfigError, is_url
 from sim.model.outcomes import OUTCOME_NAMES
+from sim.run.engine import choose_executor
 from sim.store.files import OutputRefused, check_out_dir, size_text
+from sim.store.url import check_url_out_dir
 
 # Peak memory of a run, summed over the driver and the worker processes on this machine, from the parts
 # measured on the default experiment (29 outcomes, 120 months; benchmarks/memory.py):
@@ -79,7 +80,6 @@ def available_memory() -> float | None:
 def _local_workers(executor, replications: int, months: int, cells: int) -> int | None:
     """How many worker processes the run starts on this machine (0: serial; None: a cluster elsewhere)."""
 
-    from sim.run.engine import choose_executor
 
     kind = choose_executor(executor.kind, executor.address, replications * months * cells)
     if kind == "address":
@@ -127,8 +127,6 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
 
 
 def _check_url(url: str, plan):
-    from sim.store.url import check_url_out_dir
-
     if url.startswith("memory://") and (plan.executor.address or plan.executor.kind == "local"):
         raise ConfigError(
             f"out_dir {url} lives in this process only, where Dask workers cannot write; use executor.kind=serial "

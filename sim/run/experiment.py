@@ -16,6 +16,16 @@ from tqdm import tqdm
 from sim.config.names import is_url
 from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
+from sim.run.engine import (
+    RESULTS_DIR,
+    Progress,
+    choose_executor,
+    chunk_setup,
+    fingerprint,
+    open_pool,
+    plan_tasks,
+    run_tasks,
+)
 from sim.store.files import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
@@ -30,6 +40,8 @@ from sim.store.files import (
     write_manifest,
     write_parameters,
 )
+from sim.store.reader import FolderError, ResultsFolder
+from sim.store.url import StagedUrl, check_url_out_dir
 
 
 @dataclass
@@ -72,8 +84,6 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
     """
     started = time.perf_counter()
     if is_url(plan.out_dir):
-        from sim.store.url import check_url_out_dir
-
         # no lock on a URL: a staging prefix left in place is a run under way, taken over only by resume=true
         check_url_out_dir(plan.out_dir, overwrite=plan.overwrite, resume=plan.resume)
         return _run_locked(plan, write_report, progress, figures, started)
@@ -93,8 +103,6 @@ class StoppedWhenDone(KeyboardInterrupt):
 
 
 def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: bool, started: float) -> RunResult:
-    from sim.run.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
-
     reps = np.arange(plan.replications)
     resume = bool(plan.resume)
     staging = _staging(plan.out_dir)
@@ -174,8 +182,6 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
 def _drop_damaged_chunks(plan: Plan, staged, record, tasks) -> None:
     """Check the chunks an interrupted run kept before this one builds on them: a damaged one is removed from
     the staging folder (only this tool writes there) and computed again, and a line says which."""
-    from sim.run.engine import RESULTS_DIR
-
     expected = {t.name: ((t.scenario, t.hypothesis), t.first, t.count) for t in tasks if t.name in record.done}
     damaged = damaged_chunks(staged.path, expected, plan.months)
     if not damaged:
@@ -197,8 +203,6 @@ def _drop_damaged_chunks(plan: Plan, staged, record, tasks) -> None:
 
 def _finished(plan: Plan, key: str) -> RunResult | None:
     """The results already in a local out_dir, if a finished run with the same run key made them."""
-    from sim.store.reader import FolderError, ResultsFolder
-
     if is_url(plan.out_dir) or tool_files(plan.out_dir) is None:
         return None
     try:
@@ -219,8 +223,6 @@ def run_key(plan: Plan) -> str:
     """What makes two runs' chunks interchangeable, for ``resume=true``: what each cell's model is given
     (levers, parameters, starting point, seed, sampling) and the chunking. So an edited scenario or hypothesis
     file, or a parameter fixed rather than drawn, makes another run."""
-    from sim.run.engine import fingerprint
-
     return fingerprint(
         {
             "cells": [[c.scenario.name, c.hypothesis.name, asdict(c.setup)] for c in plan.cells],
@@ -236,8 +238,6 @@ def _note(text: str):
 
 def _staging(out_dir):
     if is_url(out_dir):
-        from sim.store.url import StagedUrl
-
         return StagedUrl
     return StagedOutput
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import yaml
 import pyarrow.parquet as pq
+import yaml
 
 from sim.config.names import is_url
-from sim.model.outcomes import OUTCOME, OUTCOME_INDEX, OUTCOMES, month_dates
+from sim.model.outcomes import OUTCOME, OUTCOME_INDEX, OUTCOMES, month_dates, replication_summaries
 from sim.model.outcomes import OUTCOME_INDEX as OUTCOME_POSITION
 from sim.store.files import (
     PARAMETERS_FILE,
@@ -300,8 +300,6 @@ class ResultsFolder:
         is); a folder without them (written before they were stored) has them computed from its results,
         chunk by chunk. ``cells``: positions, as in ``cell_chunks``.
         """
-        from sim.model.outcomes import replication_summaries
-
         fs, dataset = self.data_fs, f"{self.data.rpartition('/')[0]}/{SUMMARIES_DIR}"
         if not fs.isdir(dataset):
             for key, chunks in self.cell_chunks(cells=cells):
@@ -551,8 +549,6 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
 
     Columns: scenario, hypothesis, replication and one per outcome; rows sorted by those three.
     """
-    from sim.store.reader import ResultsFolder
-
     keys = ["scenario", "hypothesis", "replication"]
     unknown = [name for name in outcomes if name not in OUTCOME]
     if unknown:

@@ -1,4 +1,5 @@
 import copy
+
 import numpy as np
 
 from sim.config.names import ConfigError

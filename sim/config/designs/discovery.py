@@ -1,9 +1,11 @@
 import copy
+
 import numpy as np
 
 from sim.config.designs.attach import attach_design
 from sim.config.names import ConfigError
 from sim.model.outcomes import OUTCOME
+from sim.model.sampling import draw_parameters
 
 SETTINGS = ("policy", "against", "outcome", "threshold", "min_density", "max_boxes", "max_dims")
 
@@ -28,8 +30,6 @@ def settings_of(config: dict) -> dict:
 
 
 def prepare(plan):
-    from sim.model.sampling import draw_parameters
-
     config = copy.deepcopy(plan.settings)
     given = settings = config["experiment"].get("analysis") or {}
     if "sampling" in settings:

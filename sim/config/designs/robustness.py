@@ -3,14 +3,13 @@ import numpy as np
 from sim.config.designs.attach import attach_design
 from sim.config.names import ConfigError
 from sim.model.outcomes import OUTCOME
+from sim.model.sampling import draw_parameters
 
 SETTINGS = ("satisficing",)
 
 
 def prepare(plan):
     """Check the settings, then draw the assumptions once per replication, shared by every cell."""
-    from sim.model.sampling import draw_parameters
-
     settings = dict(plan.settings["experiment"].get("analysis") or {})
     if "sampling" in settings:
         raise ConfigError(

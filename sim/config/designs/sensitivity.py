@@ -1,10 +1,13 @@
 import copy
+
 import numpy as np
 
 from sim.config.designs.attach import attach_design
 from sim.config.names import ConfigError
 from sim.config.params import flatten_params
 from sim.model.outcomes import OUTCOME
+from sim.model.rules import PARAMS
+from sim.model.sampling import scale, uncertain_parameters
 
 SETTINGS = ("effects", "morris_trajectories", "morris_levels", "sobol_parameters")
 
@@ -15,7 +18,6 @@ DEFAULT_EFFECT = {"policy": "recognition", "against": "isolation", "outcome": "d
 def design_settings(config: dict) -> dict:
     """The design as the run's config sets it: Sobol base sample, Morris trajectories, parameter lists."""
     import sim.model.actors  # noqa: F401  (registers every parameter)
-    from sim.model.sampling import uncertain_parameters
 
     exp = config["experiment"]
     settings = dict(exp.get("analysis") or {})
@@ -59,8 +61,6 @@ def unit_designs(design: dict) -> tuple[np.ndarray, np.ndarray]:
 
 def design_values(design: dict) -> dict[str, np.ndarray]:
     """One value per replication of every uncertain parameter: Morris rows first, then Sobol rows."""
-    from sim.model.sampling import scale
-
     morris, sobol = unit_designs(design)
     every = design["morris_params"]
     first = scale(morris, every)
@@ -74,8 +74,6 @@ def design_values(design: dict) -> dict[str, np.ndarray]:
 
 def prepare(plan):
     """Check the settings and replace the run's replications with the design's rows."""
-    from sim.model.rules import PARAMS
-
     config = copy.deepcopy(plan.settings)
     config["experiment"]["replications"] = plan.replications
     settings = dict(config["experiment"].get("analysis") or {})
