@@ -201,6 +201,40 @@ def test_prim_finds_a_planted_box():
     assert boxes[0]["density"] > 0.8 and boxes[0]["coverage"] > 0.7
 
 
+def test_prim_finds_no_box_where_failures_are_nowhere_dense():
+    """Failures scattered at random: PRIM's best box falls short of the density asked and is not a finding."""
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame(rng.uniform(size=(2000, 5)), columns=[f"p{i}" for i in range(5)])
+    fails = rng.uniform(size=len(x)) < 0.3
+    densest = []
+    assert find_boxes(x, fails, min_density=0.9, max_boxes=2, max_dims=3, densest=densest) == []
+    assert len(densest) == 1 and 0.3 < densest[0] < 0.9
+
+
+def test_discovery_says_no_box_meets_the_density_asked(tmp_path):
+    from sim.analysis.discovery import discovery_section
+
+    pd.DataFrame(
+        [
+            {
+                "hypothesis": "h1",
+                "policy": "recognition",
+                "against": "status_quo",
+                "outcome": "deaths_pakistan",
+                "threshold": 0.0,
+                "futures": 400,
+                "failure_share": 0.4,
+                "min_density": 0.75,
+                "densest": 0.52,
+                "box": 0,
+            }
+        ]
+    ).to_csv(tmp_path / "discovery.csv", index=False)
+    text = discovery_section(tmp_path)
+    assert "No box meets the density asked (min_density 75%)" in text and "52%" in text
+    assert "Box 1" not in text
+
+
 # ---------------------------------------------------------------- the three experiments, end to end and small
 
 
