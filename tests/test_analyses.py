@@ -182,6 +182,50 @@ def test_a_store_that_does_not_match_its_design_is_refused(tmp_path):
         sensitivity_table(tmp_path / "run")
 
 
+def test_rank_flips_are_a_table_with_one_row_per_pair():
+    from sim.analysis.robustness import rank_flip_lines
+
+    _, flips = robustness_table(_planted_policies(), ["deaths_pakistan"], ["A", "B", "C"], ["h1", "h2"], {})
+    lines = rank_flip_lines(flips, str)
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith(("| Outcome", "| ---"))]
+    assert "| Outcome | Better | than | under | but worse under |" in lines
+    assert len(rows) == len(flips) == 1
+    assert not any(" beats " in line for line in lines)
+
+
+def test_an_outcome_no_policy_moves_is_said_to_be_still_not_given_a_worst_case_of_zero():
+    from sim.analysis.robustness import robust_policy_lines
+
+    values = _planted_policies()
+    values["ttp_fighters"] = 5000.0  # the same in every policy and future
+    table, _ = robustness_table(values, ["deaths_pakistan", "ttp_fighters"], ["A", "B", "C"], ["h1", "h2"], {})
+    lines = robust_policy_lines(table, ["deaths_pakistan", "ttp_fighters"], ALL, str)
+    still = next(line for line in lines if "TTP" in line or "fighters" in line)
+    assert "does not move" in still and "| 0 |" not in still, still
+    moving = next(line for line in lines if "deaths" in line.lower())
+    assert "does not move" not in moving
+
+
+def test_the_regret_heatmap_ranks_by_the_statistic_it_shows():
+    """A rarely bad policy (A) has the lower mean regret, a steadily mediocre one (B) the lower 90th percentile:
+    the heatmap shows the 90th percentile, so it must rank B first, whatever the mean says."""
+    from sim.analysis.robustness import heatmap_cells
+
+    n = 200
+    bad = np.arange(n) < 0.15 * n
+    rows = [
+        {"scenario": "A", "hypothesis": "h1", "replication": r, "deaths_pakistan": 30.0 if bad[r] else 0.0}
+        for r in range(n)
+    ]
+    rows += [{"scenario": "B", "hypothesis": "h1", "replication": r, "deaths_pakistan": 10.0} for r in range(n)]
+    table, _ = robustness_table(pd.DataFrame(rows), ["deaths_pakistan"], ["A", "B"], ["h1"], {})
+    by = table[table["hypothesis"] == "h1"].set_index("policy")
+    assert by.loc["A", "regret_mean"] < by.loc["B", "regret_mean"]  # the mean would rank A first
+    grid, rank = heatmap_cells(table, "deaths_pakistan", ["A", "B"], ["h1", ALL])
+    assert grid[:, 0] == pytest.approx([by.loc["A", "regret_p90"], by.loc["B", "regret_p90"]])
+    assert list(rank[:, 0]) == [2, 1] and list(rank[:, 1]) == [2, 1]
+
+
 # ---------------------------------------------------------------- discovery on a planted box
 
 
