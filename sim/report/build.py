@@ -421,7 +421,11 @@ def _p_better_tables(table, outcomes, policies, hypotheses, labels, weighting=(N
         for s in policies:
             values = [float(sub.loc[(s, h), "p_better"]) for h in hypotheses]
             cells = [_prob(v) for v in values]
-            if pooled:
+            still = "p_same" in sub and all(float(sub.loc[(s, h), "p_same"]) == 1.0 for h in hypotheses)
+            if pooled and still:
+                # the policy changes the outcome in no future: a worst case of 0.00 would read as a failure
+                cells += ["does not move", "does not move"] + (["does not move"] if weights else [])
+            elif pooled:
                 cells += [_prob(min(values)), _prob(float(np.mean(values)))]
                 if weights:
                     cells.append(_prob(float(sum(weights[h] * v for h, v in zip(hypotheses, values)))))
@@ -449,8 +453,8 @@ def _effect_tables(folder, table, policies, hypotheses) -> list:
             for h in hypotheses:
                 r = sub.loc[(baseline, h)]
                 out.append(
-                    f"| {labels.get(h, h)} | {_level(r['mean'])} | {_level(r['ci95_low'])} to {_level(r['ci95_high'])} | "
-                    f"{_level(r['p2_5'])} to {_level(r['p97_5'])} |"
+                    f"| {labels.get(h, h)} | {_level(r['mean'])} | {_level(r['ci95_low'])} to "
+                    f"{_level(r['ci95_high'])} | {_level(r['p2_5'])} to {_level(r['p97_5'])} |"
                 )
             out.append("")
             continue
