@@ -439,7 +439,11 @@ def main(args: list[str]) -> int:
             print(f"{', '.join(str(p.relative_to(ROOT)) for p in files)}: up to date")
         return 1 if stale else 0
     for p in stale:
-        p.write_text(files[p], encoding="utf-8")
+        try:
+            p.write_text(files[p], encoding="utf-8")
+        except OSError as exc:
+            print(f"error: could not write {p.relative_to(ROOT)}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"wrote {p.relative_to(ROOT)}")
     if not stale:
         print("the findings were up to date; nothing written")
