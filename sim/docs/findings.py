@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.config.names import ConfigError
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 FINDINGS_DOC = DOCS / "findings.md"
@@ -430,6 +432,10 @@ def main(args: list[str]) -> int:
         files = outputs(render(run_all()))
     except FindingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ConfigError as exc:
+        # a configuration file the runs read is broken: said in one line, nothing written
+        print(f"error: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
         return 2
     stale = [p for p, text in files.items() if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
     if check:
