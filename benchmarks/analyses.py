@@ -42,7 +42,7 @@ def sobol_ensemble(n: int, months: int) -> tuple[int, float]:
         "seed": 1,
     }
     values = design_values_only_sobol(design)
-    attach_design(p, values)
+    p = attach_design(p, values)
     cell = next(c for c in p.cells if c.scenario.name == "recognition")
     rows = len(next(iter(values.values())))
     started = time.perf_counter()

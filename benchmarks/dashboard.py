@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sim.dashboard import drive
+from tests.faces import drive
 
 TIMEOUT_MS = 60_000
 # an assumption the fan charts show (humanitarian need), so a move must change them

@@ -23,6 +23,7 @@ def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = Fa
     """Run an experiment given as command-line style overrides; write a results folder only if ``out_dir``."""
     from sim.config.plan import plan
     from sim.report.build import build_report
+    from sim.run.checks import check_can_run
     from sim.run.experiment import cell_runs, run_plan
     from sim.store.files import cell_table
     from sim.store.reader import tidy
@@ -31,7 +32,8 @@ def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = Fa
     if out_dir is not None:
         overrides = [o for o in overrides if not o.startswith("out_dir=")] + [f"out_dir={out_dir}"]
         p = plan(overrides)
-        run_plan(p, build_report, progress=progress, figures=p.config.figures)
+        check_can_run(p)
+        run_plan(p, build_report, progress=progress, figures=p.figures)
         return load(out_dir, parameters=parameters)
     p = plan(overrides)
     reps = np.arange(p.replications)

@@ -432,6 +432,7 @@ def _task(cfg) -> None:
     from sim.config.names import searching
     from sim.config.plan import plan_from_config
     from sim.report.build import build_report
+    from sim.run.checks import check_can_run
     from sim.run.engine import EngineError
     from sim.run.experiment import run_plan
 
@@ -447,9 +448,10 @@ def _task(cfg) -> None:
     try:
         with searching(folders):
             p = plan_from_config(cfg, overrides, out_dir=out_dir)
+            check_can_run(p)
             try:
                 result = run_plan(
-                    p, build_report, progress=p.config.progress and sys.stderr.isatty(), figures=p.config.figures
+                    p, build_report, progress=p.progress and sys.stderr.isatty(), figures=p.figures
                 )
             except MemoryError:
                 raise RunFailed(

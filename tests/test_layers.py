@@ -92,6 +92,18 @@ def test_the_model_imports_no_file_or_framework():
     assert wrong == []
 
 
+def test_configuration_stops_at_the_edge():
+    """Only the configuration stage and the faces read Hydra's objects; every stage above it gets plain data."""
+    wrong = [
+        f"{module} (line {line}) imports {target}"
+        for module, path in MODULES.items()
+        if stage(module) != STAGES.index("config") and stage(module) < FACES
+        for target, line in imports(path)
+        if target.split(".")[0] in ("omegaconf", "hydra")
+    ]
+    assert wrong == []
+
+
 def test_the_check_sees_an_import_that_points_up(tmp_path, monkeypatch):
     """The checks above would pass on a broken house if they read nothing: plant an upward lazy import."""
     planted = tmp_path / "sim" / "model" / "planted.py"
@@ -150,3 +162,11 @@ def test_the_readme_layout_lists_every_stage():
         assert f"sim/{name}/" in listed, f"the README's layout misses sim/{name}/"
     for entry in listed:
         assert (ROOT / entry.rstrip("/")).exists(), f"the README's layout lists {entry}, which is not there"
+
+
+def test_the_tests_mirror_the_package():
+    """Each folder of tests/ is a stage of sim/ or the faces; the whole-house checks sit at the top."""
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name not in ("artifacts", "__pycache__")}
+    assert folders <= {*STAGES, "faces"}, folders - {*STAGES, "faces"}
+    loose = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert loose == ["test_layers.py"], loose

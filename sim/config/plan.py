@@ -19,8 +19,8 @@ import yaml
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from sim.config import names
 from sim.config.names import (
-    CONFIG_DIR,
     ConfigError,
     _extra_config_dirs,
     _is_number,
@@ -47,16 +47,29 @@ UNCERTAINTY = ("parameters", "matched", "none")
 EXECUTORS = ("auto", "serial", "local")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Cell:
     scenario: ScenarioConfig
     hypothesis: HypothesisConfig
     setup: Setup
 
 
-@dataclass
+@dataclass(frozen=True)
+class Executor:
+    """Where the chunks run: ``kind`` auto, serial or local (Dask workers), or a scheduler's ``address``."""
+
+    kind: str = "auto"
+    address: str | None = None
+    workers: int | None = None
+    worker_wait: float = 60.0
+
+
+@dataclass(frozen=True)
 class Plan:
-    config: DictConfig
+    """One run, whole and checked: every cell with its setup, the design attached, the settings as plain data.
+
+    Built once by plan_from_config and never changed afterwards; nothing downstream reads the Hydra config."""
+
     name: str
     replications: int
     months: int
@@ -74,6 +87,19 @@ class Plan:
     drawn: dict = field(default_factory=dict)
     # parameters set explicitly, per hypothesis (its file and the user's overrides), so not drawn there
     fixed_by_hypothesis: dict = field(default_factory=dict)
+    # the model parameters the user fixed with params= (flat dotted names, checked against their ranges)
+    user_params: dict = field(default_factory=dict)
+    seed: int = 0
+    chunk_size: int = 10_000
+    executor: Executor = field(default_factory=Executor)
+    max_memory_gb: float | None = None
+    overwrite: bool = False
+    resume: bool = False
+    figures: bool = True
+    progress: bool = True
+    # the resolved configuration as plain data (the manifest's record) and as config.yaml's text
+    settings: dict = field(default_factory=dict)
+    config_text: str = ""
 
 
 SETTINGS = tuple(f.name for f in fields(Config))
@@ -281,7 +307,7 @@ def compose(overrides: list[str], with_hydra: bool = False) -> DictConfig:
             extra = ",".join(f"'file://{d}'" for d in _extra_config_dirs)
             search = [f"hydra.searchpath=[{extra}]"] if extra else []
             try:
-                with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3", job_name="sim"):
+                with initialize_config_dir(config_dir=str(names.CONFIG_DIR), version_base="1.3", job_name="sim"):
                     cfg = hydra_compose(config_name="config", overrides=[*overrides, *search], return_hydra_config=True)
             finally:
                 GlobalHydra.instance().clear()
@@ -604,8 +630,8 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         raise ConfigError(_one_line(exc)) from None
     # the experiment's name names its results folder, so it is a name like the others, never a path
     named = (("experiment", [exp.name]), ("scenario", exp.scenarios), ("hypothesis", exp.hypotheses))
-    for group, names in (*named, ("initial", [exp.initial])):
-        for name in names:
+    for group, chosen in (*named, ("initial", [exp.initial])):
+        for name in chosen:
             check_name(group, name)
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise ConfigError(
@@ -634,9 +660,9 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(kinds)}")
     if not exp.scenarios or not exp.hypotheses:
         raise ConfigError("experiment.scenarios and experiment.hypotheses must each name at least one config")
-    for names, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):
-        if len(set(names)) != len(names):
-            raise ConfigError(f"experiment.{what} lists a name twice: {list(names)}")
+    for listed, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):
+        if len(set(listed)) != len(listed):
+            raise ConfigError(f"experiment.{what} lists a name twice: {list(listed)}")
     if exp.report == "hindcast" and len(exp.scenarios) != 1:
         raise ConfigError("a hindcast compares one scenario with the past; list exactly one in experiment.scenarios")
     if exp.baseline not in exp.scenarios:
@@ -718,7 +744,6 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     if cfg.max_memory_gb is not None and not (_is_number(cfg.max_memory_gb) and cfg.max_memory_gb > 0):
         raise ConfigError(f"max_memory_gb={cfg.max_memory_gb} must be a positive number of gigabytes")
     result = Plan(
-        config=cfg,
         name=exp.name,
         replications=replications,
         months=months,
@@ -734,12 +759,23 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
         sampling=sampling,
         drawn=drawn,
         fixed_by_hypothesis=fixed_by_hypothesis,
+        user_params=overrides_params,
+        seed=seed,
+        chunk_size=chunk,
+        executor=Executor(**OmegaConf.to_container(cfg.executor, resolve=True)),
+        max_memory_gb=cfg.max_memory_gb,
+        overwrite=bool(cfg.overwrite),
+        resume=bool(cfg.resume),
+        figures=bool(cfg.figures),
+        progress=bool(cfg.progress),
+        settings=OmegaConf.to_container(cfg, resolve=True),
+        config_text=OmegaConf.to_yaml(cfg, resolve=True),
     )
     from sim.config.designs import DESIGNS, prepare
 
     if exp.report in DESIGNS:
         # the design may set the run's replications (a Sobol design's rows): the checks below see the run's
-        prepare(result)
+        result = prepare(result)
     if not 1 <= result.replications <= MAX_REPLICATIONS:
         raise ConfigError(
             f"the {exp.report} design runs {result.replications:,} replications of each cell, more than the "

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from sim.config.names import CONFIG_DIR, ConfigError, config_dirs, shown
+from sim.config import names
+from sim.config.names import ConfigError, config_dirs, shown
 
 # Only the project's primary config sets Hydra's own settings and a defaults list. A group's file (a scenario, a
 # hypothesis, an experiment, a starting point, from configs/ or a user's folder) holds its own settings alone:
@@ -83,7 +84,7 @@ def check_config_files():
     """
     for folder in config_dirs():
         for path in _searched_files(folder):
-            if path.resolve() == (CONFIG_DIR / PRIMARY_CONFIG).resolve():
+            if path.resolve() == (names.CONFIG_DIR / PRIMARY_CONFIG).resolve():
                 continue
             where = shown(path)
             if path.relative_to(folder).parts[0] == "hydra":

@@ -68,19 +68,18 @@ class Runs:
 
 def run_backtest() -> tuple:
     """The backtest experiment's origins, worldviews and seed, at BACKTEST_MATCH and BACKTEST_FORECAST runs."""
-    from omegaconf import OmegaConf
-
     from sim.calibration.backtest import backtest_table
     from sim.config.designs.backtest import settings_of
     from sim.config.plan import plan
 
-    config = OmegaConf.to_container(plan(["experiment=backtest"]).config, resolve=True)
+    backtest = plan(["experiment=backtest"])
+    config = backtest.settings
     settings = {
         **settings_of(config),
         "match_replications": BACKTEST_MATCH,
         "forecast_replications": BACKTEST_FORECAST,
     }
-    return settings, backtest_table(settings, config["experiment"]["hypotheses"], int(config["seed"]))
+    return settings, backtest_table(settings, config["experiment"]["hypotheses"], backtest.seed)
 
 
 def run_all() -> Runs:

@@ -606,7 +606,7 @@ def render_directions(summaries, replications: int, months: int) -> str:
         "hand. Each number is the probability, paired by replication against the status quo, that the policy raises",
         f"the outcome, among the replications it changes at all; a dot marks a cell changed in under {MOVING:.0%} of",
         "replications. Extensions are off. No test requires any of these directions: each rule is tested alone",
-        "against its text (`tests/test_worldviews.py`), and what the rules give together is reported here.",
+        "against its text (`tests/model/test_worldviews.py`), and what the rules give together is reported here.",
         "",
         f"Of the {n_moving} cells that move, {n_extreme} ({n_extreme / max(n_moving, 1):.0%}) have P(up) at or above "
         "0.95 or at or below 0.05.",

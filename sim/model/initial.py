@@ -55,6 +55,9 @@ RANGES: dict[str, StartRange] = {
     "iran.deported": StartRange(0.0, 1_000.0, "thousand people a month sent back by a mass campaign"),
     "iran.undocumented": StartRange(0.0, 6_000.0, "thousand Afghans without papers in Iran; about 2-3 million (UNHCR)"),
     "iran.newcomers": StartRange(0.0, 6_000.0, "thousand Afghans arrived in Iran since the takeover"),
+    "iran.months_to_security_shock": StartRange(
+        -1.0, 600.0, "months to a dated security shock exogenous to the model (-1: none to come)"
+    ),
     "taliban.ban_months": StartRange(0.0, 600.0, "months since the poppy ban was decreed"),
     "taliban.months_to_sowing": StartRange(0.0, 11.0, "months to the next November, when poppy is sown"),
     "united_states.months_to_inauguration": StartRange(0.0, 47.0, "months to the next US inauguration (every 48)"),

@@ -3,7 +3,7 @@
 NumPy evaluates an expression one operation at a time, each over the whole replication axis, so a step
 of twenty operations reads and writes twenty arrays.  The loops here do the same arithmetic in one pass
 per replication (compiled by Numba), in the same order and without fast-math, so every result is the
-same to the last bit as the NumPy expression it replaces; ``tests/test_kernels.py`` holds each loop to
+same to the last bit as the NumPy expression it replaces; ``tests/model/test_kernels.py`` holds each loop to
 its NumPy twin.  Only integer mixing, comparisons, additions, multiplications and divisions run here:
 elementary functions (``exp``, ``log``) stay in NumPy, whose results a compiled ``libm`` might not match
 bit for bit.  Loops that divide use NumPy's error model: a division by zero gives inf or NaN as in NumPy,

@@ -7,7 +7,6 @@ import os
 import shutil
 from pathlib import Path
 
-from omegaconf import DictConfig
 
 from sim.config.names import ConfigError, is_url
 from sim.model.outcomes import OUTCOME_NAMES
@@ -127,15 +126,15 @@ def _check_resources(replications: int, months: int, cells: int, out_dir: Path, 
         )
 
 
-def _check_url(url: str, cfg: DictConfig):
+def _check_url(url: str, plan):
     from sim.store.url import check_url_out_dir
 
-    if url.startswith("memory://") and (cfg.executor.address or cfg.executor.kind == "local"):
+    if url.startswith("memory://") and (plan.executor.address or plan.executor.kind == "local"):
         raise ConfigError(
             f"out_dir {url} lives in this process only, where Dask workers cannot write; use executor.kind=serial "
             "or a URL the workers can reach"
         )
-    check_url_out_dir(url, overwrite=cfg.overwrite, resume=cfg.resume)
+    check_url_out_dir(url, overwrite=plan.overwrite, resume=plan.resume)
 
 
 def _existing_parent(path: Path) -> Path:
@@ -149,14 +148,13 @@ def check_can_run(plan) -> None:
     """Refuse, in one line, a run this machine cannot hold or a results folder it may not write into.
 
     The plan is whole by now (its analysis design attached), so the replications checked are the run's."""
-    cfg = plan.config
     _check_resources(
-        plan.replications, plan.months, len(plan.cells), plan.out_dir, cfg.max_memory_gb, cfg.chunk_size, cfg.executor
+        plan.replications, plan.months, len(plan.cells), plan.out_dir, plan.max_memory_gb, plan.chunk_size, plan.executor
     )
     try:
         if is_url(plan.out_dir):
-            _check_url(plan.out_dir, cfg)
+            _check_url(plan.out_dir, plan)
         else:
-            check_out_dir(plan.out_dir, overwrite=cfg.overwrite)
+            check_out_dir(plan.out_dir, overwrite=plan.overwrite)
     except OutputRefused as exc:
         raise ConfigError(str(exc)) from None

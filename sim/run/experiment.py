@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from omegaconf import OmegaConf
 from tqdm import tqdm
 
 from sim.config.names import is_url
 from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
-from sim.run.checks import check_can_run
 from sim.store.files import (
     PARAMETERS_FILE,
     SUMMARIES_DIR,
@@ -49,7 +47,7 @@ def cell_runs(plan: Plan, progress: bool = True):
         for cell in plan.cells:
             key = (cell.scenario.name, cell.hypothesis.name)
             bar.set_postfix_str(f"{key[0]} / {key[1]}")
-            yield key, run_cell(cell.setup, reps, chunk_size=plan.config.chunk_size, on_chunk=bar.update)
+            yield key, run_cell(cell.setup, reps, chunk_size=plan.chunk_size, on_chunk=bar.update)
 
 
 def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
@@ -69,20 +67,20 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
     """Run every cell into the store, then write the report from the store alone (as ``sim report`` does).
 
     ``write_report(folder, figures=, pool=)`` writes the report into the staged folder before it is committed
-    (sim.report.build.build_report), so a folder holds its results and their report or neither.
+    (sim.report.build.build_report), so a folder holds its results and their report or neither.  The face has
+    checked the plan against this machine and the folder first (sim.run.checks.check_can_run).
     """
     started = time.perf_counter()
-    check_can_run(plan)
     if is_url(plan.out_dir):
         from sim.store.url import check_url_out_dir
 
         # no lock on a URL: a staging prefix left in place is a run under way, taken over only by resume=true
-        check_url_out_dir(plan.out_dir, overwrite=plan.config.overwrite, resume=plan.config.resume)
+        check_url_out_dir(plan.out_dir, overwrite=plan.overwrite, resume=plan.resume)
         return _run_locked(plan, write_report, progress, figures, started)
     with RunLock(plan.out_dir):
         remove_stale_staging(plan.out_dir)
         # checked again now that no other run can write here
-        check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
+        check_out_dir(plan.out_dir, overwrite=plan.overwrite)
         return _run_locked(plan, write_report, progress, figures, started)
 
 
@@ -98,10 +96,10 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
     from sim.run.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
 
     reps = np.arange(plan.replications)
-    resume = bool(plan.config.resume)
+    resume = bool(plan.resume)
     staging = _staging(plan.out_dir)
     staged = staging(plan.out_dir, resume=resume)
-    tasks = plan_tasks(plan.cells, plan.replications, plan.config.chunk_size)
+    tasks = plan_tasks(plan.cells, plan.replications, plan.chunk_size)
     key = run_key(plan)
     record = Progress(staged.path, key, len(tasks))
     if resume and not record.load():
@@ -121,7 +119,7 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
     elif resume:
         _drop_damaged_chunks(plan, staged, record, tasks)
     done_before = sum(t.count for t in tasks if t.name in record.done)
-    executor = plan.config.executor
+    executor = plan.executor
     shared = not str(plan.out_dir).startswith("memory://")
     kind = choose_executor(
         executor.kind, executor.address, plan.replications * plan.months * len(plan.cells), shared=shared
@@ -139,12 +137,12 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
             work = getattr(staged, "work", staged.path)
             if plan.drawn:
                 write_parameters(work, reps, plan.drawn)
-            OmegaConf.save(plan.config, work / "config.yaml", resolve=True)
+            (work / "config.yaml").write_text(plan.config_text, encoding="utf-8")
             manifest = _manifest(plan, [])
             manifest["store"] = {
                 "run_key": key,
                 "chunks": [t.name for t in tasks],
-                "chunk_size": plan.config.chunk_size,
+                "chunk_size": plan.chunk_size,
                 "executor": kind,
             }
             write_manifest(work, manifest)
@@ -153,7 +151,7 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
             with stops_deferred():
                 # the progress file goes last: a run stopped while its report is written resumes with every chunk
                 record.remove()
-                staged.commit({"experiment": plan.name, "seed": plan.config.seed, "replications": plan.replications})
+                staged.commit({"experiment": plan.name, "seed": plan.seed, "replications": plan.replications})
                 committed = True
     except Interrupted:
         raise
@@ -209,7 +207,7 @@ def _finished(plan: Plan, key: str) -> RunResult | None:
         return None
     if (folder.manifest.get("store") or {}).get("run_key") != key:
         return None
-    if bool(folder.manifest["config"].get("figures", True)) != bool(plan.config.figures):
+    if bool(folder.manifest["config"].get("figures", True)) != plan.figures:
         return None  # the same results, but the report is to be drawn otherwise
     comparison = Path(plan.out_dir) / "comparison.txt"
     text = comparison.read_text(encoding="utf-8").rstrip("\n") if comparison.is_file() else ""
@@ -227,7 +225,7 @@ def run_key(plan: Plan) -> str:
         {
             "cells": [[c.scenario.name, c.hypothesis.name, asdict(c.setup)] for c in plan.cells],
             "replications": plan.replications,
-            "chunk_size": plan.config.chunk_size,
+            "chunk_size": plan.chunk_size,
         }
     )
 
@@ -255,13 +253,13 @@ def _manifest(plan: Plan, files: list) -> dict:
     return {
         "experiment": plan.name,
         "out_dir": str(plan.out_dir),
-        "seed": plan.config.seed,
+        "seed": plan.seed,
         "replications": plan.replications,
         "months": plan.months,
         "start": "{:04d}-{:02d}".format(*plan.cells[0].setup.start),
         "baseline": plan.baseline,
         "cells": [[c.scenario.name, c.hypothesis.name] for c in plan.cells],
-        "config": OmegaConf.to_container(plan.config, resolve=True),
+        "config": plan.settings,
         "scenarios": {s.name: asdict(s) for s in plan.scenarios},
         "hypotheses": {h.name: asdict(h) for h in plan.hypotheses},
         "initial": asdict(plan.initial),
@@ -274,7 +272,7 @@ def _manifest(plan: Plan, files: list) -> dict:
             "sampling": plan.sampling if plan.uncertainty == "parameters" else None,
             "file": PARAMETERS_FILE if plan.drawn else None,
             "drawn": sorted(plan.drawn),
-            "fixed": _plain(_user_params(plan)),
+            "fixed": _plain(plan.user_params),
             "fixed_by_hypothesis": {h: _plain(v) for h, v in plan.fixed_by_hypothesis.items()},
         },
         "files": [
@@ -286,12 +284,6 @@ def _manifest(plan: Plan, files: list) -> dict:
             *files,
         ],
     }
-
-
-def _user_params(plan: Plan) -> dict:
-    from sim.config.params import check_params, flatten_params
-
-    return check_params(flatten_params(OmegaConf.to_container(plan.config.params, resolve=True)), "params")
 
 
 def _plain(params: dict) -> dict:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import yaml
 import pyarrow.parquet as pq
-from omegaconf import OmegaConf
 
 from sim.config.names import is_url
 from sim.model.outcomes import OUTCOME, OUTCOME_INDEX, OUTCOMES, month_dates
@@ -510,7 +510,8 @@ class StoredSummaries(Mapping):
 def read_config(folder: Path) -> dict:
     """The run's config.yaml as it was saved (resolved then). Not resolved again: a folder may come from someone
     else, and an interpolation in it (``${oc.env:...}``) would read this machine's environment."""
-    return OmegaConf.to_container(OmegaConf.load(Path(folder) / "config.yaml"), resolve=False)
+    # plain YAML: an interpolation stays the text it is, as a string
+    return yaml.safe_load((Path(folder) / "config.yaml").read_text(encoding="utf-8"))
 
 
 

@@ -14,5 +14,5 @@ DESIGNS = {"robustness": robustness, "sensitivity": sensitivity, "discovery": di
 
 
 def prepare(plan):
-    """Check the experiment's analysis settings and attach its parameter design to every cell."""
-    DESIGNS[plan.report].prepare(plan)
+    """Check the experiment's analysis settings; the plan with its parameter design attached to every cell."""
+    return DESIGNS[plan.report].prepare(plan)

@@ -1,3 +1,4 @@
+import copy
 import numpy as np
 
 from sim.config.names import ConfigError
@@ -29,10 +30,8 @@ def settings_of(config: dict) -> dict:
 
 def prepare(plan):
     """Check the backtest's settings: origins inside the record, a run from August 2021 to July 2025 at least."""
-    from omegaconf import OmegaConf
 
-
-    config = OmegaConf.to_container(plan.config, resolve=True)
+    config = copy.deepcopy(plan.settings)
     given = config["experiment"].get("analysis") or {}
     unknown = sorted(set(given) - set(SETTINGS))
     if unknown:
@@ -58,3 +57,4 @@ def prepare(plan):
             "a backtest runs from the takeover: use experiment.initial=aug2021 and at least "
             f"{_months_from(START, LAST_RECORD_MONTH)} months"
         )
+    return plan

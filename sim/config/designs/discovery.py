@@ -1,8 +1,8 @@
+import copy
 import numpy as np
 
 from sim.config.designs.attach import attach_design
 from sim.config.names import ConfigError
-from sim.config.params import flatten_params
 from sim.model.outcomes import OUTCOME
 
 SETTINGS = ("policy", "against", "outcome", "threshold", "min_density", "max_boxes", "max_dims")
@@ -28,11 +28,9 @@ def settings_of(config: dict) -> dict:
 
 
 def prepare(plan):
-    from omegaconf import OmegaConf
-
     from sim.model.sampling import draw_parameters
 
-    config = OmegaConf.to_container(plan.config, resolve=True)
+    config = copy.deepcopy(plan.settings)
     given = settings = config["experiment"].get("analysis") or {}
     if "sampling" in settings:
         raise ConfigError(
@@ -60,9 +58,8 @@ def prepare(plan):
         if isinstance(s[key], bool) or not isinstance(s[key], int) or s[key] < 1:
             raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be a whole number of at least 1")
     if getattr(plan, "drawn", None):
-        return  # the run already draws the assumptions for every cell
-    user = flatten_params(config.get("params") or {})
-    reps = np.arange(plan.replications)
-    attach_design(
-        plan, draw_parameters(plan.config.seed, reps, method=plan.sampling, total=plan.replications, fixed=user)
+        return plan  # the run already draws the assumptions for every cell
+        reps = np.arange(plan.replications)
+    return attach_design(
+        plan, draw_parameters(plan.seed, reps, method=plan.sampling, total=plan.replications, fixed=plan.user_params)
     )

@@ -2,7 +2,6 @@ import numpy as np
 
 from sim.config.designs.attach import attach_design
 from sim.config.names import ConfigError
-from sim.config.params import flatten_params
 from sim.model.outcomes import OUTCOME
 
 SETTINGS = ("satisficing",)
@@ -12,7 +11,7 @@ def prepare(plan):
     """Check the settings, then draw the assumptions once per replication, shared by every cell."""
     from sim.model.sampling import draw_parameters
 
-    settings = dict(plan.config.experiment.analysis or {})
+    settings = dict(plan.settings["experiment"].get("analysis") or {})
     if "sampling" in settings:
         raise ConfigError(
             "experiment.analysis.sampling is not a setting: the run's one sampling setting is sampling=random|lhs|sobol"
@@ -33,10 +32,7 @@ def prepare(plan):
     if len(plan.scenarios) < 2:
         raise ConfigError("a robustness analysis compares policies; list at least two in experiment.scenarios")
     if getattr(plan, "drawn", None) or plan.uncertainty == "matched":
-        return  # the run already draws the assumptions for every cell
-    from omegaconf import OmegaConf
-
-    user = flatten_params(OmegaConf.to_container(plan.config.params, resolve=True))
-    reps = np.arange(plan.replications)
-    values = draw_parameters(plan.config.seed, reps, method=plan.sampling, total=plan.replications, fixed=user)
-    attach_design(plan, values)
+        return plan  # the run already draws the assumptions for every cell
+        reps = np.arange(plan.replications)
+    values = draw_parameters(plan.seed, reps, method=plan.sampling, total=plan.replications, fixed=plan.user_params)
+    return attach_design(plan, values)

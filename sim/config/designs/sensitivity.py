@@ -1,3 +1,4 @@
+import copy
 import numpy as np
 
 from sim.config.designs.attach import attach_design
@@ -19,8 +20,7 @@ def design_settings(config: dict) -> dict:
     exp = config["experiment"]
     settings = dict(exp.get("analysis") or {})
     n = int(config["replications"] if config.get("replications") is not None else exp["replications"])
-    user = flatten_params(config.get("params") or {})
-    every = uncertain_parameters(fixed=user)
+    every = uncertain_parameters(fixed=flatten_params(config.get("params") or {}))
     by_name = {p.name: p for p in every}
     sobol_names = list(settings.get("sobol_parameters") or [])
     return {
@@ -74,11 +74,9 @@ def design_values(design: dict) -> dict[str, np.ndarray]:
 
 def prepare(plan):
     """Check the settings and replace the run's replications with the design's rows."""
-    from omegaconf import OmegaConf
-
     from sim.model.rules import PARAMS
 
-    config = OmegaConf.to_container(plan.config, resolve=True)
+    config = copy.deepcopy(plan.settings)
     config["experiment"]["replications"] = plan.replications
     settings = dict(config["experiment"].get("analysis") or {})
     if "sampling" in settings:
@@ -122,4 +120,4 @@ def prepare(plan):
                 )
         if effect["outcome"] not in OUTCOME:
             raise ConfigError(f"experiment.analysis.effects[{k}].outcome={effect['outcome']!r} is not an outcome")
-    attach_design(plan, design_values(design))
+    return attach_design(plan, design_values(design))

@@ -6,7 +6,10 @@ Qatar hosts the Doha process; all three handed Afghan embassies in their capital
 from __future__ import annotations
 
 from sim.model.actors.states import StateActor, desire, relation_params
-from sim.model.rules import rule
+from sim.model.rules import assumption, rule
+
+# the rung at which envoys on both sides are accredited as ambassadors
+AMBASSADORS = 3.0
 
 
 @rule(
@@ -45,6 +48,32 @@ def engages_for_influence(ctx, actor):
 
 
 @rule(
+    "uae.runs_afghan_airports",
+    statement="Abu Dhabi deals with Kabul daily: an Emirati firm runs Afghanistan's main airports, so until "
+    "ambassadors are exchanged the UAE's preparation for closer ties keeps moving in months with no other "
+    "trigger. Seed 003 ¶6 reports the UAE deepening its engagement; the airports are the record's.",
+    sources=("seed 003 ¶6",),
+    params=(
+        assumption(
+            "uae.operations_impetus",
+            0.05,
+            0.0,
+            0.1,
+            "impetus the UAE's running of Afghan airports adds each month to its preparation for closer ties",
+            "public record: the Taliban government signed with the Emirati GAAC Holding in May 2022 for ground "
+            "handling and terminal services at Kabul, Kandahar and Herat airports, after talks with Qatar and Turkey "
+            "from the autumn of 2021; the UAE accepted a Taliban ambassador in August 2024. The size is a guess: at "
+            "the default, about one other state's step every two and a half months",
+        ),
+    ),
+)
+def runs_afghan_airports(ctx, actor):
+    # running the airports needs accredited envoys on both sides, not recognition: the push stops at ambassadors
+    short_of_ambassadors = ctx.prev_relation["uae"] < AMBASSADORS
+    return ctx.p["uae.operations_impetus"] * short_of_ambassadors
+
+
+@rule(
     "turkey.engages_with_reservations",
     statement="Ankara has handed Afghanistan's embassy to the Taliban (seed 003 ¶6); that, as a NATO member, it waits "
     "for others before recognising is an assumption.",
@@ -74,6 +103,7 @@ class UAE(StateActor):
     label = "United Arab Emirates"
     initial_state = {"relation": 3.0}
     motives = engages_for_influence
+    stakes = runs_afghan_airports
 
 
 class Turkey(StateActor):

@@ -107,9 +107,57 @@ def deports_afghans(ctx):
     p, ir = ctx.p, ctx.prev.iran
     excess = np.maximum(ir.newcomers / p["iran.newcomer_tolerance"] - 1.0, 0.0)
     deporting = (ir.deporting > 0.5) | (ctx.uniform("iran.deportation") < p["iran.campaign_trigger"] * excess)
-    # a campaign sends back a share of those without papers, never more than there are
-    campaign = deporting * p["iran.campaign_share"] * ir.undocumented
+    # a security shock starts a campaign where none runs (iran.expels_after_security_shock)
+    deporting = deporting | (ir.security_surge > 0.5)
+    # a campaign, and a security surge on top of it, send back a share of those without papers, never more than
+    # there are
+    share = deporting * p["iran.campaign_share"] + p["iran.shock_expulsion_share"] * ir.security_surge
+    campaign = np.minimum(share, 1.0) * np.maximum(ir.undocumented, 0.0)
     return deporting.astype(np.float64), p["iran.returns_before_campaign"] + campaign, campaign
+
+
+@rule(
+    "iran.expels_after_security_shock",
+    statement="Outside the texts (IOM and UNHCR border monitoring, Iranian state media, June-July 2025): when Iran "
+    "suffers a security shock, Tehran turns on the Afghans without papers as a security threat and expels a large "
+    "share of them within weeks, on top of any campaign, which the shock starts if none runs; the surge fades "
+    "over the next months. The only shock on the record to July 2025 is exogenous to the model, the war with "
+    "Israel of 13-24 June 2025, which enters the hindcast as a dated event of the starting point "
+    "(iran.months_to_security_shock), not in forward runs. Seed 002 ¶5 reports instability on Iran's border, "
+    "seed 002 ¶8 large movements of people as a burden on the neighbours.",
+    sources=("seed 002 ¶5", "seed 002 ¶8"),
+    params=(
+        assumption(
+            "iran.shock_expulsion_share",
+            0.2,
+            0.1,
+            0.3,
+            "share of the Afghans without papers in Iran expelled in the month after a security shock, on top of the "
+            "steady flow and any campaign",
+            "IOM (reported by AFP, 30 Jun 2025): 233,941 returned from Iran on 1-28 June 2025, 131,912 of them in "
+            "the week of 21-28 June, as the war ended, up to 30,000 a day; OCHA flash update (Jul 2025): 1.2 million "
+            "from 1 January to 19 July, so some 0.5 million in the three weeks from 29 June against about 0.13 "
+            "million a month before (UNHCR: 632,000 from January to May); Iranian authorities arrested Afghans "
+            "accused of spying for Israel and framed the expulsions as security; of about 2.5 million without "
+            "papers",
+        ),
+        assumption(
+            "iran.shock_surge_decay",
+            0.5,
+            0.3,
+            0.8,
+            "monthly share of a security surge of expulsions that fades",
+            "a guess: the record to July 2025 shows the surge's first weeks only",
+        ),
+    ),
+)
+def expels_after_security_shock(ctx):
+    """(surge of expulsions, 0-1 of its height; months to the next security shock): the surge starts in the month
+    after a shock and fades; the countdown runs down past zero, so a shock strikes once."""
+    p, ir = ctx.p, ctx.prev.iran
+    struck = ir.months_to_security_shock == 0.0
+    surge = np.where(struck, 1.0, ir.security_surge * (1.0 - p["iran.shock_surge_decay"]))
+    return surge, ir.months_to_security_shock - 1.0
 
 
 def undocumented_afghans(ctx, campaign):
@@ -127,7 +175,9 @@ class Iran(StateActor):
     # returns: thousand Afghans returned from Iran a month, of them deported: sent back by a mass campaign (the rest
     # is the circular flow of workers who go back again); deporting: a mass campaign runs (0/1), as since 2024 in
     # the July 2025 state; undocumented: thousand Afghans without papers in Iran; newcomers: thousand arrived since
-    # the takeover, net of a campaign's deportees
+    # the takeover, net of a campaign's deportees; security_surge: expulsions after a security shock (0-1 of their
+    # height); months_to_security_shock: months from the first step's month to a dated shock exogenous to the model
+    # (the war with Israel of June 2025 from August 2021; negative: none to come, as in forward runs)
     initial_state = {
         "relation": 3.0,
         "returns": 135.0,
@@ -135,6 +185,8 @@ class Iran(StateActor):
         "deporting": 1.0,
         "undocumented": 2500.0,
         "newcomers": 0.0,
+        "security_surge": 0.0,
+        "months_to_security_shock": -1.0,
     }
 
     motives = guards_its_border
@@ -142,4 +194,5 @@ class Iran(StateActor):
     def act(self, ctx):
         super().act(ctx)
         self.state.deporting, self.state.returns, self.state.deported = deports_afghans(ctx)
+        self.state.security_surge, self.state.months_to_security_shock = expels_after_security_shock(ctx)
         self.state.undocumented, self.state.newcomers = undocumented_afghans(ctx, self.state.deported)

@@ -450,7 +450,8 @@ def forces_refugee_returns(ctx, deporting, wave):
     "pakistan.deportation_campaign",
     statement="Refugee repatriation is a dispute with Kabul; the model's reading (an assumption) is that heavy TTP "
     "violence, blamed on Afghans, tips Islamabad into a deportation campaign that, once launched, stays, with a first "
-    "wave of returns that ebbs over months.",
+    "wave of returns that ebbs over months. A month of violence first sends Islamabad to Kabul with demands; the "
+    "grievance that turns it on the refugees builds as the violence goes on.",
     sources=("seed 000 ¶3",),
     params=(
         ATTACK_SCALE,
@@ -492,6 +493,20 @@ def forces_refugee_returns(ctx, deporting, wave):
             calibrated_range=(85.0, 232.0),
         ),
         assumption(
+            "pakistan.grievance_memory",
+            0.15,
+            0.05,
+            0.5,
+            "monthly share of the gap closed between Islamabad's grievance and this month's violence above the "
+            "tolerated level",
+            "the TTP's truce ended in November 2022 and the Peshawar mosque bombing of January 2023 killed about 100, "
+            "yet Islamabad first sent its defence minister and spy chief to Kabul (Feb 2023) and launched its plan "
+            "against undocumented Afghans only on 3 Oct 2023, after the bombings of 29 Sep 2023 (Pakistani government "
+            "statements, IOM-UNHCR flash updates); at 0.15 a steady excess is felt in full after about half a year; "
+            "a guess; the range is what the history match against the returns of 2022-25 leaves plausible",
+            calibrated_range=(0.085, 0.48),
+        ),
+        assumption(
             "pakistan.wave_decay",
             0.45,
             0.2,
@@ -503,14 +518,19 @@ def forces_refugee_returns(ctx, deporting, wave):
     ),
 )
 def deportation_campaign(ctx):
-    """(campaign on 0/1, first wave this month): launched at a chance rising with violence, never called off."""
+    """(campaign on 0/1, first wave this month, grievance): launched at a chance rising with the violence Islamabad
+    has borne over the past months, never called off."""
     p, pk = ctx.p, ctx.prev.pakistan
     threat = ctx.prev.ttp.attacks / p["pakistan.attack_scale"]
     excess = np.maximum(threat - p["pakistan.campaign_tolerance"], 0.0)
-    launched = (pk.deporting < 0.5) & (ctx.uniform("pakistan.deportation") < p["pakistan.campaign_trigger"] * excess)
+    # a month of heavy violence first sends Islamabad to Kabul with demands; the grievance that turns it on the
+    # refugees builds only as the violence goes on
+    grievance = pk.grievance + p["pakistan.grievance_memory"] * (excess - pk.grievance)
+    chance = p["pakistan.campaign_trigger"] * grievance
+    launched = (pk.deporting < 0.5) & (ctx.uniform("pakistan.deportation") < chance)
     deporting = np.where(launched, 1.0, pk.deporting)
     wave = np.where(launched, p["pakistan.first_wave"], pk.deportation_wave * (1.0 - p["pakistan.wave_decay"]))
-    return deporting, wave
+    return deporting, wave, grievance
 
 
 @rule(
@@ -582,6 +602,9 @@ class Pakistan(StateActor):
         # a deportation campaign has run since October 2023 (the July 2025 state); 0 before it, as in 2021
         "deporting": 1.0,
         "deportation_wave": 0.0,
+        # violence above the tolerated level that Islamabad still holds against Kabul (units of the 2023 monthly
+        # attacks, remembered over months)
+        "grievance": 0.0,
         "front": 0.0,
         # thousand Afghans in Pakistan, of every status: about 3.4 million in 2023 (UNHCR, IOM), less the million
         # or so returned by mid-2025
@@ -605,7 +628,7 @@ class Pakistan(StateActor):
         self.state.hardening = hardens_targets(ctx)
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
-        self.state.deporting, self.state.deportation_wave = deportation_campaign(ctx)
+        self.state.deporting, self.state.deportation_wave, self.state.grievance = deportation_campaign(ctx)
         # no more Afghans can be returned than are in Pakistan; those who leave Afghanistan and do not go to Iran come here
         afghans = ctx.prev.pakistan.afghans
         self.state.returns = np.minimum(

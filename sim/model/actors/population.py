@@ -323,36 +323,22 @@ OPIUM_UNBANNED = assumption(
 
 @rule(
     "population.drug_economy",
-    statement="Instability and hardship push the drug trade into overdrive (seed 002 ¶8); where the leadership's ban on "
-    "poppy is enforced the crop is not sown, and only what escapes the ban remains (UNODC opium surveys, outside the "
-    "texts).",
+    statement="Instability and hardship push the drug trade into overdrive (seed 002 ¶8). Poppy is a crop of the year: "
+    "farmers sow it in November for the spring harvest, so the opium economy is set at each sowing, at what hardship "
+    "and war call for, and holds until the next; where the leadership's ban is enforced from that sowing the crop is "
+    "not sown, and only what escapes the ban remains (UNODC opium surveys, outside the texts).",
     sources=("seed 002 ¶8",),
     params=(
         NEED_SHARE_REFERENCE,
         OPIUM_UNBANNED,
-        assumption(
-            "population.drug_adjustment",
-            0.04,
-            0.01,
-            0.1,
-            "monthly share of the gap to the drug trade the conditions imply closed, without a ban in force",
-            "a guess",
-        ),
-        assumption(
-            "population.ban_adjustment",
-            0.5,
-            0.2,
-            0.9,
-            "monthly share of the gap closed once a ban is enforced: the crop is not sown or is ploughed under",
-            "UNODC Afghanistan Opium Survey 2023 (Nov 2023): cultivation fell 95% within one season of enforcement",
-        ),
         assumption(
             "population.drug_war_effect", 0.5, 0.0, 1.0, "relative rise of the drug trade during civil war", "a guess"
         ),
     ),
 )
 def drug_economy(ctx, share):
-    """The opium economy (index, 2025 = 1): what hardship and war call for, times the share that escapes a ban."""
+    """The opium economy (index, 2025 = 1): the crop sown at the last November sowing, at what hardship and war
+    called for then, times the share that escaped a ban enforced from that sowing."""
     p, d, t = ctx.p, ctx.prev.population.drug_economy, ctx.prev.taliban
     unbanned = (
         p["population.opium_unbanned"]
@@ -360,9 +346,14 @@ def drug_economy(ctx, share):
         / p["population.need_share_reference"]
         * (1.0 + p["population.drug_war_effect"] * ctx.prev.resistance.civil_war)
     )
-    escapes = 1.0 - t.ban_enforced * (1.0 - t.ban_leak)
-    rate = np.where(t.ban_enforced > 0.5, p["population.ban_adjustment"], p["population.drug_adjustment"])
-    return d + rate * (unbanned * escapes - d)
+    # the same calendar and enforcement as taliban.bans_opium: a decree standing at a sowing is enforced from it,
+    # and its first season lets through the ban's first leak
+    sowing = t.months_to_sowing <= 0.0
+    starts = sowing & (t.ban_enforced < 0.5) & (t.opium_ban > 0.5)
+    enforced = (t.ban_enforced > 0.5) | starts
+    leak = np.where(starts, p["taliban.ban_leak"], t.ban_leak)
+    escapes = 1.0 - enforced * (1.0 - leak)
+    return np.where(sowing, unbanned * escapes, d)
 
 
 @rule(

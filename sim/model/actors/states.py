@@ -123,7 +123,8 @@ STEP_PARAMS = (
         8,
         "preparatory stages (visits, agreements, accreditation) a rung takes; more stages, more regular timing",
         "diplomatic upgrades come after a run of smaller steps; Russia's recognition followed a public turn (July "
-        "2024), a law allowing the ban to be lifted (Dec 2024) and the court ruling that lifted it (Apr 2025)"
+        "2024), a law allowing the ban to be lifted (Dec 2024) and the court ruling that lifted it (Apr 2025), the "
+        "last two at the pace of the law (russia.lifts_terrorist_listing)"
         "; range history-matched with ISKP's threat (first recognition, Russia's level and China's and Pakistan's ambassadors of 2021-25, ISKP attacks abroad), the box where the record is met nine tenths as often as at the defaults (python -m sim.model.record; "
         "docs/calibration.md)",
         integer=True,
@@ -231,6 +232,9 @@ def preparation_pace(ctx, actor):
     impetus = impetus + p["states.peer_step_impetus"] * others_stepped
     if k in ISKP_EXPOSED:
         impetus = impetus + p["states.incident_impetus"] * ctx.prev.iskp.attack_abroad
+    if actor.stakes is not None:
+        # a state's own business on the ground (its module's rule) keeps its preparation moving
+        impetus = impetus + actor.stakes(ctx, actor)
     return impetus, np.clip(ladder.quiet_pace + p["states.trigger_pace"] * impetus, 0.0, 1.0)
 
 
@@ -351,6 +355,11 @@ def relation_ladder(ctx, actor: "StateActor", wish):
     else:
         conditional = benchmarks = ladder.no_benchmarks
     impetus, stage_chance = preparation_pace(ctx, actor)
+    stages = ladder.stages
+    if actor.preconditions is not None:
+        # steps a state's own law puts before a rung (its module's rule) add to that rung's preparation, at the
+        # pace of the law rather than of diplomacy
+        stages, stage_chance = actor.preconditions(ctx, actor, level, wish, stages, stage_chance)
     u = ctx.uniform(f"relation.{k}")
     # One pass per replication (sim.model.kernels): a wish past the margin (plus the withdrawal margin for an
     # unconditional recogniser; rung 0 is the floor) adds a preparatory stage with this month's chance, a wish
@@ -364,7 +373,7 @@ def relation_ladder(ctx, actor: "StateActor", wish):
         per_replication(stage_chance, n),
         ladder.margin,
         ladder.withdrawal_margin,
-        ladder.stages,
+        per_replication(stages, n),
         ladder.revocation_rate,
         per_replication(benchmarks, n),
         float(ctx.levers.max_relation.get(k, RECOGNITION)),
@@ -542,7 +551,9 @@ def sanctions_policy(ctx, levers):
 class StateActor(Actor):
     """A state with a relation to Kabul.
 
-    ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``).
+    ``motives`` is the state's own rule computing its wished-for level (usually via ``desire``); ``stakes``, where
+    set, its rule for the impetus its own business on the ground adds each month; ``preconditions``, where set, its
+    rule for the preparatory stages its own law adds to a rung and the pace at which they are done.
     """
 
     # stepped: 1 in a month the state climbed a rung; impetus: what recent triggers add to its pace;
@@ -550,6 +561,8 @@ class StateActor(Actor):
     # defected: 1 once a conditional recogniser has dropped its conditions
     initial_state = {"relation": 0.0, "momentum": 0.0, "stepped": 0.0, "impetus": 0.0, "offer": 0.0, "defected": 0.0}
     motives = None
+    stakes = None
+    preconditions = None
 
     def act(self, ctx):
         wish = self.motives(ctx, self)

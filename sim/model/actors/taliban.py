@@ -944,18 +944,35 @@ def trades_equipment_for_aid(ctx):
     "taliban.bans_opium",
     statement="Outside the texts (the supreme leader's decree of April 2022; UNODC opium surveys): the leadership "
     "bans poppy on religious grounds, a decision of the hard-line top (seed 003 ¶2: an ideological movement), "
-    "enforced from the next sowing in November (the crop sown then is the next spring's harvest); farmers defy it "
-    "more as the years pass. Seed 002 ¶8 ties the drug trade to instability.",
+    "held back while the takeover's economic collapse is deep (taking the farmers' income in the middle of it "
+    "risks the countryside) and enforced from the next sowing in November (the crop sown then is the next "
+    "spring's harvest); farmers defy it more as the years pass. Seed 002 ¶8 ties the drug trade to instability.",
     sources=("seed 003 ¶2", "seed 002 ¶8"),
     params=(
         assumption(
             "taliban.ban_rate",
-            0.12,
+            0.2,
             0.03,
             0.3,
-            "monthly chance that the leadership decrees a ban on poppy, at the hard-liners' usual weight",
+            "monthly chance that the leadership decrees a ban on poppy, at the hard-liners' usual weight, once the "
+            "takeover's economic shock has passed",
             "the decree came in April 2022, eight months after the takeover (UNODC Afghanistan Opium Survey 2022); "
-            "at 0.12 half the runs decree within six months and nine in ten within eighteen; a guess around that",
+            "a guess around that: with the collapse's restraint (below) at its default, half the runs decree within "
+            "about nine months and three in four before the sowing of November 2022; the range is what a history "
+            "match against UNODC's 2023 crop (a twentieth of 2022's) leaves plausible (sim.calibration.history)",
+            calibrated_range=(0.058, 0.29),
+        ),
+        assumption(
+            "taliban.ban_shock_restraint",
+            0.9,
+            0.5,
+            1.0,
+            "share of the monthly chance of a decree withheld at the full economic shock of the takeover "
+            "(economic_shock = 1); the restraint fades with the shock",
+            "the Taliban's spokesman promised an Afghanistan free of opium at the first press conference after the "
+            "takeover (17 Aug 2021) while asking for help to replace the crop; the decree came only on 3 Apr 2022, "
+            "once UN cash shipments had eased the liquidity crisis (World Bank, Apr 2022), and spared the harvest "
+            "already sown (UNODC Afghanistan Opium Survey 2022, Nov 2022); the size is a guess",
         ),
         assumption(
             "taliban.ban_leak",
@@ -980,7 +997,10 @@ def bans_opium(ctx):
     """(ban decreed 0/1, months since the decree, ban enforced 0/1, share escaping the ban)."""
     p, t = ctx.p, ctx.prev.taliban
     hard_line = (1.0 - t.pragmatist) / (1.0 - p["taliban.pragmatist_home"])
-    decreed = (t.opium_ban > 0.5) | (ctx.uniform("taliban.opium_ban") < p["taliban.ban_rate"] * hard_line)
+    # the collapse holds the decree back: the leadership does not take the farmers' income while it is deepest
+    restraint = 1.0 - p["taliban.ban_shock_restraint"] * np.clip(ctx.prev.population.economic_shock, 0.0, 1.0)
+    chance = p["taliban.ban_rate"] * hard_line * restraint
+    decreed = (t.opium_ban > 0.5) | (ctx.uniform("taliban.opium_ban") < chance)
     months = np.where(decreed, t.ban_months + 1.0, 0.0)
     # a ban decreed before a November sowing is enforced from it: the crop is not sown
     sowing = t.months_to_sowing <= 0.0

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sim.model.ensemble import run_cell
-from sim.model.rules import PARAMS, RULES, Param, rule, trace_rules
+from sim.model.rules import MECHANISMS, PARAMS, RULES, Param, rule, trace_rules
 from sim.model.sources import CitationError, parse_citation, seed_index
 
 
@@ -17,12 +17,19 @@ def test_every_rule_cites_existing_paragraphs():
                 assert 1 <= par <= seed_index()[key].paragraphs
 
 
-def test_every_parameter_has_provenance_and_a_range():
-    for p in PARAMS.values():
-        assert p.low <= p.default <= p.high, p.name
-        assert bool(p.sources) != bool(p.assumption), p.name
-        for citation in p.sources:
-            parse_citation(citation)
+def test_every_number_belongs_to_a_rule_or_weighs_one():
+    """A parameter no rule declares is a number nothing reads; a weight names a mechanism or an extension rule.
+
+    (Param itself refuses a default outside its range and a number without provenance, at import.)"""
+    declared = {p.name for r in RULES.values() for p in r.params}
+    weights = {name for name in PARAMS if name.startswith(("mechanism.", "extension."))}
+    assert set(PARAMS) - declared - weights == set()
+    for name in weights:
+        kind, _, target = name.partition(".")
+        if kind == "mechanism":
+            assert target in MECHANISMS, name
+        else:
+            assert target in RULES and RULES[target].basis == "extension", name
 
 
 @pytest.mark.parametrize(

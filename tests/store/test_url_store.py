@@ -20,7 +20,7 @@ from sim.report.build import build_report
 from sim.run.experiment import Interrupted, run_plan
 from sim.store.files import MARKER
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SMALL = ["experiment=smoke", "replications=120", "months=24", "progress=false", "chunk_size=50"]
 

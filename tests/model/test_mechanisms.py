@@ -59,13 +59,19 @@ def test_the_hard_line_decrees_the_ban_more_often():
 
 def test_an_enforced_ban_shrinks_the_opium_economy_and_without_one_it_grows_with_hardship():
     share = np.full(N, 0.53)
-    enforced = month(population__drug_economy=13.0, taliban__ban_enforced=1, taliban__ban_leak=0.05)
-    after = population.drug_economy(enforced, share)
-    assert (after < 13.0 * 0.6).all()  # half the gap to the leak closes in a month
-    free = month(population__drug_economy=1.0, taliban__ban_enforced=0)
-    assert (population.drug_economy(free, share) > 1.0).all()
+    # the crop is set at the November sowing: a ban decreed before it is enforced from it, leaving the first leak
+    decreed = month(population__drug_economy=13.0, taliban__opium_ban=1, taliban__ban_enforced=0,
+                    taliban__ban_leak=0.5, taliban__months_to_sowing=0)
+    assert np.allclose(population.drug_economy(decreed, share), 15.0 * 0.05)
+    free = month(population__drug_economy=1.0, taliban__opium_ban=0, taliban__ban_enforced=0,
+                 taliban__months_to_sowing=0)
+    assert np.allclose(population.drug_economy(free, share), 15.0)
     harder = population.drug_economy(free, share * 1.2)
     assert (harder > population.drug_economy(free, share)).all()
+    # between sowings the crop holds, whatever is decreed
+    between = month(population__drug_economy=13.0, taliban__opium_ban=1, taliban__ban_enforced=1,
+                    taliban__months_to_sowing=3)
+    assert np.allclose(population.drug_economy(between, share), 13.0)
 
 
 def test_the_ban_raises_need_through_lost_farm_income():

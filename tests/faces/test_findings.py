@@ -19,7 +19,7 @@ from sim.docs.findings import (
     run_all,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_sim(*args):

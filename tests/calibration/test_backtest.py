@@ -184,7 +184,7 @@ def test_the_backtest_experiment_runs_end_to_end(tmp_path):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = tmp_path / "backtest"
     done = subprocess.run(
         [

@@ -15,7 +15,7 @@ import yaml
 from sim.cli import main
 from sim.config.plan import PRESENTATION_SETTINGS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUN_FILES = {
     "results.parquet",
     "summaries.parquet",

@@ -40,7 +40,8 @@ def first_recognisers(overrides) -> Counter:
         # China's wish at the top of its range competes with Russia's ISKP motive: China leads in a sizeable
         # minority of futures (about a sixth at the calibrated pace of the ladder), never at the defaults
         ("china", ["+params.china.base_desire=4.0"], 0.1),
-        # without Russia's ISKP motive China leads nearly always
+        # without Russia's ISKP motive China leads nearly always (in about a tenth of futures no state recognises
+        # by 2029; those say nothing of the order and are not counted)
         ("china", ["+params.china.base_desire=4.0", "+params.russia.threat_response=0.0"], 0.9),
         # Uzbekistan, more threatened and more eager, can lead too
         ("uzbekistan", ["+params.uzbekistan.base_desire=3.7", "+params.uzbekistan.threat_response=1.0"], 0.1),
@@ -48,8 +49,9 @@ def first_recognisers(overrides) -> Counter:
 )
 def test_another_state_recognises_first_when_its_motives_are_raised(state, overrides, share):
     first = first_recognisers(overrides)
-    assert first[state] / REPLICATIONS >= share, first
-    assert first["russia"] / REPLICATIONS <= 1.0 - share, first
+    recognising = REPLICATIONS - first["none"]
+    assert first[state] / recognising >= share, first
+    assert first["russia"] / recognising <= 1.0 - share, first
 
 
 def test_with_default_motives_russia_leads():

@@ -11,7 +11,7 @@ from sim.model.cards import read_card
 from sim.model.rules import RULES
 from sim.model.sources import parse_citation, seed_index
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboard import drive, runner
+from sim.dashboard import runner
+from tests.faces import drive
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 STEP_TIMEOUT_MS = 60_000
 

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sim.model.sampling import uncertain_parameters
-from tests.test_cli import ROOT, run_sim
+from tests.faces.test_cli import ROOT, run_sim
 
 REPORT_OUTPUTS = ("summary.csv", "comparison.txt", "report.md")
 
@@ -92,7 +92,7 @@ def test_report_command_rebuilds_the_run_s_own_files_byte_for_byte(run_folder, t
     for png in run_folder.glob("*.png"):
         png.unlink()
     (run_folder / "summary.csv").unlink()
-    (run_folder / "report.md").unlink()  # (one changed by hand would be the user's, and kept: tests/test_safety.py)
+    (run_folder / "report.md").unlink()  # (one changed by hand would be the user's, and kept: tests/store/test_safety.py)
     result = run_sim("report", str(run_folder))
     assert result.returncode == 0, result.stderr
     assert _outputs(run_folder) == written

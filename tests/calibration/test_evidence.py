@@ -15,7 +15,9 @@ from sim.analysis.robustness import (
     value_of_information,
     weighted_quantile,
 )
+from sim.analysis.weights import analysis_weights
 from sim.calibration import evidence
+from sim.model.weights import kept_points, record_weights
 from sim.config.names import ConfigError
 from sim.config.plan import plan
 
@@ -113,22 +115,22 @@ def test_the_first_points_are_kept_or_ruled_out_as_the_committed_table_says():
 
 
 def test_a_users_weight_replaces_the_records_and_all_are_normalised():
-    record = evidence.record_weights()
-    weights, how = evidence.analysis_weights(HYPOTHESES, {"legitimacy_emboldens": 0})
+    record = record_weights()
+    weights, how = analysis_weights(HYPOTHESES, {"legitimacy_emboldens": 0})
     assert weights["legitimacy_emboldens"] == 0 and sum(weights.values()) == pytest.approx(1.0)
     rest = sum(record[h] for h in HYPOTHESES if h != "legitimacy_emboldens")
     assert weights["engagement_moderates"] == pytest.approx(record["engagement_moderates"] / rest)
     assert "set by the user" in how
-    weights, how = evidence.analysis_weights(HYPOTHESES)
+    weights, how = analysis_weights(HYPOTHESES)
     assert weights == pytest.approx(record, abs=1e-3) and "from the record" in how
 
 
 def test_a_worldview_without_a_weight_gives_no_weighted_answer():
-    weights, how = evidence.analysis_weights(["engagement_moderates", "my_view"])
+    weights, how = analysis_weights(["engagement_moderates", "my_view"])
     assert weights is None and "weights.my_view" in how
-    weights, _ = evidence.analysis_weights(["engagement_moderates", "my_view"], {"my_view": 1})
+    weights, _ = analysis_weights(["engagement_moderates", "my_view"], {"my_view": 1})
     assert weights["my_view"] > 0
-    weights, how = evidence.analysis_weights(["engagement_moderates", "legitimacy_emboldens[x=1]"])
+    weights, how = analysis_weights(["engagement_moderates", "legitimacy_emboldens[x=1]"])
     assert weights is None and "changed on the command line" in how
 
 
@@ -249,7 +251,7 @@ def test_an_event_that_always_happens_is_worth_nothing():
 def test_matched_draws_are_kept_points_keyed_by_replication():
     from sim.model.sampling import draw_matched, draw_parameters
 
-    seed, kept = evidence.kept_points("engagement_moderates")
+    seed, kept = kept_points("engagement_moderates")
     reps = np.arange(40)
     drawn = draw_matched(7, reps, "engagement_moderates")
     alone = draw_matched(7, [5, 17], "engagement_moderates")

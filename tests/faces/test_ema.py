@@ -20,7 +20,7 @@ from sim.model.outcomes import OUTCOMES  # noqa: E402
 from sim.model.rules import PARAMS  # noqa: E402
 from sim.model.sampling import uncertain_parameters  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MONTHS = 12
 
 

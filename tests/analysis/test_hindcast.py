@@ -233,7 +233,8 @@ def sampled():
     from sim.calibration.history import draw_into
 
     p = plan(["experiment=hindcast", f"replications={REPS}"])
-    draws = draw_into(p)
+    p = draw_into(p)
+    draws = p.drawn
     reps = np.arange(REPS)
     values = {c.hypothesis.name: extract(run_cell(c.setup, reps), c.setup.start) for c in p.cells}
     return draws, values, table(values)
@@ -293,7 +294,7 @@ def hindcast_run(tmp_path_factory):
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = tmp_path_factory.mktemp("hindcast") / "hindcast"
     done = subprocess.run(
         [sys.executable, "-m", "sim", "experiment=hindcast", "replications=5", f"out_dir={out}", "progress=false"],

@@ -12,16 +12,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from sim.store.files import write_parameters
 
 from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, WEIGHTED, robustness_table
 from sim.analysis.sensitivity import design_settings, design_values, sensitivity_table
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.store.files import summaries_table
+from sim.store.files import summaries_table, write_parameters
 from sim.store.reader import replication_values
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_sim(*args):

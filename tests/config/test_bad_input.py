@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import sim.config.plan as configuration
 from sim.cli import main
+from sim.config import names
 from sim.config.names import CONFIG_DIR
 from sim.model.rules import PARAMS
 
@@ -174,7 +175,7 @@ def _bad_file_edits():
 def config_copy(tmp_path, monkeypatch):
     configs = tmp_path / "configs"
     shutil.copytree(CONFIG_DIR, configs)
-    monkeypatch.setattr(configuration, "CONFIG_DIR", configs)
+    monkeypatch.setattr(names, "CONFIG_DIR", configs)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -251,12 +252,12 @@ def test_an_experiment_name_is_a_name_never_a_path(capsys, tmp_path, monkeypatch
 
 
 def test_running_out_of_memory_while_checking_the_folder_is_one_line(capsys, workdir, monkeypatch):
-    import sim.config.plan
+    import sim.run.checks
 
     def no_memory(*args, **kwargs):
         raise MemoryError  # as hashing a huge file under a tool's name once did: an error with no message
 
-    monkeypatch.setattr(sim.config.plan, "check_out_dir", no_memory)
+    monkeypatch.setattr(sim.run.checks, "check_out_dir", no_memory)
     assert main(["experiment=smoke", "out_dir=never"]) == 1
     assert capsys.readouterr().err.strip().startswith("error: not enough memory to start the run (nothing was written)")
     assert not (workdir / "never").exists()

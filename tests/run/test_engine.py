@@ -17,7 +17,7 @@ import pytest
 from sim.report.build import build_report
 from sim.store.files import STAGING_TAG
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SMALL = ["experiment=smoke", "replications=240", "months=36", "figures=false", "progress=false"]
 

@@ -21,9 +21,10 @@ import pytest
 
 pytest.importorskip("solara", reason="the page's packages come with the dashboard extra")
 
-from sim.dashboard import drive, folder, guard  # noqa: E402
+from sim.dashboard import folder, guard  # noqa: E402
+from tests.faces import drive  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 60_000
 PORT = 18765

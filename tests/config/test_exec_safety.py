@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 NOBODY = 65534
 
@@ -282,11 +282,11 @@ def test_the_python_api_refuses_such_a_folder_too(workdir):
 def test_a_group_file_in_the_projects_configs_may_not_carry_hydras_keys_either(workdir, capsys, monkeypatch):
     import shutil
 
-    import sim.config.plan
+    import sim.config.names
 
     configs = workdir / "configs"
     shutil.copytree(ROOT / "configs", configs)
-    monkeypatch.setattr(sim.config.plan, "CONFIG_DIR", configs)
+    monkeypatch.setattr(sim.config.names, "CONFIG_DIR", configs)
     isolation = configs / "scenario" / "isolation.yaml"
     isolation.write_text("# @package _global_\n" + CALLBACK.format(marker=workdir / "planted"), encoding="utf-8")
     phrase = "configs/scenario/isolation.yaml line 1: '# @package'"
@@ -334,7 +334,7 @@ def test_the_readmes_uses_of_hydra_and_of_a_config_folder_still_work(workdir, ca
     assert "sanctions: 0.9" in capsys.readouterr().out
     assert main(["--cfg", "job", "--config-name", "config", "experiment=smoke"]) == 0  # the tool's own name
     assert "experiment:" in capsys.readouterr().out
-    # the launcher and its settings (the sweep itself runs in tests/test_hydra.py)
+    # the launcher and its settings (the sweep itself runs in tests/config/test_hydra.py)
     check_override_keys(["seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2"])
     run = ["experiment=smoke", "scenario=my_policy", "replications=2", "months=3", "figures=false", "out_dir=mine"]
     assert main(["-cd", str(mine), *run]) == 0

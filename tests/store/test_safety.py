@@ -14,7 +14,7 @@ import pytest
 
 from sim.store.files import MARKER
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_sim(*args, cwd=ROOT):
