@@ -11,7 +11,7 @@ from sim.config.plan import plan
 from sim.model.actors import iran, pakistan, taliban
 from sim.model.model import DiplomacyModel, Setup
 from sim.model.outcomes import month_dates
-from tests.test_mechanisms import month
+from tests.model.test_mechanisms import month
 
 
 def _decrees(shock, **params):
