@@ -5,13 +5,14 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: run test rules evidence bench lock clean help dashboard browser
+.PHONY: run test rules findings evidence bench lock clean help dashboard browser
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
 	@echo "make test   set up (first time) and run the test suite"
 	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
+	@echo "make findings  rerun the small fixed experiments behind docs/findings.md and the docs' generated numbers"
 	@echo "make evidence  weigh the worldviews against the record (sim/model/data/worldview_weights.yaml, docs/evidence.md)"
 	@echo "make bench  measure ensemble against one-replication-per-model throughput"
 	@echo "make lock   re-pin $(LOCK) to the newest versions pyproject.toml allows (then run make test)"
@@ -73,6 +74,9 @@ browser:
 
 rules: $(STAMP)
 	$(PY) -m sim rules
+
+findings: $(STAMP)
+	$(PY) -m sim findings
 
 evidence: $(STAMP)
 	$(PY) -m sim evidence

@@ -139,6 +139,18 @@ def _worldviews_command(page: str) -> Callable[[list[str]], int]:
     return command
 
 
+def _findings_command(args: list[str]) -> int:
+    """``findings``: run the fixed small experiments and write (or with --check, check) docs/findings.md and the
+    generated blocks of the other docs pages."""
+    unknown = [a for a in args if a != "--check"]
+    if unknown:
+        _error(f"unknown option {unknown[0]!r} for 'findings'; the only option is --check")
+        return BAD_INPUT
+    from sim.docs.findings import main as findings_main
+
+    return findings_main(args)
+
+
 def _report_command(args: list[str]) -> int:
     if len(args) != 1 or args[0].startswith("-"):
         _error("report needs one results folder: python -m sim report DIR")
@@ -186,6 +198,7 @@ SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {
     "evidence": _evidence_command,
     "hypotheses": _worldviews_command("hypotheses"),
     "directions": _worldviews_command("directions"),
+    "findings": _findings_command,
 }
 
 

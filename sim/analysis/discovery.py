@@ -31,19 +31,25 @@ def failures(effect: np.ndarray, outcome: str, threshold: float) -> np.ndarray:
     return effect > threshold if OUTCOME[outcome].better == "lower" else effect < -threshold
 
 
-def _choose(trajectory: pd.DataFrame, min_density: float, max_dims: int) -> int | None:
-    """The step of the peeling trajectory to keep: the largest coverage at the declared density, few dimensions."""
+def _choose(trajectory: pd.DataFrame, min_density: float, max_dims: int) -> tuple[int | None, float]:
+    """The step of the peeling trajectory to keep: the largest coverage at the declared density, few dimensions;
+    None when no step of few dimensions reaches that density. Also the highest density any such step reaches."""
     ok = trajectory[(trajectory["res dim"] <= max_dims) & (trajectory["res dim"] > 0)]
     if ok.empty:
-        return None
+        return None, np.nan
+    densest = float(ok["density"].astype(float).max())
     dense = ok[ok["density"] >= min_density]
-    if not dense.empty:
-        return int(dense["coverage"].astype(float).idxmax())
-    return int(ok["density"].astype(float).idxmax())
+    if dense.empty:
+        return None, densest
+    return int(dense["coverage"].astype(float).idxmax()), densest
 
 
-def find_boxes(x: pd.DataFrame, fails: np.ndarray, min_density: float, max_boxes: int, max_dims: int) -> list[dict]:
-    """PRIM boxes, each: coverage, density, mass and the limits of its restricted parameters.
+def find_boxes(
+    x: pd.DataFrame, fails: np.ndarray, min_density: float, max_boxes: int, max_dims: int, densest: list | None = None
+) -> list[dict]:
+    """PRIM boxes that reach ``min_density``, each: coverage, density, mass and the limits of its restricted
+    parameters. A box below the density asked is not a finding and is not returned; the highest density PRIM
+    reached for the first box is appended to ``densest`` when given, so a reader can be told how far it fell short.
 
     Coverage and density are over the whole sample (a second box counts only what the first left).
     """
@@ -59,7 +65,9 @@ def find_boxes(x: pd.DataFrame, fails: np.ndarray, min_density: float, max_boxes
         box = finder.find_box()
         if box is None:
             break
-        step = _choose(box.peeling_trajectory, min_density, max_dims)
+        step, best = _choose(box.peeling_trajectory, min_density, max_dims)
+        if densest is not None and not boxes:
+            densest.append(best)
         if step is None:
             break
         box.select(step)
@@ -107,11 +115,15 @@ def discovery_table(folder: Path) -> pd.DataFrame:
             "futures": len(fails),
             "failure_share": float(fails.mean()),
         }
-        boxes = []
+        base["min_density"] = float(s["min_density"])
+        boxes, densest = [], []
         if MIN_CASES <= fails.sum() <= len(fails) - MIN_CASES:
-            boxes = find_boxes(x, fails, float(s["min_density"]), int(s["max_boxes"]), int(s["max_dims"]))
+            boxes = find_boxes(
+                x, fails, float(s["min_density"]), int(s["max_boxes"]), int(s["max_dims"]), densest=densest
+            )
         if not boxes:
-            rows.append({**base, "box": 0})
+            # the densest box PRIM found, when it falls short of the density asked: said, never shown as a box
+            rows.append({**base, "box": 0, "densest": densest[0] if densest else np.nan})
         for k, box in enumerate(boxes, start=1):
             for name, low, high, qp in box["limits"]:
                 rows.append(
@@ -137,6 +149,8 @@ def discovery_table(folder: Path) -> pd.DataFrame:
         "threshold",
         "futures",
         "failure_share",
+        "min_density",
+        "densest",
         "box",
         "coverage",
         "density",
@@ -196,7 +210,13 @@ def box_chart(path: Path, table: pd.DataFrame, names: dict, meanings: dict):
     found = table[table["box"] > 0]
     shares = table.groupby("hypothesis", sort=False)["failure_share"].first()
     with_boxes = [h for h in shares.index if (found["hypothesis"] == h).any()]
-    without = [f"{names.get(h, h)} fails in {shares[h]:.0%}" for h in shares.index if h not in with_boxes]
+    densest = table.groupby("hypothesis", sort=False)["densest"].first() if "densest" in table else None
+    without = [
+        f"{names.get(h, h)} fails in {shares[h]:.0%}"
+        + (f", densest box {densest[h]:.0%}" if densest is not None and pd.notna(densest[h]) else "")
+        for h in shares.index
+        if h not in with_boxes
+    ]
     counts = [int((found["hypothesis"] == h).sum()) for h in with_boxes] or [1]
     height = min(9.5, 1.9 + sum(0.5 * c + 0.9 for c in counts))
     fig, axes = plt.subplots(len(counts), 1, figsize=(12, height), squeeze=False, gridspec_kw={"height_ratios": counts})
@@ -254,12 +274,28 @@ def box_chart(path: Path, table: pd.DataFrame, names: dict, meanings: dict):
         fig.text(
             0.01,
             0.15 / height,
-            "No box (too few failures, or none denser than everywhere): " + "; ".join(without) + ".",
+            "No box (too few failures, or none meets the density asked"
+            + (f", {first['min_density']:.0%}" if "min_density" in table and pd.notna(first["min_density"]) else "")
+            + "): "
+            + "; ".join(without)
+            + ".",
             fontsize=9,
         )
     fig.tight_layout(rect=(0, bottom, 0.8, 0.97 - 0.2 / height))
     save_figure(fig, path)
     plt.close(fig)
+
+
+def _no_box(row) -> str:
+    """Why a worldview has no box: none reaches the density asked (and how close the densest came), or too few
+    failures or successes to bound."""
+    asked, densest = row.get("min_density", np.nan), row.get("densest", np.nan)
+    if pd.notna(asked) and pd.notna(densest):
+        return (
+            f"No box meets the density asked (min_density {asked:.0%}): the densest PRIM found holds "
+            f"{densest:.0%} failing futures, which is not a region where the policy fails."
+        )
+    return "No box: too few failures or successes to bound, or none denser than the whole."
 
 
 def discovery_section(folder: Path) -> str:
@@ -279,7 +315,7 @@ def discovery_section(folder: Path) -> str:
         share = sub["failure_share"].iloc[0]
         head = f"- **{names.get(h, h)}**: fails in {share:.0%} of futures."
         if (sub["box"] == 0).all():
-            lines.append(head + " No box: too few failures or successes to bound, or none denser than the whole.")
+            lines.append(head + " " + _no_box(sub.iloc[0]))
             continue
         lines.append(head)
         for box, g in sub.groupby("box"):

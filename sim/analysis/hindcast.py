@@ -116,6 +116,7 @@ def hindcast_text(t: pd.DataFrame) -> str:
     )
     lines = [title, ""]
     dated = {c.id: c.as_date for c in CHECKS}
+    shares = {c.id for c in CHECKS if c.share}
     for hypothesis, sub in t.groupby("hypothesis", sort=False):
         lines.append(f"under {hypothesis}")
         for r in sub.itertuples():
@@ -123,9 +124,11 @@ def hindcast_text(t: pd.DataFrame) -> str:
             near = "" if np.isnan(r.within_a_year_share) else f"  ({r.within_a_year_share:.0%} within a year)"
             doubt = "" if r.sure else "?"
             width = _width_text(r.band90_width, dated.get(r.id, False))
+            # a share of replications is one number over all of them: it has no band to show
+            bands = "" if r.id in shares else f"[{r.model_p25}, {r.model_p75}] [{r.model_p05}, {r.model_p95}]"
             lines.append(
                 f"  {r.quantity:<58} {r.reported + doubt:<22} {r.graded_value:>9} {r.model_median:>8} "
-                f"[{r.model_p25}, {r.model_p75}] [{r.model_p05}, {r.model_p95}] {width:>8}  {mark}{near}"
+                f"{bands} {width:>8}  {mark}{near}"
             )
         outside = sub[~sub["inside_90"]]
         lines.append(

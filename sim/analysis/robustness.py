@@ -371,8 +371,20 @@ def write_robustness(folder: Path) -> list[str]:
     ]
 
 
+HEATMAP_STATISTIC = "regret_p90"  # the criterion the robustness section ranks by
+
+
+def heatmap_cells(table: pd.DataFrame, outcome: str, policies: list, columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """(value, rank), policies x columns: each cell's 90th-percentile regret and the policy's rank by that same
+    value within its column (1 = smallest), so the colour, the number and the rank say one thing."""
+    sub = table[table["outcome"] == outcome].set_index(["policy", "hypothesis"])
+    grid = np.array([[float(sub.loc[(p, h), HEATMAP_STATISTIC]) for h in columns] for p in policies])
+    rank = pd.DataFrame(grid).rank(axis=0, method="min").to_numpy(dtype=int)
+    return grid, rank
+
+
 def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
-    """Per key outcome, policies x hypotheses coloured by mean regret, with each policy's rank written in."""
+    """Per key outcome, policies x hypotheses coloured by 90th-percentile regret, with each policy's rank by it."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -387,9 +399,7 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.8), squeeze=False)
     for k, outcome in enumerate(outcomes):
         ax = axes[k // cols][k % cols]
-        sub = table[table["outcome"] == outcome].set_index(["policy", "hypothesis"])
-        grid = np.array([[sub.loc[(p, h), "regret_mean"] for h in columns] for p in policies])
-        rank = np.array([[sub.loc[(p, h), "rank"] for h in columns] for p in policies])
+        grid, rank = heatmap_cells(table, outcome, policies, columns)
         top = np.nanmax(grid) if np.nanmax(grid) > 0 else 1.0
         image = ax.imshow(grid, cmap="cividis_r", vmin=0, vmax=top, aspect="auto")
         for i in range(len(policies)):
@@ -407,9 +417,9 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
         ax.set_xticks(range(len(columns)))
         ax.set_xticklabels(
             [
-                "All worldviews,\nunweighted\n(rank by P90)"
+                "All worldviews,\nunweighted"
                 if h == ALL
-                else "Evidence-\nweighted\n(rank by P90)"
+                else "Evidence-\nweighted"
                 if h == WEIGHTED
                 else _wrap(names.get(h, h))
                 for h in columns
@@ -422,12 +432,12 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
         ax.set_title(f"{_capital(outcome_words(outcome))} ({axis_unit(outcome)})", fontsize=10)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
         bar.ax.tick_params(labelsize=8)
-        bar.set_label("mean regret", fontsize=8)
+        bar.set_label("90th-percentile regret", fontsize=8)
     for k in range(len(outcomes), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     fig.suptitle(
-        "Regret: how far each policy falls short of the best policy in the same future (mean over futures)\n"
-        "#: rank of the policy's mean outcome under that worldview (1 = best)",
+        "Regret: how far each policy falls short of the best policy in the same future (90th percentile over "
+        "futures)\n#: the policy's rank by that regret in the column (1 = smallest)",
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
@@ -488,18 +498,7 @@ def robustness_section(folder: Path) -> str:
         lines += [f"No evidence-weighted answer: {weights['how'].iloc[0]}.", ""]
     for which, title in pooled:
         lines += [f"**{title}**", ""]
-        lines.append("| Outcome | Smallest 90th-percentile regret | P90 regret | Worst case | Largest P90 regret |")
-        lines.append("| --- | --- | --- | --- | --- |")
-        for outcome in exp["outcomes"]:
-            sub = table[(table["outcome"] == outcome) & (table["hypothesis"] == which)].sort_values(
-                ["regret_p90", "regret_mean"]
-            )
-            best, worst = sub.iloc[0], sub.iloc[-1]
-            unit = axis_unit(outcome)
-            lines.append(
-                f"| {outcome_words(outcome)} ({unit}) | {name(best['policy'])} | {_short(best['regret_p90'])} | "
-                f"{_short(best['regret_max'])} | {name(worst['policy'])} ({_short(worst['regret_p90'])}) |"
-            )
+        lines += robust_policy_lines(table, exp["outcomes"], which, name)
         lines.append("")
     sat = table[table["satisficing_share"].notna() & (table["hypothesis"] == ALL)]
     if not sat.empty:
@@ -524,22 +523,7 @@ def robustness_section(folder: Path) -> str:
             ]
             lines.append(f"| {name(p)} | " + " | ".join(cells) + " |")
     lines += ["", "### Rank flips between worldviews", ""]
-    if flips.empty:
-        lines.append("No pair of policies changes order between worldviews on any key outcome (beyond noise).")
-    else:
-        lines.append(
-            f"{len(flips)} pairs of policies change order between worldviews (counting only orders clearer than twice "
-            "the standard error of the paired difference; to beat is to have the better mean outcome):"
-        )
-        lines.append("")
-        for outcome, group in flips.groupby("outcome", sort=False):
-            words = outcome_words(outcome)
-            for _, f in group.iterrows():
-                under = _list([name(h) for h in f["under"].split(";")])
-                rev = _list([name(h) for h in f["reversed_under"].split(";")])
-                lines.append(
-                    f"- {name(f['better'])} beats {name(f['worse'])} on {words} under {under}, but loses under {rev}."
-                )
+    lines += rank_flip_lines(flips, name)
     lines += _value_section(folder, name)
     lines += [
         "",
@@ -551,6 +535,51 @@ def robustness_section(folder: Path) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def robust_policy_lines(table: pd.DataFrame, outcomes: list, which: str, name) -> list:
+    """Markdown: per outcome, the policy with the smallest 90th-percentile regret pooled as ``which``, its P90 and
+    worst-case regret, and the policy with the largest; an outcome no policy moves is said to be still."""
+    lines = [
+        "| Outcome | Smallest 90th-percentile regret | P90 regret | Worst case | Largest P90 regret |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for outcome in outcomes:
+        sub = table[(table["outcome"] == outcome) & (table["hypothesis"] == which)]
+        sub = sub.sort_values(["regret_p90", "regret_mean"])
+        if sub.empty:
+            continue
+        words = f"{outcome_words(outcome)} ({axis_unit(outcome)})"
+        if (sub["regret_max"] == 0).all():
+            # every policy gives the same value in every future: a worst case of 0 would read as a finding
+            still = "does not move: every policy gives the same value in every future"
+            lines.append(f"| {words} | {still} | – | – | – |")
+            continue
+        best, worst = sub.iloc[0], sub.iloc[-1]
+        lines.append(
+            f"| {words} | {name(best['policy'])} | {_short(best['regret_p90'])} | {_short(best['regret_max'])} | "
+            f"{name(worst['policy'])} ({_short(worst['regret_p90'])}) |"
+        )
+    return lines
+
+
+def rank_flip_lines(flips: pd.DataFrame, name) -> list:
+    """Markdown: the pairs of policies whose order reverses between worldviews, one table row each."""
+    if flips.empty:
+        return ["No pair of policies changes order between worldviews on any key outcome (beyond noise)."]
+    lines = [
+        f"{len(flips)} pair{'s' if len(flips) != 1 else ''} of policies change order between worldviews, counting "
+        "only orders clearer than twice the standard error of the paired difference (better: the better mean "
+        "outcome).",
+        "",
+        "| Outcome | Better | than | under | but worse under |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for _, f in flips.iterrows():
+        under = ", ".join(name(h) for h in f["under"].split(";"))
+        rev = ", ".join(name(h) for h in f["reversed_under"].split(";"))
+        lines.append(f"| {outcome_words(f['outcome'])} | {name(f['better'])} | {name(f['worse'])} | {under} | {rev} |")
+    return lines
 
 
 def _weights_file(folder: Path):

@@ -292,13 +292,20 @@ def _figures(folder: ResultsFolder, summaries: dict, fans: dict) -> tuple[dict, 
 # --- report.md ---------------------------------------------------------------------------------------------
 
 
-def _num(x: float) -> str:
+def _level(x: float, signed: bool = False) -> str:
+    """A number at a precision that fits its size; ``signed`` for a change (+/-), plain for a level."""
     if x is None or np.isnan(x):
         return "n/a"
     if x == 0:
         return "0"
     a = abs(x)
-    return f"{x:+.0f}" if a >= 100 else f"{x:+.1f}" if a >= 10 else f"{x:+.2f}" if a >= 0.1 else f"{x:+.3f}"
+    digits = 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 0.1 else 3
+    return f"{x:+.{digits}f}" if signed else f"{x:.{digits}f}"
+
+
+def _num(x: float) -> str:
+    """A change against the baseline, always signed."""
+    return _level(x, signed=True)
 
 
 def _prob(x: float) -> str:
@@ -402,7 +409,11 @@ def _p_better_tables(table, outcomes, policies, hypotheses, labels, weighting=(N
         for s in policies:
             values = [float(sub.loc[(s, h), "p_better"]) for h in hypotheses]
             cells = [_prob(v) for v in values]
-            if pooled:
+            still = "p_same" in sub and all(float(sub.loc[(s, h), "p_same"]) == 1.0 for h in hypotheses)
+            if pooled and still:
+                # the policy changes the outcome in no future: a worst case of 0.00 would read as a failure
+                cells += ["does not move", "does not move"] + (["does not move"] if weights else [])
+            elif pooled:
                 cells += [_prob(min(values)), _prob(float(np.mean(values)))]
                 if weights:
                     cells.append(_prob(float(sum(weights[h] * v for h, v in zip(hypotheses, values)))))
@@ -430,8 +441,8 @@ def _effect_tables(folder, table, policies, hypotheses) -> list:
             for h in hypotheses:
                 r = sub.loc[(baseline, h)]
                 out.append(
-                    f"| {labels.get(h, h)} | {_num(r['mean'])} | {_num(r['ci95_low'])} to {_num(r['ci95_high'])} | "
-                    f"{_num(r['p2_5'])} to {_num(r['p97_5'])} |"
+                    f"| {labels.get(h, h)} | {_level(r['mean'])} | {_level(r['ci95_low'])} to "
+                    f"{_level(r['ci95_high'])} | {_level(r['p2_5'])} to {_level(r['p97_5'])} |"
                 )
             out.append("")
             continue

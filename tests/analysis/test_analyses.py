@@ -181,6 +181,50 @@ def test_a_store_that_does_not_match_its_design_is_refused(tmp_path):
         sensitivity_table(tmp_path / "run")
 
 
+def test_rank_flips_are_a_table_with_one_row_per_pair():
+    from sim.analysis.robustness import rank_flip_lines
+
+    _, flips = robustness_table(_planted_policies(), ["deaths_pakistan"], ["A", "B", "C"], ["h1", "h2"], {})
+    lines = rank_flip_lines(flips, str)
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith(("| Outcome", "| ---"))]
+    assert "| Outcome | Better | than | under | but worse under |" in lines
+    assert len(rows) == len(flips) == 1
+    assert not any(" beats " in line for line in lines)
+
+
+def test_an_outcome_no_policy_moves_is_said_to_be_still_not_given_a_worst_case_of_zero():
+    from sim.analysis.robustness import robust_policy_lines
+
+    values = _planted_policies()
+    values["ttp_fighters"] = 5000.0  # the same in every policy and future
+    table, _ = robustness_table(values, ["deaths_pakistan", "ttp_fighters"], ["A", "B", "C"], ["h1", "h2"], {})
+    lines = robust_policy_lines(table, ["deaths_pakistan", "ttp_fighters"], ALL, str)
+    still = next(line for line in lines if "TTP" in line or "fighters" in line)
+    assert "does not move" in still and "| 0 |" not in still, still
+    moving = next(line for line in lines if "deaths" in line.lower())
+    assert "does not move" not in moving
+
+
+def test_the_regret_heatmap_ranks_by_the_statistic_it_shows():
+    """A rarely bad policy (A) has the lower mean regret, a steadily mediocre one (B) the lower 90th percentile:
+    the heatmap shows the 90th percentile, so it must rank B first, whatever the mean says."""
+    from sim.analysis.robustness import heatmap_cells
+
+    n = 200
+    bad = np.arange(n) < 0.15 * n
+    rows = [
+        {"scenario": "A", "hypothesis": "h1", "replication": r, "deaths_pakistan": 30.0 if bad[r] else 0.0}
+        for r in range(n)
+    ]
+    rows += [{"scenario": "B", "hypothesis": "h1", "replication": r, "deaths_pakistan": 10.0} for r in range(n)]
+    table, _ = robustness_table(pd.DataFrame(rows), ["deaths_pakistan"], ["A", "B"], ["h1"], {})
+    by = table[table["hypothesis"] == "h1"].set_index("policy")
+    assert by.loc["A", "regret_mean"] < by.loc["B", "regret_mean"]  # the mean would rank A first
+    grid, rank = heatmap_cells(table, "deaths_pakistan", ["A", "B"], ["h1", ALL])
+    assert grid[:, 0] == pytest.approx([by.loc["A", "regret_p90"], by.loc["B", "regret_p90"]])
+    assert list(rank[:, 0]) == [2, 1] and list(rank[:, 1]) == [2, 1]
+
+
 # ---------------------------------------------------------------- discovery on a planted box
 
 
@@ -198,6 +242,40 @@ def test_prim_finds_a_planted_box():
     assert limits["p0"][0] == pytest.approx(0.7, abs=0.05)
     assert limits["p3"][1] == pytest.approx(0.4, abs=0.05)
     assert boxes[0]["density"] > 0.8 and boxes[0]["coverage"] > 0.7
+
+
+def test_prim_finds_no_box_where_failures_are_nowhere_dense():
+    """Failures scattered at random: PRIM's best box falls short of the density asked and is not a finding."""
+    rng = np.random.default_rng(4)
+    x = pd.DataFrame(rng.uniform(size=(2000, 5)), columns=[f"p{i}" for i in range(5)])
+    fails = rng.uniform(size=len(x)) < 0.3
+    densest = []
+    assert find_boxes(x, fails, min_density=0.9, max_boxes=2, max_dims=3, densest=densest) == []
+    assert len(densest) == 1 and 0.3 < densest[0] < 0.9
+
+
+def test_discovery_says_no_box_meets_the_density_asked(tmp_path):
+    from sim.analysis.discovery import discovery_section
+
+    pd.DataFrame(
+        [
+            {
+                "hypothesis": "h1",
+                "policy": "recognition",
+                "against": "status_quo",
+                "outcome": "deaths_pakistan",
+                "threshold": 0.0,
+                "futures": 400,
+                "failure_share": 0.4,
+                "min_density": 0.75,
+                "densest": 0.52,
+                "box": 0,
+            }
+        ]
+    ).to_csv(tmp_path / "discovery.csv", index=False)
+    text = discovery_section(tmp_path)
+    assert "No box meets the density asked (min_density 75%)" in text and "52%" in text
+    assert "Box 1" not in text
 
 
 # ---------------------------------------------------------------- the three experiments, end to end and small

@@ -287,14 +287,15 @@ def test_peeling_narrows_the_parameter_that_decides_and_keeps_the_default():
     assert lo[0] <= 0.3 and share < 0.9
 
 
-def test_the_hindcast_experiment_runs_end_to_end_with_its_chart(tmp_path):
+@pytest.fixture(scope="module")
+def hindcast_run(tmp_path_factory):
     import os
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    out = tmp_path / "hindcast"
+    out = tmp_path_factory.mktemp("hindcast") / "hindcast"
     done = subprocess.run(
         [sys.executable, "-m", "sim", "experiment=hindcast", "replications=5", f"out_dir={out}", "progress=false"],
         env={**os.environ, "PYTHONPATH": str(root)},
@@ -303,6 +304,34 @@ def test_the_hindcast_experiment_runs_end_to_end_with_its_chart(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_the_hindcast_experiment_runs_end_to_end_with_its_chart(hindcast_run):
+    out = hindcast_run
     for name in ("hindcast.png", "hindcast.csv", "hindcast.txt", "report.md"):
         assert (out / name).is_file(), name
     assert "hindcast.png" in (out / "report.md").read_text()
+
+
+def test_the_hindcast_report_prints_levels_without_a_sign(hindcast_run):
+    """With no policy to compare, the report's tables hold levels (fighters, deaths): '9632', never '+9632'."""
+    report = (hindcast_run / "report.md").read_text()
+    tables = report[report.index("## Tables") :]
+    rows = [line for line in tables.splitlines() if line.startswith("| Engagement moderates |")]
+    assert rows, tables[:500]
+    assert not any("+" in row for row in rows), rows
+
+
+def test_a_share_of_replications_is_shown_once_not_as_a_band():
+    """Russia first is one share over all replications: '0.856', not '0.856 [0.856, 0.856] [0.856, 0.856]'."""
+    from sim.analysis.hindcast import hindcast_text
+
+    values = {c.id: np.full(100, np.nan) for c in CHECKS}
+    values["russia_first"] = np.r_[np.ones(86), np.zeros(14)]
+    text = hindcast_text(table({"one": values}))
+    line = next(line for line in text.splitlines() if "Russia is first" in line)
+    assert "0.86" in line and "[" not in line, line
+    # every other record keeps its two bands
+    ttp = next(line for line in text.splitlines() if line.strip().startswith("ttp fighters, 2023-06"))
+    assert ttp.count("[") == 2

@@ -223,6 +223,17 @@ def test_a_malformed_config_is_one_line_for_the_rulebook_too(capsys, config_copy
     assert rulebook_file.read_bytes() == before
 
 
+def test_a_malformed_config_is_one_line_for_the_findings_too(capsys, config_copy):
+    import sim.docs.findings as findings
+
+    configs, work = config_copy
+    (configs / "experiment" / "hindcast.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    pages = [findings.FINDINGS_DOC, *findings.pages_with_blocks()]
+    before = {p: p.read_bytes() for p in pages}
+    _assert_refused(capsys, work, ["findings"])
+    assert {p: p.read_bytes() for p in pages} == before
+
+
 def test_a_serial_run_over_its_memory_limit_is_not_told_to_run_serially(capsys, workdir):
     assert main(["experiment=smoke", "executor.kind=serial", "max_memory_gb=0.01", "out_dir=never"]) == 2
     err = capsys.readouterr().err.strip()

@@ -346,3 +346,22 @@ def test_the_caveats_say_how_the_run_drew_its_parameters():
     assert "without the history match" in caveats("parameters")[0]
     assert "that the record to July 2025 leaves" in caveats("matched")[0]
     assert "held each at its default" in caveats("none")[0]
+
+
+def test_a_policy_that_never_moves_an_outcome_has_no_worst_case_of_zero():
+    """P(better) is 0.00 where nothing changes; the worst case must say the outcome does not move, not 0.00."""
+    import pandas as pd
+
+    from sim.report.build import _p_better_tables
+
+    rows = [
+        {"outcome": "girls_schools_open", "scenario": s, "hypothesis": h, "better": "higher", "p_better": 0.0,
+         "p_same": same}
+        for h in ("h1", "h2")
+        for s, same in (("kinetic", 1.0), ("talks", 0.4))
+    ]
+    lines = _p_better_tables(pd.DataFrame(rows), ["girls_schools_open"], ["kinetic", "talks"], ["h1", "h2"], {})
+    kinetic = next(line for line in lines if line.startswith("| kinetic"))
+    talks = next(line for line in lines if line.startswith("| talks"))
+    assert kinetic.endswith("| does not move | does not move |"), kinetic
+    assert talks.endswith("| 0.00 | 0.00 |"), talks  # a policy that moves it and never helps: a real 0.00
