@@ -171,7 +171,6 @@ def model(
     from sim.config.names import available
     from sim.config.plan import plan
     from sim.model.actors import STATES
-    from sim.model.actors.states import RECOGNITION
     from sim.model.outcomes import OUTCOMES
     from sim.model.sampling import uncertain_parameters
 
@@ -210,7 +209,7 @@ def model(
     levers = []
     for lever, (lo, hi) in lever_ranges().items():
         levers.append(ema.RealParameter(lever, lo, hi, default=float(getattr(base, lever))))
-    from sim.model.levers import DESIRE_SHIFT_RANGE
+    from sim.model.levers import DESIRE_SHIFT_RANGE, MAX_RELATION_RANGE
 
     for state in STATES:
         levers.append(
@@ -224,9 +223,8 @@ def model(
         levers.append(
             ema.IntegerParameter(
                 ema_name(f"max_relation.{state}"),
-                0,
-                RECOGNITION,
-                default=int(base.max_relation.get(state, RECOGNITION)),
+                *MAX_RELATION_RANGE,
+                default=int(base.max_relation.get(state, MAX_RELATION_RANGE[1])),
                 variable_name=f"max_relation.{state}",
             )
         )

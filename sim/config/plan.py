@@ -657,6 +657,15 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
     kinds = (*REPORTS, *DESIGNS)
     if exp.report not in kinds:
         raise ConfigError(f"experiment.report={exp.report!r} must be one of {', '.join(kinds)}")
+    analysis = OmegaConf.to_container(exp.analysis, resolve=True) or {}
+    if exp.report in REPORTS and analysis:
+        # a comparison or a hindcast runs no design: a setting here would be recorded and do nothing
+        raise ConfigError(
+            f"experiment.analysis.{sorted(analysis)[0]} does nothing in a {exp.report} run; analysis settings "
+            f"belong to {', '.join(DESIGNS)}"
+        )
+    if uncertainty == "none" and sampling != "random":
+        raise ConfigError(f"sampling={sampling} spreads draws, and uncertainty=none draws nothing; leave one out")
     if not exp.scenarios or not exp.hypotheses:
         raise ConfigError("experiment.scenarios and experiment.hypotheses must each name at least one config")
     for listed, what in ((exp.scenarios, "scenarios"), (exp.hypotheses, "hypotheses")):

@@ -77,18 +77,18 @@ def available_memory() -> float | None:
     return None
 
 
-def _local_workers(executor, replications: int, months: int, cells: int) -> int | None:
+def _local_workers(executor, replications: int, months: int, cells: int, out_dir="") -> int | None:
     """How many worker processes the run starts on this machine (0: serial; None: a cluster elsewhere)."""
-
-
-    kind = choose_executor(executor.kind, executor.address, replications * months * cells)
+    # as the run chooses: a folder in this process's memory cannot be shared with workers
+    shared = not str(out_dir).startswith("memory://")
+    kind = choose_executor(executor.kind, executor.address, replications * months * cells, shared=shared)
     if kind == "address":
         return None
     return 0 if kind == "serial" else executor.workers or os.cpu_count() or 1
 
 
 def _check_resources(replications: int, months: int, cells: int, out_dir: Path, max_memory_gb, chunk_size, executor):
-    workers = _local_workers(executor, replications, months, cells)
+    workers = _local_workers(executor, replications, months, cells, out_dir)
     memory, disk = estimate_resources(replications, months, cells, chunk_size, workers)
     limit = max_memory_gb * 1e9 if max_memory_gb is not None else available_memory()
     if limit is not None and memory > limit:

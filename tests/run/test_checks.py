@@ -64,3 +64,37 @@ def test_the_one_sampling_setting_shapes_an_analysis_design():
 
     assert slices(draws["lhs"][name]) == 64
     assert slices(draws["random"][name]) < 64
+
+
+@pytest.mark.parametrize("experiment", ["policy_grid", "discovery"])
+def test_an_analysis_that_draws_its_own_design_runs_with_uncertainty_none(experiment):
+    p = plan([f"experiment={experiment}", "uncertainty=none", "replications=12"])
+    assert all(len(v) == 12 for v in p.drawn.values()) and p.drawn
+
+
+@pytest.mark.parametrize(
+    "overrides, phrase",
+    [
+        (["experiment=smoke", "+experiment.analysis.sampling=lhs"], "does nothing in a comparison run"),
+        (["experiment=hindcast", "+experiment.analysis.origins=[2023-07]"], "does nothing in a hindcast run"),
+        (["experiment=smoke", "uncertainty=none", "sampling=lhs"], "uncertainty=none draws nothing"),
+    ],
+)
+def test_a_setting_that_would_do_nothing_is_refused(overrides, phrase):
+    with pytest.raises(ConfigError, match=phrase):
+        plan(overrides)
+
+
+def test_the_memory_check_counts_the_workers_the_run_will_start(monkeypatch):
+    """A folder in this process's memory runs serially (workers could not write to it), and is checked so."""
+    counted = {}
+    real = checks.estimate_resources
+
+    def record(replications, months, cells, chunk_size, workers):
+        counted["workers"] = workers
+        return real(replications, months, cells, chunk_size, workers)
+
+    monkeypatch.setattr(checks, "estimate_resources", record)
+    p = plan(["experiment=smoke", "replications=30000", "executor.kind=auto", "out_dir=memory://checks/a"])
+    checks.check_can_run(p)
+    assert counted["workers"] == 0
