@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import axis_unit, outcome_words
+from sim.analysis.labels import outcome_label, outcome_unit, outcome_words
 from sim.analysis.style import save_figure
 from sim.model.outcomes import OUTCOME
 from sim.store.reader import analysis_settings, labels, read_config, read_manifest, replication_values
@@ -424,7 +424,7 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
         ax.set_yticks(range(len(policies)))
         ax.set_yticklabels([names.get(p, p) for p in policies], fontsize=9)
         ax.tick_params(length=0)
-        ax.set_title(f"{_capital(outcome_words(outcome))} ({axis_unit(outcome)})", fontsize=10)
+        ax.set_title(f"{_capital(outcome_words(outcome))} ({outcome_unit(outcome)})", fontsize=10)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
         bar.ax.tick_params(labelsize=8)
         bar.set_label("mean regret", fontsize=8)
@@ -500,7 +500,7 @@ def robustness_section(folder: Path) -> str:
                 ["regret_p90", "regret_mean"]
             )
             best, worst = sub.iloc[0], sub.iloc[-1]
-            unit = axis_unit(outcome)
+            unit = outcome_unit(outcome)
             lines.append(
                 f"| {outcome_words(outcome)} ({unit}) | {name(best['policy'])} | {_short(best['regret_p90'])} | "
                 f"{_short(best['regret_max'])} | {name(worst['policy'])} ({_short(worst['regret_p90'])}) |"
@@ -538,7 +538,7 @@ def robustness_section(folder: Path) -> str:
         )
         lines.append("")
         for outcome, group in flips.groupby("outcome", sort=False):
-            words = outcome_words(outcome)
+            words = outcome_label(outcome)
             for _, f in group.iterrows():
                 under = _list([name(h) for h in f["under"].split(";")])
                 rev = _list([name(h) for h in f["reversed_under"].split(";")])
@@ -592,7 +592,7 @@ def _value_section(folder: Path, name) -> list:
     for outcome, group in voi.groupby("outcome", sort=False):
         worth = group[group["value"] > 0]
         if worth.empty:
-            quiet.append(outcome_words(outcome))
+            quiet.append(outcome_label(outcome))
         for _, r in worth.sort_values("value", ascending=False, kind="stable").iterrows():
             lines.append(
                 f"| {outcome_words(outcome)} | {r['event']} | {r['p_seen']:.2f} | {name(r['best_if_seen'])} | "
@@ -610,7 +610,7 @@ def _value_section(folder: Path, name) -> list:
         lines += [
             "",
             f"The event most worth watching: {top['event']}, which removes {top['value_share']:.0%} of the expected "
-            f"regret on {outcome_words(top['outcome'])}{tail}",
+            f"regret on {outcome_label(top['outcome'])}{tail}",
         ]
     return lines
 
