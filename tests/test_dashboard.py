@@ -428,14 +428,16 @@ def test_chart_titles_fit_their_charts_at_800_px(outcome):
 
     live = runner.run_live(small_choice(hypotheses=("engagement_moderates", "legitimacy_emboldens")))
     fan = charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES)
+    first = live.hypotheses[0]
     watched = charts.watched_series_chart(
-        live.hypotheses[0].scenario_bands, live.hypotheses[0].scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
+        first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
     )
     # the small charts' titles, and the title this outcome would have in one
     for text in [t["text"] for t in fan["title"] + watched["title"]] + [charts._title(outcome)]:
         assert max(len(line) for line in text.split("\n")) * CHAR_PX <= 250, text
         assert text.count("\n") <= 1  # two lines at most: the room left above each small chart
-    for option in (charts.effect_chart(live.hypotheses, outcome), charts.recognition_chart(live.hypotheses, live.start)):
+    halves = (charts.effect_chart(live.hypotheses, outcome), charts.recognition_chart(live.hypotheses, live.start))
+    for option in halves:
         lines = option["title"]["text"].split("\n")
         assert max(len(line) for line in lines) * CHAR_PX <= 370, lines
         # the legend starts below the title's last line

@@ -134,7 +134,7 @@ def _axes(boxes, labels, interval: int):
                 "gridIndex": k,
                 "data": labels,
                 "boundaryGap": False,
-                "axisLabel": {"interval": interval, "fontSize": 11},
+                "axisLabel": {"interval": interval, "fontSize": 11, "hideOverlap": True},
                 "axisTick": {"show": False},
             }
         )
