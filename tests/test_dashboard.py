@@ -402,13 +402,12 @@ def test_tables_and_chart_titles_name_outcomes_in_words():
     table = app._p_better_table(live)
     for name in runner.EFFECT_OUTCOMES:
         assert name not in table and capitalised(outcome_words(name)) in table
+    first = live.hypotheses[0]
     options = [
         charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES),
         charts.effect_chart(live.hypotheses, "girls_schools_open"),
         charts.recognition_chart(live.hypotheses, live.start),
-        charts.watched_series_chart(
-            live.hypotheses[0].scenario_bands, live.hypotheses[0].scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
-        ),
+        charts.watched_series_chart(first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES),
     ]
     for option in options:
         titles = option["title"] if isinstance(option["title"], list) else [option["title"]]
@@ -482,3 +481,25 @@ def test_replications_that_are_not_a_number_are_refused_visibly():
     assert app.replications.value == 1000
     field = rc.find(v.TextField).widgets[0]
     assert field.error and field.label.startswith("replications (1–5,000) (")
+
+
+def test_the_menus_show_the_files_labels_and_choose_by_name():
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+
+    cat = runner.catalogue()
+    _, rc = solara.render(app.Sidebar(), handle_error=False)
+    menus = {w.label: w for w in rc.find(v.Select).widgets}
+    scenarios = [item["text"] if isinstance(item, dict) else item for item in menus["scenario"].items]
+    assert scenarios[: len(cat.question_scenarios)] == [cat.scenarios[s].label for s in cat.question_scenarios]
+    hypotheses = [item["text"] if isinstance(item, dict) else item for item in menus["hypothesis"].items]
+    assert hypotheses == [h.label for h in cat.hypotheses.values()] + [app.ALL_HYPOTHESES]
+    menus["scenario"].v_model = cat.scenarios["recognition"].label
+    assert app.scenario.value == "recognition"
+    menus["hypothesis"].v_model = app.ALL_HYPOTHESES
+    assert app.hypothesis_choice.value == "all"
+    app.scenario.set(cat.question_scenarios[0])
+    app.hypothesis_choice.set("engagement_moderates")
+    assert app.by_label(["a", "b"], {"a": "Same", "b": "Same"}) == {"Same (a)": "a", "Same (b)": "b"}

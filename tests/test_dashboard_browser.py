@@ -104,9 +104,9 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
 
             # all four hypotheses: the effect distribution gets one P(better) per hypothesis
             page.locator(".v-select").filter(has_text="hypothesis").first.click()
-            page.get_by_role("option", name="all").click()
+            page.get_by_role("option", name=app.ALL_HYPOTHESES).click()
             # the closing menu would catch the next clicks on a slow machine
-            page.get_by_role("option", name="all").wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
+            page.get_by_role("option", name=app.ALL_HYPOTHESES).wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
             t = time.perf_counter()
             page.wait_for_selector("text=× 4 hypotheses", timeout=STEP_TIMEOUT_MS)
             timings["all_hypotheses_first_s"] = round(time.perf_counter() - t, 2)

@@ -136,6 +136,18 @@ def _set_replications(value):
         replications.value = int(value)
 
 
+ALL_HYPOTHESES = "all four"
+
+
+def by_label(names, labels: dict) -> dict:
+    """A menu's entries as a reader reads them (a file's label) -> the name; a label two names share gets the
+    name beside it."""
+    shown = [labels.get(n) or n for n in names]
+    return {
+        (label if shown.count(label) == 1 else f"{label} ({name})"): name for name, label in zip(names, shown)
+    }
+
+
 def _set_scenario(name: str):
     scenario.value = name
     lever_changes.value = {}
@@ -266,15 +278,25 @@ def AssumptionSlider(p):
 @solara.component
 def Sidebar():
     cat = runner.catalogue()
-    # the question's policies first, then the other scenarios
+    # the question's policies first, then the other scenarios; each menu shows the files' labels
     others = [n for n in cat.scenarios if n != cat.baseline and n not in cat.question_scenarios]
+    scenarios = by_label([*cat.question_scenarios, *others], {n: s.label for n, s in cat.scenarios.items()})
+    shown = {name: label for label, name in scenarios.items()}
     solara.Select(
         label="scenario",
-        value=scenario.value,
-        values=[*cat.question_scenarios, *others],
-        on_value=_set_scenario,
+        value=shown[scenario.value],
+        values=list(scenarios),
+        on_value=lambda label: _set_scenario(scenarios[label]),
     )
-    solara.Select(label="hypothesis", value=hypothesis_choice, values=[*cat.hypotheses, "all"])
+    hypotheses = by_label(list(cat.hypotheses), {n: h.label for n, h in cat.hypotheses.items()})
+    hypotheses[ALL_HYPOTHESES] = "all"
+    shown = {name: label for label, name in hypotheses.items()}
+    solara.Select(
+        label="hypothesis",
+        value=shown[hypothesis_choice.value],
+        values=list(hypotheses),
+        on_value=lambda label: hypothesis_choice.set(hypotheses[label]),
+    )
     solara.Checkbox(label="uncertainty: draw every assumption per replication", value=uncertainty)
     solara.InputInt(
         label=f"replications (1–{runner.MAX_REPLICATIONS:,})",
