@@ -407,7 +407,9 @@ def test_tables_and_chart_titles_name_outcomes_in_words():
         charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES),
         charts.effect_chart(live.hypotheses, "girls_schools_open"),
         charts.recognition_chart(live.hypotheses, live.start),
-        charts.watched_series_chart(first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES),
+        charts.watched_series_chart(
+            first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
+        ),
     ]
     for option in options:
         titles = option["title"] if isinstance(option["title"], list) else [option["title"]]
