@@ -505,3 +505,15 @@ def test_the_menus_show_the_files_labels_and_choose_by_name():
     app.scenario.set(cat.question_scenarios[0])
     app.hypothesis_choice.set("engagement_moderates")
     assert app.by_label(["a", "b"], {"a": "Same", "b": "Same"}) == {"Same (a)": "a", "Same (b)": "b"}
+
+
+def test_the_small_charts_month_labels_fit_at_800_px():
+    from sim.dashboard import charts
+
+    live = runner.run_live(small_choice())
+    fan = charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES)
+    months = live.hypotheses[0].scenario.shape[0]
+    for axis in fan["xAxis"]:
+        shown = len(range(0, months, axis["axisLabel"]["interval"] + 1))
+        # 'YYYY-MM' at 11 px is about 45 px wide; a small chart at 800 px has about 220 px of axis
+        assert shown * 45 <= 220

@@ -151,7 +151,8 @@ def fan_chart(hypotheses, start, outcomes, cols: int = 3) -> dict:
     months = first.months
     labels = month_labels(start, months)
     boxes = _grid_layout(len(outcomes), cols, top=96, row_height=190, gap=80)
-    x_axes, y_axes = _axes(boxes, labels, interval=23)
+    # a label every three years: at 800 px a small chart has room for four
+    x_axes, y_axes = _axes(boxes, labels, interval=35)
     one = len(hypotheses) == 1
     series = []
     titles = []
