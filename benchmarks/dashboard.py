@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from sim.dashboard.app import lever_label
+from sim.model.levers import LEVER
 from tests.faces import drive
 
 TIMEOUT_MS = 60_000
@@ -82,7 +84,7 @@ def main() -> int:
         picture = drive.wait_for_picture(page, "fan-chart", TIMEOUT_MS)
         for f in fractions:
             seconds, picture = drive.timed_move(
-                page, "sanctions", f, "fan-chart", picture, TIMEOUT_MS, watch, ".live-timing"
+                page, lever_label(LEVER["sanctions"]), f, "fan-chart", picture, TIMEOUT_MS, watch, ".live-timing"
             )
             times["lever"].append(seconds)
         page.get_by_text(ASSUMPTION_GROUP + " (").first.click()

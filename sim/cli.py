@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _list_command(args: list[str]) -> int:
+    from sim.analysis.labels import outcome_unit, outcome_words
     from sim.config.names import available, searching
     from sim.model.outcomes import OUTCOMES
 
@@ -110,7 +111,10 @@ def _list_command(args: list[str]) -> int:
             ("initial", "starting points"),
         ):
             print(f"{group} ({what}): {', '.join(available(group))}")
-    print("outcomes: " + ", ".join(o.name for o in OUTCOMES))
+    # one outcome a line: its column name, its words and the unit of a replication's number (sim.analysis.labels)
+    print("outcomes (column: words (unit)):")
+    for o in OUTCOMES:
+        print(f"  {o.name}: {outcome_words(o.name)} ({outcome_unit(o.name)})")
     return 0
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.effects import paired_effect
-from sim.analysis.labels import axis_unit, outcome_words, param_labels
+from sim.analysis.labels import outcome_label, outcome_unit, param_labels
 from sim.analysis.style import PALETTE, save_figure
 from sim.config.designs.discovery import settings_of
 from sim.model.outcomes import OUTCOME
@@ -176,9 +176,9 @@ def write_discovery(folder: Path) -> list[str]:
 
 def _failure_words(row, names: dict) -> str:
     bad = "raises" if OUTCOME[row["outcome"]].better == "lower" else "lowers"
-    by = f" by more than {row['threshold']:g} {axis_unit(row['outcome'])}" if row["threshold"] else ""
+    by = f" by more than {row['threshold']:g} ({outcome_unit(row['outcome'])})" if row["threshold"] else ""
     return (
-        f"{names.get(row['policy'], row['policy'])} {bad} {outcome_words(row['outcome'])}{by} "
+        f"{names.get(row['policy'], row['policy'])} {bad} {outcome_label(row['outcome'])}{by} "
         f"against {names.get(row['against'], row['against'])}"
     )
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.labels import axis_unit, outcome_words
+from sim.analysis.labels import outcome_label, outcome_unit, outcome_words
 from sim.analysis.style import save_figure
 from sim.analysis.weights import folder_weights
 from sim.model.outcomes import OUTCOME
@@ -429,7 +429,7 @@ def regret_heatmap(path: Path, table: pd.DataFrame, exp: dict, names: dict):
         ax.set_yticks(range(len(policies)))
         ax.set_yticklabels([names.get(p, p) for p in policies], fontsize=9)
         ax.tick_params(length=0)
-        ax.set_title(f"{_capital(outcome_words(outcome))} ({axis_unit(outcome)})", fontsize=10)
+        ax.set_title(f"{_capital(outcome_words(outcome))} ({outcome_unit(outcome)})", fontsize=10)
         bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
         bar.ax.tick_params(labelsize=8)
         bar.set_label("90th-percentile regret", fontsize=8)
@@ -549,7 +549,7 @@ def robust_policy_lines(table: pd.DataFrame, outcomes: list, which: str, name) -
         sub = sub.sort_values(["regret_p90", "regret_mean"])
         if sub.empty:
             continue
-        words = f"{outcome_words(outcome)} ({axis_unit(outcome)})"
+        words = f"{outcome_words(outcome)} ({outcome_unit(outcome)})"
         if (sub["regret_max"] == 0).all():
             # every policy gives the same value in every future: a worst case of 0 would read as a finding
             still = "does not move: every policy gives the same value in every future"
@@ -616,7 +616,7 @@ def _value_section(folder: Path, name) -> list:
     for outcome, group in voi.groupby("outcome", sort=False):
         worth = group[group["value"] > 0]
         if worth.empty:
-            quiet.append(outcome_words(outcome))
+            quiet.append(outcome_label(outcome))
         for _, r in worth.sort_values("value", ascending=False, kind="stable").iterrows():
             lines.append(
                 f"| {outcome_words(outcome)} | {r['event']} | {r['p_seen']:.2f} | {name(r['best_if_seen'])} | "
@@ -634,7 +634,7 @@ def _value_section(folder: Path, name) -> list:
         lines += [
             "",
             f"The event most worth watching: {top['event']}, which removes {top['value_share']:.0%} of the expected "
-            f"regret on {outcome_words(top['outcome'])}{tail}",
+            f"regret on {outcome_label(top['outcome'])}{tail}",
         ]
     return lines
 

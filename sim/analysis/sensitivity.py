@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.effects import paired_effect
-from sim.analysis.labels import axis_unit, outcome_words, param_labels
+from sim.analysis.labels import outcome_unit, outcome_words, param_labels
 from sim.analysis.style import PALETTE, save_figure
 from sim.config.designs.sensitivity import _problem, design_settings, design_values, unit_designs
 from sim.store.reader import labels, read_config, read_parameters, replication_values
@@ -164,7 +164,7 @@ def _effect_title(group: pd.DataFrame, names: dict) -> str:
     r = group.iloc[0]
     return (
         f"{names.get(r['policy'], r['policy'])} minus {names.get(r['against'], r['against'])}: "
-        f"{outcome_words(r['outcome'])} ({axis_unit(r['outcome'])})"
+        f"{outcome_words(r['outcome'])} ({outcome_unit(r['outcome'])})"
     )
 
 
@@ -227,7 +227,7 @@ def morris_chart(path: Path, group: pd.DataFrame, names: dict, meanings: dict, t
     fig, ax = plt.subplots(figsize=(12, min(9.5, 1.3 + 0.5 * len(params) * max(1, len(hypotheses) / 3))))
     _grouped_bars(ax, group, params, "mu_star", "mu_star_conf", hypotheses, names)
     ax.set_yticklabels([_param_label(p, meanings) for p in params], fontsize=8.5)
-    unit = axis_unit(group.iloc[0]["outcome"])
+    unit = outcome_unit(group.iloc[0]["outcome"])
     ax.set_xlim(left=0)
     ax.set_xlabel(f"change of the effect across each assumption's range, mean absolute ({unit})")
     ax.legend(loc="lower right", fontsize=9, frameon=True, title="worldview", title_fontsize=9)
@@ -261,7 +261,7 @@ def sensitivity_section(folder: Path) -> str:
     )
     for (policy, against, outcome), group in table.groupby(["policy", "against", "outcome"], sort=False):
         stem = f"{policy}_{against}_{outcome}"
-        unit = axis_unit(outcome)
+        unit = outcome_unit(outcome)
         lines += [
             "",
             f"### {names.get(policy, policy)} minus {names.get(against, against)}: {outcome_words(outcome)}",

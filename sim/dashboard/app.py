@@ -18,9 +18,11 @@ import solara
 import solara.lab
 from markdown_it import MarkdownIt
 
+from sim.analysis.labels import capitalised, outcome_words
 from sim.dashboard import attribution, charts, folder, runner
+from sim.model.actors import ACTORS
 from sim.model.levers import DESIRE_SHIFT_RANGE, NUMERIC_LEVERS
-from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
+from sim.model.outcomes import OUTCOME, OUTCOME_INDEX
 from sim.model.rules import RULES
 
 PLAY_SECONDS = 0.5
@@ -36,19 +38,27 @@ STYLE = """
 .md ul { margin-bottom: 10px; }
 .md table { border-collapse: collapse; margin-top: 4px; }
 .md td, .md th { border-bottom: 1px solid #ddd; padding: 2px 10px; text-align: left; }
+/* a slider's label (a lever's meaning) on a line of its own above the track, with room for the value that is
+   always shown over the thumb */
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { flex: 1 0 100%; white-space: normal; height: auto; line-height: 1.3;
+  margin: 0 0 36px 0; font-size: 14px; }
 """
 
 # in the server, the worker processes start (and import the model) while the first browser connects
 if os.environ.get("SIM_DASHBOARD_SERVER") == "1":
     runner.worker_pool()
 
-scenario = solara.reactive("pakistan_kinetic")
+# the page opens on the question of the default experiment (configs/config.yaml): its first policy
+scenario = solara.reactive(runner.catalogue().question_scenarios[0])
 hypothesis_choice = solara.reactive("engagement_moderates")  # a hypothesis name, or "all"
 lever_changes = solara.reactive({})
 # one reactive value per assumption (None: not fixed), so moving one slider re-renders that slider alone
 fixed_params = {p.name: solara.reactive(None) for params in runner.assumption_groups().values() for p in params}
 uncertainty = solara.reactive(True)
 replications = solara.reactive(1000)
+# the one line that says why a typed number of replications was not taken ("" when the last one was)
+replications_refused = solara.reactive("")
 tab = solara.reactive(0)
 watched_replication = solara.reactive(0)
 watched_hypothesis = solara.reactive("")
@@ -93,6 +103,49 @@ def current_choice() -> runner.Choice:
         uncertainty=uncertainty.value,
         replications=replications.value,
     )
+
+
+STATE_LABELS = {a.key: a.label for a in ACTORS}
+# the effect chart's choices as a reader reads them -> the outcome's name
+EFFECT_CHOICES = {capitalised(outcome_words(name)): name for name in runner.EFFECT_OUTCOMES}
+
+
+def lever_label(lever) -> str:
+    """A lever's slider label: what it means, from its declaration, not its variable name."""
+    return capitalised(lever.meaning)
+
+
+def desire_label(state: str) -> str:
+    return f"{STATE_LABELS.get(state, state)}: wish for a closer (+) or more distant (−) relation, in steps"
+
+
+def replications_refusal(value) -> str:
+    """Why a typed number of replications is not taken, in one line; "" when it is taken."""
+    top = runner.MAX_REPLICATIONS
+    if value is None or isinstance(value, bool) or not isinstance(value, int):
+        return f"replications must be a whole number from 1 to {top:,}; the run keeps {replications.value:,}"
+    if not 1 <= value <= top:
+        return f"replications must be from 1 to {top:,}, not {value:,}; the run keeps {replications.value:,}"
+    return ""
+
+
+def _set_replications(value):
+    refusal = replications_refusal(value)
+    replications_refused.value = refusal
+    if not refusal:
+        replications.value = int(value)
+
+
+ALL_HYPOTHESES = "all four"
+
+
+def by_label(names, labels: dict) -> dict:
+    """A menu's entries as a reader reads them (a file's label) -> the name; a label two names share gets the
+    name beside it."""
+    shown = [labels.get(n) or n for n in names]
+    return {
+        (label if shown.count(label) == 1 else f"{label} ({name})"): name for name, label in zip(names, shown)
+    }
 
 
 def _set_scenario(name: str):
@@ -143,22 +196,24 @@ def LeverControls():
         key, lo, hi, step = lever.name, lever.low, lever.high, lever.step
         shown = on_grid(getattr(levers, key), lo, hi, step)
         solara.SliderFloat(
-            label=key,
+            label=lever_label(lever),
             value=shown,
             min=lo,
             max=hi,
             step=step,
+            thumb_label="always",
             on_value=lambda v, key=key, shown=shown, step=step: moved(v, shown, step) and _set_lever(key, v),
         )
     for state, shift in sorted(levers.desire_shift.items()):
         lo, hi = DESIRE_SHIFT_RANGE
         shown = on_grid(shift, lo, hi, 0.25)
         solara.SliderFloat(
-            label=f"desire_shift.{state}",
+            label=desire_label(state),
             value=shown,
             min=lo,
             max=hi,
             step=0.25,
+            thumb_label="always",
             on_value=lambda v, state=state, shown=shown: (
                 moved(v, shown, 0.25) and _set_lever(f"desire_shift.{state}", v)
             ),
@@ -208,6 +263,7 @@ def AssumptionSlider(p):
             min=p.low,
             max=p.high,
             step=step,
+            thumb_label="always",
             on_value=lambda v: moved(v, shown, step) and _set_param(p.name, v),
         )
         solara.Button("release", text=True, small=True, disabled=not is_fixed, on_click=lambda: _release_param(p.name))
@@ -222,19 +278,33 @@ def AssumptionSlider(p):
 @solara.component
 def Sidebar():
     cat = runner.catalogue()
+    # the question's policies first, then the other scenarios; each menu shows the files' labels
+    others = [n for n in cat.scenarios if n != cat.baseline and n not in cat.question_scenarios]
+    scenarios = by_label([*cat.question_scenarios, *others], {n: s.label for n, s in cat.scenarios.items()})
+    shown = {name: label for label, name in scenarios.items()}
     solara.Select(
         label="scenario",
-        value=scenario.value,
-        values=[n for n in cat.scenarios if n != cat.baseline],
-        on_value=_set_scenario,
+        value=shown[scenario.value],
+        values=list(scenarios),
+        on_value=lambda label: _set_scenario(scenarios[label]),
     )
-    solara.Select(label="hypothesis", value=hypothesis_choice, values=[*cat.hypotheses, "all"])
+    hypotheses = by_label(list(cat.hypotheses), {n: h.label for n, h in cat.hypotheses.items()})
+    hypotheses[ALL_HYPOTHESES] = "all"
+    shown = {name: label for label, name in hypotheses.items()}
+    solara.Select(
+        label="hypothesis",
+        value=shown[hypothesis_choice.value],
+        values=list(hypotheses),
+        on_value=lambda label: hypothesis_choice.set(hypotheses[label]),
+    )
     solara.Checkbox(label="uncertainty: draw every assumption per replication", value=uncertainty)
     solara.InputInt(
         label=f"replications (1–{runner.MAX_REPLICATIONS:,})",
         value=replications.value,
-        on_value=lambda v: replications.set(min(max(int(v), 1), runner.MAX_REPLICATIONS)),
+        on_value=_set_replications,
     )
+    if replications_refused.value:
+        solara.Error(replications_refused.value, dense=True, classes=["replications-refused"])
     Md("### Levers")
     LeverControls()
     Md("### Assumptions")
@@ -246,13 +316,13 @@ def _p_better_table(live) -> str:
     rule = "|---|" + "---|" * len(live.hypotheses)
     rows = []
     for name in runner.EFFECT_OUTCOMES:
-        o = OUTCOMES[OUTCOME_INDEX[name]]
+        o = OUTCOME[name]
         cells = []
         for h in live.hypotheses:
             p = h.p_better(name)
             cells.append("—" if math.isnan(p) else f"{p:.0%}")
         better = {"lower": "lower is better", "higher": "higher is better"}.get(o.better, "a position, no better side")
-        rows.append(f"| {name} <small>({better})</small> | " + " | ".join(cells) + " |")
+        rows.append(f"| {capitalised(outcome_words(name))} <small>({better})</small> | " + " | ".join(cells) + " |")
     return "\n".join([head, rule, *rows])
 
 
@@ -278,9 +348,21 @@ def Chart(option: dict, name: str):
     )
 
 
+def question_text(cat, shown: str) -> str:
+    """The question the page answers, and where the shown policy stands in it."""
+    where = f"Shown: **{_plain(cat.scenarios[shown].label)}** against the status quo"
+    others = [cat.scenarios[s].label for s in cat.question_scenarios if s != shown]
+    if shown not in cat.question_scenarios:
+        where += "; it is not one of the question's policies."
+    elif others:
+        where += f"; the question's other policies ({_plain(', '.join(others))}) are in the scenario menu."
+    return f"**The question.** {_plain(cat.question)}  \n{where}"
+
+
 @solara.component
 def LiveEnsemble():
     choice = current_choice()
+    Md(question_text(runner.catalogue(), choice.scenario), classes=["question"])
     outcome = effect_outcome.value
     started = solara.use_memo(time.perf_counter, dependencies=[choice, outcome])
     # one run at a time per page; a run whose choice was superseded while it waited is skipped
@@ -319,7 +401,12 @@ def LiveEnsemble():
     Chart(options[0], "fan-chart")
     with solara.Columns([1, 1]):
         with solara.Column():
-            solara.Select(label="effect on", value=effect_outcome, values=list(runner.EFFECT_OUTCOMES))
+            solara.Select(
+                label="effect on",
+                value=capitalised(outcome_words(effect_outcome.value)),
+                values=list(EFFECT_CHOICES),
+                on_value=lambda words: effect_outcome.set(EFFECT_CHOICES[words]),
+            )
             Chart(options[1], "effect-chart")
         with solara.Column():
             Chart(options[2], "recognition-chart")

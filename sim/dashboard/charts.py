@@ -8,14 +8,16 @@ redraw should show the new state at once, not glide to it.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
+from sim.analysis.labels import capitalised, outcome_label, outcome_unit, outcome_words, series_unit
+from sim.analysis.style import BASELINE_COLOUR, PALETTE, hypothesis_colours
 from sim.model.actors import STATES
 from sim.model.actors.states import RECOGNITION
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 
-COLOURS = ("#1f6fb4", "#d9601a", "#2a9d55", "#8e44ad")
-BASELINE_COLOUR = "#777777"
 WATCHED_COLOUR = "#b2182b"
 RELATION_NAMES = ("no contact", "channels", "missions", "ambassadors", "recognition")
 # edge style per relation level with Kabul: (line type, width, colour)
@@ -28,6 +30,17 @@ EDGE_STYLE = {
 }
 HISTOGRAM_BINS = 40
 FONT = {"fontSize": 12}
+# titles are wrapped to these many characters, so that at 800 px of window (about 260 px a small chart, 380
+# px a half-width chart) no title runs into its neighbour's
+SMALL_TITLE_CHARS = 30
+HALF_TITLE_CHARS = 44
+TITLE_LINE_PX = 16
+TITLE_STYLE = {"fontSize": 13, "fontWeight": "normal", "lineHeight": TITLE_LINE_PX}
+
+
+def wrapped(text: str, width: int) -> str:
+    """A chart title broken into lines of at most ``width`` characters (ECharts does not wrap titles)."""
+    return "\n".join(line for part in text.split("\n") for line in textwrap.wrap(part, width))
 
 
 def rounded(values) -> list:
@@ -56,8 +69,8 @@ def _outcome(name: str):
 
 
 def _title(name: str) -> str:
-    o = _outcome(name)
-    return f"{o.description} ({o.unit})"
+    """A monthly series' title: the outcome's words and the unit of one month's value, on at most two lines."""
+    return wrapped(f"{capitalised(outcome_words(name))} ({series_unit(name, yearly_flows=False)})", SMALL_TITLE_CHARS)
 
 
 def _grid_layout(count: int, cols: int, top: float, row_height: float, gap: float):
@@ -75,7 +88,7 @@ def _grid_layout(count: int, cols: int, top: float, row_height: float, gap: floa
                     "top": y,
                     "height": row_height,
                 },
-                "title_at": {"left": f"{col * width + width / 2:.1f}%", "top": y - 24},
+                "title_at": {"left": f"{col * width + width / 2:.1f}%", "top": y - 2 * TITLE_LINE_PX - 8},
             }
         )
     return boxes
@@ -121,7 +134,7 @@ def _axes(boxes, labels, interval: int):
                 "gridIndex": k,
                 "data": labels,
                 "boundaryGap": False,
-                "axisLabel": {"interval": interval, "fontSize": 11},
+                "axisLabel": {"interval": interval, "fontSize": 11, "hideOverlap": True},
                 "axisTick": {"show": False},
             }
         )
@@ -137,22 +150,24 @@ def fan_chart(hypotheses, start, outcomes, cols: int = 3) -> dict:
     first = hypotheses[0].scenario_bands
     months = first.months
     labels = month_labels(start, months)
-    boxes = _grid_layout(len(outcomes), cols, top=84, row_height=190, gap=70)
-    x_axes, y_axes = _axes(boxes, labels, interval=23)
+    boxes = _grid_layout(len(outcomes), cols, top=96, row_height=190, gap=80)
+    # a label every three years: at 800 px a small chart has room for four
+    x_axes, y_axes = _axes(boxes, labels, interval=35)
     one = len(hypotheses) == 1
     series = []
     titles = []
+    colour_of = hypothesis_colours([h.name for h in hypotheses])
     for k, name in enumerate(outcomes):
         titles.append(
             {
                 "text": _title(name),
-                "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+                "textStyle": TITLE_STYLE,
                 "textAlign": "center",
                 **boxes[k]["title_at"],
             }
         )
         for j, h in enumerate(hypotheses):
-            colour = COLOURS[j % len(COLOURS)]
+            colour = colour_of[h.name]
             scen, base = h.scenario_bands, h.baseline_bands
             if _outcome(name).chart == "mean":
                 series.append(_line(h.label, scen.means[name], colour, k))
@@ -207,7 +222,8 @@ def effect_chart(hypotheses, outcome: str) -> dict:
     width = (hi - lo) / HISTOGRAM_BINS
     centres = lo + width * (np.arange(HISTOGRAM_BINS) + 0.5)
     series = []
-    for k, h in enumerate(hypotheses):
+    colour_of = hypothesis_colours([h.name for h in hypotheses])
+    for h in hypotheses:
         p = h.p_better(outcome)
         label = (
             f"{h.label}: P(better) {p:.0%}"
@@ -222,7 +238,7 @@ def effect_chart(hypotheses, outcome: str) -> dict:
                 "data": [[c, int(n)] for c, n in zip(rounded(centres), counts.tolist())],
                 "barGap": "-100%",
                 "barCategoryGap": "8%",
-                "itemStyle": {"color": COLOURS[k % len(COLOURS)], "opacity": 0.5},
+                "itemStyle": {"color": colour_of[h.name], "opacity": 0.5},
                 "markLine": {
                     "silent": True,
                     "symbol": "none",
@@ -233,20 +249,18 @@ def effect_chart(hypotheses, outcome: str) -> dict:
             }
         )
     better = {"lower": "left of 0 is better", "higher": "right of 0 is better"}.get(o.better, "no side is better")
+    title = wrapped(f"Effect on {outcome_label(outcome)} against the status quo ({better})", HALF_TITLE_CHARS)
+    legend_top = 12 + TITLE_LINE_PX * (title.count("\n") + 1)
     return {
         "animation": False,
-        "title": {
-            "text": f"effect on {outcome} vs status quo ({better})",
-            "textStyle": {"fontSize": 13, "fontWeight": "normal"},
-            "left": "center",
-        },
-        "legend": {"top": 26, "orient": "vertical", "left": "center", "textStyle": FONT},
-        "grid": {"left": 64, "right": 24, "top": 44 + 22 * len(hypotheses), "bottom": 48},
+        "title": {"text": title, "textStyle": TITLE_STYLE, "left": "center"},
+        "legend": {"top": legend_top, "orient": "vertical", "left": "center", "textStyle": FONT},
+        "grid": {"left": 64, "right": 24, "top": legend_top + 18 + 22 * len(hypotheses), "bottom": 48},
         "xAxis": {
             "type": "value",
             "min": rounded([lo])[0],
             "max": rounded([hi])[0],
-            "name": f"{o.unit}, per replication ({o.summary})",
+            "name": outcome_unit(outcome),
             "nameLocation": "middle",
             "nameGap": 28,
             # the bounds are odd numbers that would crowd the round ticks beside them
@@ -270,8 +284,9 @@ def recognition_chart(hypotheses, start) -> dict:
     months = hypotheses[0].scenario_bands.months
     one = len(hypotheses) == 1
     series = []
+    colour_of = hypothesis_colours([h.name for h in hypotheses])
     for k, h in enumerate(hypotheses):
-        colour = COLOURS[k % len(COLOURS)]
+        colour = colour_of[h.name]
         q = h.scenario_bands.quantiles[name]
         if one:  # several overlapping bands would only darken into one grey block
             series += _band(h.label, q[0], q[4], colour, 0.14, 0, f"r90-{k}")
@@ -280,16 +295,17 @@ def recognition_chart(hypotheses, start) -> dict:
     drawn = [h.scenario_bands.quantiles[name][4] if one else h.scenario_bands.means[name] for h in hypotheses]
     highest = max(float(np.max(v)) for v in [*drawn, *(h.baseline_bands.means[name] for h in hypotheses)])
     top = int(min(len(STATES), np.ceil(highest) + 1))
+    title = wrapped(
+        f"{capitalised(outcome_words(name))}: mean" + (" and 5-95% band" if one else "") + " (dashed: status quo)",
+        HALF_TITLE_CHARS,
+    )
+    legend_top = 12 + TITLE_LINE_PX * (title.count("\n") + 1)
     return {
         "animation": False,
-        "title": {
-            "text": "states recognising Kabul: mean" + (" and 5-95% band" if one else "") + " (dashed: status quo)",
-            "textStyle": {"fontSize": 13, "fontWeight": "normal"},
-            "left": "center",
-        },
-        "legend": {"top": 26, "data": [h.label for h in hypotheses] + ["status quo"], "textStyle": FONT},
+        "title": {"text": title, "textStyle": TITLE_STYLE, "left": "center"},
+        "legend": {"top": legend_top, "data": [h.label for h in hypotheses] + ["status quo"], "textStyle": FONT},
         # room for the legend, which takes two lines for four hypotheses
-        "grid": {"left": 40, "right": 20, "top": 64 if len(hypotheses) < 3 else 90, "bottom": 30},
+        "grid": {"left": 40, "right": 20, "top": legend_top + (38 if len(hypotheses) < 3 else 64), "bottom": 30},
         "xAxis": {
             "type": "category",
             "data": month_labels(start, months),
@@ -386,21 +402,21 @@ def watched_series_chart(band, watched: np.ndarray, start, month: int, outcomes)
     """
     months = band.months
     labels = month_labels(start, months)
-    boxes = _grid_layout(len(outcomes), len(outcomes), top=34, row_height=200, gap=40)
+    boxes = _grid_layout(len(outcomes), len(outcomes), top=48, row_height=200, gap=40)
     x_axes, y_axes = _axes(boxes, labels, interval=35)
     series, titles = [], []
     for k, name in enumerate(outcomes):
         titles.append(
             {
-                "text": f"{name} ({_outcome(name).unit})",
-                "textStyle": {"fontSize": 13, "fontWeight": "normal"},
+                "text": _title(name),
+                "textStyle": TITLE_STYLE,
                 "textAlign": "center",
                 **boxes[k]["title_at"],
             }
         )
         q = band.quantiles[name]
-        series += _band("ensemble", q[0], q[4], COLOURS[0], 0.12, k, f"w90-{k}")
-        series += _band("ensemble", q[1], q[3], COLOURS[0], 0.25, k, f"w50-{k}")
+        series += _band("ensemble", q[0], q[4], PALETTE[0], 0.12, k, f"w90-{k}")
+        series += _band("ensemble", q[1], q[3], PALETTE[0], 0.25, k, f"w50-{k}")
         values = watched[:, OUTCOME_INDEX[name]]
         series.append(_line("watched, whole run", values, "#bbbbbb", k, 1.2))
         shown = np.full(months, np.nan)
@@ -421,5 +437,5 @@ def watched_series_chart(band, watched: np.ndarray, start, month: int, outcomes)
         "xAxis": x_axes,
         "yAxis": y_axes,
         "series": series,
-        "height_px": 34 + 200 + 40,
+        "height_px": 48 + 200 + 40,
     }

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from sim.analysis.effects import effect_probabilities
 from sim.config.names import available
-from sim.config.plan import plan
+from sim.config.plan import compose, plan
 from sim.config.schema import HypothesisConfig, InitialConfig, ScenarioConfig
 from sim.model.ensemble import run_cell
 from sim.model.levers import LEVER, NUMERIC_LEVERS, Levers
 from sim.model.model import DiplomacyModel, Setup
-from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES, replication_summaries
+from sim.model.outcomes import OUTCOME, OUTCOME_INDEX, replication_summaries
 from sim.model.rules import PARAMS
 from sim.model.sampling import draw_parameters, uncertain_parameters
 
@@ -68,6 +69,10 @@ class Catalogue:
     initial: InitialConfig
     base: Setup
     baseline: str
+    # the question the page opens on: the default experiment (configs/config.yaml), its description and its
+    # policies (the scenarios other than the baseline), the first of which the page shows first
+    question: str
+    question_scenarios: tuple[str, ...]
 
 
 @functools.cache
@@ -85,6 +90,8 @@ def catalogue() -> Catalogue:
         ]
     )
     first = p.cells[0].setup
+    asked = compose([]).experiment
+    policies = tuple(s for s in asked.scenarios if s != asked.baseline and s in scenarios)
     return Catalogue(
         scenarios={s.name: s for s in p.scenarios},
         hypotheses={h.name: h for h in p.hypotheses},
@@ -92,6 +99,8 @@ def catalogue() -> Catalogue:
         initial=p.initial,
         base=replace(first, levers=Levers(), params={}),
         baseline=p.baseline,
+        question=" ".join(str(asked.description).split()),
+        question_scenarios=policies or tuple(s.name for s in p.scenarios if s.name != p.baseline),
     )
 
 
@@ -99,7 +108,8 @@ def catalogue() -> Catalogue:
 class Choice:
     """Everything on the page that shapes the ensemble.  Hashable, so it keys the cache."""
 
-    scenario: str = "pakistan_kinetic"
+    # the page opens on the question of the default experiment: its first policy, under its first hypothesis
+    scenario: str = field(default_factory=lambda: catalogue().question_scenarios[0])
     hypotheses: tuple[str, ...] = ("engagement_moderates",)
     levers: tuple[tuple[str, float], ...] = ()  # ("sanctions", 0.6), ("desire_shift.pakistan", -1.0)
     params: tuple[tuple[str, float], ...] = ()  # assumptions the user fixed
@@ -322,14 +332,9 @@ class HypothesisResult:
         self.baseline_bands = bands_of(self.baseline)
 
     def p_better(self, outcome: str) -> float:
-        """Share of replications in which the scenario does better than the status quo (ties count as not)."""
-        o = OUTCOMES[OUTCOME_INDEX[outcome]]
-        d = self.effects[OUTCOME_INDEX[outcome]]
-        if o.better == "lower":
-            return float(np.mean(d < 0))
-        if o.better == "higher":
-            return float(np.mean(d > 0))
-        return float("nan")
+        """Share of replications in which the scenario does better than the status quo (ties count as not),
+        computed as the report computes it."""
+        return effect_probabilities(self.effects[OUTCOME_INDEX[outcome]], OUTCOME[outcome].better)[0]
 
 
 @dataclass

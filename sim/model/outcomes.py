@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from sim.model.actors import STATES
+from sim.model.actors import ACTORS, STATES
 from sim.model.actors.states import RECOGNITION
 
 
@@ -41,6 +41,17 @@ class Outcome:
     # never negative, shares and chances lie in 0-1, relation levels in 0-4
     lower: float | None = None
     upper: float | None = None
+    # the outcome in words, the one name the report, the analyses' figures, the page and the command line show:
+    # a noun phrase that reads after "lowers" or "raises" and, capitalised, as a title ("deaths in Pakistan")
+    label: str = ""
+    # "the" where running text needs an article before the label ("raises the opium economy"), else ""
+    article: str = ""
+
+    def __post_init__(self):
+        if not self.label or self.label != self.label.strip():
+            raise ValueError(f"outcome {self.name} needs a label: the words a reader sees for it")
+        if self.article not in ("", "the"):
+            raise ValueError(f"outcome {self.name}: article must be '' or 'the', got {self.article!r}")
 
     @property
     def binary(self) -> bool:
@@ -62,6 +73,8 @@ def _relation(key):
 
 
 def _build():
+    state_label = {a.key: a.label for a in ACTORS}
+
     outcomes = [
         Outcome(
             "attacks_pakistan",
@@ -73,6 +86,7 @@ def _build():
             better="lower",
             tracker="PICSS (militant attacks in Pakistan)",
             lower=0.0,
+            label="attacks in Pakistan",
         ),
         Outcome(
             "deaths_pakistan",
@@ -86,6 +100,7 @@ def _build():
             better="lower",
             tracker="CRSS (civilians, security personnel and militants killed)",
             lower=0.0,
+            label="deaths in Pakistan",
         ),
         Outcome(
             "ttp_fighters",
@@ -96,6 +111,7 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0,
+            label="TTP strength",
         ),
         Outcome(
             "ttp_sanctuary",
@@ -106,6 +122,8 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
             lower=0.0, upper=1.0,
+            label="TTP's sanctuary in Afghanistan",
+            article="the",
         ),
         Outcome(
             "pragmatist_influence",
@@ -115,6 +133,8 @@ def _build():
             lambda m: m.taliban.state.pragmatist,
             better="higher",
             lower=0.0, upper=1.0,
+            label="Taliban pragmatists' influence",
+            article="the",
         ),
         Outcome(
             "girls_schools_open",
@@ -127,6 +147,8 @@ def _build():
             better="higher",
             tracker="UNESCO",
             lower=0.0, upper=1.0,
+            label="time girls' secondary schools are open",
+            article="the",
         ),
         Outcome(
             "humanitarian_need",
@@ -137,6 +159,7 @@ def _build():
             better="lower",
             tracker="OCHA HNRP (people in need)",
             lower=0.0,
+            label="humanitarian need",
         ),
         Outcome(
             "population",
@@ -146,6 +169,7 @@ def _build():
             lambda m: m.population.state.population,
             tracker="UN World Population Prospects / World Bank WDI (population)",
             lower=0.0,
+            label="Afghanistan's population",
         ),
         Outcome(
             "aid_delivered",
@@ -156,6 +180,7 @@ def _build():
             better="higher",
             tracker="OCHA FTS (funding received for the Afghanistan appeal)",
             lower=0.0,
+            label="aid reaching people",
         ),
         Outcome(
             "aid_funding",
@@ -166,6 +191,7 @@ def _build():
             better="higher",
             tracker="OCHA FTS (humanitarian funding received for Afghanistan)",
             lower=0.0,
+            label="humanitarian funding",
         ),
         Outcome(
             "appeal_coverage",
@@ -176,6 +202,8 @@ def _build():
             better="higher",
             tracker="OCHA FTS (coverage of the Afghanistan HNRP)",
             lower=0.0, upper=1.0,
+            label="UN appeal's coverage",
+            article="the",
         ),
         Outcome(
             "gdp_per_capita",
@@ -186,6 +214,7 @@ def _build():
             better="higher",
             tracker="World Bank, Afghanistan Development Update (real GDP per capita)",
             lower=0.0,
+            label="income per head",
         ),
         Outcome(
             "refugee_flows",
@@ -196,6 +225,7 @@ def _build():
             better="lower",
             tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
             lower=0.0,
+            label="refugee outflow",
         ),
         Outcome(
             "refugee_returns",
@@ -206,6 +236,7 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (border monitoring of returns from Iran and Pakistan)",
             lower=0.0,
+            label="returns from Iran and Pakistan",
         ),
         Outcome(
             "returns_from_iran",
@@ -216,6 +247,7 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (border monitoring of returns from Iran)",
             lower=0.0,
+            label="returns from Iran",
         ),
         Outcome(
             "returns_from_pakistan",
@@ -226,6 +258,7 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
             lower=0.0,
+            label="returns from Pakistan",
         ),
         Outcome(
             "drug_economy",
@@ -236,6 +269,8 @@ def _build():
             better="lower",
             tracker="UNODC Afghanistan Opium Survey",
             lower=0.0,
+            label="opium economy",
+            article="the",
         ),
         Outcome(
             "recognising_states",
@@ -246,6 +281,8 @@ def _build():
             integer=True,
             tracker="states' foreign ministries (credentials accepted)",
             lower=0.0, upper=float(len(STATES)),
+            label="number of states recognising Kabul",
+            article="the",
         ),
         Outcome(
             "clash_pakistan_afghanistan",
@@ -258,6 +295,7 @@ def _build():
             better="lower",
             tracker="dated border clashes in news reports (Dawn, Reuters)",
             lower=0.0, upper=1.0,
+            label="Pakistan-Afghanistan clashes",
         ),
         Outcome(
             "clash_risk",
@@ -269,6 +307,8 @@ def _build():
             chart="mean",
             better="lower",
             lower=0.0, upper=1.0,
+            label="risk of a Pakistan-Afghanistan clash",
+            article="the",
         ),
         Outcome(
             "civil_war",
@@ -281,6 +321,8 @@ def _build():
             better="lower",
             tracker="UNAMA (human-rights and security updates)",
             lower=0.0, upper=1.0,
+            label="time in civil war",
+            article="the",
         ),
         Outcome(
             "iskp_external_capacity",
@@ -291,6 +333,7 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
             lower=0.0, upper=1.0,
+            label="ISKP's capacity to strike abroad",
         ),
         Outcome(
             "iskp_attacks_abroad",
@@ -303,6 +346,7 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0, upper=1.0,
+            label="ISKP attacks abroad",
         ),
         Outcome(
             "influence_balance",
@@ -319,6 +363,7 @@ def _build():
             tracker="states' foreign ministries (derived from the relation levels)",
             lower=-1.0,
             upper=1.0,
+            label="US influence against China, Russia and Iran",
         ),
         Outcome(
             "escalation_pakistan_afghanistan",
@@ -332,6 +377,7 @@ def _build():
             better="lower",
             lower=0.0,
             upper=4.0,
+            label="Pakistan-Afghanistan escalation",
         ),
         Outcome(
             "iskp_attacks_afghanistan",
@@ -344,6 +390,7 @@ def _build():
             tracker="ACLED (events involving ISKP in Afghanistan)",
             better="lower",
             lower=0.0,
+            label="ISKP attacks inside Afghanistan",
         ),
         Outcome(
             "afghan_civilian_casualties",
@@ -356,6 +403,7 @@ def _build():
             tracker="UNAMA (civilians killed and injured)",
             better="lower",
             lower=0.0,
+            label="civilian casualties in Afghanistan",
         ),
     ]
     outcomes += [
@@ -369,6 +417,8 @@ def _build():
             tracker="the two governments' foreign ministries (credentials, missions, envoys)",
             lower=0.0,
             upper=float(RECOGNITION),
+            label=f"{state_label[k]}-Kabul relation",
+            article="the",
         )
         for k in STATES
     ]

@@ -14,18 +14,15 @@ import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FormatStrFormatter  # noqa: E402
 
-from sim.analysis.effects import effect_probabilities
-from sim.analysis.labels import capitalised, outcome_label, outcome_unit
+from sim.analysis.effects import effect_probabilities  # noqa: E402
+from sim.analysis.labels import capitalised, outcome_label, outcome_unit, outcome_words, series_unit  # noqa: E402
+from sim.analysis.style import BASELINE_COLOUR, POLICY_COLOURS, hypothesis_colours  # noqa: E402
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES  # noqa: E402
 
 _OUTCOME = {o.name: o for o in OUTCOMES}
 
 
 LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 3)))
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies; black first, yellow last (faint on white)
-OKABE_ITO = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442")
-# for groups without a baseline (hypotheses), start with the strongest hues
-HYPOTHESIS_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 DPI = 110
 
 
@@ -41,22 +38,15 @@ def save(fig, path: Path):
 
 
 def _label(name: str) -> str:
+    """A hindcast panel's title: the outcome's words and the unit of its monthly series."""
     o = _OUTCOME[name]
-    if o.binary:
-        return f"share of replications with {name.replace('_', ' ')}"
-    per = " per year" if o.summary == "annual" else ""
-    mean = ", mean of replications" if o.chart == "mean" else ""
-    return f"{name.replace('_', ' ')}{per} ({o.unit}){mean}"
+    mean = ", mean of replications" if o.chart == "mean" and not o.binary else ""
+    return f"{capitalised(outcome_words(name))} ({series_unit(name)}){mean}"
 
 
-def _series_unit(name: str) -> str:
-    """The unit of a monthly series as a fan chart draws it."""
-    o = _OUTCOME[name]
-    if o.binary:
-        return "share of futures"
-    if o.summary == "annual":
-        return f"{o.unit}, last 12 months"
-    return o.unit
+def scenario_colour(j: int) -> str:
+    """The first scenario (the baseline) in black, the others in the palette's hues."""
+    return BASELINE_COLOUR if j == 0 else POLICY_COLOURS[(j - 1) % len(POLICY_COLOURS)]
 
 
 def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios: list, hypotheses: list, labels: dict):
@@ -90,7 +80,7 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
                 same_as.setdefault(twin, []).append(s)
                 continue
             drawn.append(s)
-            c = OKABE_ITO[j % len(OKABE_ITO)]
+            c = scenario_colour(j)
             if fan and j == 0:
                 ax.fill_between(x, q[0], q[4], color="0.5", alpha=0.15, linewidth=0)
                 ax.fill_between(x, q[1], q[3], color="0.5", alpha=0.25, linewidth=0)
@@ -118,9 +108,9 @@ def fan_chart(path: Path, outcome: str, fans: dict, dates: np.ndarray, scenarios
             ax.set_xticks(np.arange(np.ceil(x[0] * 4) / 4, x[-1] + 1e-9, 0.25), minor=True)
     for k in range(len(hypotheses), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
-    fig.supylabel(_series_unit(outcome), fontsize=11)
+    fig.supylabel(series_unit(outcome), fontsize=11)
     handles = [
-        Line2D([], [], color=OKABE_ITO[j % len(OKABE_ITO)], linewidth=1.8, linestyle=LINE_STYLES[j % len(LINE_STYLES)])
+        Line2D([], [], color=scenario_colour(j), linewidth=1.8, linestyle=LINE_STYLES[j % len(LINE_STYLES)])
         for j in range(len(scenarios))
     ]
     names = [labels.get(s, s) for s in scenarios]
@@ -172,11 +162,12 @@ def effects_chart(
     )
     lo, hi = float(ranges[:, 0].min()), float(ranges[:, 1].max())
     span = max(hi - lo, 1e-9)
+    colour = hypothesis_colours(hypotheses)
     for p in policies:
         top = y
-        for j, h in enumerate(hypotheses):
+        for h in hypotheses:
             d = np.asarray(effects[(p, h)], dtype=float)
-            c = HYPOTHESIS_COLOURS[j % len(HYPOTHESIS_COLOURS)]
+            c = colour[h]
             q05, q25, q50, q75, q95 = np.quantile(d, [0.05, 0.25, 0.5, 0.75, 0.95])
             ax.plot([q05, q95], [y, y], color=c, linewidth=1.4, solid_capstyle="butt")
             ax.plot(
@@ -265,16 +256,15 @@ def hindcast_chart(
     fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols, 3.6 * rows), squeeze=False)
     x = dates.astype("datetime64[D]").astype(object)
 
-    def colours(j):
-        return HYPOTHESIS_COLOURS[j % len(HYPOTHESIS_COLOURS)]
+    colour = hypothesis_colours(hypotheses)
 
     for ax, outcome in zip(axes.flat, outcomes):
         i = OUTCOME_INDEX[outcome]
         annual = _OUTCOME[outcome].summary == "annual"
-        for j, h in enumerate(hypotheses):
+        for h in hypotheses:
             q = fans[(scenario, h)][:, :, i]
-            ax.fill_between(x, q[0], q[4], color=colours(j), alpha=0.12, linewidth=0)
-            ax.plot(x, q[2], color=colours(j), linewidth=1.4, label=labels.get(h, h))
+            ax.fill_between(x, q[0], q[4], color=colour[h], alpha=0.12, linewidth=0)
+            ax.plot(x, q[2], color=colour[h], linewidth=1.4, label=labels.get(h, h))
         for name, first, last, low, high, text in markers:
             if name != outcome:
                 continue
@@ -296,7 +286,7 @@ def hindcast_chart(
                 ax.fill_between(
                     [d0, d1], [low, low], [max(high, low * 1.01)] * 2, color="black", alpha=0.5, linewidth=0, zorder=5
                 )
-        ax.set_title(_label(outcome) + (", last 12 months" if annual else ""), fontsize=9)
+        ax.set_title(_label(outcome), fontsize=9)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))

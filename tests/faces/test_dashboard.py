@@ -357,3 +357,163 @@ def test_slider_values_are_given_on_the_slider_s_grid(lo, hi, step):
         assert lo - 1e-9 <= snapped <= hi + 1e-9
         assert abs(snapped - min(max(value, lo), hi)) <= step / 2 + 1e-9
         assert app.on_grid(snapped, lo, hi, step) == snapped  # shown as given: the slider sends nothing back
+
+
+# --- what the page shows a reader: the question first, readable labels, values, refusals, titles that fit
+
+
+def test_the_page_opens_on_the_default_experiment_s_question():
+    from sim.config.plan import compose
+    from sim.dashboard import app
+
+    asked = compose([]).experiment
+    cat = runner.catalogue()
+    first = next(s for s in asked.scenarios if s != asked.baseline)
+    assert runner.Choice().scenario == app.scenario.value == first == cat.question_scenarios[0]
+    text = app.question_text(cat, first)
+    assert " ".join(str(asked.description).split()) in text
+    # the question's other policies are named, and offered first in the scenario menu
+    for s in cat.question_scenarios[1:]:
+        assert app._plain(cat.scenarios[s].label) in text
+
+
+def test_sliders_are_labelled_with_the_levers_meanings_and_show_their_values():
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+    from sim.model.levers import NUMERIC_LEVERS
+
+    _, rc = solara.render(app.LeverControls(), handle_error=False)
+    sliders = rc.find(v.Slider).widgets
+    labels = [s.label for s in sliders]
+    for lever in NUMERIC_LEVERS:
+        assert app.lever_label(lever) in labels
+        assert lever.name not in labels
+    assert all(" " in label and "_" not in label and "." not in label.split()[0] for label in labels)
+    assert {s.thumb_label for s in sliders} == {"always"}
+
+
+def test_tables_and_chart_titles_name_outcomes_in_words():
+    from sim.analysis.labels import capitalised, outcome_words
+    from sim.dashboard import app, charts
+
+    live = runner.run_live(small_choice(hypotheses=("engagement_moderates", "legitimacy_emboldens")))
+    table = app._p_better_table(live)
+    for name in runner.EFFECT_OUTCOMES:
+        assert name not in table and capitalised(outcome_words(name)) in table
+    first = live.hypotheses[0]
+    options = [
+        charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES),
+        charts.effect_chart(live.hypotheses, "girls_schools_open"),
+        charts.recognition_chart(live.hypotheses, live.start),
+        charts.watched_series_chart(
+            first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
+        ),
+    ]
+    for option in options:
+        titles = option["title"] if isinstance(option["title"], list) else [option["title"]]
+        for title in titles:
+            assert "_" not in title["text"], title["text"]
+    assert set(app.EFFECT_CHOICES.values()) == set(runner.EFFECT_OUTCOMES)
+
+
+# a 13 px title's characters average under 0.6 of its size; at 800 px of window, with the sidebar closed, a
+# small chart of the three-column grid has about 250 px and a half-width chart about 370 px
+CHAR_PX = 13 * 0.6
+
+
+@pytest.mark.parametrize("outcome", runner.EFFECT_OUTCOMES)
+def test_chart_titles_fit_their_charts_at_800_px(outcome):
+    from sim.dashboard import charts
+
+    live = runner.run_live(small_choice(hypotheses=("engagement_moderates", "legitimacy_emboldens")))
+    fan = charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES)
+    first = live.hypotheses[0]
+    watched = charts.watched_series_chart(
+        first.scenario_bands, first.scenario[:, :, 0], live.start, 3, runner.WATCHED_SERIES
+    )
+    # the small charts' titles, and the title this outcome would have in one
+    for text in [t["text"] for t in fan["title"] + watched["title"]] + [charts._title(outcome)]:
+        assert max(len(line) for line in text.split("\n")) * CHAR_PX <= 250, text
+        assert text.count("\n") <= 1  # two lines at most: the room left above each small chart
+    halves = (charts.effect_chart(live.hypotheses, outcome), charts.recognition_chart(live.hypotheses, live.start))
+    for option in halves:
+        lines = option["title"]["text"].split("\n")
+        assert max(len(line) for line in lines) * CHAR_PX <= 370, lines
+        # the legend starts below the title's last line
+        assert option["legend"]["top"] >= 8 + charts.TITLE_LINE_PX * len(lines)
+
+
+@pytest.mark.parametrize("typed", [99999, 0, -5])
+def test_replications_out_of_range_are_refused_visibly_and_the_run_keeps_its_number(typed):
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+
+    app.replications.set(1000)
+    app.replications_refused.set("")
+    _, rc = solara.render(app.Sidebar(), handle_error=False)
+    field = rc.find(v.TextField, label=f"replications (1–{runner.MAX_REPLICATIONS:,})").widget
+    field.v_model = str(typed)
+    field.fire_event("keyup.enter", None)
+    assert app.replications.value == 1000
+    shown = rc.find(v.Alert).widgets
+    assert len(shown) == 1 and f"not {typed:,}; the run keeps 1,000" in app.replications_refused.value
+    # a number in range is taken, and the refusal goes
+    field.v_model = "200"
+    field.fire_event("keyup.enter", None)
+    assert app.replications.value == 200 and app.replications_refused.value == ""
+    assert rc.find(v.Alert).widgets == []
+    app.replications.set(1000)
+
+
+def test_replications_that_are_not_a_number_are_refused_visibly():
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+
+    app.replications.set(1000)
+    _, rc = solara.render(app.Sidebar(), handle_error=False)
+    field = rc.find(v.TextField, label=f"replications (1–{runner.MAX_REPLICATIONS:,})").widget
+    field.v_model = "lots"
+    field.fire_event("keyup.enter", None)
+    assert app.replications.value == 1000
+    field = rc.find(v.TextField).widgets[0]
+    assert field.error and field.label.startswith("replications (1–5,000) (")
+
+
+def test_the_menus_show_the_files_labels_and_choose_by_name():
+    import ipyvuetify as v
+    import solara
+
+    from sim.dashboard import app
+
+    cat = runner.catalogue()
+    _, rc = solara.render(app.Sidebar(), handle_error=False)
+    menus = {w.label: w for w in rc.find(v.Select).widgets}
+    scenarios = [item["text"] if isinstance(item, dict) else item for item in menus["scenario"].items]
+    assert scenarios[: len(cat.question_scenarios)] == [cat.scenarios[s].label for s in cat.question_scenarios]
+    hypotheses = [item["text"] if isinstance(item, dict) else item for item in menus["hypothesis"].items]
+    assert hypotheses == [h.label for h in cat.hypotheses.values()] + [app.ALL_HYPOTHESES]
+    menus["scenario"].v_model = cat.scenarios["recognition"].label
+    assert app.scenario.value == "recognition"
+    menus["hypothesis"].v_model = app.ALL_HYPOTHESES
+    assert app.hypothesis_choice.value == "all"
+    app.scenario.set(cat.question_scenarios[0])
+    app.hypothesis_choice.set("engagement_moderates")
+    assert app.by_label(["a", "b"], {"a": "Same", "b": "Same"}) == {"Same (a)": "a", "Same (b)": "b"}
+
+
+def test_the_small_charts_month_labels_fit_at_800_px():
+    from sim.dashboard import charts
+
+    live = runner.run_live(small_choice())
+    fan = charts.fan_chart(live.hypotheses, live.start, runner.FAN_OUTCOMES)
+    months = live.hypotheses[0].scenario.shape[0]
+    for axis in fan["xAxis"]:
+        shown = len(range(0, months, axis["axisLabel"]["interval"] + 1))
+        # 'YYYY-MM' at 11 px is about 45 px wide; a small chart at 800 px has about 220 px of axis
+        assert shown * 45 <= 220

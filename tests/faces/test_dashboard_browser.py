@@ -13,14 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboard import runner
-from tests.faces import drive
+pytest.importorskip("solara", reason="the page's packages come with the dashboard extra")
+
+from sim.dashboard import app, runner  # noqa: E402
+from sim.model.levers import LEVER  # noqa: E402
+from tests.faces import drive  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 STEP_TIMEOUT_MS = 60_000
+# the sliders are labelled with the levers' meanings
+SANCTIONS = app.lever_label(LEVER["sanctions"])
+REPLICATIONS = f"replications (1–{runner.MAX_REPLICATIONS:,})"
 
 
 def _browser():
@@ -64,11 +70,14 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
             fan = drive.wait_for_picture(page, "fan-chart", STEP_TIMEOUT_MS)
             effect = drive.picture(page, "effect-chart")
             timings["first_view_s"] = round(time.perf_counter() - t, 2)
+            # the page opens on the question, and refuses a number of replications it cannot run, visibly
+            assert page.locator(".question").inner_text().startswith("The question.")
+            drive.submit_text(page, REPLICATIONS, "99999", "not 99,999; the run keeps 1,000", STEP_TIMEOUT_MS)
 
             redraws = []
             for n, position in enumerate((0.95, 0.25), start=2):
                 seconds, fan = drive.timed_move(
-                    page, "sanctions", position, "fan-chart", fan, STEP_TIMEOUT_MS, watch, ".live-timing"
+                    page, SANCTIONS, position, "fan-chart", fan, STEP_TIMEOUT_MS, watch, ".live-timing"
                 )
                 page.wait_for_selector(f"text=redraw {n}", timeout=STEP_TIMEOUT_MS)
                 redraws.append([round(x, 2) for x in seconds])
@@ -96,9 +105,9 @@ def test_page_redraws_after_a_lever_and_an_assumption_and_steps_a_watched_run(se
 
             # all four hypotheses: the effect distribution gets one P(better) per hypothesis
             page.locator(".v-select").filter(has_text="hypothesis").first.click()
-            page.get_by_role("option", name="all").click()
+            page.get_by_role("option", name=app.ALL_HYPOTHESES).click()
             # the closing menu would catch the next clicks on a slow machine
-            page.get_by_role("option", name="all").wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
+            page.get_by_role("option", name=app.ALL_HYPOTHESES).wait_for(state="hidden", timeout=STEP_TIMEOUT_MS)
             t = time.perf_counter()
             page.wait_for_selector("text=× 4 hypotheses", timeout=STEP_TIMEOUT_MS)
             timings["all_hypotheses_first_s"] = round(time.perf_counter() - t, 2)
