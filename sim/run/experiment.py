@@ -81,7 +81,9 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
     with RunLock(plan.out_dir):
         remove_stale_staging(plan.out_dir)
         # checked again now that no other run can write here
-        check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
+        left = check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
+        if left:
+            _note(f"{plan.out_dir}: kept {_listed(left)} as {'they are' if len(left) > 1 else 'it is'}; a run replaces only its own files")
         return _run_locked(plan, write_report, progress, figures, started)
 
 
@@ -229,6 +231,11 @@ def run_key(plan: Plan) -> str:
             "chunk_size": plan.config.chunk_size,
         }
     )
+
+
+def _listed(names) -> str:
+    names = sorted(names)
+    return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
 def _note(text: str):
