@@ -110,7 +110,11 @@ def _list_command(args: list[str]) -> int:
             ("initial", "starting points"),
         ):
             print(f"{group} ({what}): {', '.join(available(group))}")
-    print("outcomes: " + ", ".join(o.name for o in OUTCOMES))
+    # each outcome with its unit and what it counts, as the results files' field metadata give them
+    print("outcomes (name [unit]: meaning; a month's value is the state at its end, a flow its total):")
+    width = max(len(o.name) for o in OUTCOMES)
+    for o in OUTCOMES:
+        print(f"  {o.name:<{width}}  [{o.unit}]: {o.description}")
     return 0
 
 

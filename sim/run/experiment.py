@@ -83,7 +83,8 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
         # checked again now that no other run can write here
         left = check_out_dir(plan.out_dir, overwrite=plan.config.overwrite)
         if left:
-            _note(f"{plan.out_dir}: kept {_listed(left)} as {'they are' if len(left) > 1 else 'it is'}; a run replaces only its own files")
+            they = "they are" if len(left) > 1 else "it is"
+            _note(f"{plan.out_dir}: kept {_listed(left)} as {they}; a run replaces only its own files")
         return _run_locked(plan, write_report, progress, figures, started)
 
 

@@ -41,15 +41,42 @@ def size_text(size: float) -> str:
     return f"{size:.0f} bytes"
 
 
+# what the columns other than the outcomes mean, stored with them (an outcome's unit and meaning come from its
+# declaration in sim.model.outcomes): a Parquet file read with any tool says what its numbers are
+KEY_COLUMNS = {
+    "scenario": ("", "the policy scenario (the levers set), by name"),
+    "hypothesis": ("", "the worldview (the causal mechanisms assumed), by name"),
+    "replication": ("", "the replication: the same number draws the same shocks and parameters in every cell"),
+    "date": (
+        "month",
+        "the month, stored as its first day; the outcomes are the state at the end of that month (flows: the "
+        "month's total)",
+    ),
+}
+
+
+def field_metadata(unit: str, description: str, **more: str) -> dict[bytes, bytes]:
+    """A Parquet field's metadata: its unit and what it means (``b"unit"``, ``b"description"``)."""
+    items = {"unit": unit, "description": description, **more}
+    return {k.encode(): str(v).encode("utf-8") for k, v in items.items() if v}
+
+
+def _key_field(name: str, kind: pa.DataType) -> pa.Field:
+    return pa.field(name, kind, metadata=field_metadata(*KEY_COLUMNS[name]))
+
+
 def results_schema() -> pa.Schema:
     fields = [
         # dictionary-encoded: a handful of names repeated over millions of rows
-        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("replication", pa.int32()),
-        pa.field("date", pa.timestamp("ms")),
+        _key_field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("replication", pa.int32()),
+        _key_field("date", pa.timestamp("ms")),
     ]
-    fields += [pa.field(o.name, pa.int32() if o.integer else pa.float32()) for o in OUTCOMES]
+    fields += [
+        pa.field(o.name, pa.int32() if o.integer else pa.float32(), metadata=field_metadata(o.unit, o.description))
+        for o in OUTCOMES
+    ]
     return pa.schema(fields)
 
 
@@ -98,11 +125,16 @@ SUMMARIES_DIR = "summaries.parquet"
 
 def summaries_schema() -> pa.Schema:
     fields = [
-        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("replication", pa.int32()),
+        _key_field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("replication", pa.int32()),
     ]
-    return pa.schema(fields + [pa.field(o.name, pa.float64()) for o in OUTCOMES])
+    # summarised over the horizon per replication, as summary.csv does: ``summary`` says how
+    fields += [
+        pa.field(o.name, pa.float64(), metadata=field_metadata(o.unit, o.description, summary=o.summary))
+        for o in OUTCOMES
+    ]
+    return pa.schema(fields)
 
 
 def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray) -> pa.Table:
