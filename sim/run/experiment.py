@@ -64,6 +64,18 @@ def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
     )
 
 
+def _report_bar(progress: bool) -> tqdm:
+    """The report's work (per-cell fans, figures, the analysis) done; left on screen with the time it took."""
+    return tqdm(
+        total=0,
+        unit="piece",
+        desc="report",
+        disable=not progress,
+        leave=True,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} pieces of work [{elapsed}]",
+    )
+
+
 def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures: bool = True) -> RunResult:
     """Run every cell into the store, then write the report from the store alone (as ``sim report`` does).
 
@@ -97,7 +109,7 @@ class StoppedWhenDone(KeyboardInterrupt):
 
 
 def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: bool, started: float) -> RunResult:
-    from sim.run.engine import Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
+    from sim.run.engine import CountedPool, Progress, choose_executor, chunk_setup, open_pool, plan_tasks, run_tasks
 
     reps = np.arange(plan.replications)
     resume = bool(plan.config.resume)
@@ -150,7 +162,9 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
                 "executor": kind,
             }
             write_manifest(work, manifest)
-            report = write_report(work, figures=figures, pool=pool)
+            with _report_bar(progress) as report_bar:
+                report = write_report(work, figures=figures, pool=CountedPool(pool, report_bar))
+                report_bar.set_description_str("report written")
             _add_files(work, report.files)
             with stops_deferred():
                 # the progress file goes last: a run stopped while its report is written resumes with every chunk
