@@ -111,10 +111,11 @@ def _list_command(args: list[str]) -> int:
             ("initial", "starting points"),
         ):
             print(f"{group} ({what}): {', '.join(available(group))}")
-    # one outcome a line: its column name, its words and the unit of a replication's number (sim.analysis.labels)
-    print("outcomes (column: words (unit)):")
+    # each outcome: its column, its words, the unit of a replication's number, and what it counts (as the results
+    # files' field metadata give them); a month's value is the state at its end, a flow its total
+    print("outcomes (column: words (unit): meaning):")
     for o in OUTCOMES:
-        print(f"  {o.name}: {outcome_words(o.name)} ({outcome_unit(o.name)})")
+        print(f"  {o.name}: {outcome_words(o.name)} ({outcome_unit(o.name)}): {o.description}")
     return 0
 
 

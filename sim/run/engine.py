@@ -465,6 +465,43 @@ class DaskPool:
         return self.client.submit(fn, *args, pure=False)
 
 
+class CountedPool:
+    """A pool whose work shows on a progress bar: each call given to it adds one to the bar's total, each
+    result come back one to its count. The report's tables are written between, so the bar moves while it
+    is written and does not sit still at 100% as the run's chunks bar would."""
+
+    def __init__(self, pool, bar):
+        self.pool, self.bar = pool, bar
+        self.client = pool.client
+
+    def __call__(self, fn, calls) -> list:
+        calls = list(calls)
+        self._more(len(calls))
+        results = self.pool(fn, calls)
+        self.bar.update(len(calls))
+        return results
+
+    def submit(self, fn, *args) -> "_Counted":
+        self._more(1)
+        return _Counted(self.pool.submit(fn, *args), self.bar)
+
+    def _more(self, count: int) -> None:
+        self.bar.total = (self.bar.total or 0) + count
+        self.bar.refresh()
+
+
+class _Counted:
+    def __init__(self, future, bar):
+        self.future, self.bar, self.counted = future, bar, False
+
+    def result(self):
+        value = self.future.result()
+        if not self.counted:
+            self.counted = True
+            self.bar.update(1)
+        return value
+
+
 @contextlib.contextmanager
 def open_pool(executor: str, address=None, workers=None, worker_wait: float = DEFAULT_WORKER_WAIT):
     """The workers a run's tasks and its report's per-cell work go to, closed on leaving (also on Ctrl-C).

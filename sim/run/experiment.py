@@ -18,6 +18,7 @@ from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
 from sim.run.engine import (
     RESULTS_DIR,
+    CountedPool,
     Progress,
     choose_executor,
     chunk_setup,
@@ -75,6 +76,18 @@ def _progress_bar(plan: Plan, progress: bool, initial: int = 0) -> tqdm:
     )
 
 
+def _report_bar(progress: bool) -> tqdm:
+    """The report's work (per-cell fans, figures, the analysis) done; left on screen with the time it took."""
+    return tqdm(
+        total=0,
+        unit="piece",
+        desc="report",
+        disable=not progress,
+        leave=True,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} pieces of work [{elapsed}]",
+    )
+
+
 def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures: bool = True) -> RunResult:
     """Run every cell into the store, then write the report from the store alone (as ``sim report`` does).
 
@@ -90,7 +103,10 @@ def run_plan(plan: Plan, write_report: Callable, progress: bool = True, figures:
     with RunLock(plan.out_dir):
         remove_stale_staging(plan.out_dir)
         # checked again now that no other run can write here
-        check_out_dir(plan.out_dir, overwrite=plan.overwrite)
+        left = check_out_dir(plan.out_dir, overwrite=plan.overwrite)
+        if left:
+            they = "they are" if len(left) > 1 else "it is"
+            _note(f"{plan.out_dir}: kept {_listed(left)} as {they}; a run replaces only its own files")
         return _run_locked(plan, write_report, progress, figures, started)
 
 
@@ -154,7 +170,9 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
                 "executor": kind,
             }
             write_manifest(work, manifest)
-            report = write_report(work, figures=figures, pool=pool)
+            with _report_bar(progress) as report_bar:
+                report = write_report(work, figures=figures, pool=CountedPool(pool, report_bar))
+                report_bar.set_description_str("report written")
             _add_files(work, report.files)
             with stops_deferred():
                 # the progress file goes last: a run stopped while its report is written resumes with every chunk
@@ -230,6 +248,11 @@ def run_key(plan: Plan) -> str:
             "chunk_size": plan.chunk_size,
         }
     )
+
+
+def _listed(names) -> str:
+    names = sorted(names)
+    return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
 def _note(text: str):

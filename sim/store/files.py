@@ -41,15 +41,42 @@ def size_text(size: float) -> str:
     return f"{size:.0f} bytes"
 
 
+# what the columns other than the outcomes mean, stored with them (an outcome's unit and meaning come from its
+# declaration in sim.model.outcomes): a Parquet file read with any tool says what its numbers are
+KEY_COLUMNS = {
+    "scenario": ("", "the policy scenario (the levers set), by name"),
+    "hypothesis": ("", "the worldview (the causal mechanisms assumed), by name"),
+    "replication": ("", "the replication: the same number draws the same shocks and parameters in every cell"),
+    "date": (
+        "month",
+        "the month, stored as its first day; the outcomes are the state at the end of that month (flows: the "
+        "month's total)",
+    ),
+}
+
+
+def field_metadata(unit: str, description: str, **more: str) -> dict[bytes, bytes]:
+    """A Parquet field's metadata: its unit and what it means (``b"unit"``, ``b"description"``)."""
+    items = {"unit": unit, "description": description, **more}
+    return {k.encode(): str(v).encode("utf-8") for k, v in items.items() if v}
+
+
+def _key_field(name: str, kind: pa.DataType) -> pa.Field:
+    return pa.field(name, kind, metadata=field_metadata(*KEY_COLUMNS[name]))
+
+
 def results_schema() -> pa.Schema:
     fields = [
         # dictionary-encoded: a handful of names repeated over millions of rows
-        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("replication", pa.int32()),
-        pa.field("date", pa.timestamp("ms")),
+        _key_field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("replication", pa.int32()),
+        _key_field("date", pa.timestamp("ms")),
     ]
-    fields += [pa.field(o.name, pa.int32() if o.integer else pa.float32()) for o in OUTCOMES]
+    fields += [
+        pa.field(o.name, pa.int32() if o.integer else pa.float32(), metadata=field_metadata(o.unit, o.description))
+        for o in OUTCOMES
+    ]
     return pa.schema(fields)
 
 
@@ -98,11 +125,16 @@ SUMMARIES_DIR = "summaries.parquet"
 
 def summaries_schema() -> pa.Schema:
     fields = [
-        pa.field("scenario", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
-        pa.field("replication", pa.int32()),
+        _key_field("scenario", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("hypothesis", pa.dictionary(pa.int32(), pa.string())),
+        _key_field("replication", pa.int32()),
     ]
-    return pa.schema(fields + [pa.field(o.name, pa.float64()) for o in OUTCOMES])
+    # summarised over the horizon per replication, as summary.csv does: ``summary`` says how
+    fields += [
+        pa.field(o.name, pa.float64(), metadata=field_metadata(o.unit, o.description, summary=o.summary))
+        for o in OUTCOMES
+    ]
+    return pa.schema(fields)
 
 
 def summaries_table(summaries: np.ndarray, scenario: str, hypothesis: str, replications: np.ndarray) -> pa.Table:
@@ -320,6 +352,23 @@ OUTPUT_SUFFIXES = (".parquet", ".png")
 # what a file of the user's the tool found under one of its names, with no record that it wrote it, is renamed to
 # (``summary.csv.user-1``): never one of the names a run writes
 _SET_ASIDE = re.compile(r".+\.user-\d+")
+
+
+# the figures a run or its report draws at the top of a results folder (a user's own PNG, such as
+# experiments/headline_figure.py draws there, is another name and stays beside them)
+FIGURE_PREFIXES = (
+    "effects_", "fan_", "hindcast", "backtest", "discovery", "regret_", "morris_", "sobol_", "sensitivity", "robustness"
+)
+
+
+def run_writes(name: str) -> bool:
+    """Whether a run may write a file of this name at the top of its folder: its own names, any Parquet dataset,
+    and its figures (not every PNG: a figure a user draws from the results is theirs)."""
+    if _SET_ASIDE.fullmatch(name):
+        return False
+    if name.endswith(".png"):
+        return name.startswith(FIGURE_PREFIXES)
+    return _might_write(name)
 
 
 def _might_write(name: str) -> bool:
@@ -669,7 +718,11 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> None:
             f"out_dir {out_dir} holds a sweep's jobs (its {SWEEP_MARKER}); give one of its job folders, or choose "
             "another folder"
         )
-    refuse_foreign(out_dir, entries, ours or set(), overwrite, foreign_inside(real, record))
+    # a sweep of the tool's into <out_dir>/multirun, which a run never writes into or removes
+    sweeps = {name for name in entries - (ours or set()) if _is_sweep_folder(real / name)}
+    return refuse_foreign(
+        out_dir, entries, ours or set(), overwrite, foreign_inside(real, record), ours is not None, sweeps
+    )
 
 
 def _listed_names(fs, root: str) -> set[str]:
@@ -708,10 +761,18 @@ def check_inside_results(location, out_dir=None) -> None:
             )
 
 
-def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=()):
+def refuse_foreign(
+    out_dir, entries: set, ours: set, overwrite: bool, inside=(), tool_folder: bool = False, sweeps=frozenset()
+) -> list[str]:
     """The rule for a folder that holds files: only beside the tool's own, or with overwrite=true under no name
     a run may write.  ``inside``: files someone put inside the tool's own folders, which a run replaces whole,
-    so they are refused even with overwrite=true."""
+    so they are refused even with overwrite=true.
+
+    A folder the tool made (``tool_folder``: it holds the tool's results) or one holding only the tool's sweeps
+    (``sweeps``: folders of ``entries`` a sweep of the tool's made) is run into again without overwrite=true:
+    the run replaces its own files only, and the others (a user's notes, a figure drawn from the results, the
+    sweeps) stay where they are.  Only a file under a name the run writes is refused.  Returns the names left
+    alone, for the caller to say so."""
     if inside:
         raise OutputRefused(
             f"out_dir {out_dir} holds {_names(inside)}, not written by this tool, inside a folder the run "
@@ -719,7 +780,15 @@ def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=())
         )
     foreign = entries - ours
     if not foreign:
-        return
+        return []
+    if tool_folder or foreign <= set(sweeps):
+        clashing = [n for n in foreign - set(sweeps) if run_writes(n)]
+        if clashing:
+            raise OutputRefused(
+                f"out_dir {out_dir} holds {_names(clashing)}, not written by this tool, under names a run "
+                "writes; move them or choose another folder"
+            )
+        return sorted(foreign)
     if not overwrite:
         raise OutputRefused(
             f"out_dir {out_dir} holds files this tool did not write ({_names(foreign)}); choose an empty or new "
@@ -731,6 +800,7 @@ def refuse_foreign(out_dir, entries: set, ours: set, overwrite: bool, inside=())
             f"out_dir {out_dir} holds {_names(clashing)}, not written by this tool, under names a run may write; "
             "move them or choose another folder"
         )
+    return sorted(foreign)
 
 
 SWEEP_MARKER = ".sim-sweep.json"

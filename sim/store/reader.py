@@ -41,15 +41,37 @@ CHUNK_NAME = re.compile(r"cell-\d+/chunk-\d+\.parquet")
 
 
 def tidy(frame: pd.DataFrame, scenarios: list, hypotheses: list, start: tuple[int, int]) -> pd.DataFrame:
-    """Scenario and hypothesis as categoricals in the experiment's order; ``month`` (0 = first) beside ``date``."""
+    """Scenario and hypothesis as categoricals in the experiment's order; ``date`` as a month period (the
+    outcomes are the state at the end of that month), ``month`` (0 = first) beside it.
+
+    The store keeps a month as the timestamp of its first day (every folder, old or new); a month period
+    says what is meant, where a first-of-month timestamp read as the state on that day would be a month early.
+    """
     for name, order in (("scenario", scenarios), ("hypothesis", hypotheses)):
         if name in frame:
             frame[name] = pd.Categorical(frame[name].astype(str), categories=order)
-    if "date" in frame and "month" not in frame:
-        first = np.datetime64("{:04d}-{:02d}".format(*start), "M")
-        month = frame["date"].to_numpy().astype("datetime64[M]") - first
-        frame.insert(frame.columns.get_loc("date") + 1, "month", month.astype(np.int32))
+    if "date" in frame and not isinstance(frame["date"].dtype, pd.PeriodDtype):
+        months = frame["date"].to_numpy().astype("datetime64[M]")
+        if "month" not in frame:
+            first = np.datetime64("{:04d}-{:02d}".format(*start), "M")
+            frame.insert(frame.columns.get_loc("date") + 1, "month", (months - first).astype(np.int32))
+        frame["date"] = pd.PeriodIndex(months, freq="M")
     return frame
+
+
+def column_notes(columns) -> tuple[dict[str, str], dict[str, str]]:
+    """The unit and the meaning of each of ``columns`` that the store declares (outcomes and keys)."""
+    from sim.store.files import KEY_COLUMNS
+
+    units, descriptions = {}, {}
+    for name in columns:
+        if name in OUTCOME:
+            units[name], descriptions[name] = OUTCOME[name].unit, OUTCOME[name].description
+        elif name in KEY_COLUMNS:
+            units[name], descriptions[name] = KEY_COLUMNS[name]
+        elif name == "month":
+            units[name], descriptions[name] = "months", "months since the run's first month (0 = first)"
+    return {k: v for k, v in units.items() if v}, descriptions
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
@@ -564,3 +586,49 @@ def replication_values(folder: Path, outcomes: list[str]) -> pd.DataFrame:
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+SWEEP_RECORD = "multirun.yaml"
+
+
+def is_sweep_folder(folder) -> bool:
+    """A local folder a sweep wrote (Hydra's record of it, or the tool's sweep marker) that is not itself a
+    results folder."""
+    from sim.store.files import SWEEP_MARKER
+
+    if is_url(folder):
+        return False
+    folder = Path(folder)
+    marked = (folder / SWEEP_RECORD).is_file() or (folder / SWEEP_MARKER).is_file()
+    return marked and not (folder / MANIFEST_FILE).is_file()
+
+
+def _setting(config: dict, key: str):
+    """A job's value of the setting ``key`` (dotted) as its config.yaml records it; a config group chosen by
+    name (``experiment``, ``scenario``) by its name."""
+    value = config
+    for part in key.lstrip("+~").split("/")[0].split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+
+
+def sweep_jobs(folder, swept=()) -> tuple[list[tuple[Path, dict]], list[str]]:
+    """The finished jobs of the sweep in ``folder`` (each its folder and its swept settings' values), and the
+    names of those settings: ``swept`` (those the sweep's command line swept, which the face reads from Hydra's
+    record of it) and any other setting the jobs differ in."""
+    folder = Path(folder)
+    jobs = []
+    for path in sorted(p for p in folder.iterdir() if p.is_dir() and (p / MANIFEST_FILE).is_file()):
+        try:
+            config = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))["config"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise FolderError(f"{path}/{MANIFEST_FILE} cannot be read as a job's manifest") from None
+        jobs.append((path, config))
+    keys = list(swept)
+    for key in ("experiment", "scenario", "hypothesis", "replications", "months", "seed", "uncertainty", "sampling"):
+        if key not in keys and len({repr(_setting(c, key)) for _, c in jobs}) > 1:
+            keys.append(key)
+    return [(path, {k: _setting(c, k) for k in keys}) for path, c in jobs], keys
+

@@ -17,9 +17,9 @@ from sim.analysis.robustness import (
 )
 from sim.analysis.weights import analysis_weights
 from sim.calibration import evidence
-from sim.model.weights import kept_points, record_weights
 from sim.config.names import ConfigError
 from sim.config.plan import plan
+from sim.model.weights import kept_points, record_weights
 
 HYPOTHESES = ["engagement_moderates", "legitimacy_emboldens", "conditional_leverage", "regional_security_bargain"]
 

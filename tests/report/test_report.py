@@ -178,15 +178,19 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
     assert list(frame["scenario"].cat.categories) == ["status_quo", "isolation", "recognition"]
     assert frame["month"].min() == 0 and frame["month"].max() == 11
     name = uncertain_parameters()[0].name
-    per_replication = frame.groupby("replication")[name].nunique()
-    assert (per_replication == 1).all() and frame.groupby("replication")[name].first().nunique() == 4
+    # the drawn parameters are a table of their own, one row per replication, not columns of every month
+    assert name not in frame.columns
+    assert list(frame.parameters.index) == [0, 1, 2, 3] and frame.parameters[name].nunique() == 4
 
     written = sim.run(["experiment=smoke", "replications=4", "months=12"], out_dir=tmp_path / "out")
     loaded = sim.load(tmp_path / "out")
     assert isinstance(loaded["hypothesis"].dtype, pd.CategoricalDtype)
     assert np.array_equal(loaded["deaths_pakistan"].to_numpy(), frame["deaths_pakistan"].to_numpy())
-    assert np.array_equal(written[name].to_numpy(), frame[name].to_numpy())
-    assert name not in loaded.columns and name in sim.load(tmp_path / "out", parameters=True).columns
+    assert np.array_equal(written.parameters[name].to_numpy(), frame.parameters[name].to_numpy())
+    joined = sim.load(tmp_path / "out", parameters=True)
+    assert name not in loaded.columns and name in joined.columns
+    per_replication = joined.groupby("replication")[name].nunique()
+    assert (per_replication == 1).all() and joined.groupby("replication")[name].first().nunique() == 4
 
 
 def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_path):

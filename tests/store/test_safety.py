@@ -72,11 +72,11 @@ def test_notes_added_to_a_results_folder_survive_every_later_run(tmp_path):
     (out / "notes.md").write_text("what I think of these results")
     (out / "analysis").mkdir()
     (out / "analysis" / "fit.py").write_text("print(1)")
+    # the folder is the tool's: the rerun replaces its own files, keeps the rest, and says so in one line
     code, _, err = run_sim("experiment=smoke", "replications=4", f"out_dir={out}", "figures=false")
-    assert code == 2 and "notes.md" in one_error_line(err) and "overwrite=true" in err
-    assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
-    code, _, err = run_sim("experiment=smoke", "replications=4", f"out_dir={out}", "figures=false", "overwrite=true")
     assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("note:") and "kept" in line]
+    assert len(notes) == 1 and "analysis, notes.md" in notes[0], err
     assert (out / "notes.md").read_text() == "what I think of these results"
     assert (out / "analysis" / "fit.py").read_text() == "print(1)"
     assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 4
@@ -182,7 +182,9 @@ def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_p
     monkeypatch.setattr(StagedOutput, "commit", stopped_midway)
     capsys.readouterr()
     assert main([*args, "replications=3", "overwrite=true"]) == 143
-    assert "once its results were complete" in one_error_line(capsys.readouterr().err)
+    err = capsys.readouterr().err
+    assert "kept NOTES.txt" in err  # the run's note of what it left alone, then what the stop did
+    assert "once its results were complete" in one_error_line("\n".join(err.splitlines()[1:]))
     assert pq.read_table(out / "results.parquet").to_pandas()["replication"].nunique() == 3
     assert not json.loads((out / MARKER).read_text()).get("replacing")
     assert (out / "NOTES.txt").read_text() == "mine"
@@ -511,10 +513,9 @@ def test_a_marker_that_lists_a_users_file_does_not_make_it_the_tools(tmp_path):
     (out / MARKER).write_text(json.dumps(marker))
     (out / "notes.txt").write_text("mine")
     args = ["experiment=smoke", "replications=3", "months=6", f"out_dir={out}", "figures=false"]
+    # the user's file beside the tool's: kept, said in one line, and no longer listed as the tool's
     code, _, err = run_sim(*args)
-    assert code == 2 and "notes.txt" in one_error_line(err)
-    code, _, err = run_sim(*args, "overwrite=true")
-    assert code == 0, err
+    assert code == 0 and "kept notes.txt" in err, err
     assert (out / "notes.txt").read_text() == "mine"
     assert "notes.txt" not in json.loads((out / MARKER).read_text())["files"]
 
@@ -716,3 +717,30 @@ def test_a_chunk_with_a_column_of_another_type_is_refused_by_every_reader(tmp_pa
     line = one_error_line(err)
     assert code == 2 and str(chunk) in line and f"column {name}" in line, err
     assert snapshot(out) == before
+
+
+def test_a_sweep_and_a_figure_drawn_from_the_results_never_block_a_rerun(tmp_path):
+    # as the README's commands leave a results folder: a sweep into results/<experiment>/multirun, and a figure
+    # drawn from the results by experiments/headline_figure.py, beside the run's own files
+    args = ("experiment=smoke", "replications=2", "months=6", "figures=false", "progress=false")
+    code, _, err = run_sim("-m", *args, "seed=1,2", cwd=tmp_path)
+    assert code == 0, err
+    out = tmp_path / "results" / "smoke"
+    assert (out / "multirun" / "multirun.yaml").is_file()
+    # a folder holding only the tool's sweep is no one else's: the run goes in beside it
+    code, _, err = run_sim(*args, f"out_dir={out}", cwd=tmp_path)
+    assert code == 0, err
+    (out / "headline_from_api.png").write_bytes(b"a figure of my own")
+    sweep = snapshot(out / "multirun")
+    code, _, err = run_sim(*args, "seed=3", f"out_dir={out}", cwd=tmp_path)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "headline_from_api.png, multirun" in notes[0], err
+    assert (out / "headline_from_api.png").read_bytes() == b"a figure of my own"
+    assert snapshot(out / "multirun") == sweep
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 3
+    # a name the run writes is still never replaced
+    (out / "fan_deaths_pakistan.png").write_bytes(b"mine")
+    code, _, err = run_sim(*args, "figures=true", f"out_dir={out}", cwd=tmp_path)
+    assert code == 2 and "fan_deaths_pakistan.png" in one_error_line(err)
+    assert (out / "fan_deaths_pakistan.png").read_bytes() == b"mine"
