@@ -45,8 +45,29 @@ def test_a_run_writes_every_promised_file(smoke_run):
         "fan_deaths_pakistan.png",
     ):
         assert (out / name).is_file(), name
-    assert str(out / "results.parquet") in result.stdout
-    assert "deaths_pakistan" in result.stdout
+    assert str(out / "results.parquet") in result.stdout and str(out / "report.md") in result.stdout
+    assert "Deaths in Pakistan (deaths a year)" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_default_experiment_answers_in_a_screenful_leading_with_levels(tmp_path):
+    out = tmp_path / "default"
+    result = run_sim("replications=8", "months=24", "figures=false", "progress=false", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert len(lines) <= 25, result.stdout
+    assert lines[0].startswith("ANSWER") and "level" in lines[0]
+    # the first row is the first key outcome: its status quo level (unsigned, within the futures' range), then
+    # each policy's effect (signed or zero) with P(material improvement)
+    row = next(line for line in lines if line.startswith("Deaths in Pakistan (deaths a year)"))
+    cells = row.removeprefix("Deaths in Pakistan (deaths a year)").split()
+    level = float(cells[0].replace(",", ""))
+    s = pd.read_csv(out / "summary.csv")
+    base = s[(s.scenario == "status_quo") & (s.outcome == "deaths_pakistan")]
+    assert base.p2_5.min() <= level <= base.p97_5.max() and not cells[0].startswith(("+", "-"))
+    assert cells[3][0] in "+-0" and len(cells) == 3 + 3 * 4  # level [lo, hi], then per policy: effect [lo, hi] P
+    full = (out / "comparison.txt").read_text()
+    assert full.startswith(result.stdout.split("\n\nrecognition_vs_isolation:")[0]) and "95% CI" in full
 
 
 def test_results_have_the_stable_columns_and_exact_replications(smoke_run):

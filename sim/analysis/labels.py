@@ -140,3 +140,21 @@ def axis_unit(name: str) -> str:
     if o.summary == "share":
         return "share of months"
     return o.unit
+
+
+def short_unit(name: str) -> str:
+    """The unit of a replication's summary number, short enough for a column: 'deaths a year', 'fighters at
+    the end', 'share of months', '0-1'."""
+    o = _OUTCOME[name]
+    if o.summary == "annual":
+        return f"{o.unit} a year"
+    if o.summary == "share":
+        return "share of months"
+    if o.summary == "final":
+        return f"{o.unit} at the end"
+    return o.unit
+
+
+def outcome_row_label(name: str) -> str:
+    """'Deaths in Pakistan (deaths a year)', for the rows of the answer's table."""
+    return f"{capitalised(outcome_words(name))} ({short_unit(name)})"

@@ -38,6 +38,12 @@ class Outcome:
     # never negative, shares and chances lie in 0-1, relation levels in 0-4
     lower: float | None = None
     upper: float | None = None
+    # the smallest change, in the summary's unit (a yearly figure for "annual"), that the report counts as a
+    # change at all: an effect smaller than this is "no material change", neither better nor worse. Each is a
+    # labelled assumption: a round figure near 5% of the status quo's level, or the smallest step an analyst
+    # would act on; ``material_why`` gives the reason
+    material: float = 0.0
+    material_why: str = ""
 
     @property
     def binary(self) -> bool:
@@ -73,6 +79,8 @@ def _build():
             better="lower",
             tracker="PICSS (militant attacks in Pakistan)",
             lower=0.0,
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 1,000 a year)",
         ),
         Outcome(
             "deaths_pakistan",
@@ -86,6 +94,8 @@ def _build():
             better="lower",
             tracker="CRSS (civilians, security personnel and militants killed)",
             lower=0.0,
+            material=100,
+            material_why="assumption: about 4% of the 2,546 deaths CRSS counted in 2024",
         ),
         Outcome(
             "ttp_fighters",
@@ -96,6 +106,8 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0,
+            material=500,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 10,000 fighters)",
         ),
         Outcome(
             "ttp_sanctuary",
@@ -106,6 +118,8 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
             lower=0.0, upper=1.0,
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "pragmatist_influence",
@@ -115,6 +129,8 @@ def _build():
             lambda m: m.taliban.state.pragmatist,
             better="higher",
             lower=0.0, upper=1.0,
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "girls_schools_open",
@@ -127,6 +143,8 @@ def _build():
             better="higher",
             tracker="UNESCO",
             lower=0.0, upper=1.0,
+            material=0.05,
+            material_why="assumption: schools open some six months more or less in ten years",
         ),
         Outcome(
             "humanitarian_need",
@@ -137,6 +155,8 @@ def _build():
             better="lower",
             tracker="OCHA HNRP (people in need)",
             lower=0.0,
+            material=1.0,
+            material_why="assumption: a million people, about 4% of the status quo's 23-35 million",
         ),
         Outcome(
             "population",
@@ -146,6 +166,8 @@ def _build():
             lambda m: m.population.state.population,
             tracker="UN World Population Prospects / World Bank WDI (population)",
             lower=0.0,
+            material=0.5,
+            material_why="assumption: about 1% of the population",
         ),
         Outcome(
             "aid_delivered",
@@ -156,6 +178,8 @@ def _build():
             better="higher",
             tracker="OCHA FTS (funding received for the Afghanistan appeal)",
             lower=0.0,
+            material=0.05,
+            material_why="assumption: 5% of the aid that reached people in 2024",
         ),
         Outcome(
             "aid_funding",
@@ -166,6 +190,8 @@ def _build():
             better="higher",
             tracker="OCHA FTS (humanitarian funding received for Afghanistan)",
             lower=0.0,
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about US$ 1 billion a year)",
         ),
         Outcome(
             "appeal_coverage",
@@ -176,6 +202,8 @@ def _build():
             better="higher",
             tracker="OCHA FTS (coverage of the Afghanistan HNRP)",
             lower=0.0, upper=1.0,
+            material=0.02,
+            material_why="assumption: two percentage points of the appeal, near 8% of the status quo's quarter",
         ),
         Outcome(
             "gdp_per_capita",
@@ -186,6 +214,8 @@ def _build():
             better="higher",
             tracker="World Bank, Afghanistan Development Update (real GDP per capita)",
             lower=0.0,
+            material=0.02,
+            material_why="assumption: 2% of the 2024 income per head",
         ),
         Outcome(
             "refugee_flows",
@@ -196,6 +226,8 @@ def _build():
             better="lower",
             tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
             lower=0.0,
+            material=20,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 350 thousand a year)",
         ),
         Outcome(
             "refugee_returns",
@@ -206,6 +238,8 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (border monitoring of returns from Iran and Pakistan)",
             lower=0.0,
+            material=50,
+            material_why="assumption: a round figure near 3% of the status quo's level (about 1,500 thousand a year)",
         ),
         Outcome(
             "returns_from_iran",
@@ -216,6 +250,8 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (border monitoring of returns from Iran)",
             lower=0.0,
+            material=50,
+            material_why="assumption: a round figure near 4% of the status quo's level (about 1,200 thousand a year)",
         ),
         Outcome(
             "returns_from_pakistan",
@@ -226,6 +262,8 @@ def _build():
             better="lower",
             tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
             lower=0.0,
+            material=20,
+            material_why="assumption: a round figure near 6% of the status quo's level (about 350 thousand a year)",
         ),
         Outcome(
             "drug_economy",
@@ -236,6 +274,8 @@ def _build():
             better="lower",
             tracker="UNODC Afghanistan Opium Survey",
             lower=0.0,
+            material=0.05,
+            material_why="assumption: 5% of the 2025 opium economy",
         ),
         Outcome(
             "recognising_states",
@@ -246,6 +286,8 @@ def _build():
             integer=True,
             tracker="states' foreign ministries (credentials accepted)",
             lower=0.0, upper=float(len(STATES)),
+            material=1,
+            material_why="assumption: one state, the smallest change there is",
         ),
         Outcome(
             "clash_pakistan_afghanistan",
@@ -258,6 +300,8 @@ def _build():
             better="lower",
             tracker="dated border clashes in news reports (Dawn, Reuters)",
             lower=0.0, upper=1.0,
+            material=0.25,
+            material_why="assumption: one month with a clash more or less every four years",
         ),
         Outcome(
             "clash_risk",
@@ -269,6 +313,8 @@ def _build():
             chart="mean",
             better="lower",
             lower=0.0, upper=1.0,
+            material=0.01,
+            material_why="assumption: one percentage point a month, near 5% of the status quo's level (about 0.2)",
         ),
         Outcome(
             "civil_war",
@@ -281,6 +327,8 @@ def _build():
             better="lower",
             tracker="UNAMA (human-rights and security updates)",
             lower=0.0, upper=1.0,
+            material=0.02,
+            material_why="assumption: about two months in ten years",
         ),
         Outcome(
             "iskp_external_capacity",
@@ -291,6 +339,8 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
             lower=0.0, upper=1.0,
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "iskp_attacks_abroad",
@@ -303,6 +353,8 @@ def _build():
             better="lower",
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0, upper=1.0,
+            material=0.1,
+            material_why="assumption: one attack abroad more or less in ten years",
         ),
         Outcome(
             "influence_balance",
@@ -319,6 +371,8 @@ def _build():
             tracker="states' foreign ministries (derived from the relation levels)",
             lower=-1.0,
             upper=1.0,
+            material=0.05,
+            material_why="assumption: a fifth of one step of the US relation on the balance",
         ),
         Outcome(
             "escalation_pakistan_afghanistan",
@@ -332,6 +386,8 @@ def _build():
             better="lower",
             lower=0.0,
             upper=4.0,
+            material=0.1,
+            material_why="assumption: a tenth of a rung of the ladder on average",
         ),
         Outcome(
             "iskp_attacks_afghanistan",
@@ -344,6 +400,8 @@ def _build():
             tracker="ACLED (events involving ISKP in Afghanistan)",
             better="lower",
             lower=0.0,
+            material=5,
+            material_why="assumption: a round figure near 10% of the 49 attacks ACLED counted in 2023",
         ),
         Outcome(
             "afghan_civilian_casualties",
@@ -356,6 +414,8 @@ def _build():
             tracker="UNAMA (civilians killed and injured)",
             better="lower",
             lower=0.0,
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 900 a year)",
         ),
     ]
     outcomes += [
@@ -369,6 +429,8 @@ def _build():
             tracker="the two governments' foreign ministries (credentials, missions, envoys)",
             lower=0.0,
             upper=float(RECOGNITION),
+            material=1.0,
+            material_why="assumption: one rung of the ladder, the smallest change there is",
         )
         for k in STATES
     ]

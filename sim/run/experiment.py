@@ -33,6 +33,10 @@ from sim.store.files import (
 )
 
 
+# comparison.txt holds the answer the terminal shows, then this line, then the full tables
+FULL_TABLES = "FULL TABLES"
+
+
 @dataclass
 class RunResult:
     out_dir: Path | str  # a URL for results elsewhere
@@ -211,7 +215,8 @@ def _finished(plan: Plan, key: str) -> RunResult | None:
     if bool(folder.manifest["config"].get("figures", True)) != bool(plan.config.figures):
         return None  # the same results, but the report is to be drawn otherwise
     comparison = Path(plan.out_dir) / "comparison.txt"
-    text = comparison.read_text(encoding="utf-8").rstrip("\n") if comparison.is_file() else ""
+    text = comparison.read_text(encoding="utf-8") if comparison.is_file() else ""
+    text = text.split(f"\n{FULL_TABLES}\n")[0].rstrip("\n")  # the answer alone, as the run printed it
     figures = [f for f in folder.manifest.get("files", []) if f.endswith(".png")]
     return RunResult(plan.out_dir, text, figures, 0.0)
 
