@@ -382,7 +382,7 @@ def test_the_horizon_table_has_the_years_the_run_covers(tmp_path):
     assert median == float(f"{expected:.3g}")
 
 
-def _answer_tables(effect: float):
+def _answer_tables(effect):
     """An answer about one outcome and one policy whose effect is ``effect`` deaths a year in every future."""
     from sim.analysis.effects import distribution_table, paired_effects
     from sim.report.answer import AnswerTables
@@ -390,7 +390,7 @@ def _answer_tables(effect: float):
     n = 40
     base = pd.DataFrame({"scenario": "base", "hypothesis": "h", "replication": np.arange(n),
                          "outcome": "deaths_pakistan", "value": np.linspace(2000, 3000, n)})
-    values = pd.concat([base, base.assign(scenario="policy", value=base["value"] + effect)], ignore_index=True)
+    values = pd.concat([base, base.assign(scenario="policy", value=base["value"] + np.asarray(effect))])
     effects = distribution_table(paired_effects(values, "base"), "effect", ["outcome", "scenario"], None)
     levels = distribution_table(base, "value", ["outcome", "scenario"], None)
     return AnswerTables(levels, effects, ["deaths_pakistan"], "base", ["policy"], ["h"],
@@ -401,9 +401,16 @@ def test_a_tiny_effect_is_no_material_change_in_the_bottom_line():
     from sim.report.answer import bottom_line, terminal_answer
 
     tiny = bottom_line(_answer_tables(-9.0), "deaths_pakistan")
-    assert "Talks leaves deaths in Pakistan within the material threshold (100)" in tiny and "lowers" not in tiny
+    assert "Talks: less than the material 100 either way in most futures" in tiny and "down by" not in tiny
     large = bottom_line(_answer_tables(-150.0), "deaths_pakistan")
-    assert "Talks lowers deaths in Pakistan by 150" in large and "a material improvement" in large
+    assert "Talks: down by 150 (deaths a year, median) in most futures, a material improvement" in large
     text = terminal_answer(_answer_tables(-150.0))
     row = next(line for line in text.splitlines() if line.startswith("Deaths in Pakistan"))
     assert row.split()[-4:] == ["-150", "[-150,", "-150]", "1.00"]
+
+
+def test_half_the_futures_is_not_most_of_them():
+    from sim.report.answer import bottom_line
+
+    half = bottom_line(_answer_tables(np.where(np.arange(40) < 20, -150.0, 0.0)), "deaths_pakistan")
+    assert "Talks: mixed" in half and "down by" not in half

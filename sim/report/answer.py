@@ -47,14 +47,19 @@ class AnswerTables:
     years: list = field(default_factory=list)
 
 
-def number(x: float, signed: bool = False) -> str:
-    """Three significant figures, thousands separated: 2,490; 0.0412; +310 when ``signed``."""
+def number(x: float, signed: bool = False, whole: bool = False) -> str:
+    """Three significant figures, thousands separated: 2,490; 0.0410; 24.0; +310 when ``signed``; ``whole``
+    numbers (a count of states) without decimals."""
     if x is None or not np.isfinite(x):
         return "n/a"
     v = float(f"{x:.3g}")
     if v == 0:
         return "0"
-    text = f"{v:,.0f}" if abs(v) >= 100 else np.format_float_positional(v, precision=3, fractional=False, trim="-")
+    if whole or abs(v) >= 100:
+        text = f"{v:,.0f}"
+    else:
+        # "#" keeps the trailing zeros of three significant figures (0.310, 24.0); tiny values stay positional
+        text = f"{v:#.3g}" if abs(v) >= 1e-3 else np.format_float_positional(v, precision=3, fractional=False)
     return ("+" if signed and v > 0 else "") + text
 
 
@@ -72,13 +77,14 @@ def effect_number(x: float, name: str) -> str:
     return f"{v:+,.{max(0, -step)}f}"
 
 
-def band(row, signed: bool = False, name: str | None = None) -> str:
+def band(row, name: str | None = None, level: str | None = None) -> str:
     """'2,490 [1,700, 3,600]': the median and the band of futures; an effect (``name`` given) signed to a
-    tenth of the outcome's threshold."""
+    tenth of the outcome's threshold; a ``level`` of a count at the end of the run in whole numbers."""
     if name is not None:
         f = lambda x: effect_number(x, name)  # noqa: E731
     else:
-        f = lambda x: number(x, signed)  # noqa: E731
+        whole = level is not None and OUTCOME[level].integer and OUTCOME[level].summary == "final"
+        f = lambda x: number(x, whole=whole)  # noqa: E731
     return f"{f(row['median'])} [{f(row['low'])}, {f(row['high'])}]"
 
 
@@ -178,7 +184,7 @@ def terminal_answer(t: AnswerTables, max_lines: int = TERMINAL_LINES) -> str:
 
 def _level_cell(t: AnswerTables, name: str) -> str:
     row = _row(t.levels, outcome=name, hypothesis=POOLED)
-    return band(row) if row else "n/a"
+    return band(row, level=name) if row else "n/a"
 
 
 def _effect_cell(t: AnswerTables, name: str, policy: str) -> str:
@@ -250,29 +256,31 @@ def _headline_table(t: AnswerTables) -> list[str]:
 
 
 def _verdict(row: dict) -> str:
-    """What a policy does to an outcome in most futures of one worldview (or pooled)."""
+    """What a policy does to an outcome in most (more than half of the) futures of one worldview, or pooled."""
     rise, fall = row["p_material_rise"], row["p_material_fall"]
-    if rise > 0.5:
+    most = 0.5 + 1e-9  # shares are sums of weights: half of the futures must not pass for most of them
+    if rise > most:
         return "raises"
-    if fall > 0.5:
+    if fall > most:
         return "lowers"
-    if 1.0 - rise - fall > 0.5:
+    if 1.0 - rise - fall > most:
         return "leaves"
     return "moves"
 
 
 def _verdict_words(verdict: str, name: str, medians: list[float]) -> str:
-    label, unit = outcome_label(name), short_unit(name)
+    """'up by 160 to 190 (deaths a year, median) in most futures, a material harm'."""
     better = OUTCOME[name].better
-    good = {"lower": "lowers", "higher": "raises"}.get(better)
     if verdict in ("raises", "lowers"):
         sizes = [effect_number(abs(m), name).lstrip("+") for m in sorted(abs(m) for m in medians)]
         size = sizes[0] if sizes[0] == sizes[-1] else f"{sizes[0]} to {sizes[-1]}"
+        good = {"lower": "lowers", "higher": "raises"}.get(better)
         judged = "" if not better else (", a material improvement" if verdict == good else ", a material harm")
-        return f"{verdict} {label} by {size} ({unit}, median) in most futures{judged}"
+        way = "up" if verdict == "raises" else "down"
+        return f"{way} by {size} ({short_unit(name)}, median) in most futures{judged}"
     if verdict == "leaves":
-        return f"leaves {label} within the material threshold ({number(OUTCOME[name].material)}) in most futures"
-    return f"moves {label} materially up in some futures and down in others, with no majority either way"
+        return f"less than the material {number(OUTCOME[name].material)} either way in most futures"
+    return "mixed: neither a material rise, a material fall nor a smaller change holds in most futures"
 
 
 def bottom_line(t: AnswerTables, name: str) -> str:
@@ -282,10 +290,10 @@ def bottom_line(t: AnswerTables, name: str) -> str:
     level = _row(t.levels, outcome=name, hypothesis=POOLED)
     parts = [
         f"**Bottom line.** {capitalised(outcome_label(name))} under {base}: "
-        + (f"{band(level)} ({short_unit(name)})" if level else "n/a")
+        + (f"{band(level, level=name)} ({short_unit(name)})" if level else "n/a")
     ]
     path = _path(t, name)
-    parts[0] += (f"; {path}." if path else ".")
+    parts[0] += f"; {path}." if path else "."
     if not t.policies:
         return " ".join(parts)
     several = len(t.hypotheses) > 1
@@ -294,25 +302,24 @@ def bottom_line(t: AnswerTables, name: str) -> str:
         policy = t.labels.get(s, s)
         rows = {h: _row(t.effects, outcome=name, scenario=s, hypothesis=h) for h in t.hypotheses}
         rows = {h: r for h, r in rows.items() if r is not None}
-        verdicts = {h: _verdict(r) for h, r in rows.items()}
-        if len(set(verdicts.values())) == 1:
-            v = next(iter(verdicts.values()))
-            holds.append(f"{policy} {_verdict_words(v, name, [r['median'] for r in rows.values()])}")
-        else:
-            groups: dict = {}
-            for h, v in verdicts.items():
-                groups.setdefault(v, []).append(h)
+        groups: dict = {}
+        for h, r in rows.items():
+            groups.setdefault(_verdict(r), []).append(h)
+        if len(groups) == 1:
+            v, hs = next(iter(groups.items()))
+            holds.append(f"{policy}: {_verdict_words(v, name, [rows[h]['median'] for h in hs])}")
+        elif groups:
             said = [
                 f"{_verdict_words(v, name, [rows[h]['median'] for h in hs])} under "
                 + _and([t.labels.get(h, h) for h in hs])
                 for v, hs in groups.items()
             ]
-            depends.append(f"{policy} {'; it '.join(said)}")
+            depends.append(f"{policy}: {'; '.join(said)}")
     if holds:
         where = "Under every worldview" if several else f"Under {t.labels.get(t.hypotheses[0], t.hypotheses[0])}"
-        parts.append(f"{where}, " + "; ".join(holds) + ".")
+        parts.append(f"{where}: " + ". ".join(holds) + ".")
     if depends:
-        parts.append("It depends on the worldview: " + "; ".join(depends) + ".")
+        parts.append("Depending on the worldview: " + ". ".join(depends) + ".")
     if several:
         pooled = []
         for s in t.policies:
@@ -397,7 +404,7 @@ def _horizon_table(t: AnswerTables, name: str) -> list[str]:
     cells = []
     for y in t.years:
         r = _row(t.year_levels, outcome=name, hypothesis=POOLED, year=y)
-        cells.append(band(r) if r else "n/a")
+        cells.append(band(r, level=name) if r else "n/a")
     out.append(f"| {t.labels.get(t.baseline, t.baseline)} (level) | " + " | ".join(cells) + " |")
     for s in t.policies:
         cells = []
