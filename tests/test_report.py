@@ -401,9 +401,10 @@ def test_a_tiny_effect_is_no_material_change_in_the_bottom_line():
     from sim.report.answer import bottom_line, terminal_answer
 
     tiny = bottom_line(_answer_tables(-9.0), "deaths_pakistan")
-    assert "Talks: less than the material 100 either way in most futures" in tiny and "down by" not in tiny
+    assert "Talks, under One: a change smaller than the material 100 deaths a year in most futures" in tiny
+    assert "down by" not in tiny
     large = bottom_line(_answer_tables(-150.0), "deaths_pakistan")
-    assert "Talks: down by 150 (deaths a year, median) in most futures, a material improvement" in large
+    assert "Talks, under One: down by 150 (deaths a year, median) in most futures, a material improvement" in large
     text = terminal_answer(_answer_tables(-150.0))
     row = next(line for line in text.splitlines() if line.startswith("Deaths in Pakistan"))
     assert row.split()[-4:] == ["-150", "[-150,", "-150]", "1.00"]
@@ -413,4 +414,4 @@ def test_half_the_futures_is_not_most_of_them():
     from sim.report.answer import bottom_line
 
     half = bottom_line(_answer_tables(np.where(np.arange(40) < 20, -150.0, 0.0)), "deaths_pakistan")
-    assert "Talks: mixed" in half and "down by" not in half
+    assert "Talks, under One: mixed" in half and "down by" not in half

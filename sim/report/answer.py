@@ -279,8 +279,13 @@ def _verdict_words(verdict: str, name: str, medians: list[float]) -> str:
         way = "up" if verdict == "raises" else "down"
         return f"{way} by {size} ({short_unit(name)}, median) in most futures{judged}"
     if verdict == "leaves":
-        return f"less than the material {number(OUTCOME[name].material)} either way in most futures"
-    return "mixed: neither a material rise, a material fall nor a smaller change holds in most futures"
+        return f"a change smaller than the material {_threshold(name)} in most futures"
+    return "mixed: no majority of futures for a material rise, a material fall or a smaller change"
+
+
+def _threshold(name: str) -> str:
+    """'100 deaths a year': the outcome's materiality threshold in its unit."""
+    return f"{OUTCOME[name].material:,g} {short_unit(name)}"
 
 
 def bottom_line(t: AnswerTables, name: str) -> str:
@@ -307,19 +312,16 @@ def bottom_line(t: AnswerTables, name: str) -> str:
             groups.setdefault(_verdict(r), []).append(h)
         if len(groups) == 1:
             v, hs = next(iter(groups.items()))
-            holds.append(f"{policy}: {_verdict_words(v, name, [rows[h]['median'] for h in hs])}")
+            where = "under every worldview" if several else f"under {t.labels.get(hs[0], hs[0])}"
+            holds.append(f"{policy}, {where}: {_verdict_words(v, name, [rows[h]['median'] for h in hs])}")
         elif groups:
             said = [
-                f"{_verdict_words(v, name, [rows[h]['median'] for h in hs])} under "
-                + _and([t.labels.get(h, h) for h in hs])
+                f"under {_and([t.labels.get(h, h) for h in hs])}, "
+                + _verdict_words(v, name, [rows[h]["median"] for h in hs])
                 for v, hs in groups.items()
             ]
-            depends.append(f"{policy}: {'; '.join(said)}")
-    if holds:
-        where = "Under every worldview" if several else f"Under {t.labels.get(t.hypotheses[0], t.hypotheses[0])}"
-        parts.append(f"{where}: " + ". ".join(holds) + ".")
-    if depends:
-        parts.append("Depending on the worldview: " + ". ".join(depends) + ".")
+            depends.append(f"{policy}, depending on the worldview: {'; '.join(said)}")
+    parts += [f"{sentence}." for sentence in holds + depends]
     if several:
         pooled = []
         for s in t.policies:
@@ -466,5 +468,5 @@ def _threshold_table(t: AnswerTables) -> list[str]:
     out = ["### Material thresholds", "", "| outcome | a material change | why |", "|---|---|---|"]
     for name in t.outcomes:
         o = OUTCOME[name]
-        out.append(f"| {outcome_row_label(name)} | {number(o.material)} | {o.material_why} |")
+        out.append(f"| {outcome_row_label(name)} | {_threshold(name)} | {o.material_why} |")
     return out + [""]
