@@ -157,4 +157,5 @@ def short_unit(name: str) -> str:
 
 def outcome_row_label(name: str) -> str:
     """'Deaths in Pakistan (deaths a year)', for the rows of the answer's table."""
-    return f"{capitalised(outcome_words(name))} ({short_unit(name)})"
+    words = OUTCOME_WORDS.get(name) or outcome_label(name)
+    return f"{capitalised(words)} ({short_unit(name)})"

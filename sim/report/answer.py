@@ -132,7 +132,8 @@ def terminal_answer(t: AnswerTables, max_lines: int = TERMINAL_LINES) -> str:
     pooled = _pooling(t)
     base = t.labels.get(t.baseline, t.baseline)
     head = [
-        f"ANSWER, {horizon_words(t.start, t.months)}: the level under {base} and each policy's effect on it",
+        f"ANSWER, {horizon_words(t.start, t.months)}: the level under {base}"
+        + (" and each policy's effect on it" if t.policies else ""),
         f"median [{lo}, {hi}] over {n:,} futures" + (f" of {len(t.hypotheses)} worldviews, {pooled}" if pooled else "")
         + ("; P: share of futures with a material improvement" if t.policies else ""),
     ]

@@ -205,7 +205,7 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
 
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
-        text = _hindcast_line(path) + "\n\n" + text
+        text = _hindcast_line(path, labels) + "\n\n" + text
     figure_files, jobs = _figures(folder, summaries, fans) if figures else ({}, [])
     pool(_call, jobs)
     files += [f for group in figure_files.values() for f in group]
@@ -279,11 +279,11 @@ def answer_tables(folder: ResultsFolder, summaries, yearly: dict) -> AnswerTable
     return tables
 
 
-def _hindcast_line(path) -> str:
+def _hindcast_line(path, labels: dict) -> str:
     """One line for the terminal: how many records each worldview's 90% band holds (hindcast.csv)."""
     t = pd.read_csv(path / "hindcast.csv")
     counts = t.groupby("hypothesis", sort=False)["inside_90"].agg(["sum", "size"])
-    inside = ", ".join(f"{int(r['sum'])} of {int(r['size'])} ({h})" for h, r in counts.iterrows())
+    inside = ", ".join(f"{int(r['sum'])} of {int(r['size'])} ({labels.get(h, h)})" for h, r in counts.iterrows())
     return f"HINDCAST against the record to July 2025, records inside the 90% band: {inside}; hindcast.txt"
 
 
