@@ -200,3 +200,13 @@ def test_empty_out_dir_is_refused(tmp_path):
 def test_list_and_help():
     assert "recognition_vs_isolation" in run_sim("list").stdout
     assert "usage" in run_sim("--help").stdout
+
+
+def test_a_finished_run_asked_again_prints_its_answer_not_the_full_tables(smoke_run):
+    out, first = smoke_run
+    again = run_sim("experiment=smoke", "replications=12", f"out_dir={out}", "resume=true")
+    assert again.returncode == 0, again.stderr
+    assert "complete with these settings" in again.stderr
+    answer = first.stdout.split("\n\nsmoke:")[0]
+    assert again.stdout.startswith(answer) and "FULL TABLES" not in again.stdout
+    assert len(again.stdout.splitlines()) <= 25
