@@ -397,8 +397,12 @@ def _horizon_table(t: AnswerTables, name: str) -> list[str]:
     out = [
         f"In year {_and([str(y) for y in t.years])} of the horizon ({_year_unit(name)}"
         f"{', ' + how if how else ''}): {t.labels.get(t.baseline, t.baseline)}'s level, then each policy's "
-        "effect with P(material improvement)"
-        + ("" if OUTCOME[name].better else " (here: P(material rise))")
+        "effect with "
+        + (
+            "P(material improvement) / P(material harm)"
+            if OUTCOME[name].better
+            else "P(material rise) / P(material fall)"
+        )
         + ".",
         "",
         "| | " + " | ".join(f"year {y}" for y in t.years) + " |",
@@ -413,9 +417,16 @@ def _horizon_table(t: AnswerTables, name: str) -> list[str]:
         cells = []
         for y in t.years:
             r = _row(t.year_effects, outcome=name, scenario=s, hypothesis=POOLED, year=y)
-            cells.append("n/a" if r is None else f"{band(r, name=name)}, {probability(_improvement(r, name))}")
+            cells.append("n/a" if r is None else f"{band(r, name=name)}, {_both(r, name)}")
         out.append(f"| {t.labels.get(s, s)} | " + " | ".join(cells) + " |")
     return out + [""]
+
+
+def _both(row: dict, name: str) -> str:
+    """'0.01 / 0.58': P(material improvement) / P(material harm), or rise / fall where no side is better."""
+    if OUTCOME[name].better:
+        return f"{probability(row['p_material_improvement'])} / {probability(row['p_material_harm'])}"
+    return f"{probability(row['p_material_rise'])} / {probability(row['p_material_fall'])}"
 
 
 def _year_unit(name: str) -> str:
