@@ -481,14 +481,9 @@ def _task(cfg) -> None:
     print(
         f"{p.name}: {len(p.cells)} cells x {p.replications} replications x {p.months} months in {result.seconds:.1f} s"
     )
-    print(f"results:  {result.out_dir}/results.parquet")
-    print(f"summary:  {result.out_dir}/summary.csv")
-    print(f"manifest: {result.out_dir}/manifest.json")
-    if result.figures:
-        print(
-            f"figures:  {', '.join(f'{result.out_dir}/{f}' for f in result.figures[:2])}"
-            + (f" and {len(result.figures) - 2} more in {result.out_dir}" if len(result.figures) > 2 else "")
-        )
+    figures = f"; {len(result.figures)} figures" if result.figures else ""
+    print(f"report:   {result.out_dir}/report.md (full tables: comparison.txt, summary.csv{figures})")
+    print(f"results:  {result.out_dir}/results.parquet (settings: manifest.json)")
 
 
 def _relative(path: Path) -> Path:

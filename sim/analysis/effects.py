@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.analysis.labels import capitalised, outcome_label, outcome_title
+from sim.analysis.labels import outcome_title
 from sim.model.outcomes import OUTCOMES
 
 OUTCOME_BY_NAME = {o.name: o for o in OUTCOMES}
@@ -136,6 +136,7 @@ def summary_table(summaries: dict, baseline: str) -> pd.DataFrame:
                 row.update({f"diff_{k}": v for k, v in d.items()})
                 row["diff_share_positive"] = float((diff > 0).mean())
                 row.update(_effect_distribution(diff, o.better))
+                row.update(material_shares(diff, o.name))
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -144,77 +145,18 @@ def _p(x: float) -> str:
     return "n/a" if np.isnan(x) else f"{x:.2f}"
 
 
-def answer_sentences(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict) -> list[str]:
-    """Plain sentences from the numbers: per policy and outcome with a good direction, across worldviews."""
-    hypotheses = list(dict.fromkeys(table["hypothesis"]))
-    policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
-    sentences = []
-    for name in outcomes:
-        better = OUTCOME_BY_NAME[name].better
-        if not better:
-            continue
-        good_verb, base_verb = ("lowers", "lower") if better == "lower" else ("raises", "raise")
-        sub = table[table["outcome"] == name].set_index(["scenario", "hypothesis"])
-        for s in policies:
-            p = {h: float(sub.loc[(s, h), "p_better"]) for h in hypotheses}
-            same_each = [float(sub.loc[(s, h), "p_same"]) for h in hypotheses]
-            same = max(same_each)
-            policy = labels.get(s, s)
-            if min(same_each) == 1.0:
-                sentences.append(
-                    f"{policy} leaves {outcome_label(name)} unchanged in every future under every worldview."
-                )
-                continue
-            # "in most futures" under a worldview: more than half of its replications are better
-            k = sum(v > 0.5 for v in p.values())
-            worst, best = min(p, key=p.get), max(p, key=p.get)
-            n = len(hypotheses)
-            what = f"{good_verb} {outcome_label(name)}"
-            if n == 1:
-                sentence = (
-                    f"{policy} {what} in {p[worst]:.0%} of futures under {labels.get(worst, worst)} "
-                    f"(P(better) {p[worst]:.2f})."
-                )
-            else:
-                if k == 0:
-                    head = (
-                        f"{policy} does not {base_verb} {outcome_label(name)} in most futures under any of the "
-                        f"{n} worldviews"
-                    )
-                elif k == n:
-                    head = f"{policy} {what} in most futures under all {n} worldviews"
-                else:
-                    head = f"{policy} {what} in most futures under {k} of {n} worldviews"
-                spread = (
-                    f"P(better) {p[worst]:.2f} under each"
-                    if f"{p[worst]:.2f}" == f"{p[best]:.2f}"
-                    else f"P(better) from {p[worst]:.2f} ({labels.get(worst, worst)}) "
-                    f"to {p[best]:.2f} ({labels.get(best, best)})"
-                )
-                sentence = f"{head}; {spread}."
-            if same >= 0.05:
-                most = hypotheses[same_each.index(same)]
-                where = f" ({labels.get(most, most)})" if len(hypotheses) > 1 else ""
-                sentence += f" No change at all in up to {same:.0%} of futures{where}."
-            sentences.append(sentence)
-    return sentences
+def p_better_text(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict, futures: str) -> str:
+    """Per outcome with a good direction, a table of P(better) (better by any amount) per policy and worldview,
+    with the worst case over the worldviews."""
 
 
-def answer_text(table: pd.DataFrame, outcomes: list[str], baseline: str, labels: dict, futures: str) -> str:
-    """The answer first: sentences, then per outcome a P(better) table of policy x hypothesis with the worst case."""
     hypotheses = list(dict.fromkeys(table["hypothesis"]))
     policies = [s for s in dict.fromkeys(table["scenario"]) if s != baseline]
     base = labels.get(baseline, baseline)
-
-    lines = [f"ANSWER: how often does each policy do better than {base}?", ""]
-    for name in outcomes:
-        sentences = answer_sentences(table, [name], baseline, labels)
-        if sentences:
-            lines += [f"{capitalised(outcome_label(name))}:"] + [f"- {s}" for s in sentences] + [""]
-    lines += [
+    lines = [
         f"P(better): share of futures ({futures})",
-        f"in which the policy beats {base} in the outcome's good direction; futures with no change at all",
-        "count as not better (their share is p_same in summary.csv).",
+        f"in which the policy beats {base} in the outcome's good direction by any amount; futures with no change",
+        "at all count as not better (their share is p_same in summary.csv).",
         "",
     ]
     names = [labels.get(h, h) for h in hypotheses]
@@ -302,3 +244,138 @@ def paired_effect(values: pd.DataFrame, outcome: str, policy: str, against: str)
     wide = values.pivot_table(index=["hypothesis", "replication"], columns="scenario", values=outcome, observed=True)
     effect = (wide[policy] - wide[against]).rename("effect").reset_index()
     return effect
+
+
+# --- levels and sizes: the answer's numbers, from tidy tables ------------------------------------------------
+
+# the years of the horizon at which effects are shown side by side, as far as a run's horizon reaches
+HORIZON_YEARS = (1, 3, 5, 10)
+# the hypothesis column's value for a row pooled over the worldviews
+POOLED = "all worldviews"
+# levels and effects are given as the median and this band over futures (5th to 95th percentile)
+BAND = (0.05, 0.95)
+
+
+def horizon_years(months: int, years=HORIZON_YEARS) -> list[int]:
+    """The years of ``years`` whose twelve months all lie within a run of ``months`` months."""
+    return [y for y in years if 12 * y <= months]
+
+
+def year_figures(series: np.ndarray, summary: str) -> np.ndarray:
+    """An outcome's monthly values (months, replications) as one figure per whole year of the run, (years,
+    replications), summarised as the outcome is over the horizon: a flow's yearly total, a level's yearly
+    mean (or, for ``final``, its value at the end of the year), a state's share of the year's months.
+    Months after the last whole year are left out."""
+    years = series.shape[0] // 12
+    blocks = np.asarray(series[: 12 * years], dtype=np.float64).reshape(years, 12, *series.shape[1:])
+    if summary == "annual":
+        return blocks.sum(axis=1)
+    if summary in ("mean", "share"):
+        return blocks.mean(axis=1)
+    if summary == "final":
+        return blocks[:, -1]
+    raise ValueError(f"unknown summary {summary!r}")
+
+
+def paired_effects(values: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """The policies' rows of ``values`` (scenario, hypothesis, replication, outcome[, year], value) with
+    ``effect``: the value minus the baseline's in the same worldview, replication (same shocks, same draw),
+    outcome and year."""
+    keys = [c for c in ("hypothesis", "replication", "outcome", "year") if c in values.columns]
+    base = values.loc[values["scenario"] == baseline, [*keys, "value"]].rename(columns={"value": "base"})
+    policies = values[values["scenario"] != baseline]
+    paired = policies.merge(base, on=keys, how="inner", validate="many_to_one")
+    return paired.assign(effect=paired["value"] - paired["base"]).drop(columns="base")
+
+
+def _future_weights(hypotheses: pd.Series, weights: dict | None) -> np.ndarray:
+    """Each future's weight in a pooled figure: its worldview's weight shared by that worldview's futures
+    (equal weights when ``weights`` is None), so a worldview counts by its weight, not by its number of runs."""
+    counts = hypotheses.value_counts()
+    names = list(counts.index)
+    w = {h: (1.0 if weights is None else float(weights.get(h, 0.0))) for h in names}
+    total = sum(w.values())
+    per_future = {h: w[h] / total / counts[h] for h in names} if total > 0 else {h: np.nan for h in names}
+    return hypotheses.map(per_future).to_numpy(dtype=np.float64)
+
+
+def material_shares(diff: np.ndarray, outcome: str, weights: np.ndarray | None = None) -> dict:
+    """Shares of futures in which the effect is a material rise or fall (at least the outcome's declared
+    ``material`` threshold), and, for an outcome with a good direction, a material improvement or harm.
+    An effect smaller than the threshold counts as neither, however consistent its sign."""
+    o = OUTCOME_BY_NAME[outcome]
+    diff = np.asarray(diff, dtype=np.float64)
+    w = np.full(len(diff), 1.0 / max(len(diff), 1)) if weights is None else np.asarray(weights) / np.sum(weights)
+    # a hair below the threshold, so an effect of exactly one threshold (one rung, one state) counts
+    edge = o.material * (1.0 - 1e-9)
+    rise, fall = float(w[diff >= edge].sum()), float(w[diff <= -edge].sum())
+    good, bad = {"lower": (fall, rise), "higher": (rise, fall)}.get(o.better, (np.nan, np.nan))
+    return {
+        "material": o.material,
+        "p_material_rise": rise,
+        "p_material_fall": fall,
+        "p_material_improvement": good,
+        "p_material_harm": bad,
+    }
+
+
+def _distribution(values: np.ndarray, weights: np.ndarray) -> dict:
+    """Weighted median, band and mean of one group's futures."""
+    lo, mid, hi = np.quantile(values, [BAND[0], 0.5, BAND[1]], weights=weights, method="inverted_cdf")
+    mean = float(np.average(values, weights=weights))
+    return {"median": float(mid), "low": float(lo), "high": float(hi), "mean": mean}
+
+
+def distribution_table(frame: pd.DataFrame, column: str, by: list, weights: dict | None) -> pd.DataFrame:
+    """Per group of ``by`` (e.g. outcome, scenario, year): the median and 5-95% band of ``column`` over
+    futures, per worldview and pooled over the worldviews (hypothesis = POOLED) with each worldview weighed
+    by ``weights`` (equal when None). Effects (``column == "effect"``) also get P(better), P(material
+    improvement) and P(material harm). Quantiles take the observed future at or above the share asked
+    (numpy's ``inverted_cdf``, the one method that takes weights), per worldview as pooled."""
+    rows = []
+    for key, group in frame.groupby(by, sort=False, observed=True):
+        key = dict(zip(by, key if isinstance(key, tuple) else (key,)))
+        pooled_w = _future_weights(group["hypothesis"], weights)
+        parts = [(POOLED, group, pooled_w)] + [
+            (h, sub, np.full(len(sub), 1.0 / len(sub)))
+            for h, sub in group.groupby("hypothesis", sort=False, observed=True)
+        ]
+        for hypothesis, sub, w in parts:
+            if not np.isfinite(w).all() or w.sum() <= 0:
+                continue
+            values = sub[column].to_numpy(dtype=np.float64)
+            row = {**key, "hypothesis": hypothesis, "n": len(sub), **_distribution(values, w)}
+            if column == "effect":
+                better = OUTCOME_BY_NAME[key["outcome"]].better
+                good = values < 0 if better == "lower" else values > 0 if better == "higher" else None
+                row["p_better"] = float(w[good].sum() / w.sum()) if good is not None else np.nan
+                row.update(material_shares(values, key["outcome"], w))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def variance_parts(effects: pd.DataFrame, weights: dict | None, by=("outcome", "scenario")) -> pd.DataFrame:
+    """Per group of ``by``, the variance of the effect over the pooled futures split by the law of total
+    variance: ``worldview``, the variance of the worldviews' mean effects (weighed as the pooled figures are),
+    and ``within``, the weighted mean of each worldview's variance over its futures. They sum to ``total``.
+
+    Replication r shares its parameter draw and its shocks across the cells, so within a worldview each future
+    is one parameter draw with one stream of shocks: the store cannot tell the two apart, and ``within`` holds
+    parameters and chance together (chance alone when the parameters were not drawn)."""
+    rows = []
+    for key, group in effects.groupby(list(by), sort=False, observed=True):
+        key = dict(zip(by, key if isinstance(key, tuple) else (key,)))
+        w = _future_weights(group["hypothesis"], weights)
+        if not np.isfinite(w).all() or w.sum() <= 0:
+            continue
+        frame = pd.DataFrame({"h": group["hypothesis"].to_numpy(), "w": w, "x": group["effect"].to_numpy(float)})
+        frame["wx"] = frame["w"] * frame["x"]
+        per = frame.groupby("h", sort=False, observed=True).agg(w=("w", "sum"), wx=("wx", "sum"))
+        means = per["wx"] / per["w"]
+        frame["dev2"] = frame["w"] * (frame["x"] - frame["h"].map(means)) ** 2
+        within = float(frame["dev2"].sum() / frame["w"].sum())
+        grand = float(per["wx"].sum() / per["w"].sum())
+        worldview = float((per["w"] * (means - grand) ** 2).sum() / per["w"].sum())
+        total = float(np.average((frame["x"] - grand) ** 2, weights=frame["w"]))
+        rows.append({**key, "total": total, "worldview": worldview, "within": within, "mean": grand})
+    return pd.DataFrame(rows)

@@ -68,3 +68,22 @@ def param_labels() -> dict:
     """Parameter name -> its meaning from the rulebook (importing the actors registers every parameter)."""
     import sim.model.actors  # noqa: F401
     return {name: p.meaning for name, p in PARAMS.items()}
+
+
+def short_unit(name: str) -> str:
+    """The unit of a replication's summary number, short enough for a column: 'deaths a year', 'fighters at
+    the end', 'share of months', '0-1'."""
+    o = OUTCOME[name]
+    if o.summary == "annual":
+        return f"{o.unit} a year"
+    if o.summary == "share":
+        return "share of months"
+    if o.summary == "final":
+        return f"{o.unit} at the end"
+    return o.unit
+
+
+def outcome_row_label(name: str) -> str:
+    """'Deaths in Pakistan (deaths a year)', for the rows of the answer's table."""
+    words = outcome_words(name)
+    return f"{capitalised(words)} ({short_unit(name)})"

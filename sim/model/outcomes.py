@@ -47,6 +47,13 @@ class Outcome:
     # "the" where running text needs an article before the label ("raises the opium economy"), else ""
     article: str = ""
 
+    # the smallest change, in the summary's unit (a yearly figure for "annual"), that the report counts as a
+    # change at all: an effect smaller than this is "no material change", neither better nor worse. Each is a
+    # labelled assumption: a round figure near 5% of the status quo's level, or the smallest step an analyst
+    # would act on; ``material_why`` gives the reason
+    material: float = 0.0
+    material_why: str = ""
+
     def __post_init__(self):
         if not self.label or self.label != self.label.strip():
             raise ValueError(f"outcome {self.name} needs a label: the words a reader sees for it")
@@ -87,6 +94,8 @@ def _build():
             tracker="PICSS (militant attacks in Pakistan)",
             lower=0.0,
             label="attacks in Pakistan",
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 1,000 a year)",
         ),
         Outcome(
             "deaths_pakistan",
@@ -101,6 +110,8 @@ def _build():
             tracker="CRSS (civilians, security personnel and militants killed)",
             lower=0.0,
             label="deaths in Pakistan",
+            material=100,
+            material_why="assumption: about 4% of the 2,546 deaths CRSS counted in 2024",
         ),
         Outcome(
             "ttp_fighters",
@@ -112,6 +123,8 @@ def _build():
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0,
             label="TTP strength",
+            material=500,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 10,000 fighters)",
         ),
         Outcome(
             "ttp_sanctuary",
@@ -124,6 +137,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="TTP's sanctuary in Afghanistan",
             article="the",
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "pragmatist_influence",
@@ -135,6 +150,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="Taliban pragmatists' influence",
             article="the",
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "girls_schools_open",
@@ -149,6 +166,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="time girls' secondary schools are open",
             article="the",
+            material=0.05,
+            material_why="assumption: schools open some six months more or less in ten years",
         ),
         Outcome(
             "humanitarian_need",
@@ -160,6 +179,8 @@ def _build():
             tracker="OCHA HNRP (people in need)",
             lower=0.0,
             label="humanitarian need",
+            material=1.0,
+            material_why="assumption: a million people, about 4% of the status quo's 23-35 million",
         ),
         Outcome(
             "population",
@@ -170,6 +191,8 @@ def _build():
             tracker="UN World Population Prospects / World Bank WDI (population)",
             lower=0.0,
             label="Afghanistan's population",
+            material=0.5,
+            material_why="assumption: about 1% of the population",
         ),
         Outcome(
             "aid_delivered",
@@ -181,6 +204,8 @@ def _build():
             tracker="OCHA FTS (funding received for the Afghanistan appeal)",
             lower=0.0,
             label="aid reaching people",
+            material=0.05,
+            material_why="assumption: 5% of the aid that reached people in 2024",
         ),
         Outcome(
             "aid_funding",
@@ -192,6 +217,8 @@ def _build():
             tracker="OCHA FTS (humanitarian funding received for Afghanistan)",
             lower=0.0,
             label="humanitarian funding",
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about US$ 1 billion a year)",
         ),
         Outcome(
             "appeal_coverage",
@@ -204,6 +231,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="UN appeal's coverage",
             article="the",
+            material=0.02,
+            material_why="assumption: two percentage points of the appeal, near 8% of the status quo's quarter",
         ),
         Outcome(
             "gdp_per_capita",
@@ -215,6 +244,8 @@ def _build():
             tracker="World Bank, Afghanistan Development Update (real GDP per capita)",
             lower=0.0,
             label="income per head",
+            material=0.02,
+            material_why="assumption: 2% of the 2024 income per head",
         ),
         Outcome(
             "refugee_flows",
@@ -226,6 +257,8 @@ def _build():
             tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
             lower=0.0,
             label="refugee outflow",
+            material=20,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 350 thousand a year)",
         ),
         Outcome(
             "refugee_returns",
@@ -237,6 +270,8 @@ def _build():
             tracker="IOM/UNHCR (border monitoring of returns from Iran and Pakistan)",
             lower=0.0,
             label="returns from Iran and Pakistan",
+            material=50,
+            material_why="assumption: a round figure near 3% of the status quo's level (about 1,500 thousand a year)",
         ),
         Outcome(
             "returns_from_iran",
@@ -248,6 +283,8 @@ def _build():
             tracker="IOM/UNHCR (border monitoring of returns from Iran)",
             lower=0.0,
             label="returns from Iran",
+            material=50,
+            material_why="assumption: a round figure near 4% of the status quo's level (about 1,200 thousand a year)",
         ),
         Outcome(
             "returns_from_pakistan",
@@ -259,6 +296,8 @@ def _build():
             tracker="IOM/UNHCR (returns from Pakistan, flash updates)",
             lower=0.0,
             label="returns from Pakistan",
+            material=20,
+            material_why="assumption: a round figure near 6% of the status quo's level (about 350 thousand a year)",
         ),
         Outcome(
             "drug_economy",
@@ -271,6 +310,8 @@ def _build():
             lower=0.0,
             label="opium economy",
             article="the",
+            material=0.05,
+            material_why="assumption: 5% of the 2025 opium economy",
         ),
         Outcome(
             "recognising_states",
@@ -283,6 +324,8 @@ def _build():
             lower=0.0, upper=float(len(STATES)),
             label="number of states recognising Kabul",
             article="the",
+            material=1,
+            material_why="assumption: one state, the smallest change there is",
         ),
         Outcome(
             "clash_pakistan_afghanistan",
@@ -296,6 +339,8 @@ def _build():
             tracker="dated border clashes in news reports (Dawn, Reuters)",
             lower=0.0, upper=1.0,
             label="Pakistan-Afghanistan clashes",
+            material=0.25,
+            material_why="assumption: one month with a clash more or less every four years",
         ),
         Outcome(
             "clash_risk",
@@ -309,6 +354,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="risk of a Pakistan-Afghanistan clash",
             article="the",
+            material=0.01,
+            material_why="assumption: one percentage point a month, near 5% of the status quo's level (about 0.2)",
         ),
         Outcome(
             "civil_war",
@@ -323,6 +370,8 @@ def _build():
             lower=0.0, upper=1.0,
             label="time in civil war",
             article="the",
+            material=0.02,
+            material_why="assumption: about two months in ten years",
         ),
         Outcome(
             "iskp_external_capacity",
@@ -334,6 +383,8 @@ def _build():
             tracker="UN Security Council 1988 Monitoring Team (in words, no series)",
             lower=0.0, upper=1.0,
             label="ISKP's capacity to strike abroad",
+            material=0.05,
+            material_why="assumption: a twentieth of the 0-1 scale",
         ),
         Outcome(
             "iskp_attacks_abroad",
@@ -347,6 +398,8 @@ def _build():
             tracker="UN Security Council 1988 Monitoring Team",
             lower=0.0, upper=1.0,
             label="ISKP attacks abroad",
+            material=0.1,
+            material_why="assumption: one attack abroad more or less in ten years",
         ),
         Outcome(
             "influence_balance",
@@ -364,6 +417,8 @@ def _build():
             lower=-1.0,
             upper=1.0,
             label="US influence against China, Russia and Iran",
+            material=0.05,
+            material_why="assumption: a fifth of one step of the US relation on the balance",
         ),
         Outcome(
             "escalation_pakistan_afghanistan",
@@ -378,6 +433,8 @@ def _build():
             lower=0.0,
             upper=4.0,
             label="Pakistan-Afghanistan escalation",
+            material=0.1,
+            material_why="assumption: a tenth of a rung of the ladder on average",
         ),
         Outcome(
             "iskp_attacks_afghanistan",
@@ -391,6 +448,8 @@ def _build():
             better="lower",
             lower=0.0,
             label="ISKP attacks inside Afghanistan",
+            material=5,
+            material_why="assumption: a round figure near 10% of the 49 attacks ACLED counted in 2023",
         ),
         Outcome(
             "afghan_civilian_casualties",
@@ -404,6 +463,8 @@ def _build():
             better="lower",
             lower=0.0,
             label="civilian casualties in Afghanistan",
+            material=50,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 900 a year)",
         ),
     ]
     outcomes += [
@@ -419,6 +480,8 @@ def _build():
             upper=float(RECOGNITION),
             label=f"{state_label[k]}-Kabul relation",
             article="the",
+            material=1.0,
+            material_why="assumption: one rung of the ladder, the smallest change there is",
         )
         for k in STATES
     ]

@@ -17,15 +17,27 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.analysis.effects import answer_sentences, answer_text, comparison_text, fan_series, summary_table
+from sim.analysis.effects import (
+    comparison_text,
+    distribution_table,
+    fan_series,
+    horizon_years,
+    p_better_text,
+    paired_effects,
+    summary_table,
+    variance_parts,
+    year_figures,
+)
 from sim.analysis.hindcast import write_hindcast
 from sim.analysis.labels import capitalised, outcome_label, outcome_title
 from sim.analysis.weights import folder_weights
 from sim.model.outcomes import OUTCOMES
 from sim.model.record import CHART_OUTCOMES, chart_markers, extract
 from sim.report.analyses import ANALYSES, analysis_section, write_analysis
+from sim.report.answer import AnswerTables, answer_section, terminal_answer
 from sim.report.figures import effects_chart, fan_chart, hindcast_chart
 from sim.run.engine import SerialPool, forget_record, release_memory
+from sim.run.experiment import FULL_TABLES
 from sim.store.reader import FolderError, ResultsFolder
 
 REPORT_FILE = "report.md"
@@ -175,21 +187,27 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
     table.to_csv(path / "summary.csv", index=False, float_format="%.6g")
     outcomes = folder.key_outcomes
     multi = len(folder.scenarios) > 1
-    answer = answer_text(table, outcomes, baseline, labels, futures_phrase(folder)) if multi else ""
-    text = (answer + "\n" if answer else "") + comparison_text(table, outcomes, baseline)
-    (path / "comparison.txt").write_text(text + "\n", encoding="utf-8")
-    files = ["summary.csv", "comparison.txt"]
-    fans, extracts = {}, {}
+    fans, extracts, yearly = {}, {}, {}
     for call in fan_calls:
-        key, fan, extract = call.result()
+        key, fan, extract, years = call.result()
         fans[key] = fan
         if extract is not None:
             extracts[key[1]] = extract
+        if years is not None:
+            yearly[key] = years
+    answer = answer_tables(folder, summaries, yearly)
+    p_better = p_better_text(table, outcomes, baseline, labels, futures_phrase(folder)) if multi else ""
+    text = terminal_answer(answer)
+    full = "\n\n".join(
+        [text, FULL_TABLES, *([p_better] if p_better else []), comparison_text(table, outcomes, baseline)]
+    )
+    (path / "comparison.txt").write_text(full + "\n", encoding="utf-8")
+    files = ["summary.csv", "comparison.txt"]
     hindcast_text = ""
     if kind == "hindcast":
         hindcast_files, hindcast_text = write_hindcast(path, extracts)
         files += hindcast_files
-        text = hindcast_text + "\n" + text
+        text = _hindcast_line(path, labels) + "\n\n" + text
     figure_files, jobs = _figures(folder, summaries, fans) if figures else ({}, [])
     pool(_call, jobs)
     files += [f for group in figure_files.values() for f in group]
@@ -197,17 +215,84 @@ def build_report(path, figures: bool | None = None, pool=None) -> Report:
     if analysis is not None:
         files += list(analysis.result())
         sections.append(analysis_section(kind, path).strip())
-        # the analysis answers the experiment's question, so it is printed first
-        text = sections[-1] + "\n\n" + text
-    markdown = _markdown(folder, table, figure_files, sections, hindcast_text)
+        # the analysis answers the experiment's question: the terminal names where it is
+        heading = next((line.lstrip("# ") for line in sections[-1].splitlines() if line.startswith("#")), kind)
+        text = text + f"\nThe experiment's {kind} analysis: report.md, section \"{heading}\""
+    markdown = _markdown(folder, table, figure_files, sections, hindcast_text, answer)
     (path / REPORT_FILE).write_text(markdown, encoding="utf-8")
     files.append(REPORT_FILE)
     return Report(files, text)
 
 
+def answer_tables(folder: ResultsFolder, summaries, yearly: dict) -> AnswerTables:
+    """The answer's tables (sim.analysis.effects) from the stored per-replication summaries of the key outcomes
+    and their figures in the horizon's years (``yearly[(scenario, hypothesis)][outcome]``: years x replications)."""
+    outcomes, baseline = folder.key_outcomes, folder.baseline
+    positions = {o.name: i for i, o in enumerate(OUTCOMES)}
+    years = horizon_years(folder.months)
+    frames, year_frames = [], []
+    for scenario, hypothesis in folder.cells:
+        values = summaries[(scenario, hypothesis)]
+        n = values.shape[1]
+        for name in outcomes:
+            cell = {"scenario": scenario, "hypothesis": hypothesis, "outcome": name}
+            frames.append(pd.DataFrame({**cell, "replication": np.arange(n), "value": values[positions[name]]}))
+            by_year = (yearly.get((scenario, hypothesis)) or {}).get(name)
+            if by_year is not None and len(years):
+                year_frames.append(
+                    pd.DataFrame(
+                        {
+                            **cell,
+                            "year": np.repeat(years, by_year.shape[1]),
+                            "replication": np.tile(np.arange(by_year.shape[1]), len(years)),
+                            "value": by_year.reshape(-1),
+                        }
+                    )
+                )
+    values = pd.concat(frames, ignore_index=True)
+    hypotheses = folder.hypotheses
+    weights, how = _weights(folder, hypotheses)
+    policies = [s for s in folder.scenarios if s != baseline]
+    levels = distribution_table(values[values["scenario"] == baseline], "value", ["outcome", "scenario"], weights)
+    effects = paired_effects(values, baseline) if policies else None
+    tables = AnswerTables(
+        levels=levels,
+        effects=distribution_table(effects, "effect", ["outcome", "scenario"], weights) if policies else levels[:0],
+        outcomes=outcomes,
+        baseline=baseline,
+        policies=policies,
+        hypotheses=hypotheses,
+        labels=folder.labels,
+        start=folder.start,
+        months=folder.months,
+        weights=weights,
+        weights_how=how,
+        uncertainty=str(folder.uncertainty.get("mode", "parameters")),
+        variance=variance_parts(effects, weights) if policies else None,
+        years=years if year_frames else [],
+    )
+    if year_frames:
+        by_year = pd.concat(year_frames, ignore_index=True)
+        base = by_year[by_year["scenario"] == baseline]
+        tables.year_levels = distribution_table(base, "value", ["outcome", "scenario", "year"], weights)
+        if policies:
+            paired = paired_effects(by_year, baseline)
+            tables.year_effects = distribution_table(paired, "effect", ["outcome", "scenario", "year"], weights)
+    return tables
+
+
+def _hindcast_line(path, labels: dict) -> str:
+    """One line for the terminal: how many records each worldview's 90% band holds (hindcast.csv)."""
+    t = pd.read_csv(path / "hindcast.csv")
+    counts = t.groupby("hypothesis", sort=False)["inside_90"].agg(["sum", "size"])
+    inside = ", ".join(f"{int(r['sum'])} of {int(r['size'])} ({labels.get(h, h)})" for h, r in counts.iterrows())
+    return f"HINDCAST against the record to July 2025, records inside the 90% band: {inside}; hindcast.txt"
+
+
 def cell_fans(path: str, index: int):
-    """``(key, fans, extract)`` of the index-th stored cell: the monthly quantiles of the charted outcomes
-    (``fan_series``) and, for a hindcast, its extract of dated events. Runs on a worker.
+    """``(key, fans, extract, yearly)`` of the index-th stored cell: the monthly quantiles of the charted outcomes
+    (``fan_series``), for a hindcast its extract of dated events, otherwise the key outcomes' figures in the
+    horizon's years (``yearly[outcome]``: years x replications). Runs on a worker.
 
     Read from the store one charted outcome at a time (its column only, chunk by chunk into one array), so
     the memory a cell needs is one outcome's months x replications, whatever the number of outcomes charted.
@@ -220,6 +305,8 @@ def cell_fans(path: str, index: int):
     charted = set(folder.key_outcomes)
     fans = None
     key = None
+    years = horizon_years(folder.months)
+    yearly = {}
     for i, o in enumerate(OUTCOMES):
         if o.name not in charted:
             continue
@@ -232,11 +319,13 @@ def cell_fans(path: str, index: int):
                 filled += part.shape[2]
             one = fan_series(series[:, :, :filled], {o.name}, columns=[i])
             fans = one if fans is None else np.where(np.isnan(one), fans, one)
+            # the yearly figures of the horizon's years (year y: row y - 1), for effects over time
+            yearly[o.name] = year_figures(series[:, 0, :filled], o.summary)[[y - 1 for y in years]]
             del series
             release_memory()
     if key is None:
         raise FolderError(f"{path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
-    return key, fans, None
+    return key, fans, None, yearly
 
 
 def _hindcast_cell(folder: ResultsFolder, index: int):
@@ -249,7 +338,7 @@ def _hindcast_cell(folder: ResultsFolder, index: int):
             charted_parts.append(record[:, wanted, :])
         fans = fan_series(np.concatenate(charted_parts, axis=2), charted, columns=wanted)
         extracted = {k: np.concatenate([np.atleast_1d(p[k]) for p in extract_parts]) for k in extract_parts[0]}
-        return key, fans, extracted
+        return key, fans, extracted, None
 
     raise FolderError(f"{folder.path}/results.parquet lacks the cell {' / '.join(folder.cells[index])}")
 
@@ -312,23 +401,23 @@ def _prob(x: float) -> str:
     return "n/a" if x is None or np.isnan(x) else f"{x:.2f}"
 
 
-def _markdown(folder: ResultsFolder, table: pd.DataFrame, figures: dict, sections: list, hindcast_text: str) -> str:
+def _markdown(
+    folder: ResultsFolder, table: pd.DataFrame, figures: dict, sections: list, hindcast_text: str, answer=None
+) -> str:
     m = folder.manifest
     labels, baseline = folder.labels, folder.baseline
     hypotheses = folder.hypotheses
     policies = [s for s in folder.scenarios if s != baseline]
     out = [f"# {folder.experiment.get('name', m['experiment'])}", ""]
     out += ["## Question", "", " ".join(str(folder.experiment.get("description", "")).split()), ""]
+    if answer is not None:
+        out += answer_section(answer, futures_phrase(folder))
     if policies:
-        out += ["## Answer", ""]
-        for name in folder.key_outcomes:
-            sentences = answer_sentences(table, [name], baseline, labels)
-            if sentences:
-                out += [f"**{capitalised(outcome_label(name))}**", ""] + [f"- {s}" for s in sentences] + [""]
         out += [
+            "### How often each policy does better at all: P(better)",
             "",
-            f"A future is one replication: {futures_phrase(folder)}. P(better) is the share of futures in which "
-            f"the policy does better than {labels.get(baseline, baseline)} in the outcome's good direction; "
+            "P(better) is the share of futures in which the policy does better than "
+            f"{labels.get(baseline, baseline)} in the outcome's good direction by any amount, however small; "
             "futures with no change at all are counted apart (p_same in summary.csv).",
             "",
         ]

@@ -44,6 +44,9 @@ from sim.store.files import (
 from sim.store.reader import FolderError, ResultsFolder
 from sim.store.url import StagedUrl, check_url_out_dir
 
+# comparison.txt holds the answer the terminal shows, then this line, then the full tables
+FULL_TABLES = "FULL TABLES"
+
 
 @dataclass
 class RunResult:
@@ -232,7 +235,8 @@ def _finished(plan: Plan, key: str) -> RunResult | None:
     if bool(folder.manifest["config"].get("figures", True)) != plan.figures:
         return None  # the same results, but the report is to be drawn otherwise
     comparison = Path(plan.out_dir) / "comparison.txt"
-    text = comparison.read_text(encoding="utf-8").rstrip("\n") if comparison.is_file() else ""
+    text = comparison.read_text(encoding="utf-8") if comparison.is_file() else ""
+    text = text.split(f"\n{FULL_TABLES}\n")[0].rstrip("\n")  # the answer alone, as the run printed it
     figures = [f for f in folder.manifest.get("files", []) if f.endswith(".png")]
     return RunResult(plan.out_dir, text, figures, 0.0)
 

@@ -1,9 +1,21 @@
-"""Decision numbers from per-replication summaries: effect quantiles, P(better), ties, and the sentences."""
+"""Decision numbers from per-replication summaries: effect quantiles, P(better), ties, materiality, the
+yearly figures and the split of an effect's variance."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.analysis.effects import answer_sentences, answer_text, comparison_text, summary_table
+from sim.analysis.effects import (
+    POOLED,
+    comparison_text,
+    distribution_table,
+    horizon_years,
+    p_better_text,
+    paired_effects,
+    summary_table,
+    variance_parts,
+    year_figures,
+)
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
 
 DEATHS = OUTCOME_INDEX["deaths_pakistan"]  # lower is better
@@ -59,43 +71,81 @@ def _four_worldviews():
     return summary_table(_summaries(diffs, n), "base"), diffs
 
 
-def test_sentences_count_worldviews_and_give_the_range_of_p_better():
+def test_the_p_better_table_gives_each_worldview_and_the_worst_case():
     table, diffs = _four_worldviews()
-    labels = {"policy": "Recognition", "h1": "One", "h2": "Two", "h3": "Three", "h4": "Four"}
-    sentences = answer_sentences(table, ["deaths_pakistan", "recognising_states"], "base", labels)
-    assert len(sentences) == 1  # no sentence for an outcome without a good direction
-    p = {h: float((d < 0).mean()) for (_, h), d in diffs.items()}
-    assert p["h1"] > 0.9 and p["h4"] < 0.1
-    expected = (
-        f"Recognition lowers deaths in Pakistan in most futures under 2 of 4 worldviews; "
-        f"P(better) from {p['h4']:.2f} (Four) to {p['h1']:.2f} (One)."
-    )
-    assert sentences[0] == expected
-
-
-def test_the_answer_leads_with_p_better_and_the_worst_case():
-    table, diffs = _four_worldviews()
-    text = answer_text(table, ["deaths_pakistan"], "base", {}, "200 replications")
+    text = p_better_text(table, ["deaths_pakistan"], "base", {}, "200 replications")
     lines = text.splitlines()
-    assert lines[0].startswith("ANSWER")
+    assert lines[0].startswith("P(better)")
     row = next(line for line in lines if line.startswith("policy"))
     numbers = [float(x) for x in row.split()[1:]]
     p = [float((diffs[("policy", h)] < 0).mean()) for h in ("h1", "h2", "h3", "h4")]
     assert numbers == pytest.approx([round(v, 2) for v in p] + [round(min(p), 2)])
 
 
-def test_a_policy_that_changes_nothing_says_so():
-    table = summary_table(_summaries({("policy", "h1"): np.zeros(50), ("policy", "h2"): np.zeros(50)}, 50), "base")
-    sentences = answer_sentences(table, ["deaths_pakistan"], "base", {"policy": "Talks"})
-    assert sentences == ["Talks leaves deaths in Pakistan unchanged in every future under every worldview."]
+def _long(diffs: dict, level: float = 2490.0, outcome: str = "deaths_pakistan") -> pd.DataFrame:
+    """A tidy per-replication table: the baseline at ``level`` and each (policy, hypothesis) cell moved by its
+    effects, one row per replication."""
+    rows = []
+    for (policy, h), diff in diffs.items():
+        n = len(diff)
+        for scenario, values in (("base", np.full(n, level)), (policy, level + np.asarray(diff, float))):
+            rows.append(pd.DataFrame({"scenario": scenario, "hypothesis": h, "replication": np.arange(n),
+                                      "outcome": outcome, "value": values}))
+    return pd.concat(rows, ignore_index=True).drop_duplicates(["scenario", "hypothesis", "replication"])
 
 
-def test_no_change_under_one_worldview_is_not_no_change_everywhere():
-    moved = np.where(np.arange(50) < 40, -3.0, 0.0)
-    table = summary_table(_summaries({("policy", "h1"): np.zeros(50), ("policy", "h2"): moved}, 50), "base")
-    labels = {"policy": "Talks", "h1": "One", "h2": "Two"}
-    sentences = answer_sentences(table, ["deaths_pakistan"], "base", labels)
-    assert sentences == [
-        "Talks lowers deaths in Pakistan in most futures under 1 of 2 worldviews; P(better) from 0.00 (One) "
-        "to 0.80 (Two). No change at all in up to 100% of futures (One)."
-    ]
+def test_a_tiny_effect_is_better_but_not_a_material_improvement():
+    # -9 deaths a year out of 2,490 in every future: better every time, never by the 100 a year that counts
+    tiny = paired_effects(_long({("policy", "h1"): np.full(50, -9.0)}), "base")
+    row = distribution_table(tiny, "effect", ["outcome", "scenario"], None).set_index("hypothesis").loc["h1"]
+    assert row["p_better"] == 1.0
+    assert row["p_material_improvement"] == 0.0 and row["p_material_harm"] == 0.0
+    large = paired_effects(_long({("policy", "h1"): np.full(50, -150.0)}), "base")
+    row = distribution_table(large, "effect", ["outcome", "scenario"], None).set_index("hypothesis").loc["h1"]
+    assert row["p_material_improvement"] == 1.0 and row["material"] == 100
+    # the summary table carries the same shares beside P(better)
+    s = summary_table(_summaries({("policy", "h1"): np.full(20, -9.0)}, 20), "base")
+    deaths = s[(s.scenario == "policy") & (s.outcome == "deaths_pakistan")].iloc[0]
+    assert deaths["p_better"] == 1.0 and deaths["p_material_improvement"] == 0.0
+
+
+def test_every_outcome_declares_a_materiality_threshold_with_a_reason():
+    for o in OUTCOMES:
+        assert o.material > 0 and o.material_why.startswith("assumption"), o.name
+
+
+def test_pooled_figures_weigh_worldviews_not_runs():
+    # h1 has 10 futures all better by 200, h2 has 90 all worse by 200: equal weights pool them half and half
+    frame = paired_effects(_long({("policy", "h1"): np.full(10, -200.0), ("policy", "h2"): np.full(90, 200.0)}), "base")
+    pooled = distribution_table(frame, "effect", ["outcome", "scenario"], None).set_index("hypothesis").loc[POOLED]
+    assert pooled["p_material_improvement"] == pytest.approx(0.5) and pooled["p_material_harm"] == pytest.approx(0.5)
+    weighted = distribution_table(frame, "effect", ["outcome", "scenario"], {"h1": 0.8, "h2": 0.2})
+    row = weighted.set_index("hypothesis").loc[POOLED]
+    assert row["p_material_improvement"] == pytest.approx(0.8) and row["median"] == -200.0
+
+
+@pytest.mark.parametrize("months, years", [(120, [1, 3, 5, 10]), (60, [1, 3, 5]), (36, [1, 3]), (24, [1]), (11, [])])
+def test_the_horizon_years_are_those_the_run_covers(months, years):
+    assert horizon_years(months) == years
+
+
+def test_year_figures_take_each_year_s_own_months():
+    months = np.arange(48, dtype=float)[:, None] * np.ones((1, 3))  # month m holds m in every replication
+    assert year_figures(months, "annual")[2, 0] == sum(range(24, 36))  # year 3: months 24-35
+    assert year_figures(months, "mean")[2, 1] == np.mean(range(24, 36))
+    assert year_figures(months, "final")[2, 2] == 35
+    assert year_figures(months[:47], "annual").shape == (3, 3)  # an unfinished year is left out
+
+
+def test_variance_parts_sum_to_the_total():
+    rng = np.random.default_rng(3)
+    diffs = {("policy", h): rng.normal(shift, scale, 200) for h, shift, scale in
+             (("h1", -50.0, 10.0), ("h2", 20.0, 40.0), ("h3", 80.0, 5.0))}
+    effects = paired_effects(_long(diffs), "base")
+    parts = variance_parts(effects, None).iloc[0]
+    assert parts["total"] == pytest.approx(np.var(effects["effect"]))  # equal runs, equal weights: plain variance
+    assert parts["worldview"] + parts["within"] == pytest.approx(parts["total"])
+    assert parts["worldview"] == pytest.approx(np.var([d.mean() for d in diffs.values()]))
+    weighted = variance_parts(effects, {"h1": 0.6, "h2": 0.3, "h3": 0.1}).iloc[0]
+    assert weighted["worldview"] + weighted["within"] == pytest.approx(weighted["total"])
+    assert weighted["worldview"] != pytest.approx(parts["worldview"])

@@ -45,8 +45,29 @@ def test_a_run_writes_every_promised_file(smoke_run):
         "fan_deaths_pakistan.png",
     ):
         assert (out / name).is_file(), name
-    assert str(out / "results.parquet") in result.stdout
-    assert "deaths_pakistan" in result.stdout
+    assert str(out / "results.parquet") in result.stdout and str(out / "report.md") in result.stdout
+    assert "Deaths in Pakistan (deaths a year)" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_default_experiment_answers_in_a_screenful_leading_with_levels(tmp_path):
+    out = tmp_path / "default"
+    result = run_sim("replications=8", "months=24", "figures=false", "progress=false", f"out_dir={out}")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert len(lines) <= 25, result.stdout
+    assert lines[0].startswith("ANSWER") and "level" in lines[0]
+    # the first row is the first key outcome: its status quo level (unsigned, within the futures' range), then
+    # each policy's effect (signed or zero) with P(material improvement)
+    row = next(line for line in lines if line.startswith("Deaths in Pakistan (deaths a year)"))
+    cells = row.removeprefix("Deaths in Pakistan (deaths a year)").split()
+    level = float(cells[0].replace(",", ""))
+    s = pd.read_csv(out / "summary.csv")
+    base = s[(s.scenario == "status_quo") & (s.outcome == "deaths_pakistan")]
+    assert base.p2_5.min() <= level <= base.p97_5.max() and not cells[0].startswith(("+", "-"))
+    assert cells[3][0] in "+-0" and len(cells) == 3 + 3 * 4  # level [lo, hi], then per policy: effect [lo, hi] P
+    full = (out / "comparison.txt").read_text()
+    assert full.startswith(result.stdout.split("\n\nrecognition_vs_isolation:")[0]) and "95% CI" in full
 
 
 def test_results_have_the_stable_columns_and_exact_replications(smoke_run):
@@ -193,3 +214,13 @@ def test_empty_out_dir_is_refused(tmp_path):
 def test_list_and_help():
     assert "recognition_vs_isolation" in run_sim("list").stdout
     assert "usage" in run_sim("--help").stdout
+
+
+def test_a_finished_run_asked_again_prints_its_answer_not_the_full_tables(smoke_run):
+    out, first = smoke_run
+    again = run_sim("experiment=smoke", "replications=12", f"out_dir={out}", "resume=true")
+    assert again.returncode == 0, again.stderr
+    assert "complete with these settings" in again.stderr
+    answer = first.stdout.split("\n\nsmoke:")[0]
+    assert again.stdout.startswith(answer) and "FULL TABLES" not in again.stdout
+    assert len(again.stdout.splitlines()) <= 25

@@ -77,8 +77,18 @@ def test_comparison_leads_with_the_answer_and_matches_the_summary(run_folder):
 
 def test_report_links_only_figures_that_exist_and_has_every_section(run_folder):
     report = (run_folder / "report.md").read_text()
-    for heading in ("## Question", "## Answer", "## Tables", "## Settings", "## What the model leaves out"):
+    for heading in (
+        "## Question",
+        "## Answer",
+        "### Where the spread of each effect comes from",
+        "### Material thresholds",
+        "P(better)",
+        "## Tables",
+        "## Settings",
+        "## What the model leaves out",
+    ):
         assert heading in report
+    assert report.index("**Bottom line.**") < report.index("### How often each policy does better at all")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report)
     assert "effects_deaths_pakistan.png" in links and "fan_deaths_pakistan.png" in links
     for link in links:
@@ -369,3 +379,62 @@ def test_a_policy_that_never_moves_an_outcome_has_no_worst_case_of_zero():
     talks = next(line for line in lines if line.startswith("| talks"))
     assert kinetic.endswith("| does not move | does not move |"), kinetic
     assert talks.endswith("| 0.00 | 0.00 |"), talks  # a policy that moves it and never helps: a real 0.00
+
+
+def test_the_horizon_table_has_the_years_the_run_covers(tmp_path):
+    out = tmp_path / "three"
+    done = run_sim("experiment=smoke", "replications=6", "months=40", "figures=false", f"out_dir={out}")
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.md").read_text()
+    headers = [line for line in report.splitlines() if line.startswith("| | year")]
+    assert headers and all(line == "| | year 1 | year 3 |" for line in headers), headers
+    # the status quo's year-1 level of deaths: the median over futures of the first twelve months' total
+    import sim
+
+    frame = sim.load(out)
+    first = frame[(frame.scenario == "status_quo") & (frame.month < 12)]
+    totals = first.groupby(["hypothesis", "replication"], observed=True)["deaths_pakistan"].sum()
+    section = report[report.index("### Deaths in Pakistan") :]
+    level_row = next(line for line in section.splitlines() if line.startswith("| Status quo (level) |"))
+    median = float(level_row.split("|")[2].split("[")[0].replace(",", ""))
+    from sim.analysis.weights import folder_weights
+
+    weights, _ = folder_weights(out, ["engagement_moderates", "legitimacy_emboldens"])
+    per_future = totals.index.get_level_values("hypothesis").map(lambda h: weights[h] / 6).to_numpy(float)
+    expected = np.quantile(totals.to_numpy(float), 0.5, weights=per_future, method="inverted_cdf")
+    assert median == float(f"{expected:.3g}")
+
+
+def _answer_tables(effect):
+    """An answer about one outcome and one policy whose effect is ``effect`` deaths a year in every future."""
+    from sim.analysis.effects import distribution_table, paired_effects
+    from sim.report.answer import AnswerTables
+
+    n = 40
+    base = pd.DataFrame({"scenario": "base", "hypothesis": "h", "replication": np.arange(n),
+                         "outcome": "deaths_pakistan", "value": np.linspace(2000, 3000, n)})
+    values = pd.concat([base, base.assign(scenario="policy", value=base["value"] + np.asarray(effect))])
+    effects = distribution_table(paired_effects(values, "base"), "effect", ["outcome", "scenario"], None)
+    levels = distribution_table(base, "value", ["outcome", "scenario"], None)
+    return AnswerTables(levels, effects, ["deaths_pakistan"], "base", ["policy"], ["h"],
+                        {"base": "Status quo", "policy": "Talks", "h": "One"}, (2025, 7), 120)
+
+
+def test_a_tiny_effect_is_no_material_change_in_the_bottom_line():
+    from sim.report.answer import bottom_line, terminal_answer
+
+    tiny = bottom_line(_answer_tables(-9.0), "deaths_pakistan")
+    assert "Talks, under One: a change smaller than the material 100 deaths a year in most futures" in tiny
+    assert "down by" not in tiny
+    large = bottom_line(_answer_tables(-150.0), "deaths_pakistan")
+    assert "Talks, under One: down by 150 (deaths a year, median) in most futures, a material improvement" in large
+    text = terminal_answer(_answer_tables(-150.0))
+    row = next(line for line in text.splitlines() if line.startswith("Deaths in Pakistan"))
+    assert row.split()[-4:] == ["-150", "[-150,", "-150]", "1.00"]
+
+
+def test_half_the_futures_is_not_most_of_them():
+    from sim.report.answer import bottom_line
+
+    half = bottom_line(_answer_tables(np.where(np.arange(40) < 20, -150.0, 0.0)), "deaths_pakistan")
+    assert "Talks, under One: mixed" in half and "down by" not in half
