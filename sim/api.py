@@ -41,10 +41,26 @@ def run(overrides=(), out_dir=None, parameters: bool = True, progress: bool = Fa
     tables = [cell_table(record, s, h, reps, start) for (s, h), record in cell_runs(p, progress)]
     frame = pa.concat_tables(tables).to_pandas()
     frame = tidy(frame, [s.name for s in p.scenarios], [h.name for h in p.hypotheses], start)
-    if parameters and p.drawn:
-        drawn = pd.DataFrame({"replication": reps.astype(np.int32), **{k: p.drawn[k] for k in sorted(p.drawn)}})
-        frame = frame.merge(drawn, on="replication", how="left", sort=False)
+    if parameters and (p.drawn or p.uncertainty == "matched"):
+        from sim.model.sampling import draw_matched
+        from sim.store.files import parameters_table
+
+        if p.drawn:
+            drawn = parameters_table(reps, p.drawn).to_pandas()
+        else:  # each worldview's own kept points
+            fixed = tuple(sorted(p.user_params))
+            drawn = pa.concat_tables(
+                [parameters_table(reps, draw_matched(p.seed, reps, h.name, fixed), h.name) for h in p.hypotheses]
+            ).to_pandas()
+            drawn["hypothesis"] = drawn["hypothesis"].astype(frame["hypothesis"].dtype)
+        frame = frame.merge(drawn, on=_parameter_keys(drawn), how="left", sort=False)
     return frame
+
+
+def _parameter_keys(drawn: pd.DataFrame) -> list[str]:
+    """Parameters drawn for the whole run join on the replication; each worldview's own draws
+    (uncertainty=matched) on the hypothesis and the replication."""
+    return ["hypothesis", "replication"] if "hypothesis" in drawn.columns else ["replication"]
 
 
 def load(folder, parameters: bool = False) -> pd.DataFrame:
@@ -57,7 +73,7 @@ def load(folder, parameters: bool = False) -> pd.DataFrame:
         if parameters:
             drawn = f.parameters()
             if len(drawn.columns) > 1:
-                frame = frame.merge(drawn, on="replication", how="left", sort=False)
+                frame = frame.merge(drawn, on=_parameter_keys(drawn), how="left", sort=False)
     return frame
 
 

@@ -59,7 +59,7 @@ def prepare(plan):
             raise ConfigError(f"experiment.analysis.{key}={s[key]!r} must be a whole number of at least 1")
     if getattr(plan, "drawn", None):
         return plan  # the run already draws the assumptions for every cell
-        reps = np.arange(plan.replications)
+    reps = np.arange(plan.replications)
     return attach_design(
         plan, draw_parameters(plan.seed, reps, method=plan.sampling, total=plan.replications, fixed=plan.user_params)
     )

@@ -32,6 +32,6 @@ def prepare(plan):
         raise ConfigError("a robustness analysis compares policies; list at least two in experiment.scenarios")
     if getattr(plan, "drawn", None) or plan.uncertainty == "matched":
         return plan  # the run already draws the assumptions for every cell
-        reps = np.arange(plan.replications)
+    reps = np.arange(plan.replications)
     values = draw_parameters(plan.seed, reps, method=plan.sampling, total=plan.replications, fixed=plan.user_params)
     return attach_design(plan, values)
