@@ -44,7 +44,8 @@ def _results(frame: pd.DataFrame, drawn: pd.DataFrame | None, join: bool) -> Res
     from sim.store.reader import column_notes
 
     if drawn is not None and "replication" in drawn.columns:
-        drawn = drawn.set_index("replication")
+        # each worldview's own draws (uncertainty=matched) are found by hypothesis and replication
+        drawn = drawn.set_index([*_own_draws(drawn, frame), "replication"])
     if drawn is not None and not len(drawn.columns):
         drawn = None
     if join and drawn is not None:
@@ -56,16 +57,25 @@ def _results(frame: pd.DataFrame, drawn: pd.DataFrame | None, join: bool) -> Res
     return out
 
 
+def _own_draws(drawn: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
+    """["hypothesis"] where each worldview drew its own parameters, its names typed as the results' are."""
+    if "hypothesis" not in drawn.columns:
+        return []
+    drawn["hypothesis"] = drawn["hypothesis"].astype(frame["hypothesis"].dtype)
+    return ["hypothesis"]
+
+
 def run(overrides=(), out_dir=None, parameters: bool = False, progress: bool = False) -> Results:
     """Run an experiment given as command-line style overrides; write a results folder only if ``out_dir``.
 
     ``parameters=True`` joins the drawn parameters as columns (one each, repeated on every monthly row: some
     GB for the default experiment); otherwise they are ``.parameters``, one row per replication."""
     from sim.config.plan import plan
+    from sim.model.sampling import draw_matched
     from sim.report.build import build_report
     from sim.run.checks import check_can_run
     from sim.run.experiment import cell_runs, run_plan
-    from sim.store.files import cell_table
+    from sim.store.files import cell_table, parameters_table
     from sim.store.reader import tidy
 
     overrides = [str(o) for o in overrides]
@@ -85,6 +95,11 @@ def run(overrides=(), out_dir=None, parameters: bool = False, progress: bool = F
     drawn = None
     if p.drawn:
         drawn = pd.DataFrame({"replication": reps.astype(np.int32), **{k: p.drawn[k] for k in sorted(p.drawn)}})
+    elif p.uncertainty == "matched":  # each worldview's own kept points, as its models drew them
+        fixed = tuple(sorted(p.user_params))
+        drawn = pa.concat_tables(
+            [parameters_table(reps, draw_matched(p.seed, reps, h.name, fixed), h.name) for h in p.hypotheses]
+        ).to_pandas()
     return _results(frame, drawn, parameters)
 
 
@@ -133,7 +148,7 @@ def _load_sweep(folder, parameters: bool) -> Results:
         drawn[key] = pd.Categorical(drawn[key], categories=order)
     for name, order in orders.items():  # every job's names, in the order they first come
         frame[name] = pd.Categorical(frame[name].astype(str), categories=list(dict.fromkeys(order)))
-    drawn = drawn.set_index([*swept, "replication"])
+    drawn = drawn.set_index([*swept, *_own_draws(drawn, frame), "replication"])
     return _results(frame, drawn, parameters)
 
 

@@ -47,7 +47,9 @@ from sim.model.sampling import METHODS, draw_parameters, kept_points_problem
 from sim.model.sources import CitationError, parse_citation
 
 REPORTS = ("comparison", "hindcast")
-UNCERTAINTY = ("parameters", "matched", "none")
+UNCERTAINTY = ("auto", "parameters", "matched", "none")
+# where auto draws from the record's kept points: runs that compare policies under the worldviews as weighed
+MATCHED_REPORTS = ("comparison", "robustness")
 EXECUTORS = ("auto", "serial", "local")
 
 
@@ -543,6 +545,19 @@ def _check_weights(weights: dict, run: list):
         raise ConfigError("weights: every worldview of the run has weight 0; give at least one a positive weight")
 
 
+def _auto_uncertainty(report: str, sampling: str, hypotheses) -> str:
+    """uncertainty=auto: a run that compares policies draws each worldview's assumptions from the points its
+    history match kept (the futures the record to July 2025 leaves plausible); a design over the ranges
+    (sensitivity, discovery, lhs or sobol), a hindcast (graded against the record the match used) or a
+    worldview changed on the command line or never matched draws from the independent ranges."""
+    fits = (
+        report in MATCHED_REPORTS
+        and sampling == "random"
+        and all("[" not in h.name and kept_points_problem(h.name) is None for h in hypotheses)
+    )
+    return "matched" if fits else "parameters"
+
+
 def _check_matched(report: str, sampling: str, hypotheses):
     """uncertainty=matched draws each worldview's kept points (sim.calibration.evidence), which must exist for it."""
     if report in ("sensitivity", "discovery"):
@@ -713,6 +728,8 @@ def plan_from_config(cfg: DictConfig, overrides: list[str], out_dir: Path | None
             raise ConfigError(problem)
 
     _check_weights(user_weights, [h.name for h in hypotheses])
+    if uncertainty == "auto":
+        uncertainty = _auto_uncertainty(exp.report, sampling, hypotheses)
     if uncertainty == "matched":
         _check_matched(exp.report, sampling, hypotheses)
     sampling_spec = None

@@ -88,9 +88,10 @@ class Config:
     params: Dict[str, Any] = field(default_factory=dict)
     # a worldview's weight in the evidence-weighted answers (weights.NAME=W), replacing its weight from the record
     weights: Dict[str, Any] = field(default_factory=dict)
-    # "parameters": every assumption is drawn per replication from its range; "matched": from the parameter points
-    # the history match of the replication's worldview kept (sim.calibration.evidence); "none": every one at its default
-    uncertainty: str = "parameters"
+    # "auto": "matched" where the run compares policies, else "parameters" (sim.config.plan._auto_uncertainty);
+    # "parameters": every assumption drawn per replication from its range; "matched": from the parameter points
+    # the record leaves each worldview; "none": every assumption at its default
+    uncertainty: str = "auto"
     # how the draws are spread: "random" (keyed by replication), "lhs" or "sobol" (a design over the whole run)
     sampling: str = "random"
     # chosen on the command line (scenario=NAME, hypothesis=NAME), then changeable there; None: the experiment's

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from sim.config.names import is_url
 from sim.config.plan import Plan
 from sim.model.ensemble import run_cell
+from sim.model.sampling import draw_matched, uncertain_parameters
 from sim.run.engine import (
     RESULTS_DIR,
     CountedPool,
@@ -164,6 +165,12 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
             work = getattr(staged, "work", staged.path)
             if plan.drawn:
                 write_parameters(work, reps, plan.drawn)
+            elif plan.uncertainty == "matched":
+                # each worldview's own kept points, drawn again as its models drew them
+                fixed = tuple(sorted(plan.user_params))
+                write_parameters(
+                    work, reps, by_hypothesis=((h.name, draw_matched(plan.seed, reps, h.name, fixed)) for h in plan.hypotheses)
+                )
             (work / "config.yaml").write_text(plan.config_text, encoding="utf-8")
             manifest = _manifest(plan, [])
             manifest["store"] = {
@@ -297,20 +304,31 @@ def _manifest(plan: Plan, files: list) -> dict:
         "uncertainty": {
             "mode": plan.uncertainty,
             "sampling": plan.sampling if plan.uncertainty == "parameters" else None,
-            "file": PARAMETERS_FILE if plan.drawn else None,
-            "drawn": sorted(plan.drawn),
+            "file": PARAMETERS_FILE if _stores_parameters(plan) else None,
+            "drawn": sorted(plan.drawn) or _matched_names(plan),
             "fixed": _plain(plan.user_params),
             "fixed_by_hypothesis": {h: _plain(v) for h, v in plan.fixed_by_hypothesis.items()},
         },
         "files": [
             "results.parquet",
             SUMMARIES_DIR,
-            *([PARAMETERS_FILE] if plan.drawn else []),
+            *([PARAMETERS_FILE] if _stores_parameters(plan) else []),
             "config.yaml",
             "manifest.json",
             *files,
         ],
     }
+
+
+def _matched_names(plan: Plan) -> list[str]:
+    """The parameters each worldview's kept points set (uncertainty=matched), by name."""
+    if plan.uncertainty != "matched":
+        return []
+    return sorted(p.name for p in uncertain_parameters(fixed=plan.user_params))
+
+
+def _stores_parameters(plan: Plan) -> bool:
+    return bool(plan.drawn) or plan.uncertainty == "matched"
 
 
 def _plain(params: dict) -> dict:

@@ -1058,16 +1058,24 @@ def _repeated(name: str, rows: int) -> pa.DictionaryArray:
 PARAMETERS_FILE = "parameters.parquet"
 
 
-def parameters_table(replications, drawn: dict) -> pa.Table:
-    """One row per replication: ``replication`` and one column per drawn parameter, in name order."""
+def parameters_table(replications, drawn: dict, hypothesis: str | None = None) -> pa.Table:
+    """One row per replication: ``replication`` and one column per drawn parameter, in name order; with
+    ``hypothesis`` (uncertainty=matched, where each worldview draws its own points) a ``hypothesis`` column first."""
     columns = {"replication": pa.array(np.asarray(replications, dtype=np.int32))}
+    if hypothesis is not None:
+        columns = {"hypothesis": pa.array([hypothesis] * len(columns["replication"])), **columns}
     for name in sorted(drawn):
         columns[name] = pa.array(np.asarray(drawn[name], dtype=np.float64))
     return pa.table(columns)
 
 
-def write_parameters(path: Path, replications, drawn: dict):
-    table = parameters_table(replications, drawn)
+def write_parameters(path: Path, replications, drawn: dict | None = None, by_hypothesis=None):
+    """parameters.parquet: the run's drawn parameters, or (``by_hypothesis``: an iterable of (hypothesis, drawn))
+    each worldview's own draws one after another."""
+    if by_hypothesis is None:
+        table = parameters_table(replications, drawn)
+    else:
+        table = pa.concat_tables([parameters_table(replications, d, hypothesis=h) for h, d in by_hypothesis])
     pq.write_table(table, Path(path) / PARAMETERS_FILE, **parquet_options(table.schema))
 
 

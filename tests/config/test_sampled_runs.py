@@ -17,7 +17,7 @@ def _model_params(setup, replications):
 
 
 def test_every_cell_sees_the_same_draw_and_it_varies_inside_its_range():
-    p = plan(["experiment=smoke", "replications=40"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", "replications=40"])
     assert p.uncertainty == "parameters" and len(p.drawn) == len(uncertain_parameters()) > 50
     first = _model_params(p.cells[0].setup, range(40))
     for cell in p.cells[1:]:
@@ -34,8 +34,8 @@ def test_every_cell_sees_the_same_draw_and_it_varies_inside_its_range():
 
 
 def test_a_replication_draws_the_same_assumptions_alone_or_in_a_larger_run():
-    small = plan(["experiment=smoke", "replications=10"])
-    large = plan(["experiment=smoke", "replications=300"])
+    small = plan(["experiment=smoke", "uncertainty=parameters", "replications=10"])
+    large = plan(["experiment=smoke", "uncertainty=parameters", "replications=300"])
     name = uncertain_parameters()[3].name
     assert np.array_equal(small.drawn[name], large.drawn[name][:10])
     alone = _model_params(large.cells[2].setup, [7])
@@ -53,7 +53,7 @@ def test_no_uncertainty_runs_every_assumption_at_its_default():
 def test_a_parameter_set_by_the_user_is_fixed_not_drawn():
     name = "taliban.reversion"
     assert PARAMS[name].uncertain
-    p = plan(["experiment=smoke", "replications=6", f"+params.{name}=0.05"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", "replications=6", f"+params.{name}=0.05"])
     assert name not in p.drawn
     for cell in p.cells:
         assert _model_params(cell.setup, range(6))[name] == 0.05
@@ -73,7 +73,7 @@ def test_a_parameter_set_by_a_hypothesis_is_fixed_there_and_drawn_elsewhere(monk
         return params
 
     monkeypatch.setattr(configuration, "_hypothesis_params", with_a_setting)
-    p = plan(["experiment=smoke", "replications=30"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", "replications=30"])
     for cell in p.cells:
         value = _model_params(cell.setup, range(30))[name]
         if cell.hypothesis.name == "legitimacy_emboldens":
@@ -87,7 +87,7 @@ def test_a_parameter_set_by_a_hypothesis_is_fixed_there_and_drawn_elsewhere(monk
 @pytest.mark.parametrize("method", ["lhs", "sobol"])
 def test_designs_fill_each_range_evenly_in_a_run(method):
     n = 64
-    p = plan(["experiment=smoke", f"replications={n}", f"sampling={method}"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", f"replications={n}", f"sampling={method}"])
     name = next(s.name for s in uncertain_parameters() if not s.integer)
     lo, hi = PARAMS[name].sampling_range
     counts, _ = np.histogram(p.drawn[name], bins=8, range=(lo, hi))
@@ -99,14 +99,14 @@ def test_designs_fill_each_range_evenly_in_a_run(method):
 @pytest.mark.parametrize("override, phrase", [("uncertainty=maybe", "uncertainty="), ("sampling=grid", "sampling=")])
 def test_bad_uncertainty_settings_are_refused(override, phrase):
     with pytest.raises(ConfigError, match=phrase):
-        plan(["experiment=smoke", override])
+        plan(["experiment=smoke", "uncertainty=parameters", override])
 
 
 def test_sampling_widens_the_spread_of_effects_far_beyond_shocks_alone():
     """Random shocks alone leave the isolation effect on deaths in a narrow band; sampled assumptions widen it."""
 
     def spread(extra):
-        p = plan(["experiment=smoke", "replications=200", "months=48", *extra])
+        p = plan(["experiment=smoke", "uncertainty=parameters", "replications=200", "months=48", *extra])
         cells = {(c.scenario.name, c.hypothesis.name): c.setup for c in p.cells}
         i = OUTCOME_INDEX["deaths_pakistan"]
         base = run_cell(cells[("status_quo", "engagement_moderates")], 200)[:, i, :].sum(axis=0)
@@ -119,14 +119,14 @@ def test_sampling_widens_the_spread_of_effects_far_beyond_shocks_alone():
 
 def test_relations_stay_on_the_ladder_under_sampled_assumptions():
     """Sampled motives can push a wish below zero (e.g. a low tajikistan.base_desire); the ladder holds at rung 0."""
-    p = plan(["experiment=smoke", "replications=400", "months=60"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", "replications=400", "months=60"])
     record = run_cell(p.cells[0].setup, 400)
     relations = record[:, [i for n, i in OUTCOME_INDEX.items() if n.startswith("relation_")], :]
     assert relations.min() >= 0 and relations.max() <= 4
 
 
 def test_a_sampled_replication_is_bit_identical_alone_in_chunks_and_in_a_shifted_batch():
-    p = plan(["experiment=smoke", "replications=8", "months=24"])
+    p = plan(["experiment=smoke", "uncertainty=parameters", "replications=8", "months=24"])
     setup = p.cells[-1].setup
     together = run_cell(setup, np.arange(8), chunk_size=8)
     chunked = run_cell(setup, np.arange(8), chunk_size=3)

@@ -21,7 +21,7 @@ REPORT_OUTPUTS = ("summary.csv", "comparison.txt", "report.md")
 @pytest.fixture(scope="module")
 def run_folder(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "smoke"
-    result = run_sim("experiment=smoke", "replications=16", f"out_dir={out}")
+    result = run_sim("experiment=smoke", "uncertainty=parameters", "replications=16", f"out_dir={out}")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -182,7 +182,7 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
     import sim
 
     monkeypatch.chdir(tmp_path)
-    frame = sim.run(["experiment=smoke", "replications=4", "months=12"])
+    frame = sim.run(["experiment=smoke", "uncertainty=parameters", "replications=4", "months=12"])
     assert list(tmp_path.iterdir()) == []
     assert len(frame) == 3 * 2 * 4 * 12
     assert list(frame["scenario"].cat.categories) == ["status_quo", "isolation", "recognition"]
