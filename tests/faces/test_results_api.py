@@ -24,7 +24,7 @@ def folder(tmp_path_factory):
 
 def test_run_returns_outcomes_only_and_the_parameters_per_replication(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    frame = sim.run(ARGS)
+    frame = sim.run([*ARGS, "uncertainty=parameters"])
     keys = ["scenario", "hypothesis", "replication", "date", "month"]
     assert list(frame.columns) == keys + [o.name for o in OUTCOMES]
     # a few bytes per outcome and row: the default experiment's 1.92 M rows stay well under 400 MB
@@ -36,9 +36,21 @@ def test_run_returns_outcomes_only_and_the_parameters_per_replication(monkeypatc
     assert frame[frame["month"] == 0].parameters is drawn
     joined = frame.join(frame.parameters, on="replication")
     assert len(joined) == len(frame) and set(drawn.columns) <= set(joined.columns)
-    asked = sim.run(ARGS, parameters=True)
+    asked = sim.run([*ARGS, "uncertainty=parameters"], parameters=True)
     pd.testing.assert_frame_equal(pd.DataFrame(asked), pd.DataFrame(joined))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_worldviews_own_draws_are_found_by_hypothesis_and_replication(monkeypatch, tmp_path):
+    """By default a comparison draws each worldview's assumptions from its own kept points (uncertainty=auto)."""
+    monkeypatch.chdir(tmp_path)
+    frame = sim.run(ARGS)
+    drawn = frame.parameters
+    assert drawn.index.names == ["hypothesis", "replication"] and len(drawn) == 2 * 3
+    asked = sim.run(ARGS, parameters=True)
+    assert not asked[list(drawn.columns)].isna().any().any()
+    row = asked.iloc[-1]
+    assert row[drawn.columns[0]] == drawn.loc[(row["hypothesis"], row["replication"]), drawn.columns[0]]
 
 
 def test_units_and_meanings_are_in_the_parquet_files_and_in_attrs(folder):
@@ -57,8 +69,8 @@ def test_units_and_meanings_are_in_the_parquet_files_and_in_attrs(folder):
 
 def test_sim_list_gives_each_outcome_its_unit_and_meaning():
     out = subprocess.run([sys.executable, "-m", "sim", "list"], capture_output=True, text=True, check=True).stdout
-    line = next(x for x in out.splitlines() if x.strip().startswith("humanitarian_need "))
-    assert f"[{OUTCOME['humanitarian_need'].unit}]" in line and OUTCOME["humanitarian_need"].description in line
+    line = next(x for x in out.splitlines() if x.strip().startswith("humanitarian_need:"))
+    assert f"({OUTCOME['humanitarian_need'].unit}" in line and OUTCOME["humanitarian_need"].description in line
 
 
 def test_date_is_the_month_the_row_ends(folder):
@@ -91,8 +103,9 @@ def test_load_of_a_sweep_folder_gives_every_job_with_the_swept_values(tmp_path):
     mine = frame[(frame["replications"] == 3) & (frame["seed"] == 2)]
     assert np.array_equal(mine["deaths_pakistan"].to_numpy(), one["deaths_pakistan"].to_numpy())
     # the parameters per job and replication, joined on request by the swept values too
-    assert frame.parameters.index.names == ["replications", "seed", "replication"]
+    # (each worldview's own draws by default: by hypothesis too)
+    assert frame.parameters.index.names == ["replications", "seed", "hypothesis", "replication"]
     name = frame.parameters.columns[0]
     joined = sim.load(sweep, parameters=True)
     row = joined[(joined["replications"] == 3) & (joined["seed"] == 2) & (joined["replication"] == 1)].iloc[0]
-    assert row[name] == one.parameters.loc[1, name]
+    assert row[name] == one.parameters.loc[(row["hypothesis"], 1), name]

@@ -192,7 +192,7 @@ def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path,
     assert name not in frame.columns
     assert list(frame.parameters.index) == [0, 1, 2, 3] and frame.parameters[name].nunique() == 4
 
-    written = sim.run(["experiment=smoke", "replications=4", "months=12"], out_dir=tmp_path / "out")
+    written = sim.run(["experiment=smoke", "uncertainty=parameters", "replications=4", "months=12"], out_dir=tmp_path / "out")
     loaded = sim.load(tmp_path / "out")
     assert isinstance(loaded["hypothesis"].dtype, pd.CategoricalDtype)
     assert np.array_equal(loaded["deaths_pakistan"].to_numpy(), frame["deaths_pakistan"].to_numpy())
