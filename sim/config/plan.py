@@ -462,7 +462,7 @@ def _effective(cfg: DictConfig) -> dict:
             tree[key] = exp[key]
     # a parameter set to its default changes nothing, unless assumptions are drawn: then setting it fixes it
     # instead of drawing it, and the results differ
-    drawn = tree.get("uncertainty") in ("parameters", "matched")
+    drawn = tree.get("uncertainty") != "none"
     tree["params"] = {
         name: value
         for name, value in flatten_params(tree.get("params")).items()

@@ -534,12 +534,13 @@ def test_an_out_dir_inside_a_results_folder_s_dataset_is_refused(tmp_path):
 def test_the_root_of_the_file_system_is_refused_as_out_dir():
     from sim.config.names import ConfigError
     from sim.config.plan import plan
+    from sim.run.checks import check_can_run
     from sim.store.files import OutputRefused, check_out_dir
 
     with pytest.raises(OutputRefused, match="root of the file system"):
         check_out_dir(Path("/"), overwrite=True)
     with pytest.raises(ConfigError, match="root of the file system"):
-        plan(["experiment=smoke", "replications=2", "out_dir=/", "overwrite=true"])
+        check_can_run(plan(["experiment=smoke", "replications=2", "out_dir=/", "overwrite=true"]))
 
 
 def test_report_refuses_a_write_protected_folder_in_one_line(tmp_path):

@@ -17,8 +17,17 @@ import sim.run.engine
 from sim.config.names import ConfigError
 from sim.config.plan import plan as make_plan
 from sim.report.build import build_report
+from sim.report.rebuild import rebuild_report
+from sim.run.checks import check_can_run
 from sim.run.experiment import Interrupted, run_plan
 from sim.store.files import MARKER
+
+
+def checked_plan(args):
+    """A plan as a run starts it: checked against this machine and its results folder."""
+    p = make_plan(args)
+    check_can_run(p)
+    return p
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -91,7 +100,7 @@ def test_a_serial_run_to_memory_is_read_back_like_a_local_folder(tmp_path, memor
     # the report computed again from the store alone, streaming the dataset from the URL, is the same file
     fs.rm_file(f"{root}/report.md")
     fs.rm_file(f"{root}/summary.csv")
-    report = build_report(f"memory://{root}", figures=False)
+    report = rebuild_report(f"memory://{root}", figures=False)
     assert {"summary.csv", "report.md"} <= set(report.files)
     assert files(fs, root) == stored
     assert not fs.exists(f"/.{root[1:]}.partial"), "no staging prefix left"
@@ -122,7 +131,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
     assert len(json.loads(fs.cat_file(f"{staging}/progress.json"))["done"]) == 9
     # a URL cannot be locked: a second run that does not resume is refused, and the kept chunks stay
     with pytest.raises(ConfigError, match="resume=true"):
-        make_plan([*args, f"out_dir={url}"])
+        checked_plan([*args, f"out_dir={url}"])
     assert len(fs.glob(f"{staging}/results.parquet/*/chunk-*.parquet")) == 9
 
     monkeypatch.setattr(sim.run.engine, "compute_chunk", real_compute)
@@ -142,7 +151,7 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
     fs, root = memory
     fs.pipe_file(f"{root}/notes.txt", b"mine")
     with pytest.raises(ConfigError, match="notes.txt"):
-        make_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}"])
+        checked_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}"])
     # beside it with overwrite=true; a foreign file under a name the run writes is refused even then
     sim.run(["experiment=smoke", "replications=2", "figures=false", "overwrite=true"], out_dir=f"memory://{root}")
     assert fs.cat_file(f"{root}/notes.txt") == b"mine" and fs.exists(f"{root}/results.parquet")
@@ -155,7 +164,6 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
 
 
 def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory):
-    from sim.report.rebuild import rebuild_report
     from sim.store.files import OutputRefused
 
     fs, root = memory
@@ -166,7 +174,7 @@ def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory)
     with pytest.raises(OutputRefused, match="report.md"):
         rebuild_report(f"memory://{root}")
     with pytest.raises(ConfigError, match="report.md"):
-        make_plan([*args, f"out_dir=memory://{root}", "overwrite=true"])
+        checked_plan([*args, f"out_dir=memory://{root}", "overwrite=true"])
     assert files(fs, root) == before
     # the tool's own file, removed, is written again, and counted as the tool's once more
     fs.rm_file(f"{root}/report.md")
@@ -236,5 +244,5 @@ def test_an_out_dir_inside_a_url_results_folder_s_dataset_is_refused(memory):
     sim.run(["experiment=smoke", "replications=2", "months=6", "figures=false"], out_dir=f"memory://{root}/run")
     before = files(fs, root)
     with pytest.raises(ConfigError, match="inside results.parquet of the results folder"):
-        make_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}/run/results.parquet/x"])
+        checked_plan(["experiment=smoke", "replications=2", f"out_dir=memory://{root}/run/results.parquet/x"])
     assert files(fs, root) == before
