@@ -5,11 +5,12 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: run test rules findings evidence bench lock clean help dashboard browser
+.PHONY: run test test-slow rules findings evidence bench lock clean help dashboard browser
 
 help:
 	@echo "make run    set up (first time) and run the default experiment"
-	@echo "make test   set up (first time) and run the test suite"
+	@echo "make test   set up (first time) and run the test suite (all but the slow checks)"
+	@echo "make test-slow  the slow checks (CI runs both)"
 	@echo "make dashboard  serve the live page on 127.0.0.1 (PORT=8765 by default)"
 	@echo "make rules  regenerate docs/rules.md from the code"
 	@echo "make findings  rerun the small fixed experiments behind docs/findings.md and the docs' generated numbers"
@@ -57,8 +58,13 @@ $(TEST_STAMP): $(PY) pyproject.toml $(LOCK)
 run: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
+# make test: every check but the slow ones (marked @pytest.mark.slow), a few minutes; make test-slow: the slow
+# ones; CI runs both (.ci/run)
 test: $(TEST_STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not slow"
+
+test-slow: $(TEST_STAMP) browser
+	$(PY) -m pytest -m slow
 
 PORT ?= 8765
 dashboard: $(DASHBOARD_STAMP)

@@ -297,6 +297,7 @@ def grid_run(tmp_path_factory):
     return out, result
 
 
+@pytest.mark.slow
 def test_policy_grid_writes_robustness_parameters_and_heatmap(grid_run):
     out, result = grid_run
     for name in ("robustness.csv", "rank_flips.csv", "regret_heatmap.png", "parameters.parquet"):

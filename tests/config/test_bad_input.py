@@ -89,6 +89,7 @@ def workdir(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.mark.slow
 @FUZZ
 @given(case=bad_setting() | out_of_range_param())
 def test_bad_overrides_are_refused_in_one_line(capsys, workdir, case):
@@ -182,6 +183,7 @@ def config_copy(tmp_path, monkeypatch):
     return configs, work
 
 
+@pytest.mark.slow
 @FUZZ
 @given(edit=_bad_file_edits())
 def test_bad_config_files_are_refused_in_one_line(capsys, config_copy, edit):

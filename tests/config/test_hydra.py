@@ -274,6 +274,7 @@ def test_job_folder_names_leave_out_the_settings_that_do_not_change_results():
     assert {key.split(".")[0] for key in excluded} == set(PRESENTATION_SETTINGS)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("hydra_plugins.hydra_joblib_launcher") is None, reason="no launchers")
 def test_the_joblib_launcher_runs_a_sweep_in_two_processes(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -137,6 +137,7 @@ def test_manifest_records_config_seed_versions_commit(smoke_run):
     assert m["config"]["experiment"]["name"] == "smoke"
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_results(smoke_run, tmp_path):
     out, _ = smoke_run
     again = tmp_path / "again"

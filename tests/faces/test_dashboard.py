@@ -445,6 +445,7 @@ def test_chart_titles_fit_their_charts_at_800_px(outcome):
         assert option["legend"]["top"] >= 8 + charts.TITLE_LINE_PX * len(lines)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("typed", [99999, 0, -5])
 def test_replications_out_of_range_are_refused_visibly_and_the_run_keeps_its_number(typed):
     import ipyvuetify as v

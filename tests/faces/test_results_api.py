@@ -53,6 +53,7 @@ def test_each_worldviews_own_draws_are_found_by_hypothesis_and_replication(monke
     assert row[drawn.columns[0]] == drawn.loc[(row["hypothesis"], row["replication"]), drawn.columns[0]]
 
 
+@pytest.mark.slow
 def test_units_and_meanings_are_in_the_parquet_files_and_in_attrs(folder):
     for dataset in ("results.parquet", "summaries.parquet"):
         chunk = next((folder / dataset).rglob("chunk-*.parquet"))

@@ -178,6 +178,7 @@ def test_fixed_parameters_write_no_parameter_file(tmp_path):
     assert "assumption at its default" in (out / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_python_api_returns_results_with_parameters_and_writes_nothing(tmp_path, monkeypatch):
     import sim
 
@@ -223,6 +224,7 @@ def test_a_store_with_a_chunk_missing_is_refused_by_the_report_and_by_load(tmp_p
         sim.load(out)
 
 
+@pytest.mark.slow
 def test_a_report_lists_the_dataset_once_not_once_per_cell(run_folder, tmp_path, monkeypatch):
     # on an object store every listing is a request per page: the report checks the chunks once, up front
     import shutil

@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
+
 from sim.config.plan import plan
 from sim.report.build import build_report
 from sim.run.experiment import run_plan
 
 
+@pytest.mark.slow
 def test_the_report_bar_stays_with_its_total_time(tmp_path, capsys):
     p = plan(["experiment=smoke", "replications=3", "months=6", "figures=true", f"out_dir={tmp_path / 'run'}"])
     run_plan(p, build_report, progress=True, figures=True)

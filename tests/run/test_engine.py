@@ -14,7 +14,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.report.build import build_report
 from sim.store.files import STAGING_TAG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +93,7 @@ def test_a_run_killed_midway_and_resumed_equals_an_uninterrupted_one(serial, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crashed"]
 
 
+@pytest.mark.slow
 def test_resume_with_other_settings_starts_afresh(tmp_path):
     out = tmp_path / "r"
     partial = tmp_path / ".r.partial"
@@ -234,14 +234,12 @@ def test_a_run_stopped_while_its_report_is_written_keeps_every_chunk(tmp_path, m
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("sim.report.build.build_report", stop)
     with pytest.raises(sim.run.experiment.Interrupted):
-        sim.run.experiment.run_plan(plan(overrides), build_report, progress=False, figures=False)
+        sim.run.experiment.run_plan(plan(overrides), stop, progress=False, figures=False)
     partial = tmp_path / ".stopped.partial"
     chunks = sorted(partial.glob("results.parquet/cell-*/chunk-*.parquet"))
     assert len(chunks) == 6 * 2 and not out.exists()  # six cells of two chunks
     written = {c: c.stat().st_mtime_ns for c in chunks}
-    monkeypatch.undo()
     done = run_sim(*overrides, "resume=true")
     assert done.returncode == 0, done.stderr
     # nothing computed again: the kept files were moved into place untouched

@@ -32,6 +32,7 @@ def test_auto_draws_from_the_record_where_a_run_compares_policies(overrides, mod
     assert plan([*overrides, "replications=8"]).uncertainty == mode
 
 
+@pytest.mark.slow
 def test_the_stored_draws_are_the_ones_each_worldview_ran_with(tmp_path):
     p = plan(["experiment=smoke", "replications=6", "months=2", f"out_dir={tmp_path / 'run'}", "progress=false"])
     check_can_run(p)

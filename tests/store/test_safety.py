@@ -87,6 +87,7 @@ def test_notes_added_to_a_results_folder_survive_every_later_run(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
 
+@pytest.mark.slow
 def test_a_file_put_inside_the_tool_s_own_folders_is_never_deleted(tmp_path):
     out = tmp_path / "results"
     small_run(out)
@@ -103,6 +104,7 @@ def test_a_file_put_inside_the_tool_s_own_folders_is_never_deleted(tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     out = tmp_path / "rep"
     small_run(out)
@@ -123,6 +125,7 @@ def test_report_never_replaces_a_file_the_tool_did_not_write(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
+@pytest.mark.slow
 def test_a_users_file_saved_under_a_name_the_tool_wrote_is_kept(tmp_path):
     out = tmp_path / "rep"
     small_run(out)
@@ -164,6 +167,7 @@ def test_a_link_or_fifo_in_place_of_a_tool_file_is_the_users(tmp_path, kind):
         assert (out / "report.md").is_symlink() == (kind != "fifo")
 
 
+@pytest.mark.slow
 def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_path, monkeypatch, capsys):
     from sim.cli import main
     from sim.store.files import StagedOutput
@@ -190,6 +194,7 @@ def test_a_stop_during_the_commit_waits_for_it_and_says_the_results_are_in(tmp_p
     assert (out / "NOTES.txt").read_text() == "mine"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("old_marker", ["with digests", "without digests"])
 def test_a_commit_killed_file_by_file_leaves_a_folder_no_reader_takes_and_the_next_run_replaces(
     tmp_path, monkeypatch, old_marker
@@ -305,6 +310,7 @@ def test_results_set_aside_by_a_commit_killed_midway_come_back(tmp_path, made_ag
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
+@pytest.mark.slow
 def test_a_run_that_fails_leaves_no_folder_it_made(tmp_path):
     out = tmp_path / "new" / "deeper" / "run"
     # nothing listens on port 1: the run fails after the folder's lock was taken
@@ -313,6 +319,7 @@ def test_a_run_that_fails_leaves_no_folder_it_made(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
     out = tmp_path / "busy"
     first = start_sim("experiment=smoke", "replications=3000", "months=120", f"out_dir={out}", "figures=false")
@@ -328,6 +335,7 @@ def test_a_second_run_into_the_same_folder_waits_its_turn(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
 def test_a_stopped_run_leaves_the_old_results_and_nothing_else(tmp_path, how):
     out = tmp_path / "run"
@@ -370,6 +378,7 @@ def test_a_run_too_big_for_memory_is_refused_before_it_starts(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_write_protected_and_linked_folders(tmp_path):
     kept = tmp_path / "kept"
     assert run_sim("experiment=smoke", "replications=2", f"out_dir={kept}", "figures=false")[0] == 0
@@ -439,6 +448,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_a_kill_while_the_old_results_are_removed_leaves_a_folder_every_later_run_takes(tmp_path):
     out = tmp_path / "run"
     args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false", "progress=false"]
@@ -475,6 +485,7 @@ def test_an_empty_staging_folder_is_the_tools_and_in_no_run_s_way(tmp_path, resu
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("by", ["report", "rerun"])
 @pytest.mark.parametrize("legacy", ["marker without digests", "manifest alone"])
 def test_a_users_file_in_an_older_folder_is_set_aside_never_replaced(tmp_path, legacy, by):
@@ -556,6 +567,7 @@ def test_report_refuses_a_write_protected_folder_in_one_line(tmp_path):
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_a_folder_name_of_250_characters_is_written_and_rewritten(tmp_path):
     out = tmp_path / ("r" * 250)
     args = ["experiment=smoke", "months=6", f"out_dir={out}", "figures=false"]
@@ -720,6 +732,7 @@ def test_a_chunk_with_a_column_of_another_type_is_refused_by_every_reader(tmp_pa
     assert snapshot(out) == before
 
 
+@pytest.mark.slow
 def test_a_sweep_and_a_figure_drawn_from_the_results_never_block_a_rerun(tmp_path):
     # as the README's commands leave a results folder: a sweep into results/<experiment>/multirun, and a figure
     # drawn from the results by experiments/headline_figure.py, beside the run's own files

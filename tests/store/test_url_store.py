@@ -85,6 +85,7 @@ def test_a_file_url_written_by_two_workers_holds_the_bytes_of_a_plain_folder(tmp
     assert (url_dir / "report.md").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_serial_run_to_memory_is_read_back_like_a_local_folder(tmp_path, memory):
     fs, root = memory
     args = ["experiment=smoke", "replications=30", "months=18", "figures=false", "chunk_size=20"]
@@ -106,6 +107,7 @@ def test_a_serial_run_to_memory_is_read_back_like_a_local_folder(tmp_path, memor
     assert not fs.exists(f"/.{root[1:]}.partial"), "no staging prefix left"
 
 
+@pytest.mark.slow
 def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monkeypatch):
     fs, root = memory
     args = ["experiment=smoke", "replications=40", "months=12", "figures=false", "chunk_size=10"]
@@ -147,6 +149,7 @@ def test_an_interrupted_url_run_resumed_equals_an_uninterrupted_one(memory, monk
     assert cut["summary.csv"] == full["summary.csv"]
 
 
+@pytest.mark.slow
 def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, memory):
     fs, root = memory
     fs.pipe_file(f"{root}/notes.txt", b"mine")
@@ -163,6 +166,7 @@ def test_a_url_holding_a_foreign_file_is_refused_and_left_as_it_was(tmp_path, me
     assert [p.name for p in tmp_path.iterdir()] == ["webapp"] and [p.name for p in folder.iterdir()] == ["summary.csv"]
 
 
+@pytest.mark.slow
 def test_a_users_file_saved_at_a_url_under_a_name_the_tool_wrote_is_kept(memory):
     from sim.store.files import OutputRefused
 
@@ -207,6 +211,7 @@ def test_a_sweep_to_a_url_is_refused_before_any_folder_is_made(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_an_emptied_staging_prefix_left_by_a_commit_is_in_no_run_s_way(memory):
     fs, root = memory
     args = ["experiment=smoke", "replications=2", "months=6", "figures=false"]
@@ -218,6 +223,7 @@ def test_an_emptied_staging_prefix_left_by_a_commit_is_in_no_run_s_way(memory):
     assert not fs.exists(f"{root}/.run.partial")
 
 
+@pytest.mark.slow
 def test_a_users_file_in_an_older_url_folder_is_set_aside_and_a_copied_chunk_refused(memory, capsys):
     from sim.store.reader import FolderError
 
@@ -239,6 +245,7 @@ def test_a_users_file_in_an_older_url_folder_is_set_aside_and_a_copied_chunk_ref
         sim.load(url)
 
 
+@pytest.mark.slow
 def test_an_out_dir_inside_a_url_results_folder_s_dataset_is_refused(memory):
     fs, root = memory
     sim.run(["experiment=smoke", "replications=2", "months=6", "figures=false"], out_dir=f"memory://{root}/run")
