@@ -71,11 +71,10 @@ def run(overrides=(), out_dir=None, parameters: bool = False, progress: bool = F
     ``parameters=True`` joins the drawn parameters as columns (one each, repeated on every monthly row: some
     GB for the default experiment); otherwise they are ``.parameters``, one row per replication."""
     from sim.config.plan import plan
-    from sim.model.sampling import draw_matched
     from sim.report.build import build_report
     from sim.run.checks import check_can_run
-    from sim.run.experiment import cell_runs, run_plan
-    from sim.store.files import cell_table, parameters_table
+    from sim.run.experiment import cell_runs, drawn_table, run_plan
+    from sim.store.files import cell_table
     from sim.store.reader import tidy
 
     overrides = [str(o) for o in overrides]
@@ -92,15 +91,8 @@ def run(overrides=(), out_dir=None, parameters: bool = False, progress: bool = F
     frame = pa.concat_tables(tables).to_pandas()
     del tables
     frame = tidy(frame, [s.name for s in p.scenarios], [h.name for h in p.hypotheses], start)
-    drawn = None
-    if p.drawn:
-        drawn = pd.DataFrame({"replication": reps.astype(np.int32), **{k: p.drawn[k] for k in sorted(p.drawn)}})
-    elif p.uncertainty == "matched":  # each worldview's own kept points, as its models drew them
-        fixed = tuple(sorted(p.user_params))
-        drawn = pa.concat_tables(
-            [parameters_table(reps, draw_matched(p.seed, reps, h.name, fixed), h.name) for h in p.hypotheses]
-        ).to_pandas()
-    return _results(frame, drawn, parameters)
+    drawn = drawn_table(p)
+    return _results(frame, None if drawn is None else drawn.to_pandas(), parameters)
 
 
 def load(folder, parameters: bool = False) -> Results:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pyarrow as pa
 from tqdm import tqdm
 
 from sim.config.names import is_url
@@ -36,6 +37,7 @@ from sim.store.files import (
     check_out_dir,
     damaged_chunks,
     filesystem,
+    parameters_table,
     remove_stale_staging,
     stops_deferred,
     tool_files,
@@ -123,7 +125,6 @@ class StoppedWhenDone(KeyboardInterrupt):
 
 
 def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: bool, started: float) -> RunResult:
-    reps = np.arange(plan.replications)
     resume = bool(plan.resume)
     staging = _staging(plan.out_dir)
     staged = staging(plan.out_dir, resume=resume)
@@ -163,14 +164,9 @@ def _run_locked(plan: Plan, write_report: Callable, progress: bool, figures: boo
             # the run's own small files and its report: in the staging folder, or for a URL in a local working
             # folder whose files the commit copies to the URL
             work = getattr(staged, "work", staged.path)
-            if plan.drawn:
-                write_parameters(work, reps, plan.drawn)
-            elif plan.uncertainty == "matched":
-                # each worldview's own kept points, drawn again as its models drew them
-                fixed = tuple(sorted(plan.user_params))
-                write_parameters(
-                    work, reps, by_hypothesis=((h.name, draw_matched(plan.seed, reps, h.name, fixed)) for h in plan.hypotheses)
-                )
+            drawn = drawn_table(plan)
+            if drawn is not None:
+                write_parameters(work, drawn)
             (work / "config.yaml").write_text(plan.config_text, encoding="utf-8")
             manifest = _manifest(plan, [])
             manifest["store"] = {
@@ -318,6 +314,21 @@ def _manifest(plan: Plan, files: list) -> dict:
             *files,
         ],
     }
+
+
+def drawn_table(plan: Plan) -> pa.Table | None:
+    """The run's drawn parameters as parameters.parquet holds them: one row per replication, and per hypothesis
+    where each worldview draws its own kept points (uncertainty=matched, drawn again as its models drew them);
+    None when nothing is drawn."""
+    reps = np.arange(plan.replications)
+    if plan.drawn:
+        return parameters_table(reps, plan.drawn)
+    if plan.uncertainty == "matched":
+        fixed = tuple(sorted(plan.user_params))
+        return pa.concat_tables(
+            [parameters_table(reps, draw_matched(plan.seed, reps, h.name, fixed), h.name) for h in plan.hypotheses]
+        )
+    return None
 
 
 def _matched_names(plan: Plan) -> list[str]:

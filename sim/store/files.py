@@ -1069,13 +1069,8 @@ def parameters_table(replications, drawn: dict, hypothesis: str | None = None) -
     return pa.table(columns)
 
 
-def write_parameters(path: Path, replications, drawn: dict | None = None, by_hypothesis=None):
-    """parameters.parquet: the run's drawn parameters, or (``by_hypothesis``: an iterable of (hypothesis, drawn))
-    each worldview's own draws one after another."""
-    if by_hypothesis is None:
-        table = parameters_table(replications, drawn)
-    else:
-        table = pa.concat_tables([parameters_table(replications, d, hypothesis=h) for h, d in by_hypothesis])
+def write_parameters(path: Path, table: pa.Table):
+    """parameters.parquet: a table of parameters_table's rows (one or more of them, concatenated)."""
     pq.write_table(table, Path(path) / PARAMETERS_FILE, **parquet_options(table.schema))
 
 

@@ -17,7 +17,7 @@ from sim.analysis.discovery import find_boxes
 from sim.analysis.robustness import ALL, WEIGHTED, robustness_table
 from sim.analysis.sensitivity import design_settings, design_values, sensitivity_table
 from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES
-from sim.store.files import summaries_table, write_parameters
+from sim.store.files import parameters_table, summaries_table, write_parameters
 from sim.store.reader import replication_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,7 +98,7 @@ def _fake_store(folder: Path, experiment: dict, params: dict, effect_of):
         "config": config,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    write_parameters(folder, np.arange(n), params)
+    write_parameters(folder, parameters_table(np.arange(n), params))
     effect = effect_of(params)
     parts = []
     dates = np.arange(np.datetime64("2026-01"), np.datetime64("2027-01")).astype("datetime64[ms]")
