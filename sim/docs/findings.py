@@ -270,7 +270,8 @@ def render(runs: Runs) -> Findings:
         "## The status quo from July 2025: does recognition spread?",
         "",
         f"The status quo, {FORWARD_MONTHS} months from July 2025 (to {end}). *Drawn*: every assumption drawn per",
-        "replication from its sampling range (`uncertainty=parameters`, the default); *defaults*: every assumption",
+        "replication from its sampling range (`uncertainty=parameters`; the default, `auto`, draws a policy",
+        "comparison from the points the history match kept instead); *defaults*: every assumption",
         "at its default (`uncertainty=none`), so only the shocks differ.",
         "",
         f"| worldview | assumptions | a second recogniser by {by_a} | by {by_b} | by {end} | recognisers in {end}: "

@@ -28,8 +28,8 @@ other parameter.  The rulebook (docs/rules.md) is generated from this registry.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
 from typing import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -44,11 +44,11 @@ MECHANISMS: dict[str, str] = {
     "legitimacy_emboldens": (
         "Recognition and upgrades given without commitments entrench an unreformed regime and widen the sanctuary "
         "for armed groups; recognition tied to commitments on terrorism and rights, backed by a common front, "
-        "restrains it; misrule deepens the humanitarian emergency."
+        "restrains it."
     ),
     "conditional_leverage": (
-        "Recognition offered against clear benchmarks (girls' education, no TTP sanctuary, counter-terrorism) and "
-        "backed by the region extracts commitments when Kabul judges the offer worth its ideological cost; siege "
+        "Recognition offered against clear benchmarks (commitments on rights and security, read as girls' "
+        "education, no TTP sanctuary, counter-terrorism) and backed by the region leaves room for movement; siege "
         "changes nothing; on recognition without strings the texts disagree, and the view states no effect."
     ),
     "regional_security_bargain": (

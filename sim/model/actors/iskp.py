@@ -62,7 +62,9 @@ def suppressed_by_taliban(ctx):
 
 @rule(
     "iskp.exploits_wider_sanctuary",
-    statement="When unconditional legitimacy loosens control over armed groups, ISKP too finds room to operate.",
+    statement="Seed 002 ¶4 lists ISKP among the groups Kabul is accused of sheltering, and ¶10 warns that "
+    "appeasement makes a new sanctuary: as the sanctuary widens above its mid-2025 level, ISKP's capacity grows "
+    "too. A narrower sanctuary confining ISKP is not the text's (`iskp.narrower_sanctuary_confines`).",
     sources=("seed 002 ¶4", "seed 002 ¶10"),
     mechanism="legitimacy_emboldens",
     params=(
@@ -86,7 +88,23 @@ def suppressed_by_taliban(ctx):
 )
 def exploits_wider_sanctuary(ctx):
     p, c = ctx.p, ctx.prev.iskp.capacity
-    return p["iskp.sanctuary_growth"] * (ctx.prev.taliban.sanctuary - p["iskp.sanctuary_reference"]) * (1.0 - c)
+    wider = np.maximum(ctx.prev.taliban.sanctuary - p["iskp.sanctuary_reference"], 0.0)
+    return p["iskp.sanctuary_growth"] * wider * (1.0 - c)
+
+
+@rule(
+    "iskp.narrower_sanctuary_confines",
+    statement="An extension, off by default: a sanctuary narrowed below its mid-2025 level confines ISKP too. Seed 002 "
+    "warns of the sanctuary widening (¶10) but says nothing of what narrowing it does to ISKP, the Taliban's enemy "
+    "by seed 003 ¶3.",
+    sources=("seed 002 ¶10", "seed 003 ¶3"),
+    mechanism="legitimacy_emboldens",
+    basis="extension",
+)
+def narrower_sanctuary_confines(ctx):
+    p, c = ctx.p, ctx.prev.iskp.capacity
+    narrower = np.minimum(ctx.prev.taliban.sanctuary - p["iskp.sanctuary_reference"], 0.0)
+    return p["iskp.sanctuary_growth"] * narrower * (1.0 - c)
 
 
 @rule(
@@ -242,6 +260,7 @@ class ISKP(Actor):
             recruits_from_instability(ctx)
             + suppressed_by_taliban(ctx)
             + exploits_wider_sanctuary(ctx)
+            + narrower_sanctuary_confines(ctx)
             + capacity_shocks(ctx)
         )
         self.state.capacity = np.clip(ctx.prev.iskp.capacity + change, 0.01, 1.0)

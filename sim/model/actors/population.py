@@ -181,11 +181,12 @@ def sanctions_deepen_need(ctx):
 
 @rule(
     "population.misrule_deepens_need",
-    statement="The emergency comes from weak, repressive government as much as from the economy (seed 002 ¶8); reading "
-    "misrule as the hard core's share, so that need grows as it gains ground and eases as the pragmatists gain, is "
-    "the model's assumption.",
+    statement="An extension, off by default: seed 002 ¶8 blames the emergency on weak, repressive government as "
+    "much as on the economy, but never says how misrule changes; reading it as the hard core's share, so that need "
+    "grows as the hard core gains ground and eases as the pragmatists gain, is the model's.",
     sources=("seed 002 ¶8", "seed 002 ¶6-7"),
     mechanism="legitimacy_emboldens",
+    basis="extension",
     params=(
         assumption(
             "population.misrule_need",
@@ -193,7 +194,7 @@ def sanctions_deepen_need(ctx):
             0.0,
             0.8,
             "relative rise in need per unit of pragmatist influence lost below its settling point",
-            "seed 002 ¶8 joins misrule, economic breakdown and rights abuses as causes; size is a guess",
+            "an extension of seed 002 ¶8 (misrule, economic breakdown and rights abuses as causes); size is a guess",
         ),
     ),
 )

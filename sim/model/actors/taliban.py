@@ -139,15 +139,6 @@ def hardline_core_reasserts(ctx):
             "seed 003 is written for Washington and argues for a US presence (¶1, ¶4); its weight against other "
             "states' contact is a guess",
         ),
-        assumption(
-            "taliban.talks_engagement",
-            0.1,
-            0.0,
-            0.25,
-            "engagement added by full Pakistani talks with the Kandahar leadership",
-            "seed 003 ¶1 counts regular contacts with the leaders as the engagement that builds influence; talks "
-            "with the Kandahar leadership are such contact; size is a guess",
-        ),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
@@ -166,7 +157,30 @@ def engagement(ctx):
         w = us_weight if state == "united_states" else 1.0
         contact = contact + w * level / 4.0
         weights += w
-    return contact / weights + ctx.p["taliban.talks_engagement"] * ctx.prev.pakistan.kandahar_engagement
+    return contact / weights + talks_count_as_engagement(ctx)
+
+
+@rule(
+    "taliban.talks_count_as_engagement",
+    statement="An extension, off by default: Pakistan's direct talks with the Kandahar leadership count as contact "
+    "that strengthens the pragmatists. Seed 003 ¶1-2 argue for regular contact by the US; that a neighbour's talks "
+    "on the TTP build the same influence is the model's reading.",
+    sources=("seed 003 ¶1-2", "seed 001 ¶4"),
+    mechanism="engagement_moderates",
+    basis="extension",
+    params=(
+        assumption(
+            "taliban.talks_engagement",
+            0.1,
+            0.0,
+            0.25,
+            "engagement added by full Pakistani talks with the Kandahar leadership",
+            "an extension of seed 003 ¶1 (regular contact builds influence) to Pakistan's talks; size is a guess",
+        ),
+    ),
+)
+def talks_count_as_engagement(ctx):
+    return ctx.p["taliban.talks_engagement"] * ctx.prev.pakistan.kandahar_engagement
 
 
 # share of the neighbours recognising in July 2025 (Russia alone)
@@ -267,8 +281,10 @@ def legitimacy_entrenches_hardliners(ctx, conferred):
 
 @rule(
     "taliban.benchmarks_empower_reformers",
-    statement="Recognition on offer against clear benchmarks gives the reformers an argument the hard-liners must answer.",
-    sources=("seed 000 ¶3", "seed 002 ¶10-11"),
+    statement="Seed 000 ¶3 sees some room for movement when engagement is tied to clear benchmarks, and seed 002 ¶11 "
+    "asks for diplomacy that advances change. Where the movement happens is the model's reading: an offer against "
+    "benchmarks strengthens the leaders open to dialogue (seed 003 ¶2), who can argue from it against the hard core.",
+    sources=("seed 000 ¶3", "seed 002 ¶11", "seed 003 ¶2"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -383,11 +399,36 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
 
 
 @rule(
+    "taliban.talks_carry_offer",
+    statement="An extension, off by default: direct talks with the Kandahar leadership carry the offers and their "
+    "benchmarks to those who decide, so Kabul values them more. Seed 001 ¶4 places power in Kandahar, but it is the "
+    "regional view's text; the conditional view's texts say nothing of who carries the offer.",
+    sources=("seed 001 ¶4", "seed 000 ¶3"),
+    mechanism="conditional_leverage",
+    basis="extension",
+    params=(
+        assumption(
+            "taliban.talks_channel_gain",
+            0.5,
+            0.0,
+            1.0,
+            "relative extra value of offers and demands carried by full talks with the Kandahar leadership",
+            "an extension of seed 001 ¶4 (power lies in Kandahar); size is a guess",
+        ),
+    ),
+)
+def talks_carry_offer(ctx):
+    return ctx.p["taliban.talks_channel_gain"] * ctx.prev.pakistan.kandahar_engagement
+
+
+@rule(
     "taliban.weighs_offer_against_ideology",
-    statement="Kabul meets a benchmark only if what the offers put on the table (recognition, with the sanctions "
-    "relief that comes with it, carried further by direct talks with Kandahar) outweighs the ideological cost, which "
-    "the hard-liners feel most: the movement is slow to bargain on its principles and close to the TTP.",
-    sources=("seed 003 ¶2", "seed 000 ¶3", "seed 002 ¶4", "seed 001 ¶4"),
+    statement="Seed 000 ¶3 sees some room for movement when recognition is tied to clear benchmarks. How Kabul "
+    "decides is the model's reading: it leans towards meeting a benchmark as the offers on the table (recognition, "
+    "with any sanctions relief the donors tie to it) outweigh the benchmark's cost to the hard-liners. The cost is "
+    "there because the movement is ideological and loath to trade its principles (seed 003 ¶2), and close to the "
+    "TTP (seed 002 ¶4); seed 003 ¶2 doubts that it bargains at all, so the weighing and its sizes are assumptions.",
+    sources=("seed 000 ¶3", "seed 003 ¶2", "seed 002 ¶4"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -405,15 +446,6 @@ def girls_education_decision(ctx, pragmatist, schools_compliance):
             1.0,
             "relative extra value of an offer per unit of sanctions it would lift",
             "seed 000 ¶3 ties recognition to commitments; that relief adds to it is an assumption",
-        ),
-        assumption(
-            "taliban.talks_channel_gain",
-            0.5,
-            0.0,
-            1.0,
-            "relative extra value of offers and demands carried by full talks with the Kandahar leadership",
-            "seed 000 ¶3 sees recognition bringing regimes to the table, seed 001 ¶4 places power in Kandahar; "
-            "size is a guess",
         ),
         assumption(
             "taliban.schools_ideological_cost",
@@ -454,8 +486,7 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     )
     hard = 1.0 - pragmatist
     width = p["taliban.compliance_width"]
-    # direct talks with the Kandahar leadership carry the offer to those who decide
-    channel = 1.0 + p["taliban.talks_channel_gain"] * ctx.prev.pakistan.kandahar_engagement
+    channel = 1.0 + talks_carry_offer(ctx)  # 1.0 unless the extension is switched on
     value = value * channel
     schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
     ct_value = value + front_demand_weighed(ctx) * channel
@@ -589,9 +620,10 @@ def talks_lend_legitimacy(ctx):
 
 @rule(
     "taliban.accountability_restrains_sanctuary",
-    statement="Recognition tied to firm commitments on terrorism keeps Kabul from widening the sanctuary "
-    "(seed 002 ¶10-12). Seed 002 never speaks of strikes, sanctions or "
-    "condemnation as accountability; they are not read here.",
+    statement="Seed 002 ¶10 sets engagement on principles, counter-terrorism outcomes among them, against the "
+    "appeasement that makes a sanctuary, and ¶12 asks for firm commitments on terrorism before rewards. The model "
+    "reads this as: recognition offered only against such commitments narrows the sanctuary, by a size that is a "
+    "guess. Seed 002 never speaks of strikes, sanctions or condemnation as accountability; they are not read here.",
     sources=("seed 002 ¶10-12",),
     mechanism="legitimacy_emboldens",
     params=(
@@ -749,9 +781,11 @@ def strikes_provoke_retaliation(ctx):
 
 @rule(
     "taliban.counterterrorism_benchmark",
-    statement="Where recognition is tied to ending the TTP's sanctuary, or a joint front demands it, and Kabul judges "
-    "the offer worth the cost, it restrains the group to qualify.",
-    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 001 ¶5"),
+    statement="Seed 000 ¶3 would tie recognition to commitments on security, against the TTP threat from Afghan "
+    "soil of ¶2. Where Kabul judges such an offer worth its cost (`taliban.weighs_offer_against_ideology`), it "
+    "restrains the group to qualify. A joint front's demand enters only through the extension "
+    "`taliban.front_demand_weighed`.",
+    sources=("seed 000 ¶2-3",),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -852,9 +886,11 @@ def ct_cooperation_helps(ctx):
 
 @rule(
     "taliban.benchmarked_cooperation",
-    statement="Seed 000 ¶3: engagement short of recognition brought no counter-terrorism cooperation. The model "
-    "assumes (conditional view) that recognition brings it only as a benchmark Kabul meets.",
-    sources=("seed 000 ¶3", "seed 002 ¶10", "seed 002 ¶12"),
+    statement="Seed 000 ¶3 finds that engagement short of recognition brought no counter-terrorism cooperation, and "
+    "would have recognition extract commitments on security. The model reads a security benchmark Kabul meets as "
+    "more effort against ISKP too, the threat ¶3 names as Russia's motive; that ISKP is among the benchmark's "
+    "targets is that reading.",
+    sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
     params=(
         assumption(
