@@ -183,7 +183,9 @@ def attacks_in_pakistan(ctx, capacity):
 class Baloch(Actor):
     key = "baloch"
     label = "Baloch separatist insurgency (BLA, BLF, BRAS)"
-    # capacity: the insurgency's own attacks a month, before the TTP's help and the left-behind weapons
+    # the state of July 2025 (configs/initial/jul2025.yaml): PIPS's 171 attacks of 2024, about 14 a month, 1.4 killed
+    # in each (baloch.deaths_per_attack); capacity: the insurgency's own attacks a month, before the TTP's help and
+    # the left-behind weapons (14 / 1.25 at the defaults)
     # attacks: as PIPS counts attacks by Baloch insurgent groups (171 in Balochistan in 2024, about 14 a month)
     # deaths: civilians and security personnel killed in those attacks (militants killed in operations, Baloch
     # insurgents among them, are counted by ttp.militants_killed)
@@ -192,6 +194,8 @@ class Baloch(Actor):
     def act(self, ctx):
         c = ctx.prev.baloch.capacity
         change = insurgency_grows(ctx) - operations_in_balochistan(ctx)
+        # a floor of half an attack a month, as the TTP's of 100 fighters: operations never end the insurgency
+        # outright (it outlived the campaigns of 2005-2015, public record), so it can revive
         capacity = np.maximum(c * (1.0 + change), 0.5)
         self.state.capacity = capacity
         self.state.attacks, self.state.deaths = attacks_in_pakistan(ctx, capacity)
