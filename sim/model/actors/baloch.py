@@ -103,8 +103,8 @@ def operations_in_balochistan(ctx):
 @rule(
     "baloch.joins_ttp_sabotage",
     statement="Shared core: Islamabad holds that the TTP and the Baloch separatists together target its roads, "
-    "pipelines and development schemes (seed 000 ¶2), and no text disputes it; the model reads the alliance as extra Baloch "
-    "attacks in proportion to the TTP's strength.",
+    "pipelines and development schemes (seed 000 ¶2), and no text disputes it; the model reads the alliance as "
+    "extra Baloch attacks in proportion to the TTP's strength.",
     sources=("seed 000 ¶2",),
     params=(
         assumption(

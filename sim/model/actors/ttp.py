@@ -115,8 +115,8 @@ def strikes_feed_recruitment(ctx):
 
 @rule(
     "ttp.attacks_inside_pakistan",
-    statement="Fighters with a safe rear base mount attacks inside Pakistan, with the jihadist groups allied to them or "
-    "split from them; the Baloch separatists, their partners in sabotage (seed 000 ¶2), are an actor of their own.",
+    statement="Fighters with a safe rear base mount attacks inside Pakistan, with the jihadist groups allied to them "
+    "or split from them; the Baloch separatists, their partners in sabotage (seed 000 ¶2), are an actor of their own.",
     sources=("seed 000 ¶2", "seed 004 ¶1", "seed 004 ¶3"),
     params=(
         assumption(
