@@ -32,6 +32,13 @@ RANGES: dict[str, StartRange] = {
         0.0, 5_000.0, "civilians and security personnel killed a month; about 134 in 2024 (CRSS; seed 004 ¶1)"
     ),
     "ttp.militant_deaths": StartRange(0.0, 5_000.0, "militants killed a month; about 78 in 2024 (CRSS)"),
+    "baloch.capacity": StartRange(
+        0.0, 500.0, "the Baloch insurgency's own attacks a month; PIPS counted about 14 a month in 2024"
+    ),
+    "baloch.attacks": StartRange(0.0, 500.0, "Baloch attacks a month; about 6 in 2021 and 14 in 2024 (PIPS)"),
+    "baloch.deaths": StartRange(
+        0.0, 2_000.0, "civilians and security personnel killed in Baloch attacks a month; about 8 in 2021 (PIPS)"
+    ),
     "population.humanitarian_need": StartRange(
         0.0, 45.0, "million people; cannot exceed Afghanistan's population of about 43 million (UN, 2024)"
     ),

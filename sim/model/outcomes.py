@@ -87,8 +87,9 @@ def _build():
             "attacks_pakistan",
             "attacks",
             "annual",
-            "militant attacks inside Pakistan that month",
-            lambda m: m.ttp.state.attacks,
+            "militant attacks inside Pakistan that month: the TTP's and its allies' and the Baloch separatists' "
+            "together (baloch_attacks counts the latter alone)",
+            lambda m: m.ttp.state.attacks + m.baloch.state.attacks,
             integer=True,
             better="lower",
             tracker="PICSS (militant attacks in Pakistan)",
@@ -104,7 +105,7 @@ def _build():
             "people killed in militant violence in Pakistan that month, as the CRSS annual security reports count "
             "them: civilians, security personnel and militants killed in terror attacks and counter-terror "
             "operations (CRSS: 973 in 2022, 1,533 in 2023, 2,546 in 2024)",
-            lambda m: m.ttp.state.deaths,
+            lambda m: m.ttp.state.deaths + m.baloch.state.deaths,
             integer=True,
             better="lower",
             tracker="CRSS (civilians, security personnel and militants killed)",
@@ -112,6 +113,22 @@ def _build():
             label="deaths in Pakistan",
             material=100,
             material_why="assumption: about 4% of the 2,546 deaths CRSS counted in 2024",
+        ),
+        Outcome(
+            "baloch_attacks",
+            "attacks",
+            "annual",
+            "attacks by Baloch separatist groups (BLA, BLF and the others of the BRAS alliance) in Pakistan that "
+            "month, as PIPS counts attacks by Baloch nationalist insurgent groups (74 in 2021; 171 in Balochistan in "
+            "2024, in its Pakistan Security Reports)",
+            lambda m: m.baloch.state.attacks,
+            integer=True,
+            better="lower",
+            tracker="PIPS (attacks by Baloch nationalist insurgent groups)",
+            lower=0.0,
+            label="Baloch separatist attacks",
+            material=10,
+            material_why="assumption: a round figure near 5% of the status quo's level (about 200 a year)",
         ),
         Outcome(
             "ttp_fighters",

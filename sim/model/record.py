@@ -235,6 +235,7 @@ CHECKS = checks_for(RECORDS) + (
 CHART_OUTCOMES = (
     "ttp_fighters",
     "attacks_pakistan",
+    "baloch_attacks",
     "deaths_pakistan",
     "humanitarian_need",
     "returns_from_pakistan",

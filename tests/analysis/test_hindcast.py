@@ -124,7 +124,8 @@ REACHED = (
     "attacks_2021",
     "attacks_2022",
     "attacks_2024",
-    "deaths_2022",
+    # deaths_2022 is a miss since the Baloch separatists' attacks, which no TTP truce held back, are counted apart:
+    # the band's lower end rose just past CRSS's 973-980 (docs/calibration.md, findings)
     "deaths_2023",
     "ttp_2023",
     "ttp_2024",

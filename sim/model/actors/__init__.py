@@ -1,5 +1,6 @@
 """The actors, one module each.  ``ACTORS`` fixes their order; ``STATES`` are those with a relation to Kabul."""
 
+from sim.model.actors.baloch import Baloch
 from sim.model.actors.central_asia import Tajikistan, Uzbekistan
 from sim.model.actors.china import China
 from sim.model.actors.foreign_militants import ForeignMilitants
@@ -32,6 +33,7 @@ ACTORS = (
     Turkey,
     International,
     TTP,
+    Baloch,
     ISKP,
     ForeignMilitants,
     Resistance,
