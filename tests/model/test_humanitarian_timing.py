@@ -65,7 +65,7 @@ def test_the_dated_shock_strikes_in_june_2025_in_the_hindcast_and_never_in_forwa
 
 
 def test_pakistan_turns_on_the_refugees_after_months_of_violence_not_after_one():
-    heavy = {"ttp__attacks": 2.0 * 54.0, "pakistan__deporting": 0}  # twice the 2023 monthly attacks
+    heavy = {"ttp__attacks": 2.0 * 54.0, "baloch__attacks": 0.0, "pakistan__deporting": 0}  # twice the 2023 monthly attacks
     first = month(pakistan__grievance=0.0, **heavy)
     deporting, wave, grievance = pakistan.deportation_campaign(first)
     assert np.allclose(grievance, 0.15 * 1.25)  # the excess over the tolerated 0.75 enters a sixth at a time
