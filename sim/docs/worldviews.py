@@ -48,7 +48,8 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.siege_hardens": (("isolation",), "louder condemnation stiffens the hard-liners"),
     "taliban.ct_cooperation_helps": (
         ("recognition", "conditional_recognition", "us_normalisation"),
-        "recognition builds trust, a US presence shares intelligence: more effort against ISKP",
+        "recognition builds trust, a US presence shares intelligence (`united_states.shares_intelligence`): more "
+        "effort against ISKP",
     ),
     "taliban.pragmatists_restrain_militants": (
         ("isolation", "recognition", "us_normalisation", "us_hard_line"),
@@ -66,7 +67,7 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "taliban.accountability_restrains_sanctuary": (
         ("conditional_recognition",),
-        "commitments on terrorism tied to recognition restrain the sanctuary",
+        "an offer against commitments on terrorism narrows the sanctuary",
     ),
     "taliban.front_as_accountability": (("joint_ct_front",), "the front counts as unity behind principles"),
     "taliban.talks_lend_legitimacy": (("joint_ct_front",), "talks with Kandahar without conditions widen the sanctuary"),
@@ -135,7 +136,7 @@ SHARED: dict[str, tuple[str, ...]] = {
         "ttp.hardship_feeds_recruitment",
     ),
     "conditional_recognition": ("states.makes_conditional_offer", "states.benchmarks_met", "states.relation_ladder"),
-    "us_normalisation": ("united_states.shares_intelligence", "states.relation_ladder"),
+    "us_normalisation": ("states.relation_ladder",),
     "us_hard_line": ("taliban.keeps_us_equipment", "resistance.grows_with_backing", "international.aid_delivery"),
     "joint_ct_front": ("pakistan.convenes_joint_front", "pakistan.engages_kandahar", "ttp.truce_during_talks"),
     "pakistan_kinetic": (
@@ -194,7 +195,9 @@ THESES = {
         "Recognition and upgrades given without commitments amount to approval of a regime that has not reformed "
         "(seed 002 ¶2, ¶6-7), shelters the TTP, IMU, ISKP and al-Qaeda (seed 002 ¶4) and will let Afghanistan "
         "become a new sanctuary for terrorism (seed 002 ¶10). Engagement should follow principles: commitments on terrorism "
-        "and rights before rewards, backed by a common front (seed 002 ¶10-12). Misrule and economic breakdown feed "
+        "and rights before rewards, backed by a common front (seed 002 ¶10-12); the text states no effect of the "
+        "offer itself, so an offer narrowing the sanctuary is an extension, off by default: recognition tied to "
+        "commitments acts here only by withholding the legitimacy that widens it. Misrule and economic breakdown feed "
         "the humanitarian emergency and militant recruitment (seed 002 ¶8); the text never says how misrule "
         "changes, so need moving with the factions' balance is an extension, off by default, and so is a narrower "
         "sanctuary confining ISKP (¶10 speaks only of it widening). Seed 002 never speaks of strikes, "
@@ -203,10 +206,11 @@ THESES = {
     "conditional_leverage": (
         "Recognition is a tool: tied to clear benchmarks (girls' education, some human rights, no TTP hosting) and "
         "backed by the region, it can bring the regime to talks and win pledges on human rights, "
-        "security and governance, leaving some room for movement (seed 000 ¶3, seed 002 ¶10-12). Seed 000 names no "
-        "single benchmark: girls' schooling is read from the curbs on women and girls of ¶1, no TTP hosting from the "
-        "threat of ¶2. That Kabul moves when it judges an offer worth its ideological cost (seed 003 ¶2) is the "
-        "model's reading of how. Siege changes nothing and "
+        "security and governance, leaving some room for movement (seed 000 ¶3, seed 002 ¶10-12); seed 000 ¶3 names "
+        "the strings: women's education among them, and an end to hosting the TTP. That Kabul moves further the "
+        "larger the offer and the weaker the hard core's hold is the model's form of that link (seed 003 ¶2: reform "
+        "comes from a shift inside the leadership); that the offer also strengthens the reformers, or brings effort "
+        "against ISKP, is an extension, off by default. Siege changes nothing and "
         "isolation brought no peace (seed 000 ¶2-3). On recognition given without strings the view's texts "
         "disagree: seed 000 ¶3 welcomes Russia's as a possible new chapter, seed 002 ¶10-12 warns it rewards "
         "repression; the view states no effect of it (that it spends the leverage is an extension, off by default)."
@@ -511,16 +515,16 @@ CLAIMS = (
         "conditional_recognition",
         "girls_schools_open",
         "+",
-        "seed 000 ¶1, ¶3",
-        "commitments on human rights, read as girls' schooling (¶1)",
+        "seed 000 ¶3",
+        "recognition with strings such as women's education",
     ),
     Claim(
         "conditional_leverage",
         "conditional_recognition",
         "attacks_pakistan",
         "-",
-        "seed 000 ¶2-3",
-        "commitments on security, read as no TTP hosting (¶2)",
+        "seed 000 ¶3",
+        "recognition with the string of no TTP hosting",
     ),
     Claim(
         "conditional_leverage",
@@ -555,9 +559,10 @@ CLAIMS = (
         "the kinetic approach failed (no text disputes it)",
         finding="strikes cost the TTP fighters (`pakistan.counterterrorism_at_home`), while the ways they fail, the "
         "recruits they hand the group (`ttp.strikes_feed_recruitment`) and Kabul's retaliation "
-        "(`taliban.strikes_provoke_retaliation`), are assumptions drawn from ranges that start at zero; where they "
-        "are drawn small, the losses win and attacks fall. Seed 001 ¶3 states the failure, not its channels, so the "
-        "model reproduces it only where the assumed channels are large.",
+        "(`taliban.strikes_provoke_retaliation`), are assumptions whose sizes are guesses; where they are drawn "
+        "small against the losses (`pakistan.strike_attrition`, itself a guess), the losses win and attacks fall. "
+        "Seed 001 ¶3 states the failure, not its channels, so the model reproduces it only where the assumed "
+        "channels outweigh the losses.",
     ),
 )
 

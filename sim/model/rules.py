@@ -43,12 +43,12 @@ MECHANISMS: dict[str, str] = {
     ),
     "legitimacy_emboldens": (
         "Recognition and upgrades given without commitments entrench an unreformed regime and widen the sanctuary "
-        "for armed groups; recognition tied to commitments on terrorism and rights, backed by a common front, "
-        "restrains it."
+        "for armed groups; recognition should wait for commitments on terrorism and rights, backed by a common "
+        "front."
     ),
     "conditional_leverage": (
-        "Recognition offered against clear benchmarks (commitments on rights and security, read as girls' "
-        "education, no TTP sanctuary, counter-terrorism) and backed by the region leaves room for movement; siege "
+        "Recognition offered against clear benchmarks (girls' education, no TTP sanctuary) and backed by the "
+        "region leaves room for movement; siege "
         "changes nothing; on recognition without strings the texts disagree, and the view states no effect."
     ),
     "regional_security_bargain": (

@@ -73,6 +73,14 @@ SAMPLING_CAVEATS = {
 }
 
 
+def drawn_mode(manifest: dict) -> str:
+    """How the run drew its guessed numbers, as resolved at run start (``auto`` is never stored as what was done)."""
+    recorded = manifest.get("uncertainty")
+    if isinstance(recorded, dict) and recorded.get("mode"):
+        return str(recorded["mode"])
+    return str(manifest.get("config", {}).get("uncertainty", "parameters"))
+
+
 def caveats(uncertainty: str) -> list[str]:
     """What the model leaves out, with the sampling this run used said as it was."""
     return [SAMPLING_CAVEATS.get(uncertainty, SAMPLING_CAVEATS["parameters"]), *CAVEATS]
@@ -457,7 +465,7 @@ def _markdown(
     out += _effect_tables(folder, table, policies, hypotheses)
     out += _settings(folder)
     out += ["## What the model leaves out", ""]
-    out += [f"- {c}" for c in caveats(str(folder.manifest["config"].get("uncertainty", "parameters")))]
+    out += [f"- {c}" for c in caveats(drawn_mode(folder.manifest))]
     out.append("")
     return "\n".join(out)
 

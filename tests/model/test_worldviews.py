@@ -54,9 +54,7 @@ TEXT_LINKS = [
     (taliban.siege_hardens, EM, "international.condemnation", 0.5, 0.9, (), "-", "seed 003 ¶4"),
     (taliban.ct_cooperation_helps, EM, "recognised_share", 1 / 11, 1.0, (), "+", "seed 003 ¶3"),
     (taliban.ct_cooperation_helps, EM, "ct_cooperation", 0.0, 1.0, (), "+", "seed 003 ¶3"),
-    (taliban.accountability_restrains_sanctuary, LE, "conditional_offers", 0.0, 1.0, (), "-", "seed 002 ¶10-12"),
     (iskp.exploits_wider_sanctuary, LE, "taliban.sanctuary", 0.8, 1.0, (), "+", "seed 002 ¶4, ¶10"),
-    (taliban.benchmarks_empower_reformers, CL, "conditional_offers", 0.0, 1.0, (), "+", "seed 000 ¶3"),
     (taliban.regional_bargain_moves_ttp, RB, "pakistan.kandahar_engagement", 0.0, 1.0, (), "-", "seed 001 ¶4"),
     (taliban.regional_bargain_moves_ttp, RB, "joint_front", 0.0, 1.0, (), "-", "seed 001 ¶5, seed 004 ¶5"),
 ]
@@ -122,8 +120,24 @@ def test_an_offer_against_benchmarks_is_weighed_against_the_ideological_cost():
     assert (schools_soft > schools_small).all()
     ctx = month(CL, levers)
     assert (term(taliban.counterterrorism_benchmark, ctx, np.ones(N)) < 0).all()
-    assert (term(taliban.benchmarked_cooperation, ctx, np.ones(N)) > 0).all()
     assert (term(taliban.schools_for_recognition, ctx, np.ones(N)) > 0).all()
+
+
+def test_condemnation_hardens_only_when_louder_than_in_mid_2025():
+    """Seed 003 ¶4: condemnation stiffened resistance; it never says quieter condemnation softens it."""
+    assert (moves(taliban.siege_hardens, EM, "international.condemnation", 0.5, 0.9) < 0).all()
+    assert (moves(taliban.siege_hardens, EM, "international.condemnation", 0.1, 0.5) == 0).all()
+
+
+def test_one_states_step_back_does_not_buy_back_anothers_upgrade():
+    """Seed 002 ¶7: withheld legitimacy is not restraint, so a US step down leaves India's step up counted."""
+    india_up, india_up_us_down = month(LE), month(LE)
+    for ctx in (india_up, india_up_us_down):
+        ctx.prev_relation = {**ctx.prev_relation, "india": ctx.prev_relation["india"] + 1.0}
+    india_up_us_down.prev_relation["united_states"] = np.zeros(N)
+    conferred, _ = taliban.legitimacy_terms(india_up)
+    assert (conferred > 0).all()
+    assert (taliban.legitimacy_terms(india_up_us_down)[0] == conferred).all()
 
 
 # --- what the texts do not say is not read ---------------------------------------------------------------------
@@ -136,6 +150,10 @@ def test_what_no_text_states_of_sanctuary_and_misrule_acts_only_when_switched_on
     assert (moves(iskp.exploits_wider_sanctuary, LE, "taliban.sanctuary", 0.5, 0.7) == 0).all()
     assert (moves(iskp.narrower_sanctuary_confines, LE, "taliban.sanctuary", 0.5, 0.7) == 0).all()
     narrower_on = {extension_param("iskp.narrower_sanctuary_confines"): 1.0}
+    offers_on = {extension_param("taliban.accountability_restrains_sanctuary"): 1.0}
+    offer = taliban.accountability_restrains_sanctuary
+    assert (moves(offer, LE, "conditional_offers", 0.0, 1.0) == 0).all()
+    assert (moves(offer, LE, "conditional_offers", 0.0, 1.0, **offers_on) < 0).all()
     assert (moves(iskp.narrower_sanctuary_confines, LE, "taliban.sanctuary", 0.5, 0.7, **narrower_on) > 0).all()
     assert (moves(population.misrule_deepens_need, LE, "taliban.pragmatist", 0.3, 0.1) == 0).all()
     misrule_on = {extension_param("population.misrule_deepens_need"): 1.0}
@@ -158,6 +176,12 @@ def test_talks_with_kandahar_carry_nothing_of_their_own_unless_switched_on():
     assert (pragmatist_gain(**{extension_param("taliban.talks_count_as_engagement"): 1.0}) > 0).all()
 
     levers = Levers(conditional=["pakistan", "china"])
+    reformers, cooperation = taliban.benchmarks_empower_reformers, taliban.benchmarked_cooperation
+    assert (moves(reformers, CL, "conditional_offers", 0.0, 1.0, levers=levers) == 0).all()
+    on = {extension_param(r.id): 1.0 for r in (reformers, cooperation)}
+    assert (moves(reformers, CL, "conditional_offers", 0.0, 1.0, levers=levers, **on) > 0).all()
+    assert (term(cooperation, month(CL, levers), np.ones(N)) == 0).all()
+    assert (term(cooperation, month(CL, levers, **on), np.ones(N)) > 0).all()
 
     def sanctuary_lean(kandahar, **params):
         ctx = put(put(month(CL, levers, **params), "conditional_offers", 0.5), "pakistan.kandahar_engagement", kandahar)
@@ -179,7 +203,8 @@ def test_talks_with_kandahar_carry_nothing_of_their_own_unless_switched_on():
 def test_strikes_sanctions_and_condemnation_are_not_accountability(where, low, high):
     """Seed 002 never counts strikes, sanctions or condemnation as the accountability that restrains the
     sanctuary (it ties accountability to recognition's commitments, ¶10-12)."""
-    assert (moves(taliban.accountability_restrains_sanctuary, LE, where, low, high) == 0).all()
+    on = {extension_param("taliban.accountability_restrains_sanctuary"): 1.0}  # even with the offer's link on
+    assert (moves(taliban.accountability_restrains_sanctuary, LE, where, low, high, **on) == 0).all()
 
 
 def test_a_joint_front_is_neither_accountability_nor_an_offer_unless_its_extension_is_on():
@@ -202,6 +227,19 @@ def test_us_equipment_leverage_does_not_move_the_ttp_under_the_regional_bargain(
     held = month(RB)
     pressed = month(RB, Levers(us_equipment_leverage=1.0))
     assert (term(taliban.regional_bargain_moves_ttp, pressed) == term(taliban.regional_bargain_moves_ttp, held)).all()
+
+
+@pytest.mark.parametrize("view", [None, *MECHANISMS])
+def test_the_equipment_stays_under_full_us_leverage_unless_an_extension_returns_it(view):
+    """Seed 004 ¶2: no sign of compliance. The shared core keeps the equipment; returning it under leverage is an
+    extension of every view."""
+    pressed = Levers(us_equipment_leverage=1.0)
+    strong = put(month(view, pressed), "taliban.pragmatist", 0.9)
+    assert (taliban.keeps_us_equipment(strong) == 0).all()
+    chance = taliban.returns_equipment_under_leverage
+    assert (term(chance, strong) == 0).all()
+    on = {extension_param("taliban.returns_equipment_under_leverage"): 1.0}
+    assert (term(chance, put(month(view, pressed, **on), "taliban.pragmatist", 0.9)) > 0).all()
 
 
 @pytest.mark.parametrize("view", [None, *MECHANISMS])
@@ -351,7 +389,6 @@ TESTED_APART = {
     "taliban.legitimacy_widens_sanctuary",
     "taliban.weighs_offer_against_ideology",
     "taliban.counterterrorism_benchmark",
-    "taliban.benchmarked_cooperation",
     "taliban.schools_for_recognition",
 }
 

@@ -364,6 +364,15 @@ def test_the_caveats_say_how_the_run_drew_its_parameters():
     assert "held each at its default" in caveats("none")[0]
 
 
+def test_a_run_left_to_auto_is_described_by_the_draw_it_made():
+    """uncertainty=auto resolves at run start; the report must describe the draw the run made, not the word typed."""
+    from sim.report.build import drawn_mode
+
+    typed_auto = {"config": {"uncertainty": "auto"}}
+    assert drawn_mode({**typed_auto, "uncertainty": {"mode": "matched"}}) == "matched"
+    assert drawn_mode({**typed_auto, "uncertainty": {"mode": "parameters"}}) == "parameters"
+
+
 def test_a_policy_that_never_moves_an_outcome_has_no_worst_case_of_zero():
     """P(better) is 0.00 where nothing changes; the worst case must say the outcome does not move, not 0.00."""
     import pandas as pd

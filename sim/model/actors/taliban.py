@@ -109,9 +109,11 @@ def hardline_core_reasserts(ctx):
 
 @rule(
     "taliban.engagement_strengthens_pragmatists",
-    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue; less contact "
-    "than in mid-2025 forgoes that gain (seed 003 ¶1: isolation failed) without being read as a loss.",
-    sources=("seed 003 ¶1-2", "seed 003 ¶4"),
+    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue: seed 003 ¶1-2, "
+    "¶4 argue it for a US presence, which counts for several states' contact, and seed 000 ¶3 hopes a non-isolated "
+    "Afghanistan chooses pragmatism. Less contact than in mid-2025 forgoes that gain (seed 003 ¶1: isolation "
+    "failed) without being read as a loss.",
+    sources=("seed 003 ¶1-2", "seed 003 ¶4", "seed 000 ¶3"),
     mechanism="engagement_moderates",
     params=(
         assumption(
@@ -188,10 +190,11 @@ MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOU
 
 
 def legitimacy_terms(ctx):
-    """(conferred, spent): legitimacy conferred without conditions above its level of July 2025 (when no state set
-    benchmarks), none below it, and legitimacy handed over without conditions since then, state by state (one
-    state's step back does not buy back what another gave away). Seed 002 warns against conferring more (¶10-12) but
-    reports that outside urging has brought no change (¶7): legitimacy withheld is not read as restraint.
+    """(conferred, spent): legitimacy handed over without conditions since July 2025 (when no state set benchmarks),
+    counted state by state, so that one state's step back does not buy back what another gave away; the two views
+    that read it (legitimacy emboldens, and the conditional view's extension) read the same quantity. Seed 002 warns
+    against conferring more (¶10-12) but reports that outside urging has brought no change (¶7): legitimacy
+    withheld is not read as restraint.
 
     A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
     while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
@@ -206,12 +209,9 @@ def legitimacy_terms(ctx):
     now = np.where(levels >= 4, 1.0, upgrade * levels / 3.0)
     then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
     given = np.maximum(now - then, 0.0) * free
-    now = now * free
     extra = us_weight - 1.0  # the US counts us_weight times, the others once
-    weights = len(states) + extra
-    change = (now.sum(axis=0) + extra * now[us] - then.sum(axis=0) - extra * then[us]) / weights
-    spent = (given.sum(axis=0) + extra * given[us]) / weights
-    return np.maximum(change, 0.0), spent
+    spent = (given.sum(axis=0) + extra * given[us]) / (len(states) + extra)
+    return spent, spent
 
 
 @rule(
@@ -241,8 +241,11 @@ def legitimacy_terms(ctx):
     ),
 )
 def siege_hardens(ctx):
+    # only condemnation louder than in mid-2025 hardens: seed 003 ¶4 says it stiffened resistance, not that quieter
+    # condemnation softens it
     p = ctx.p
-    return -p["taliban.siege_effect"] * (ctx.prev.international.condemnation - p["taliban.condemnation_reference"])
+    louder = np.maximum(ctx.prev.international.condemnation - p["taliban.condemnation_reference"], 0.0)
+    return -p["taliban.siege_effect"] * louder
 
 
 UPGRADE_LEGITIMACY = assumption(
@@ -281,11 +284,13 @@ def legitimacy_entrenches_hardliners(ctx, conferred):
 
 @rule(
     "taliban.benchmarks_empower_reformers",
-    statement="Seed 000 ¶3 sees some room for movement when engagement is tied to clear benchmarks, and seed 002 ¶11 "
-    "asks for diplomacy that advances change. Where the movement happens is the model's reading: an offer against "
-    "benchmarks strengthens the leaders open to dialogue (seed 003 ¶2), who can argue from it against the hard core.",
-    sources=("seed 000 ¶3", "seed 002 ¶11", "seed 003 ¶2"),
+    statement="An extension, off by default: an offer against benchmarks strengthens the leaders open to dialogue, "
+    "who can argue from it against the hard core. Seed 000 ¶3 sees some room for movement when recognition is tied "
+    "to benchmarks but does not place it among the factions, and seed 003 ¶2 doubts that outside pressure brings "
+    "reform.",
+    sources=("seed 000 ¶3", "seed 003 ¶2"),
     mechanism="conditional_leverage",
+    basis="extension",
     params=(
         assumption(
             "taliban.benchmark_effect",
@@ -293,7 +298,7 @@ def legitimacy_entrenches_hardliners(ctx, conferred):
             0.0,
             0.3,
             "log-odds per month added to pragmatist influence as benchmark-tied offers cover all states",
-            "seed 000 ¶3 sees some room for movement; size is a guess",
+            "an extension of seed 000 ¶3 (some room for movement); size is a guess",
         ),
     ),
 )
@@ -423,11 +428,11 @@ def talks_carry_offer(ctx):
 
 @rule(
     "taliban.weighs_offer_against_ideology",
-    statement="Seed 000 ¶3 sees some room for movement when recognition is tied to clear benchmarks. How Kabul "
-    "decides is the model's reading: it leans towards meeting a benchmark as the offers on the table (recognition, "
-    "with any sanctions relief the donors tie to it) outweigh the benchmark's cost to the hard-liners. The cost is "
-    "there because the movement is ideological and loath to trade its principles (seed 003 ¶2), and close to the "
-    "TTP (seed 002 ¶4); seed 003 ¶2 doubts that it bargains at all, so the weighing and its sizes are assumptions.",
+    statement="Recognition with strings (women's education, no hosting of the TTP) leaves some room for movement "
+    "(seed 000 ¶3). Kabul leans towards meeting a string the more the offers on the table are worth (recognition, "
+    "with any sanctions relief the donors tie to it) against the string's cost to the hard-liners: the movement is "
+    "ideological and loath to trade its principles (seed 003 ¶2) and close to the TTP (seed 002 ¶4). The weighing's "
+    "form and sizes are assumptions.",
     sources=("seed 000 ¶3", "seed 003 ¶2", "seed 002 ¶4"),
     mechanism="conditional_leverage",
     params=(
@@ -620,12 +625,13 @@ def talks_lend_legitimacy(ctx):
 
 @rule(
     "taliban.accountability_restrains_sanctuary",
-    statement="Seed 002 ¶10 sets engagement on principles, counter-terrorism outcomes among them, against the "
-    "appeasement that makes a sanctuary, and ¶12 asks for firm commitments on terrorism before rewards. The model "
-    "reads this as: recognition offered only against such commitments narrows the sanctuary, by a size that is a "
-    "guess. Seed 002 never speaks of strikes, sanctions or condemnation as accountability; they are not read here.",
+    statement="An extension, off by default: recognition offered against commitments on terrorism narrows the "
+    "sanctuary below where it stands. Seed 002 ¶10-12 ask for such commitments before rewards and warn that rewards "
+    "without them widen the sanctuary (`taliban.legitimacy_widens_sanctuary`), but state no effect of the offer "
+    "itself. Strikes, sanctions and condemnation are never accountability in seed 002 and are not read here.",
     sources=("seed 002 ¶10-12",),
     mechanism="legitimacy_emboldens",
+    basis="extension",
     params=(
         assumption(
             "taliban.accountability_effect",
@@ -634,7 +640,7 @@ def talks_lend_legitimacy(ctx):
             0.35,
             "sanctuary removed by full accountability: benchmark-tied offers from every state, or a full joint front, "
             "each counted with its weight in the pressure Kabul feels",
-            "seed 002 ¶11-12 ask for commitments on terrorism before rewards; size is a guess",
+            "an extension of seed 002 ¶11-12 (commitments on terrorism before rewards); size is a guess",
         ),
     ),
 )
@@ -781,11 +787,10 @@ def strikes_provoke_retaliation(ctx):
 
 @rule(
     "taliban.counterterrorism_benchmark",
-    statement="Seed 000 ¶3 would tie recognition to commitments on security, against the TTP threat from Afghan "
-    "soil of ¶2. Where Kabul judges such an offer worth its cost (`taliban.weighs_offer_against_ideology`), it "
-    "restrains the group to qualify. A joint front's demand enters only through the extension "
-    "`taliban.front_demand_weighed`.",
-    sources=("seed 000 ¶2-3",),
+    statement="Seed 000 ¶3 makes an end to hosting the TTP a string of recognition. Where Kabul judges such an offer "
+    "worth its cost (`taliban.weighs_offer_against_ideology`), it restrains the group to qualify. A joint front's "
+    "demand enters only through the extension `taliban.front_demand_weighed`.",
+    sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -855,8 +860,10 @@ def fights_iskp(ctx, sanctuary_compliance):
 
 @rule(
     "taliban.ct_cooperation_helps",
-    statement="Intelligence sharing becomes possible only once trust has been built through engagement.",
-    sources=("seed 003 ¶3", "seed 000 ¶3"),
+    statement="Kabul's effort against ISKP grows with the intelligence partners share with it and with the trust that "
+    "recognition builds: seed 003 ¶3 finds sharing minimal and distrust the obstacle while Kabul is kept at arm's "
+    "length. Partners' sharing acts only under this view, whose text states its effect.",
+    sources=("seed 003 ¶3",),
     mechanism="engagement_moderates",
     params=(
         assumption(
@@ -886,12 +893,12 @@ def ct_cooperation_helps(ctx):
 
 @rule(
     "taliban.benchmarked_cooperation",
-    statement="Seed 000 ¶3 finds that engagement short of recognition brought no counter-terrorism cooperation, and "
-    "would have recognition extract commitments on security. The model reads a security benchmark Kabul meets as "
-    "more effort against ISKP too, the threat ¶3 names as Russia's motive; that ISKP is among the benchmark's "
-    "targets is that reading.",
+    statement="An extension, off by default: a security benchmark Kabul meets brings more effort against ISKP too. "
+    "Seed 000 ¶3 would have recognition extract commitments on security and names the TTP as the string; ISKP "
+    "appears there only as Russia's motive.",
     sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
+    basis="extension",
     params=(
         assumption(
             "taliban.benchmark_iskp_effort",
@@ -899,7 +906,7 @@ def ct_cooperation_helps(ctx):
             0.0,
             0.4,
             "counter-ISKP effort added once Kabul leans fully towards the counter-terrorism benchmark",
-            "seed 000 ¶3 lists security among the commitments recognition should extract; size is a guess",
+            "an extension of seed 000 ¶3 (commitments on security); size is a guess",
         ),
     ),
 )
@@ -932,9 +939,26 @@ def front_fights_iskp(ctx):
 
 @rule(
     "taliban.keeps_us_equipment",
-    statement="Kabul has not returned the equipment the US left; the model assumes it might if aid is tied to it and "
-    "pragmatists lead.",
+    statement="Kabul has not returned the equipment the US left, though the US ties aid to it, and gives no sign "
+    "that it will (seed 004 ¶1-2, seed 003 ¶7): the equipment stays unless an extension returns it "
+    "(`taliban.returns_equipment_under_leverage`, `taliban.trades_equipment_for_aid`).",
     sources=("seed 004 ¶1-2", "seed 003 ¶7"),
+)
+def keeps_us_equipment(ctx):
+    prev = ctx.prev.taliban.equipment_returned
+    chance = returns_equipment_under_leverage(ctx) + trades_equipment_for_aid(ctx)
+    if np.isscalar(chance) and chance == 0.0:
+        return prev  # nothing can bring it back: no draw is needed
+    return np.maximum(prev, (ctx.uniform("taliban.equipment") < chance).astype(np.float64))
+
+
+@rule(
+    "taliban.returns_equipment_under_leverage",
+    statement="An extension of every view, off by default: under US leverage Kabul might return the equipment, the "
+    "more readily the stronger the pragmatists. Seed 004 ¶1-2 report the demand and no sign of compliance; no text "
+    "says the demand could work.",
+    sources=("seed 004 ¶1-2",),
+    basis="extension",
     params=(
         assumption(
             "taliban.equipment_return_rate",
@@ -942,15 +966,12 @@ def front_fights_iskp(ctx):
             0.0,
             0.05,
             "monthly chance of returning the equipment under full US leverage and full pragmatist influence",
-            "seed 004 ¶2 reports no sign of compliance",
+            "an extension against seed 004 ¶2, which reports no sign of compliance; size is a guess",
         ),
     ),
 )
-def keeps_us_equipment(ctx):
-    prev = ctx.prev.taliban.equipment_returned
-    chance = ctx.p["taliban.equipment_return_rate"] * ctx.levers.us_equipment_leverage * ctx.prev.taliban.pragmatist
-    chance = chance + trades_equipment_for_aid(ctx)
-    return np.maximum(prev, (ctx.uniform("taliban.equipment") < chance).astype(np.float64))
+def returns_equipment_under_leverage(ctx):
+    return ctx.p["taliban.equipment_return_rate"] * ctx.levers.us_equipment_leverage * ctx.prev.taliban.pragmatist
 
 
 @rule(
