@@ -496,10 +496,19 @@ def robustness_section(folder: Path) -> str:
         pooled.append((WEIGHTED, title))
     elif weights is not None:
         lines += [f"No evidence-weighted answer: {weights['how'].iloc[0]}.", ""]
+    shown = {}
     for which, title in pooled:
         lines += [f"**{title}**", ""]
-        lines += robust_policy_lines(table, exp["outcomes"], which, name)
+        shown[which] = robust_policy_lines(table, exp["outcomes"], which, name)
+        lines += shown[which]
         lines.append("")
+    if WEIGHTED in shown and shown[WEIGHTED] == shown[ALL]:
+        # said outright, so that two equal tables are not read as a copy or as the record deciding nothing by design
+        lines += [
+            "The evidence-weighted table is the unweighted one at the precision shown: the record to July 2025 "
+            "barely tells the worldviews apart, so weighing them by it changes no answer here.",
+            "",
+        ]
     sat = table[table["satisficing_share"].notna() & (table["hypothesis"] == ALL)]
     if not sat.empty:
         lines += [

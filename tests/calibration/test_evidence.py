@@ -327,6 +327,22 @@ def test_the_report_labels_the_unweighted_pool_and_names_the_weights(weighted_gr
     assert (voi["value"] >= 0).all() and (voi["value"] <= voi["regret_now"] + 1e-9).all()
 
 
+def test_equal_pooled_tables_are_said_to_be_equal(weighted_grid, tmp_path):
+    """Where weighing by the record changes no answer, the report says why the two tables match."""
+    import shutil
+
+    from sim.analysis.robustness import robustness_section
+
+    sentence = "The evidence-weighted table is the unweighted one at the precision shown"
+    copy = tmp_path / "grid"
+    shutil.copytree(weighted_grid, copy)
+    table = pd.read_csv(copy / "robustness.csv")
+    weighted = table["hypothesis"] == WEIGHTED
+    pooled = table[table["hypothesis"] == ALL].assign(hypothesis=WEIGHTED)
+    pd.concat([table[~weighted], pooled]).to_csv(copy / "robustness.csv", index=False)
+    assert sentence in robustness_section(copy)
+
+
 def test_the_evidence_command_checks_its_doc_and_refuses_bad_options(capsys):
     assert evidence.main(["--check"]) == 0
     assert evidence.main(["--points", "5"]) == 2
