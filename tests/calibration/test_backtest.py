@@ -89,6 +89,20 @@ def test_a_later_record_does_not_change_the_calibration_but_an_earlier_one_does(
     assert with_early.loc["ttp.recruitment_rate", "kept"] == 0 < honest.loc["ttp.recruitment_rate", "kept"]
 
 
+def test_a_forecast_does_not_know_a_shock_dated_after_its_origin():
+    """The start state of August 2021 schedules the war of June 2025 (Iran's expulsions after it): a forecaster at
+    an earlier origin could not know it, one at a later origin could."""
+    from sim.calibration.backtest import foreseeable_state
+    from sim.config.plan import plan
+
+    state = plan(["experiment=hindcast", "uncertainty=none", "replications=2"]).cells[0].setup.state
+    assert state["iran"]["months_to_security_shock"] >= 0
+    for origin in ("2023-07", "2024-07", "2025-06"):
+        assert foreseeable_state(state, origin)["iran"]["months_to_security_shock"] == -1, origin
+    assert foreseeable_state(state, "2025-07")["iran"] == state["iran"]
+    assert state["iran"]["months_to_security_shock"] >= 0  # the plan's own state is left as it was
+
+
 def test_the_naive_forecasts_use_only_the_known_record():
     attacks_2024 = next(e for e in RECORDS if e["id"] == "attacks_2024")
     known = records_before(RECORDS, "2023-07")
@@ -123,6 +137,8 @@ def test_events_after_an_origin_and_their_base_rates():
     [
         ("experiment.analysis.origins=[2025-09]", "must lie between 2022-01 and 2025-06"),
         ("experiment.analysis.origins=[soon]", "is not a month"),
+        ("experiment.analysis.origins=[2023-07-15]", "is not a month"),
+        ("experiment.analysis.origins=[2023-07,2023-07]", "lists a month twice"),
         ("experiment.analysis.forecast_replications=3", "whole number from 20"),
         ("+experiment.analysis.horizon=5", "is not a backtest setting"),
         ("experiment.initial=jul2025", "runs from the takeover"),

@@ -46,8 +46,12 @@ def prepare(plan):
             month = _m(origin)
         except ValueError:
             raise ConfigError(f"experiment.analysis.origins: {origin!r} is not a month such as 2023-07") from None
+        if str(month) != str(origin):  # a day, or a month written otherwise, would be carried into the labels
+            raise ConfigError(f"experiment.analysis.origins: {origin!r} is not a month such as 2023-07")
         if not _m("2022-01") <= month <= _m("2025-06"):
             raise ConfigError(f"experiment.analysis.origins: {origin} must lie between 2022-01 and 2025-06")
+    if len(set(map(str, origins))) < len(origins):
+        raise ConfigError("experiment.analysis.origins lists a month twice; give each origin once")
     for key in ("match_replications", "forecast_replications"):
         value = s[key]
         if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 100000:
