@@ -42,7 +42,7 @@ POLICIES = (
 CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.engagement_strengthens_pragmatists": (
         tuple(x for x in POLICIES if x != "joint_ct_front"),  # the front moves no state's rung of its own
-        "contact above mid-2025 (closer relations, a US presence above all) strengthens the pragmatists; a policy that "
+        "a US step or a recognition since mid-2025 strengthens the pragmatists; a policy that "
         "holds a state back forgoes the contact the status quo would bring",
     ),
     "taliban.siege_hardens": (("isolation",), "louder condemnation stiffens the hard-liners"),
@@ -79,6 +79,10 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.weighs_offer_against_ideology": (
         ("conditional_recognition",),
         "Kabul weighs what is on the table against its ideological cost",
+    ),
+    "taliban.regional_contact_counts": (
+        tuple(x for x in POLICIES if x not in ("us_normalisation", "joint_ct_front")),
+        "other states' contact short of recognition counts as engagement",
     ),
     "taliban.talks_carry_offer": (("conditional_recognition",), "talks with Kandahar carry the offer to who decides"),
     "taliban.talks_count_as_engagement": (("joint_ct_front",), "Pakistan's talks with Kandahar count as contact"),
@@ -138,7 +142,7 @@ SHARED: dict[str, tuple[str, ...]] = {
     "conditional_recognition": ("states.makes_conditional_offer", "states.benchmarks_met", "states.relation_ladder"),
     "us_normalisation": ("states.relation_ladder",),
     "us_hard_line": ("taliban.keeps_us_equipment", "resistance.grows_with_backing", "international.aid_delivery"),
-    "joint_ct_front": ("pakistan.convenes_joint_front", "pakistan.engages_kandahar", "ttp.truce_during_talks"),
+    "joint_ct_front": ("pakistan.convenes_joint_front", "pakistan.engages_kandahar"),
     "pakistan_kinetic": (
         "pakistan.strikes_across_border",
         "ttp.strikes_feed_recruitment",
@@ -207,7 +211,8 @@ THESES = {
         "Recognition is a tool: tied to clear benchmarks (girls' education, some human rights, no TTP hosting) and "
         "backed by the region, it can bring the regime to talks and win pledges on human rights, "
         "security and governance, leaving some room for movement (seed 000 ¶3, seed 002 ¶10-12); seed 000 ¶3 names "
-        "the strings: women's education among them, and an end to hosting the TTP. That Kabul moves further the "
+        "women's education among the strings and, for Pakistan, an end to hosting the TTP, which the view reads as a "
+        "second benchmark. That Kabul moves further the "
         "larger the offer and the weaker the hard core's hold is the model's form of that link (seed 003 ¶2: reform "
         "comes from a shift inside the leadership); that the offer also strengthens the reformers, or brings effort "
         "against ISKP, is an extension, off by default. Siege changes nothing and "
@@ -402,8 +407,8 @@ CLAIMS = (
         "recognition",
         "pragmatist_influence",
         "+",
-        "seed 003 ¶2, ¶4",
-        "contact strengthens the leaders open to dialogue",
+        "seed 003 ¶2, ¶4, seed 000 ¶3",
+        "contact, and a non-isolated Afghanistan, favour pragmatism",
     ),
     Claim(
         "engagement_moderates",
@@ -450,7 +455,7 @@ CLAIMS = (
         "recognition",
         "girls_schools_open",
         "+",
-        "seed 003 ¶4",
+        "seed 003 ¶4, seed 000 ¶3",
         "engagement could strengthen the case for girls' education (hedged)",
     ),
     Claim(
@@ -501,6 +506,12 @@ CLAIMS = (
         "-",
         "seed 002 ¶10-12",
         "engagement on principles and counter-terrorism outcomes",
+        finding="under this view conditional recognition acts only by withholding the legitimacy that widens the "
+        "sanctuary (an offer narrowing it is an extension, `taliban.accountability_restrains_sanctuary`, since the "
+        "text states no effect of the offer itself). States that hold to their benchmarks confer none, but those "
+        "that drop their conditions and recognise on their own terms (`states.drops_conditions`) confer it again, "
+        "and the offers draw more states to recognition in the end than the status quo does; where they do, the "
+        "sanctuary widens and attacks rise. Seed 002 ¶11 fears exactly such an erosion of the common position.",
     ),
     Claim(
         "legitimacy_emboldens",
@@ -524,7 +535,7 @@ CLAIMS = (
         "attacks_pakistan",
         "-",
         "seed 000 ¶3",
-        "recognition with the string of no TTP hosting",
+        "commitments on security; for Pakistan, no TTP hosting",
     ),
     Claim(
         "conditional_leverage",

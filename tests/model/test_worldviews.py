@@ -84,6 +84,22 @@ def test_contact_strengthens_the_pragmatists():
     assert (term(rule, colder) == 0).all()
 
 
+def test_only_a_us_step_or_a_recognition_counts_as_engagement_unless_switched_on():
+    """Seed 003 argues for a US presence and seed 000 ¶3 hopes recognition brings pragmatism, but finds other
+    states' contact short of recognition brought nothing: that contact counts only as an extension."""
+    rule = taliban.engagement_strengthens_pragmatists
+
+    def gain(state, level, **params):
+        ctx = month(EM, **params)
+        ctx.prev_relation = {**ctx.prev_relation, state: np.full(N, float(level))}
+        return term(rule, ctx)
+
+    assert (gain("china", 4.0) > gain("china", 3.0)).all()  # China recognises
+    assert (gain("india", 3.0) == gain("india", 2.0)).all()  # an ambassador, short of recognition
+    on = {extension_param("taliban.regional_contact_counts"): 1.0}
+    assert (gain("india", 3.0, **on) > gain("india", 2.0, **on)).all()
+
+
 def test_legitimacy_given_without_conditions_entrenches_and_widens_the_sanctuary():
     """Seed 002 ¶4, ¶6, ¶10: legitimacy conferred without conditions entrenches the hard core and widens the
     sanctuary; a state whose recognition is conditional confers none."""
@@ -96,6 +112,16 @@ def test_legitimacy_given_without_conditions_entrenches_and_widens_the_sanctuary
     assert (term(taliban.legitimacy_entrenches_hardliners, free, conferred_free) < 0).all()
     widens = taliban.legitimacy_widens_sanctuary
     assert (term(widens, free, 0.3) > term(widens, free, 0.0)).all()
+
+
+def test_a_state_that_drops_its_conditions_confers_legitimacy_again():
+    """A conditional recogniser that breaks ranks recognises on its own terms (`states.drops_conditions`): from then
+    on its standing is given without conditions."""
+    ctx = month(LE, Levers(conditional=["china"]))
+    ctx.prev_relation = {**ctx.prev_relation, "china": np.full(N, 4.0)}
+    held, _ = taliban.legitimacy_terms(put(ctx, "china.defected", 0.0))
+    dropped, _ = taliban.legitimacy_terms(put(ctx, "china.defected", 1.0))
+    assert (dropped > held).all()
 
 
 def test_legitimacy_withheld_is_not_read_as_restraint():

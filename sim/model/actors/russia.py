@@ -37,7 +37,9 @@ def fears_iskp(ctx, actor):
     "russia.cooperates_against_iskp",
     statement="Moscow engages Kabul because of ISKP (seed 000 ¶3, seed 002 ¶9). That with ambassador-level ties "
     "or more it cooperates against ISKP is the shared core's, backed by the record: President Putin called the "
-    "Taliban allies in the fight against terrorism in July 2024; the share it supplies is an assumption.",
+    "Taliban allies in the fight against terrorism in July 2024; the share it supplies is an assumption. What the "
+    "cooperation does to Kabul's effort is stated by seed 003 ¶3 only, so it acts under that view alone "
+    "(`taliban.ct_cooperation_helps`).",
     sources=("seed 000 ¶3", "seed 002 ¶9"),
     params=(
         assumption(

@@ -109,10 +109,11 @@ def hardline_core_reasserts(ctx):
 
 @rule(
     "taliban.engagement_strengthens_pragmatists",
-    statement="Regular contact and recognition strengthen the hand of the leaders open to dialogue: seed 003 ¶1-2, "
-    "¶4 argue it for a US presence, which counts for several states' contact, and seed 000 ¶3 hopes a non-isolated "
-    "Afghanistan chooses pragmatism. Less contact than in mid-2025 forgoes that gain (seed 003 ¶1: isolation "
-    "failed) without being read as a loss.",
+    statement="A US presence and recognition strengthen the hand of the leaders open to dialogue: seed 003 ¶1-2, ¶4 "
+    "argue it for regular US contact, and seed 000 ¶3 hopes that a recognised, non-isolated Afghanistan chooses "
+    "pragmatism. Other states' contact short of recognition is not read (seed 000 ¶3 finds it brought nothing; its "
+    "reading is the extension `taliban.regional_contact_counts`). Less contact than in mid-2025 forgoes the gain "
+    "(seed 003 ¶1: isolation failed) without being read as a loss.",
     sources=("seed 003 ¶1-2", "seed 003 ¶4", "seed 000 ¶3"),
     mechanism="engagement_moderates",
     params=(
@@ -121,45 +122,48 @@ def hardline_core_reasserts(ctx):
             0.08,
             0.0,
             0.2,
-            "log-odds per month added to pragmatist influence per unit of engagement above mid-2025",
+            "log-odds per month added to pragmatist influence per unit of engagement gained since mid-2025",
             "seed 003 ¶4 hopes contact could strengthen softer voices; size is a guess",
-        ),
-        assumption(
-            "taliban.engagement_reference",
-            0.625,
-            0.45,
-            0.8,
-            "engagement level (0-1) of mid-2025 against which change is measured",
-            "calibrated to the relation levels of July 2025",
         ),
         assumption(
             "taliban.us_contact_weight",
             3.0,
             1.0,
             5.0,
-            "how many regional states' contact a US presence counts for in the engagement Kabul feels",
+            "how many states' steps a step of the US counts for in the engagement Kabul feels",
             "seed 003 is written for Washington and argues for a US presence (¶1, ¶4); its weight against other "
-            "states' contact is a guess",
+            "states' steps is a guess",
         ),
     ),
 )
 def engagement_strengthens_pragmatists(ctx):
-    # contact below mid-2025 forgoes the gain but is not read as a loss: seed 003 ¶1 says isolation failed, not that
+    # steps below mid-2025 forgo the gain but are not read as a loss: seed 003 ¶1 says isolation failed, not that
     # it backfired (the hardening it reports comes from condemnation, `taliban.siege_hardens`)
-    gain = np.maximum(engagement(ctx) - ctx.p["taliban.engagement_reference"], 0.0)
-    return ctx.p["taliban.engagement_effect"] * gain
-
-
-def engagement(ctx):
-    """Contact Kabul has with the world (0-1): each state's place on the whole ladder, recognition included,
-    and the UN/EU missions."""
     us_weight = ctx.p["taliban.us_contact_weight"]
-    contact, weights = ctx.prev.international.presence, 1.0
+    gain = us_weight * np.maximum(ctx.prev_relation["united_states"] - MID_2025_RELATIONS["united_states"], 0.0) / 4.0
     for state, level in ctx.prev_relation.items():
-        w = us_weight if state == "united_states" else 1.0
-        contact = contact + w * level / 4.0
-        weights += w
-    return contact / weights + talks_count_as_engagement(ctx)
+        if state != "united_states":
+            gain = gain + np.maximum((level >= 4) - float(MID_2025_RELATIONS[state] >= 4), 0.0)
+    gain = gain / (len(ctx.prev_relation) + us_weight - 1.0) + regional_contact_counts(ctx)
+    return ctx.p["taliban.engagement_effect"] * (gain + talks_count_as_engagement(ctx))
+
+
+@rule(
+    "taliban.regional_contact_counts",
+    statement="An extension, off by default: other states' contact short of recognition (missions, embassies, "
+    "ambassadors) strengthens the pragmatists as well. Seed 003 argues for a US presence; seed 000 ¶3 finds that "
+    "Pakistan's engagement without recognition brought neither cooperation nor progress.",
+    sources=("seed 003 ¶6", "seed 000 ¶3"),
+    mechanism="engagement_moderates",
+    basis="extension",
+)
+def regional_contact_counts(ctx):
+    gain = 0.0
+    for state, level in ctx.prev_relation.items():
+        if state != "united_states":
+            mid = float(min(MID_2025_RELATIONS[state], 3))
+            gain = gain + np.maximum(np.minimum(level, 3.0) - mid, 0.0) / 4.0
+    return gain / (len(ctx.prev_relation) + ctx.p["taliban.us_contact_weight"] - 1.0)
 
 
 @rule(
@@ -176,7 +180,7 @@ def engagement(ctx):
             0.1,
             0.0,
             0.25,
-            "engagement added by full Pakistani talks with the Kandahar leadership",
+            "engagement gained by full Pakistani talks with the Kandahar leadership",
             "an extension of seed 003 ¶1 (regular contact builds influence) to Pakistan's talks; size is a guess",
         ),
     ),
@@ -187,6 +191,14 @@ def talks_count_as_engagement(ctx):
 
 # share of the neighbours recognising in July 2025 (Russia alone)
 MID_2025_REGIONAL_RECOGNITION = sum(MID_2025_RELATIONS[k] >= 4 for k in NEIGHBOURS) / len(NEIGHBOURS)
+
+
+def gives_freely(ctx, state):
+    """1 where ``state`` confers its standing without conditions: it sets none, or it has dropped them
+    (`states.drops_conditions`) and recognised on its own terms; else 0."""
+    if state not in ctx.levers.conditional:
+        return 1.0
+    return getattr(ctx.prev, state).defected
 
 
 def legitimacy_terms(ctx):
@@ -205,7 +217,7 @@ def legitimacy_terms(ctx):
     us = states.index("united_states")
     levels = np.stack([ctx.prev_relation[k] for k in states])
     mid = np.array([float(MID_2025_RELATIONS[k]) for k in states])[:, None]
-    free = np.array([k not in ctx.levers.conditional for k in states], dtype=np.float64)[:, None]
+    free = np.stack([gives_freely(ctx, k) * np.ones(levels.shape[1]) for k in states])
     now = np.where(levels >= 4, 1.0, upgrade * levels / 3.0)
     then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
     given = np.maximum(now - then, 0.0) * free
@@ -428,8 +440,8 @@ def talks_carry_offer(ctx):
 
 @rule(
     "taliban.weighs_offer_against_ideology",
-    statement="Recognition with strings (women's education, no hosting of the TTP) leaves some room for movement "
-    "(seed 000 ¶3). Kabul leans towards meeting a string the more the offers on the table are worth (recognition, "
+    statement="Recognition with strings such as women's education, and commitments on security (for Pakistan, no "
+    "hosting of the TTP), leaves some room for movement (seed 000 ¶3). Kabul leans towards meeting a string the more the offers on the table are worth (recognition, "
     "with any sanctions relief the donors tie to it) against the string's cost to the hard-liners: the movement is "
     "ideological and loath to trade its principles (seed 003 ¶2) and close to the TTP (seed 002 ¶4). The weighing's "
     "form and sizes are assumptions.",
@@ -752,9 +764,7 @@ def neighbours_leverage(ctx):
         + p["taliban.us_coercion_weight"] * (lv.us_equipment_leverage + lv.us_backs_resistance)
         + (1.0 - ctx.prev_relation["united_states"] / 4.0)
     )
-    recognising = sum(
-        (ctx.prev_relation[k] == 4).astype(np.float64) for k in NEIGHBOURS if k not in ctx.levers.conditional
-    )
+    recognising = sum((ctx.prev_relation[k] == 4) * gives_freely(ctx, k) for k in NEIGHBOURS)
     free = np.maximum(recognising / len(NEIGHBOURS) - MID_2025_REGIONAL_RECOGNITION, 0.0)
     return (
         -p["taliban.dependence_effect"] * (distance - p["taliban.western_distance_reference"])
@@ -787,8 +797,10 @@ def strikes_provoke_retaliation(ctx):
 
 @rule(
     "taliban.counterterrorism_benchmark",
-    statement="Seed 000 ¶3 makes an end to hosting the TTP a string of recognition. Where Kabul judges such an offer "
-    "worth its cost (`taliban.weighs_offer_against_ideology`), it restrains the group to qualify. A joint front's "
+    statement="Seed 000 ¶3 would have recognition extract commitments on security and, for Pakistan, Kabul's "
+    "understanding that it cannot go on hosting the TTP; the model reads that as a benchmark of the offer. Where "
+    "Kabul judges such an offer worth its cost (`taliban.weighs_offer_against_ideology`), it restrains the group to "
+    "qualify. A joint front's "
     "demand enters only through the extension `taliban.front_demand_weighed`.",
     sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
@@ -832,8 +844,9 @@ def pragmatists_restrain_militants(ctx):
 
 @rule(
     "taliban.fights_iskp",
-    statement="Kabul fights ISKP, its own enemy (seed 003 ¶3); shared intelligence and regional cooperation make it "
-    "more effective. Seed 002 ¶4 reports charges that it protects ISKP; the shared core sides with seed 003 because "
+    statement="Kabul fights ISKP, its own enemy (seed 003 ¶3); under the engagement view, whose text states it, "
+    "shared intelligence and cooperation make it more effective (`taliban.ct_cooperation_helps`). Seed 002 ¶4 reports "
+    "charges that it protects ISKP; the shared core sides with seed 003 because "
     "the record does (the Taliban's campaign against ISKP since 2021, reported by the UN Monitoring Team).",
     sources=("seed 003 ¶3",),
     params=(
