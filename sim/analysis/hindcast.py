@@ -42,6 +42,30 @@ def _inside(value, band_lo, band_hi, at_least) -> bool:
     return bool(band_lo <= value <= top)
 
 
+# how near a run must come to a record to reproduce it, where the record gives no range of its own
+DATE_TOLERANCE = 6  # months either side of a dated step
+POINT_TOLERANCE = 0.1  # relative, either side of a single figure (the history match's discrepancy)
+SHARP = 0.25  # a record inside the band that fewer runs than this reproduce is listed as hidden by the band
+
+
+def reproduced_share(check, values: np.ndarray) -> float:
+    """The share of runs that land on the record itself, not merely in a band around it: inside the record's range,
+    within six months of a dated step, within a tenth of its middle where the range is narrower, at or above a lower
+    bound. A run where the event never comes misses. NaN for a record that is itself a share of runs."""
+    if check.share:
+        return np.nan
+    if check.as_date:
+        lo, hi = check.low - DATE_TOLERANCE, check.high + DATE_TOLERANCE
+    elif check.at_least:
+        lo, hi = check.low, np.inf
+    else:  # the record's range, and at least a tenth either side of its middle (a narrow range is a point)
+        mid = (check.low + check.high) / 2.0
+        lo = min(check.low, mid - abs(mid) * POINT_TOLERANCE)
+        hi = max(check.high, mid + abs(mid) * POINT_TOLERANCE)
+    with np.errstate(invalid="ignore"):
+        return float(np.mean((values >= lo) & (values <= hi)))
+
+
 def _width(lo: float, hi: float) -> float:
     return float(hi - lo) if np.isfinite(lo) and np.isfinite(hi) else np.inf
 
@@ -93,6 +117,7 @@ def table(extracts: dict) -> pd.DataFrame:
                     "band90_width": width90,
                     "never_share": round(never, 3),
                     "within_a_year_share": within if np.isnan(within) else round(within, 3),
+                    "reproduced_share": round(reproduced_share(c, v), 3),
                     "inside_50": inside50,
                     "inside_90": inside90,
                 }
@@ -137,6 +162,7 @@ def hindcast_text(t: pd.DataFrame) -> str:
         )
         lines.append("")
     lines += misses_text(t)
+    lines += hidden_text(t)
     lines.append("outcomes with no public series (what the record says):")
     for outcome, note in UNOBSERVED.items():
         lines.append(f"  {outcome}: {note}")
@@ -157,6 +183,22 @@ def misses_text(t: pd.DataFrame) -> list[str]:
             f"  {record_id}: {r.quantity}; record {r.reported} ({r.publisher or 'no publisher named'}), "
             f"model 90% band [{r.model_p05}, {r.model_p95}] under {under}"
         )
+    return lines + [""]
+
+
+def hidden_text(t: pd.DataFrame) -> list[str]:
+    """Records inside the 90% band that few runs land on: a wide band, not the model, holds them."""
+    hidden = t[t["inside_90"] & (t["reproduced_share"] < SHARP)]
+    if hidden.empty:
+        return []
+    lines = [
+        f"Sharp records the bands hide (the value inside the 90% band, but under {SHARP:.0%} of the runs land on the "
+        f"record itself: inside its range, within {DATE_TOLERANCE} months of a date, within "
+        f"{POINT_TOLERANCE:.0%} of a figure):"
+    ]
+    for record_id, rows in hidden.groupby("id", sort=False):
+        shares = ", ".join(f"{h} {s:.0%}" for h, s in zip(rows["hypothesis"], rows["reproduced_share"]))
+        lines.append(f"  {record_id}: {rows.iloc[0].quantity}; record {rows.iloc[0].reported}; runs on it: {shares}")
     return lines + [""]
 
 

@@ -207,7 +207,10 @@ def hindcast_markdown(t, labels: dict) -> list[str]:
 
 
 def misses_markdown(t, labels: dict) -> list[str]:
-    """Per worldview the count outside the 90% band, then each miss once with the worldviews that miss it."""
+    """Per worldview the count outside the 90% band, then each miss once with the worldviews that miss it, then the
+    records the band holds but few runs land on."""
+    from sim.analysis.hindcast import SHARP
+
     hypotheses = list(dict.fromkeys(t["hypothesis"]))
     counts = []
     for h in hypotheses:
@@ -228,6 +231,19 @@ def misses_markdown(t, labels: dict) -> list[str]:
         )
     if outside.empty:
         out.append("- none")
+    hidden = t[t["inside_90"] & (t["reproduced_share"] < SHARP)]
+    if not hidden.empty:
+        out += [
+            "",
+            f"Inside the 90% band, but fewer than {SHARP:.0%} of the runs land on the record itself (its range, six "
+            "months either side of a date, a tenth either side of a figure): the band's width, not the model, holds "
+            "these.",
+            "",
+        ]
+        for record_id, rows in hidden.groupby("id", sort=False):
+            low, high = rows["reproduced_share"].min(), rows["reproduced_share"].max()
+            share = f"{low:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}-{high:.0%}"
+            out.append(f"- `{record_id}`: {rows.iloc[0]['quantity']}; record {rows.iloc[0]['reported']}; {share} of runs")
     return out
 
 

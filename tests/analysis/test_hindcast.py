@@ -87,6 +87,25 @@ def test_a_record_is_graded_by_its_value_not_by_an_overlap_of_ranges():
     assert f"{row['band90_width']:.0f}  OUTSIDE" in line, line
 
 
+def test_a_record_a_wide_band_holds_but_few_runs_land_on_is_listed_as_hidden():
+    """A band of 1,000-9,000 holds the record's middle (5,000) though one run in ten lands in 4,000-6,000: the report
+    lists it as a sharp record the band hides; a band centred on the record is not listed."""
+    from sim.analysis.hindcast import hindcast_text
+
+    values = {c.id: np.full(100, np.nan) for c in CHECKS}
+    spread = np.r_[np.linspace(1000, 3900, 45), np.linspace(4100, 4900, 10), np.linspace(6100, 9000, 45)]
+    wide = dict(values, ttp_2023=spread)
+    sharp = dict(values, ttp_2023=np.linspace(4200, 5800, 100))
+    t = table({"wide": wide, "sharp": sharp})
+    rows = t.set_index(["hypothesis", "id"])
+    assert rows.loc[("wide", "ttp_2023"), "inside_90"] and rows.loc[("wide", "ttp_2023"), "reproduced_share"] == 0.1
+    assert rows.loc[("sharp", "ttp_2023"), "reproduced_share"] == 1.0
+    hidden = hindcast_text(t)
+    hidden = hidden[hidden.index("Sharp records the bands hide") :]
+    line = next(line for line in hidden.splitlines() if line.strip().startswith("ttp_2023"))
+    assert "wide 10%" in line and "sharp" not in line
+
+
 def test_a_lower_bound_is_inside_when_the_band_reaches_it():
     values = {c.id: np.full(100, np.nan) for c in CHECKS}
     values["ttp_2025"] = np.linspace(5000, 6500, 100)  # record: at least 6,000
