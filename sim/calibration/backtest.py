@@ -74,6 +74,16 @@ def series_after(entries, origin: str) -> list[dict]:
     return [e for e in entries if e["kind"] != "date" and _after(e, origin) and not _is_event_total(e)]
 
 
+def straddling(entries, origin: str) -> list[str]:
+    """Figures whose window runs across the origin: not known at it, so not used to calibrate, and not wholly after
+    it, so not scored."""
+    return [
+        e["id"]
+        for e in entries
+        if e["kind"] != "date" and not _is_event_total(e) and _m(record_date(e)) >= _m(origin) and not _after(e, origin)
+    ]
+
+
 def _is_event_total(entry) -> bool:
     """A count of dated events or a count recorded as none: scored as an event in the forecast window."""
     return entry["kind"] == "total" and (bool(entry.get("months")) or list(entry["range"]) == [0, 0])
@@ -518,6 +528,14 @@ def backtest_section(folder: Path) -> str:
         "the origin (the war of June 2025 and Iran's expulsions after it) are taken out of the forecast's start.",
         "",
         *skill_sentences(table),
+        "",
+        *[
+            f"Across the origin {origin}, neither used nor scored (their windows span it): "
+            + ", ".join(straddling(RECORDS, origin))
+            + "."
+            for origin in dict.fromkeys(table["origin"].astype(str))
+            if straddling(RECORDS, origin)
+        ],
         "",
         "| origin | record | lead | metric | model | persistence | trend | base rate | skill vs persistence | "
         "skill vs trend | skill vs base rate |",

@@ -103,6 +103,34 @@ def test_a_forecast_does_not_know_a_shock_dated_after_its_origin():
     assert state["iran"]["months_to_security_shock"] >= 0  # the plan's own state is left as it was
 
 
+def test_a_forecast_draws_from_what_was_matched_at_the_origin_never_from_the_full_records_ranges():
+    """A calibrated range was fitted on the whole record to July 2025: at an origin, a parameter the match there did
+    not narrow is drawn from its declared range, and one it narrowed from the narrowed range."""
+    import pandas as pd
+
+    from sim.calibration.backtest import forecast_ranges
+    from sim.model.rules import PARAMS
+
+    calibrated = [p for p in PARAMS.values() if p.uncertain and p.calibrated_range is not None]
+    narrowed, rest = calibrated[0], calibrated[1:]
+    matched = pd.DataFrame(
+        [{"parameter": narrowed.name, "plausible_p05": narrowed.default, "plausible_p95": narrowed.default}]
+    )
+    ranges = forecast_ranges(matched)
+    assert ranges[narrowed.name] == (narrowed.default, narrowed.default)
+    assert rest and all(ranges[p.name] == (p.low, p.high) for p in rest)
+
+
+def test_a_figure_whose_window_spans_the_origin_is_neither_known_nor_scored_and_is_named():
+    from sim.calibration.backtest import records_before, series_after, straddling
+
+    across = straddling(RECORDS, "2023-07")
+    assert "need_2023" in across and "attacks_2023" in across
+    known = {e["id"] for e in records_before(RECORDS, "2023-07")}
+    scored = {e["id"] for e in series_after(RECORDS, "2023-07")}
+    assert not set(across) & (known | scored)
+
+
 def test_the_naive_forecasts_use_only_the_known_record():
     attacks_2024 = next(e for e in RECORDS if e["id"] == "attacks_2024")
     known = records_before(RECORDS, "2023-07")
