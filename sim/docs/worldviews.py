@@ -358,7 +358,7 @@ def render_hypotheses() -> str:
     out += [
         "",
         "Every state's wish for ties responds under every view to the violence it faces where a text or the record",
-        "says so (Pakistan to TTP attacks, Russia and the US to ISKP, China to the militants sheltered in",
+        "says so (Pakistan to TTP attacks, Russia to ISKP, China to the militants sheltered in",
         "Afghanistan, Tajikistan keeping away), to the rights record, to peers that recognise and to rivals'",
         "standing (`states.rivals_pull`).",
         "",

@@ -13,7 +13,7 @@ import pytest
 
 from sim.config.schema import Levers
 from sim.docs.worldviews import REPRODUCED, claim_cases, claim_probability, direction_table
-from sim.model.actors import china, india, iran, iskp, population, taliban, ttp
+from sim.model.actors import china, india, iran, iskp, population, taliban, ttp, united_states
 from sim.model.model import DiplomacyModel, Month, Setup
 from sim.model.rules import MECHANISMS, PARAMS, RULES, extension_param, mechanism_param
 
@@ -305,6 +305,15 @@ def test_states_answer_threats_only_where_a_text_or_the_record_says_so():
     ).all()
 
 
+def test_washington_is_not_pulled_towards_kabul_by_iskp_unless_switched_on():
+    """Seed 003 ¶3 argues the shared enemy should pull the US closer; ¶7 reports a harder line instead."""
+    us = SimpleNamespace(key="united_states")
+    wish = united_states.weighs_iskp_and_domestic_pressure
+    assert (moves(wish, None, "iskp.capacity", 0.1, 0.9, us) == 0).all()
+    on = {extension_param("united_states.seeks_contact_against_iskp"): 1.0}
+    assert (moves(wish, None, "iskp.capacity", 0.1, 0.9, us, **on) > 0).all()
+
+
 def test_india_is_not_moved_by_rivalry_unless_switched_on():
     india_actor = SimpleNamespace(key="india")
 
@@ -332,6 +341,7 @@ def test_the_extensions_the_texts_do_not_state_are_labelled():
         "taliban.trades_equipment_for_aid",
         "iran.engages_against_threat",
         "india.watches_rivals",
+        "united_states.seeks_contact_against_iskp",
     ):
         assert rule_id in EXTENSIONS, rule_id
 

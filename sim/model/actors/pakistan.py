@@ -262,10 +262,11 @@ def crossing_closure(ctx, incident):
 
 @rule(
     "pakistan.border_clash",
-    statement="The texts warn that the quarrel could turn into open conflict on the western border; the model's "
-    "reading (an assumption) is that an incident becomes an armed clash between the states' forces more often "
-    "after strikes, under heavy violence without talks with Kandahar and while a crossing is shut, less the "
-    "better their relation.",
+    statement="The texts warn that the quarrel could turn into open conflict on the western border, and on the "
+    "record it did: Afghan and Pakistani forces clashed at Chaman (December 2022), at Torkham while the crossing was "
+    "shut (September 2023) and after Pakistan's strikes of March and December 2024 (news reports). An incident "
+    "becomes an armed clash more often after strikes, under heavy violence and while a crossing is shut, less the "
+    "better the relation and while Islamabad talks with Kandahar; the sizes, and the talks' part, are assumptions.",
     sources=("seed 001 ¶6", "seed 000 ¶1"),
     params=(
         assumption(
@@ -454,10 +455,11 @@ def forces_refugee_returns(ctx, deporting, wave):
 
 @rule(
     "pakistan.deportation_campaign",
-    statement="Refugee repatriation is a dispute with Kabul; the model's reading (an assumption) is that heavy TTP "
-    "violence, blamed on Afghans, tips Islamabad into a deportation campaign that, once launched, stays, with a first "
-    "wave of returns that ebbs over months. A month of violence first sends Islamabad to Kabul with demands; the "
-    "grievance that turns it on the refugees builds as the violence goes on.",
+    statement="Refugee repatriation is a dispute with Kabul (seed 000 ¶3). On the record, Islamabad announced its "
+    "plan to expel undocumented Afghans in October 2023 after a year of rising TTP violence it blamed in part on "
+    "Afghan nationals, and the campaign stayed: heavy violence tips it into a campaign that, once launched, stays, "
+    "with a first wave of returns that ebbs over months. A month of violence first sends Islamabad to Kabul with "
+    "demands; the grievance builds as the violence goes on (the form and sizes are assumptions).",
     sources=("seed 000 ¶3",),
     params=(
         ATTACK_SCALE,

@@ -10,8 +10,8 @@ from sim.model.rules import assumption, rule
 
 @rule(
     "united_states.weighs_iskp_and_domestic_pressure",
-    statement="Washington keeps its distance under pressure from women's groups and critics at home, while the "
-    "shared ISKP enemy pulls it towards contact.",
+    statement="Washington keeps its distance under pressure from women's groups and critics at home (seed 003 ¶7). "
+    "Whether the shared ISKP enemy pulls it towards contact is left to `united_states.seeks_contact_against_iskp`.",
     sources=("seed 003 ¶7", "seed 003 ¶6", "seed 003 ¶3", "seed 000 ¶3"),
     params=relation_params(
         "united_states",
@@ -29,7 +29,19 @@ from sim.model.rules import assumption, rule
     ),
 )
 def weighs_iskp_and_domestic_pressure(ctx, actor):
-    return desire(ctx, actor, threat=ctx.prev.iskp.capacity)
+    return desire(ctx, actor) + seeks_contact_against_iskp(ctx)
+
+
+@rule(
+    "united_states.seeks_contact_against_iskp",
+    statement="An extension, off by default: the ISKP threat pulls Washington towards contact with Kabul. Seed 003 "
+    "¶3 argues that it should, ¶7 reports the administration weighing a harder line against the threats instead, "
+    "and the history match of the US record leaves a response of zero plausible.",
+    sources=("seed 003 ¶3", "seed 003 ¶7"),
+    basis="extension",
+)
+def seeks_contact_against_iskp(ctx):
+    return ctx.p["united_states.threat_response"] * ctx.prev.iskp.capacity
 
 
 @rule(
