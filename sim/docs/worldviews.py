@@ -197,7 +197,8 @@ THESES = {
     ),
     "legitimacy_emboldens": (
         "Recognition and upgrades given without commitments amount to approval of a regime that has not reformed "
-        "(seed 002 ¶2, ¶6-7), shelters the TTP, IMU, ISKP and al-Qaeda (seed 002 ¶4) and will let Afghanistan "
+        "(seed 002 ¶2, ¶6-7; that they also tilt the factions towards the hard core is an extension, off by default, "
+        "since the text never names factions), shelters the TTP, IMU, ISKP and al-Qaeda (seed 002 ¶4) and will let Afghanistan "
         "become a new sanctuary for terrorism (seed 002 ¶10). Engagement should follow principles: commitments on terrorism "
         "and rights before rewards, backed by a common front (seed 002 ¶10-12); the text states no effect of the "
         "offer itself, so an offer narrowing the sanctuary is an extension, off by default: recognition tied to "

@@ -100,16 +100,21 @@ def test_only_a_us_step_or_a_recognition_counts_as_engagement_unless_switched_on
     assert (gain("india", 3.0, **on) > gain("india", 2.0, **on)).all()
 
 
-def test_legitimacy_given_without_conditions_entrenches_and_widens_the_sanctuary():
-    """Seed 002 ¶4, ¶6, ¶10: legitimacy conferred without conditions entrenches the hard core and widens the
-    sanctuary; a state whose recognition is conditional confers none."""
+def test_legitimacy_given_without_conditions_widens_the_sanctuary_and_entrenches_only_as_an_extension():
+    """Seed 002 ¶4, ¶6, ¶10: legitimacy conferred without conditions widens the sanctuary; a state whose recognition
+    is conditional confers none. That it entrenches the hard core is an extension (the text never names factions)."""
     free, tied = month(LE), month(LE, Levers(conditional=["china"]))
     for ctx in (free, tied):
         ctx.prev_relation = {**ctx.prev_relation, "china": np.full(N, 4.0)}
     conferred_free, _ = taliban.legitimacy_terms(free)
     conferred_tied, _ = taliban.legitimacy_terms(tied)
     assert (conferred_free > conferred_tied).all()
-    assert (term(taliban.legitimacy_entrenches_hardliners, free, conferred_free) < 0).all()
+    entrench = taliban.legitimacy_entrenches_hardliners
+    assert (term(entrench, free, conferred_free) == 0).all()
+    on = {extension_param("taliban.legitimacy_entrenches_hardliners"): 1.0}
+    free_on = month(LE, **on)
+    free_on.prev_relation = {**free_on.prev_relation, "china": np.full(N, 4.0)}
+    assert (term(entrench, free_on, taliban.legitimacy_terms(free_on)[0]) < 0).all()
     widens = taliban.legitimacy_widens_sanctuary
     assert (term(widens, free, 0.3) > term(widens, free, 0.0)).all()
 
@@ -130,7 +135,6 @@ def test_legitimacy_withheld_is_not_read_as_restraint():
     ctx.prev_relation = {k: np.maximum(v - 2.0, 0.0) for k, v in ctx.prev_relation.items()}
     conferred, _ = taliban.legitimacy_terms(ctx)
     assert (conferred == 0).all()
-    assert (term(taliban.legitimacy_entrenches_hardliners, ctx, conferred) == 0).all()
 
 
 def test_an_offer_against_benchmarks_is_weighed_against_the_ideological_cost():
@@ -421,7 +425,6 @@ def test_every_claim_the_model_does_not_reproduce_has_a_written_finding(directio
 
 TESTED_APART = {
     "taliban.engagement_strengthens_pragmatists",
-    "taliban.legitimacy_entrenches_hardliners",
     "taliban.legitimacy_widens_sanctuary",
     "taliban.weighs_offer_against_ideology",
     "taliban.counterterrorism_benchmark",

@@ -272,11 +272,13 @@ UPGRADE_LEGITIMACY = assumption(
 
 @rule(
     "taliban.legitimacy_entrenches_hardliners",
-    statement="Recognition and upgrades given without conditions remove the reason to reform and entrench the ruling "
-    "hard core. Legitimacy withheld is not read as its opposite: seed 002 ¶7 reports that outside urging brought "
-    "no change.",
+    statement="An extension, off by default: recognition and upgrades given without conditions entrench the hard "
+    "core against the leaders open to dialogue. Seed 002 ¶3, ¶6 and ¶10-13 say such rewards approve an unreformed "
+    "regime and bring no change, but never speak of factions; the shift in their balance is the model's. Legitimacy "
+    "withheld is not read as its opposite: seed 002 ¶7 reports that outside urging brought no change.",
     sources=("seed 002 ¶3", "seed 002 ¶6", "seed 002 ¶10-13"),
     mechanism="legitimacy_emboldens",
+    basis="extension",
     params=(
         assumption(
             "taliban.unconditional_effect",
@@ -285,7 +287,7 @@ UPGRADE_LEGITIMACY = assumption(
             0.3,
             "log-odds per month removed from pragmatist influence per unit of legitimacy conferred without conditions "
             "above mid-2025",
-            "seed 002 ¶10 warns of appeasement; size is a guess",
+            "an extension of seed 002 ¶10 (appeasement); size is a guess",
         ),
         UPGRADE_LEGITIMACY,
     ),
