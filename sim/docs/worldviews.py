@@ -48,8 +48,8 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
     "taliban.siege_hardens": (("isolation",), "louder condemnation stiffens the hard-liners"),
     "taliban.ct_cooperation_helps": (
         ("recognition", "conditional_recognition", "us_normalisation"),
-        "recognition builds trust, a US presence shares intelligence (`united_states.shares_intelligence`): more "
-        "effort against ISKP",
+        "partners share intelligence (a US presence, `united_states.shares_intelligence`; Russia's and China's "
+        "cooperation as their ties grow): more effort against ISKP",
     ),
     "taliban.pragmatists_restrain_militants": (
         ("isolation", "recognition", "us_normalisation", "us_hard_line"),
@@ -84,6 +84,10 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
         tuple(x for x in POLICIES if x not in ("us_normalisation", "joint_ct_front")),
         "other states' contact short of recognition counts as engagement",
     ),
+    "taliban.recognition_builds_trust": (
+        ("recognition", "conditional_recognition"),
+        "any state's recognition builds the trust cooperation against ISKP needs",
+    ),
     "taliban.talks_carry_offer": (("conditional_recognition",), "talks with Kandahar carry the offer to who decides"),
     "taliban.talks_count_as_engagement": (("joint_ct_front",), "Pakistan's talks with Kandahar count as contact"),
     "taliban.schools_for_recognition": (("conditional_recognition",), "schools may reopen as the price of recognition"),
@@ -117,7 +121,7 @@ CHANNELS: dict[str, tuple[tuple[str, ...], str]] = {
 
 # View-bound rules no policy reaches directly: they carry a change the view's other links make.
 CARRIERS: dict[str, str] = {
-    "iskp.exploits_wider_sanctuary": "every change of the TTP's sanctuary moves ISKP's room too",
+    "iskp.exploits_wider_sanctuary": "a sanctuary widened above mid-2025 gives ISKP room too",
     "iskp.narrower_sanctuary_confines": "a sanctuary narrowed below mid-2025 confines ISKP too",
     "population.misrule_deepens_need": "every change in the hard core's hold moves humanitarian need",
     "ttp.drug_money_recruits": "a larger drug trade funds recruitment",
@@ -209,11 +213,12 @@ THESES = {
         "sanctions or condemnation as accountability: none of them restrains the sanctuary under this view."
     ),
     "conditional_leverage": (
-        "Recognition is a tool: tied to clear benchmarks (girls' education, some human rights, no TTP hosting) and "
+        "Recognition is a tool: tied to clear benchmarks (girls' education, some human rights; for Pakistan, no TTP "
+        "hosting) and "
         "backed by the region, it can bring the regime to talks and win pledges on human rights, "
         "security and governance, leaving some room for movement (seed 000 ¶3, seed 002 ¶10-12); seed 000 ¶3 names "
-        "women's education among the strings and, for Pakistan, an end to hosting the TTP, which the view reads as a "
-        "second benchmark. That Kabul moves further the "
+        "women's education among the strings and, for Pakistan, an end to hosting the TTP, which the view reads as "
+        "Pakistan's benchmark alone: only Pakistan's offer buys restraint of the TTP. That Kabul moves further the "
         "larger the offer and the weaker the hard core's hold is the model's form of that link (seed 003 ¶2: reform "
         "comes from a shift inside the leadership); that the offer also strengthens the reformers, or brings effort "
         "against ISKP, is an extension, off by default. Siege changes nothing and "
@@ -504,15 +509,15 @@ CLAIMS = (
         "legitimacy_emboldens",
         "conditional_recognition",
         "attacks_pakistan",
-        "-",
+        "not +",
         "seed 002 ¶10-12",
-        "engagement on principles and counter-terrorism outcomes",
-        finding="under this view conditional recognition acts only by withholding the legitimacy that widens the "
-        "sanctuary (an offer narrowing it is an extension, `taliban.accountability_restrains_sanctuary`, since the "
-        "text states no effect of the offer itself). States that hold to their benchmarks confer none, but those "
-        "that drop their conditions and recognise on their own terms (`states.drops_conditions`) confer it again, "
-        "and the offers draw more states to recognition in the end than the status quo does; where they do, the "
-        "sanctuary widens and attacks rise. Seed 002 ¶11 fears exactly such an erosion of the common position.",
+        "recognition held back until commitments rewards no one",
+        finding="the offers draw states up the ladder, and what they give on the way is given without commitments: "
+        "conditions hold back only recognition, so the rungs below it confer standing, and the states that drop "
+        "their conditions (`states.drops_conditions`) recognise on their own terms. That standing widens the "
+        "sanctuary (`taliban.legitimacy_widens_sanctuary`), while an offer narrowing it is an extension the text "
+        "does not state (`taliban.accountability_restrains_sanctuary`). Seed 002 ¶11 fears this erosion of the "
+        "common position; the model finds it outweighs the restraint in most futures.",
     ),
     Claim(
         "legitimacy_emboldens",

@@ -47,8 +47,8 @@ MECHANISMS: dict[str, str] = {
         "front."
     ),
     "conditional_leverage": (
-        "Recognition offered against clear benchmarks (girls' education, no TTP sanctuary) and backed by the "
-        "region leaves room for movement; siege "
+        "Recognition offered against clear benchmarks (girls' education; for Pakistan, no TTP sanctuary) and "
+        "backed by the region leaves room for movement; siege "
         "changes nothing; on recognition without strings the texts disagree, and the view states no effect."
     ),
     "regional_security_bargain": (

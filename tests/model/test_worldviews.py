@@ -52,7 +52,6 @@ def moves(rule, view, where, low, high, *args, levers=None, **params):
 # (rule, view, input, low, high, extra arguments, the direction its text gives, where the text says so)
 TEXT_LINKS = [
     (taliban.siege_hardens, EM, "international.condemnation", 0.5, 0.9, (), "-", "seed 003 ¶4"),
-    (taliban.ct_cooperation_helps, EM, "recognised_share", 1 / 11, 1.0, (), "+", "seed 003 ¶3"),
     (taliban.ct_cooperation_helps, EM, "ct_cooperation", 0.0, 1.0, (), "+", "seed 003 ¶3"),
     (iskp.exploits_wider_sanctuary, LE, "taliban.sanctuary", 0.8, 1.0, (), "+", "seed 002 ¶4, ¶10"),
     (taliban.regional_bargain_moves_ttp, RB, "pakistan.kandahar_engagement", 0.0, 1.0, (), "-", "seed 001 ¶4"),
@@ -139,14 +138,20 @@ def test_legitimacy_withheld_is_not_read_as_restraint():
 
 def test_an_offer_against_benchmarks_is_weighed_against_the_ideological_cost():
     """Seed 000 ¶3 with seed 003 ¶2: a larger offer, or a leadership less in hard-line hands, leans Kabul further
-    towards the benchmarks; meeting them restrains the TTP and adds counter-terrorism effort."""
+    towards the benchmarks; meeting them restrains the TTP. The TTP demand is Pakistan's ('for Pakistan'): only
+    Pakistan's offer moves Kabul towards it, other states' offers move it towards the schools."""
     levers = Levers(conditional=["pakistan", "china"])
-    small = put(month(CL, levers), "conditional_offers", 0.2)
-    large = put(month(CL, levers), "conditional_offers", 1.0)
-    schools_small, sanctuary_small = taliban.weighs_offer_against_ideology(small, np.full(N, 0.3))
-    schools_large, sanctuary_large = taliban.weighs_offer_against_ideology(large, np.full(N, 0.3))
+
+    def lean(offers, pakistan, pragmatist=0.3, conditional=levers):
+        ctx = put(put(month(CL, conditional), "conditional_offers", offers), "pakistan.offer", pakistan)
+        return taliban.weighs_offer_against_ideology(ctx, np.full(N, pragmatist))
+
+    schools_small, sanctuary_small = lean(0.2, 0.2)
+    schools_large, sanctuary_large = lean(1.0, 1.0)
     assert (schools_large > schools_small).all() and (sanctuary_large > sanctuary_small).all()
-    schools_soft, _ = taliban.weighs_offer_against_ideology(small, np.full(N, 0.7))
+    assert (lean(1.0, 0.2)[1] == sanctuary_small).all()  # more offers from others: no more TTP restraint
+    assert (lean(0.2, 1.0, conditional=Levers(conditional=["china"]))[1] == 0).all()  # Pakistan offers nothing
+    schools_soft, _ = lean(0.2, 0.2, pragmatist=0.7)
     assert (schools_soft > schools_small).all()
     ctx = month(CL, levers)
     assert (term(taliban.counterterrorism_benchmark, ctx, np.ones(N)) < 0).all()
@@ -179,6 +184,10 @@ def test_what_no_text_states_of_sanctuary_and_misrule_acts_only_when_switched_on
     leaves need as it is; switched on, they act."""
     assert (moves(iskp.exploits_wider_sanctuary, LE, "taliban.sanctuary", 0.5, 0.7) == 0).all()
     assert (moves(iskp.narrower_sanctuary_confines, LE, "taliban.sanctuary", 0.5, 0.7) == 0).all()
+    trust_on = {extension_param("taliban.recognition_builds_trust"): 1.0}
+    helps = taliban.ct_cooperation_helps
+    assert (moves(helps, EM, "recognised_share", 1 / 11, 1.0) == 0).all()
+    assert (moves(helps, EM, "recognised_share", 1 / 11, 1.0, **trust_on) > 0).all()
     narrower_on = {extension_param("iskp.narrower_sanctuary_confines"): 1.0}
     offers_on = {extension_param("taliban.accountability_restrains_sanctuary"): 1.0}
     offer = taliban.accountability_restrains_sanctuary
@@ -214,7 +223,7 @@ def test_talks_with_kandahar_carry_nothing_of_their_own_unless_switched_on():
     assert (term(cooperation, month(CL, levers, **on), np.ones(N)) > 0).all()
 
     def sanctuary_lean(kandahar, **params):
-        ctx = put(put(month(CL, levers, **params), "conditional_offers", 0.5), "pakistan.kandahar_engagement", kandahar)
+        ctx = put(put(month(CL, levers, **params), "pakistan.offer", 1.0), "pakistan.kandahar_engagement", kandahar)
         return taliban.weighs_offer_against_ideology(ctx, np.full(N, 0.3))[1]
 
     assert (sanctuary_lean(1.0) == sanctuary_lean(0.0)).all()

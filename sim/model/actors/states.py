@@ -154,7 +154,9 @@ STEP_PARAMS = (
         0.3,
         0.7,
         "largest TTP sanctuary (0-1) a conditional recogniser accepts as the counter-terrorism benchmark",
-        "seed 000 ¶3 names no TTP hosting as a string; the threshold is a guess",
+        "seed 000 ¶3 would have recognition win commitments on security and, for Pakistan, an end to hosting the "
+        "TTP; reading the sanctuary as every conditional recogniser's security benchmark, and the threshold, are "
+        "guesses",
     ),
     assumption(
         "states.revocation_rate",

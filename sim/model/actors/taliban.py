@@ -208,8 +208,9 @@ def legitimacy_terms(ctx):
     against conferring more (¶10-12) but reports that outside urging has brought no change (¶7): legitimacy
     withheld is not read as restraint.
 
-    A state confers all of recognition's legitimacy by recognising and a share per rung below it; it confers none
-    while its policy ties recognition to benchmarks. A US step counts as much as its weight in engagement.
+    A state confers all of recognition's legitimacy by recognising and a share per rung below it; while its policy
+    ties recognition to benchmarks, its recognition confers no more than an ambassador's rung. A US step counts as
+    much as its weight in engagement.
     """
     p = ctx.p
     upgrade, us_weight = p["taliban.upgrade_legitimacy"], p["taliban.us_contact_weight"]
@@ -219,8 +220,10 @@ def legitimacy_terms(ctx):
     mid = np.array([float(MID_2025_RELATIONS[k]) for k in states])[:, None]
     free = np.stack([gives_freely(ctx, k) * np.ones(levels.shape[1]) for k in states])
     now = np.where(levels >= 4, 1.0, upgrade * levels / 3.0)
+    # conditions hold back recognition only: a conditional state's steps below it confer standing like anyone's
+    now = np.where(free > 0.5, now, np.minimum(now, upgrade))
     then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
-    given = np.maximum(now - then, 0.0) * free
+    given = np.maximum(now - then, 0.0)
     extra = us_weight - 1.0  # the US counts us_weight times, the others once
     spent = (given.sum(axis=0) + extra * given[us]) / (len(states) + extra)
     return spent, spent
@@ -442,12 +445,13 @@ def talks_carry_offer(ctx):
 
 @rule(
     "taliban.weighs_offer_against_ideology",
-    statement="Recognition with strings such as women's education, and commitments on security (for Pakistan, no "
-    "hosting of the TTP), leaves some room for movement (seed 000 ¶3). Kabul leans towards meeting a string the more the offers on the table are worth (recognition, "
+    statement="Recognition with strings such as women's education leaves some room for movement (seed 000 ¶3), and "
+    "Pakistan's offer carries its demand that Kabul stop hosting the TTP (¶3, 'for Pakistan'). Kabul leans towards meeting a string the more the offers on the table are worth (recognition, "
     "with any sanctions relief the donors tie to it) against the string's cost to the hard-liners: the movement is "
-    "ideological and loath to trade its principles (seed 003 ¶2) and close to the TTP (seed 002 ¶4). The weighing's "
+    "ideological and loath to trade its principles (seed 003 ¶2) and lets the TTP operate with impunity (seed 000 "
+    "¶2). The weighing's "
     "form and sizes are assumptions.",
-    sources=("seed 000 ¶3", "seed 003 ¶2", "seed 002 ¶4"),
+    sources=("seed 000 ¶3", "seed 003 ¶2", "seed 000 ¶2"),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -497,18 +501,17 @@ def weighs_offer_against_ideology(ctx, pragmatist):
     if not ctx.levers.conditional and not ctx.levers.joint_front:
         return 0.0, 0.0  # nothing on the table: no benchmark to meet
     p = ctx.p
-    value = (
-        p["taliban.offer_value"]
-        * ctx.conditional_offers
-        # relief is its own lever: it adds to an offer's value only where the donors tie it to the benchmarks
-        * (1.0 + p["taliban.sanctions_stake"] * ctx.levers.sanctions_relief * ctx.prev.international.sanctions)
-    )
+    # relief is its own lever: it adds to an offer's value only where the donors tie it to the benchmarks
+    relief = 1.0 + p["taliban.sanctions_stake"] * ctx.levers.sanctions_relief * ctx.prev.international.sanctions
+    channel = 1.0 + talks_carry_offer(ctx)  # 1.0 unless the extension is switched on
+    value = p["taliban.offer_value"] * ctx.conditional_offers * relief * channel
     hard = 1.0 - pragmatist
     width = p["taliban.compliance_width"]
-    channel = 1.0 + talks_carry_offer(ctx)  # 1.0 unless the extension is switched on
-    value = value * channel
     schools = np.where(value > 0.0, logistic((value - p["taliban.schools_ideological_cost"] * hard) / width), 0.0)
-    ct_value = value + front_demand_weighed(ctx) * channel
+    # seed 000 ¶3 puts the TTP demand "for Pakistan": only Pakistan's offer (one state's share) buys restraint of
+    # the TTP; the other states' strings are rights and governance
+    pakistan = ctx.prev.pakistan.offer / len(ctx.prev_relation) if "pakistan" in ctx.levers.conditional else 0.0
+    ct_value = p["taliban.offer_value"] * pakistan * relief * channel + front_demand_weighed(ctx) * channel
     sanctuary = np.where(ct_value > 0.0, logistic((ct_value - p["taliban.ttp_kinship_cost"] * hard) / width), 0.0)
     return schools, sanctuary
 
@@ -540,7 +543,7 @@ def front_demand_weighed(ctx):
     "taliban.schools_for_recognition",
     statement="Where recognition is tied to girls' education and Kabul judges the offer worth its ideological cost, "
     "it may reopen schools to win it.",
-    sources=("seed 000 ¶3", "seed 002 ¶10"),
+    sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
     params=(
         assumption(
@@ -753,7 +756,7 @@ WESTERN_REFERENCE = assumption(
             0.0,
             0.5,
             "sanctuary removed when every neighbour offers recognition against a sanctuary benchmark",
-            "seed 001 ¶5 and seed 000 ¶3 (no TTP hosting as a string); size is a guess",
+            "seed 001 ¶5 and seed 000 ¶3 (for Pakistan, no hosting of the TTP); size is a guess",
         ),
         WESTERN_REFERENCE,
     ),
@@ -813,7 +816,7 @@ def strikes_provoke_retaliation(ctx):
             0.0,
             0.5,
             "sanctuary removed once Kabul leans fully towards meeting the sanctuary benchmark",
-            "seed 000 ¶3 lists no TTP hosting as a string; size is a guess",
+            "seed 000 ¶3 puts an end to hosting the TTP as Pakistan's demand; size is a guess",
         ),
     ),
 )
@@ -875,9 +878,10 @@ def fights_iskp(ctx, sanctuary_compliance):
 
 @rule(
     "taliban.ct_cooperation_helps",
-    statement="Kabul's effort against ISKP grows with the intelligence partners share with it and with the trust that "
-    "recognition builds: seed 003 ¶3 finds sharing minimal and distrust the obstacle while Kabul is kept at arm's "
-    "length. Partners' sharing acts only under this view, whose text states its effect.",
+    statement="Kabul's effort against ISKP grows with the intelligence partners share with it: seed 003 ¶3 finds "
+    "sharing minimal and distrust the obstacle while Kabul is kept at arm's length. Partners' sharing acts only under "
+    "this view, whose text states its effect; that any state's recognition builds the trust is the extension "
+    "`taliban.recognition_builds_trust`.",
     sources=("seed 003 ¶3",),
     mechanism="engagement_moderates",
     params=(
@@ -902,14 +906,26 @@ def fights_iskp(ctx, sanctuary_compliance):
 )
 def ct_cooperation_helps(ctx):
     p = ctx.p
-    trust = p["taliban.trust_cooperation"] * np.maximum(ctx.recognised_share - p["taliban.recognition_reference"], 0.0)
-    return p["taliban.cooperation_effect"] * np.minimum(ctx.ct_cooperation + trust, 1.0)
+    return p["taliban.cooperation_effect"] * np.minimum(ctx.ct_cooperation + recognition_builds_trust(ctx), 1.0)
+
+
+@rule(
+    "taliban.recognition_builds_trust",
+    statement="An extension, off by default: any state's recognition builds the trust that cooperation against ISKP "
+    "needs. Seed 003 ¶3 speaks of the distrust between Washington and Kabul, not of other states' recognition.",
+    sources=("seed 003 ¶3",),
+    mechanism="engagement_moderates",
+    basis="extension",
+)
+def recognition_builds_trust(ctx):
+    p = ctx.p
+    return p["taliban.trust_cooperation"] * np.maximum(ctx.recognised_share - p["taliban.recognition_reference"], 0.0)
 
 
 @rule(
     "taliban.benchmarked_cooperation",
     statement="An extension, off by default: a security benchmark Kabul meets brings more effort against ISKP too. "
-    "Seed 000 ¶3 would have recognition extract commitments on security and names the TTP as the string; ISKP "
+    "Seed 000 ¶3 would have recognition extract commitments on security and puts the TTP demand for Pakistan; ISKP "
     "appears there only as Russia's motive.",
     sources=("seed 000 ¶3",),
     mechanism="conditional_leverage",
