@@ -50,9 +50,9 @@ CAVEATS = (
     "**A thin economy.** The 2021-22 collapse enters as one fading shock; state revenue, trade and transit are "
     "not modelled, and humanitarian need is a share of a growing population moved by the shock, sanctions, aid, "
     "war, the opium ban and returns.",
-    "**Coarse actors.** The UN, EU and ICC act as one, the resistance groups as one, Baloch separatists are "
-    "folded into the TTP, and the Taliban are two factions on one scale; states climb a five-rung relation "
-    "ladder one rung at a time.",
+    "**Coarse actors.** The UN, EU and ICC act as one, the resistance groups as one, the Baloch separatist groups "
+    "as one, and the Taliban are two factions on one scale; states climb a five-rung relation ladder one rung at "
+    "a time.",
     "**Nothing outside the region** and no domestic politics inside the states. The exodus after the takeover "
     "and the bans on Afghan women working for aid agencies are not modelled.",
     "**Reference points are mid-2025** and used unchanged; the model is checked against the record only up to "
