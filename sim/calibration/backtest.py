@@ -17,7 +17,9 @@ For each origin (by default July 2023 and July 2024) the backtest
    (a first recognition, an ambassador's credentials, a clash, an ISKP attack abroad, girls' schools reopening,
    civil war) by the Brier score of the share of replications in which it happens (``scoringrules.brier_score``).
 
-The naive forecasters know the same records.  Persistence says the last known figure of the same kind comes
+The naive forecasters know the same records, and projections published before the origin (a year's people in
+need, from the plan published as the year begins); such a figure is known at the origin and is not scored.
+Persistence says the last known figure of the same kind comes
 again (a yearly total as the same monthly rate over the window); the linear trend extends the line through the
 last two known figures (with one, it is persistence).  A relation's level is known from its level in August 2021
 (the initial state) and the dated steps recorded before the origin.  A point forecast's CRPS is its absolute
@@ -62,6 +64,12 @@ SERIES_METRICS = ("crps", "cover50", "cover90", "pit")
 def records_before(entries, origin: str) -> list[dict]:
     """The record entries known at the origin: every month they speak of is before it."""
     return [e for e in entries if _m(record_date(e)) < _m(origin)]
+
+
+def published_before(entries, origin: str) -> list[dict]:
+    """The record entries a naive forecaster at the origin could read: those dated before it, and projections
+    published before it (a year's people in need appear in the plan published before the year begins)."""
+    return [e for e in entries if _m(str(e.get("published", record_date(e)))) < _m(origin)]
 
 
 def _after(entry, origin: str) -> bool:
@@ -338,7 +346,9 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     replications = int(settings["forecast_replications"])
     record, setup = forecast(forecast_ranges(matched), hypothesis, replications, seed, origin)
     dates = month_dates(setup.start, record.shape[0])
-    series = series_after(entries, origin)
+    readable = published_before(entries, origin)
+    # a figure already published at the origin is no forecast: it is known, not scored
+    series = [e for e in series_after(entries, origin) if e not in readable]
     values = extract(record, setup.start, checks_for(series))
     rows = []
     base = {"origin": origin, "hypothesis": hypothesis}
@@ -346,7 +356,7 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
         ensemble = values[check.id]
         ensemble = ensemble[np.isfinite(ensemble)]
         observed = check.value
-        persistence, trend = naive(entry, known, setup.relations)
+        persistence, trend = naive(entry, readable, setup.relations)
         crps = float(sr.crps_ensemble(np.float64(observed), ensemble)) if len(ensemble) else np.nan
         lead = _months_from(origin, record_date(entry)) - 1
         common = {**base, "record": entry["id"], "outcome": entry["outcome"], "lead": lead, "observed": observed}

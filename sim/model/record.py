@@ -167,7 +167,7 @@ def load_records(path: Path = RECORDS_FILE) -> tuple[list[dict], dict]:
             raise ValueError(f"record {e['id']}: unknown kind {e['kind']!r}")
         if e["outcome"] not in OUTCOME_INDEX:
             raise ValueError(f"record {e['id']}: unknown outcome {e['outcome']!r}")
-        for m in record_months(e):
+        for m in record_months(e) + ([str(e["published"])] if "published" in e else []):
             if _month(m) > last:
                 raise ValueError(f"record {e['id']}: {m} is after {LAST_RECORD_MONTH}; the hindcast uses no later data")
     return entries, data.get("unobserved", {})

@@ -131,6 +131,18 @@ def test_a_figure_whose_window_spans_the_origin_is_neither_known_nor_scored_and_
     assert not set(across) & (known | scored)
 
 
+def test_a_naive_forecaster_reads_a_plan_published_before_the_origin():
+    """OCHA's 2024 plan (23.7 million in need) was published in December 2023: at the origin of July 2024 persistence
+    says 23.7 for 2025, not the 28.3 of 2023, though the 2024 figure's own window runs past the origin."""
+    from sim.calibration.backtest import naive, published_before
+
+    need_2025 = next(e for e in RECORDS if e["id"] == "need_2025")
+    persistence, _ = naive(need_2025, published_before(RECORDS, "2024-07"), {})
+    assert persistence == 23.7
+    persistence_before, _ = naive(need_2025, published_before(RECORDS, "2023-07"), {})
+    assert persistence_before == 28.3
+
+
 def test_the_naive_forecasts_use_only_the_known_record():
     attacks_2024 = next(e for e in RECORDS if e["id"] == "attacks_2024")
     known = records_before(RECORDS, "2023-07")
