@@ -124,8 +124,8 @@ def test_islamabad_answers_baloch_attacks_as_it_answers_the_ttps():
     low = pakistan.hardens_targets(put(month(), "baloch.attacks", 0.0))
     high = pakistan.hardens_targets(put(month(), "baloch.attacks", 60.0))
     assert (high > low).all()
-    same_total = pakistan.militant_attacks(put(put(month(), "ttp.attacks", 40.0), "baloch.attacks", 20.0))
-    assert np.all(same_total == 60.0)
+    ctx = put(put(month(), "ttp.attacks", 40.0), "baloch.attacks", 20.0)
+    assert np.all(pakistan.militant_threat(ctx) == 60.0 / ctx.p["pakistan.attack_scale"])
 
 
 def test_the_totals_count_both_actors():

@@ -17,10 +17,10 @@ ATTACK_SCALE = figure(
     "seed 004 ¶1",
 )
 
-def militant_attacks(ctx):
-    """Last month's militant attacks in Pakistan, the TTP's and its allies' and the Baloch separatists' together: the
-    threat Islamabad answers (ATTACK_SCALE is the 2023 average of all of them)."""
-    return ctx.prev.ttp.attacks + ctx.prev.baloch.attacks
+def militant_threat(ctx):
+    """The threat Islamabad answers: last month's militant attacks in Pakistan, the TTP's and its allies' and the
+    Baloch separatists' together, in units of their 2023 monthly average (ATTACK_SCALE)."""
+    return (ctx.prev.ttp.attacks + ctx.prev.baloch.attacks) / ctx.p["pakistan.attack_scale"]
 
 
 PARAMS = relation_params(
@@ -71,7 +71,7 @@ def weighs_ttp_threat(ctx, actor):
     p, pk = ctx.p, ctx.prev.pakistan
     strain = p["pakistan.returns_strain"] * (pk.returns / p["pakistan.returns_base"] - 1.0)
     strain = strain + p["pakistan.escalation_strain"] * pk.escalation
-    return desire(ctx, actor, threat=militant_attacks(ctx) / p["pakistan.attack_scale"]) - strain
+    return desire(ctx, actor, threat=militant_threat(ctx)) - strain
 
 
 @rule(
@@ -132,7 +132,7 @@ def engages_kandahar(ctx):
 )
 def strikes_across_border(ctx):
     p = ctx.p
-    threat = militant_attacks(ctx) / p["pakistan.attack_scale"]
+    threat = militant_threat(ctx)
     after_clash = p["pakistan.strike_after_clash"] * ctx.prev.pakistan.clash
     chance = ctx.levers.pakistan_kinetic * clip01(threat / p["pakistan.strike_trigger"] + after_clash)
     return (ctx.uniform("pakistan.strikes") < chance).astype(np.float64)
@@ -217,7 +217,7 @@ def calm_from_relation(ctx):
 def border_incident(ctx, strikes):
     """(incident 0/1, its chance this month)."""
     p, pk = ctx.p, ctx.prev.pakistan
-    threat = militant_attacks(ctx) / p["pakistan.attack_scale"]
+    threat = militant_threat(ctx)
     chance = (
         p["pakistan.incident_base"]
         + p["pakistan.deportation_friction"] * pk.deporting
@@ -308,7 +308,7 @@ def crossing_closure(ctx, incident):
 def border_clash(ctx, incident, incident_chance, strikes, closure):
     """(clash 0/1, its chance this month)."""
     p, pk = ctx.p, ctx.prev.pakistan
-    threat = militant_attacks(ctx) / p["pakistan.attack_scale"]
+    threat = militant_threat(ctx)
     given = (
         p["pakistan.clash_given_incident"]
         + p["pakistan.clash_after_strike"] * strikes
@@ -443,7 +443,7 @@ def forces_refugee_returns(ctx, deporting, wave):
     """Thousand Afghans returned this month: a trickle before any campaign; once one runs, a rate that rises with
     TTP violence, plus the first wave of the campaign while it lasts."""
     p = ctx.p
-    threat = np.maximum(militant_attacks(ctx) / p["pakistan.attack_scale"], p["pakistan.threat_floor"])
+    threat = np.maximum(militant_threat(ctx), p["pakistan.threat_floor"])
     arrivals = ctx.prev.population.refugee_outflow / p["population.outflow_base"]
     campaign = (
         p["pakistan.returns_base"]
@@ -529,7 +529,7 @@ def deportation_campaign(ctx):
     """(campaign on 0/1, first wave this month, grievance): launched at a chance rising with the violence Islamabad
     has borne over the past months, never called off."""
     p, pk = ctx.p, ctx.prev.pakistan
-    threat = militant_attacks(ctx) / p["pakistan.attack_scale"]
+    threat = militant_threat(ctx)
     excess = np.maximum(threat - p["pakistan.campaign_tolerance"], 0.0)
     # a month of heavy violence first sends Islamabad to Kabul with demands; the grievance that turns it on the
     # refugees builds only as the violence goes on
@@ -570,7 +570,7 @@ def deportation_campaign(ctx):
 def hardens_targets(ctx):
     """Hardening (0-1 of the civilian toll per attack averted): moves towards a level rising with the threat."""
     p = ctx.p
-    threat = militant_attacks(ctx) / p["pakistan.attack_scale"]
+    threat = militant_threat(ctx)
     called_for = p["pakistan.hardening_effect"] * threat / (1.0 + threat)
     h = ctx.prev.pakistan.hardening
     return h + p["pakistan.hardening_rate"] * (called_for - h)
