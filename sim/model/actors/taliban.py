@@ -107,6 +107,12 @@ def hardline_core_reasserts(ctx):
     return -p["taliban.reversion"] * (logit(ctx.prev.taliban.pragmatist) - logit(p["taliban.pragmatist_home"]))
 
 
+def weighted_state_count(ctx):
+    """The states counted with their weight in what Kabul feels: the US as taliban.us_contact_weight states, every
+    other state once."""
+    return len(ctx.prev_relation) + (ctx.p["taliban.us_contact_weight"] - 1.0)
+
+
 @rule(
     "taliban.engagement_strengthens_pragmatists",
     statement="A US presence and recognition strengthen the hand of the leaders open to dialogue: seed 003 ¶1-2, ¶4 "
@@ -144,7 +150,7 @@ def engagement_strengthens_pragmatists(ctx):
     for state, level in ctx.prev_relation.items():
         if state != "united_states":
             gain = gain + np.maximum((level >= 4) - float(MID_2025_RELATIONS[state] >= 4), 0.0)
-    gain = gain / (len(ctx.prev_relation) + us_weight - 1.0) + regional_contact_counts(ctx)
+    gain = gain / weighted_state_count(ctx) + regional_contact_counts(ctx)
     return ctx.p["taliban.engagement_effect"] * (gain + talks_count_as_engagement(ctx))
 
 
@@ -163,7 +169,7 @@ def regional_contact_counts(ctx):
         if state != "united_states":
             mid = float(min(MID_2025_RELATIONS[state], 3))
             gain = gain + np.maximum(np.minimum(level, 3.0) - mid, 0.0) / 4.0
-    return gain / (len(ctx.prev_relation) + ctx.p["taliban.us_contact_weight"] - 1.0)
+    return gain / weighted_state_count(ctx)
 
 
 @rule(
@@ -225,7 +231,7 @@ def legitimacy_terms(ctx):
     then = np.where(mid >= 4, 1.0, upgrade * mid / 3.0) * np.ones_like(now[:1])
     given = np.maximum(now - then, 0.0)
     extra = us_weight - 1.0  # the US counts us_weight times, the others once
-    spent = (given.sum(axis=0) + extra * given[us]) / (len(states) + extra)
+    spent = (given.sum(axis=0) + extra * given[us]) / weighted_state_count(ctx)
     return spent, spent
 
 
