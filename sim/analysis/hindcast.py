@@ -186,9 +186,13 @@ def misses_text(t: pd.DataFrame) -> list[str]:
     return lines + [""]
 
 
+def hidden_records(t: pd.DataFrame) -> pd.DataFrame:
+    """The rows of records inside the 90% band that few runs land on: a wide band, not the model, holds them."""
+    return t[t["inside_90"] & (t["reproduced_share"] < SHARP)]
+
+
 def hidden_text(t: pd.DataFrame) -> list[str]:
-    """Records inside the 90% band that few runs land on: a wide band, not the model, holds them."""
-    hidden = t[t["inside_90"] & (t["reproduced_share"] < SHARP)]
+    hidden = hidden_records(t)
     if hidden.empty:
         return []
     lines = [

@@ -209,7 +209,7 @@ def hindcast_markdown(t, labels: dict) -> list[str]:
 def misses_markdown(t, labels: dict) -> list[str]:
     """Per worldview the count outside the 90% band, then each miss once with the worldviews that miss it, then the
     records the band holds but few runs land on."""
-    from sim.analysis.hindcast import SHARP
+    from sim.analysis.hindcast import SHARP, hidden_records
 
     hypotheses = list(dict.fromkeys(t["hypothesis"]))
     counts = []
@@ -231,7 +231,7 @@ def misses_markdown(t, labels: dict) -> list[str]:
         )
     if outside.empty:
         out.append("- none")
-    hidden = t[t["inside_90"] & (t["reproduced_share"] < SHARP)]
+    hidden = hidden_records(t)
     if not hidden.empty:
         out += [
             "",
