@@ -70,17 +70,21 @@ def param_labels() -> dict:
     return {name: p.meaning for name, p in PARAMS.items()}
 
 
-def short_unit(name: str) -> str:
+# how each kind of summary names its unit: over the horizon (short, for a column), and within one year
+UNIT_PHRASES = {
+    "annual": ("{unit} a year", "{unit} in the year"),
+    "share": ("share of months", "share of the year's months"),
+    "final": ("{unit} at the end", "{unit} at the end of the year"),
+}
+MEAN_PHRASES = ("{unit}", "{unit}, the year's mean")
+
+
+def short_unit(name: str, within_year: bool = False) -> str:
     """The unit of a replication's summary number, short enough for a column: 'deaths a year', 'fighters at
-    the end', 'share of months', '0-1'."""
+    the end', 'share of months', '0-1'; ``within_year``: of one year's figure ('deaths in the year', '0-1, the
+    year's mean')."""
     o = OUTCOME[name]
-    if o.summary == "annual":
-        return f"{o.unit} a year"
-    if o.summary == "share":
-        return "share of months"
-    if o.summary == "final":
-        return f"{o.unit} at the end"
-    return o.unit
+    return UNIT_PHRASES.get(o.summary, MEAN_PHRASES)[within_year].format(unit=o.unit)
 
 
 def outcome_row_label(name: str) -> str:

@@ -394,7 +394,7 @@ def _horizon_table(t: AnswerTables, name: str) -> list[str]:
         return ["The run is shorter than a year, so there are no yearly figures.", ""]
     how = ("evidence-weighted" if t.weights else "worldviews counting equally") if len(t.hypotheses) > 1 else ""
     out = [
-        f"In year {_and([str(y) for y in t.years])} of the horizon ({_year_unit(name)}"
+        f"In year {_and([str(y) for y in t.years])} of the horizon ({short_unit(name, within_year=True)}"
         f"{', ' + how if how else ''}): {t.labels.get(t.baseline, t.baseline)}'s level, then each policy's "
         "effect with "
         + (
@@ -426,18 +426,6 @@ def _both(row: dict, name: str) -> str:
     if OUTCOME[name].better:
         return f"{probability(row['p_material_improvement'])} / {probability(row['p_material_harm'])}"
     return f"{probability(row['p_material_rise'])} / {probability(row['p_material_fall'])}"
-
-
-def _year_unit(name: str) -> str:
-    """What a year's figure is: 'deaths in the year', '0-1, the year's mean', 'states at the end of the year'."""
-    o = OUTCOME[name]
-    if o.summary == "annual":
-        return f"{o.unit} in the year"
-    if o.summary == "share":
-        return "share of the year's months"
-    if o.summary == "final":
-        return f"{o.unit} at the end of the year"
-    return f"{o.unit}, the year's mean"
 
 
 def _variance_table(t: AnswerTables) -> list[str]:
