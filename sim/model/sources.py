@@ -64,15 +64,12 @@ def parse_citation(text: str) -> list[tuple[str, int]]:
 
 # --- the date of what a basis cites --------------------------------------------------------------------------------
 
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+# a month's name in full or cut to three letters ("Sept" too)
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (("Jan", "January"), ("Feb", "February"), ("Mar", "March"), ("Apr", "April"), ("May",), ("Jun", "June"),
-         ("Jul", "July"), ("Aug", "August"), ("Sep", "Sept", "September"), ("Oct", "October"), ("Nov", "November"),
-         ("Dec", "December")),  # fmt: skip
-        start=1,
-    )
-    for name in names
+    **{n[:3]: i for i, n in enumerate(_MONTH_NAMES, 1)},
+    **{n: i for i, n in enumerate(_MONTH_NAMES, 1)},
+    "Sept": 9,
 }
 # a year is four digits standing alone: not part of a longer number ("6,000", "233,941", "$1.3-1.6", "2.6")
 _YEAR = r"(?<![\d,.$])((?:19|20)\d\d)(?![\d]|,\d|\.\d)"
