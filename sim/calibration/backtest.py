@@ -16,20 +16,25 @@ For each origin (by default July 2023 and July 2024) the backtest
    by its PIT (the share of the ensemble below the record); an event in the window from the origin to July 2025
    (a first recognition, an ambassador's credentials, a clash, an ISKP attack abroad, girls' schools reopening,
    civil war) by the Brier score of the share of replications in which it happens (``scoringrules.brier_score``).
+   A state's rungs up the ladder are scored where they did not happen too: each rung above the level known at the
+   origin, up to recognition, that the record's level in July 2025 says was or was not reached in the window.
 
 The naive forecasters know the same records, and projections published before the origin (a year's people in
 need, from the plan published as the year begins); such a figure is known at the origin and is not scored.
-Persistence says the last known figure of the same kind comes
-again (a yearly total as the same monthly rate over the window); the linear trend extends the line through the
-last two known figures (with one, it is persistence).  A relation's level is known from its level in August 2021
-(the initial state) and the dated steps recorded before the origin.  A point forecast's CRPS is its absolute
-error.  The base rate gives an event the chance it had per month before the origin (a clash, an attack abroad),
-or, for a state's first step up the ladder, the rate at which any state took such a dated step before the origin.
+Persistence says the last known figure of the same kind comes again (a yearly total as the same monthly rate over
+the window); the linear trend extends the line through the last two known figures (with one there is no trend,
+and none is scored).  A relation's level is known from its level in August 2021 (the initial state) and the dated
+steps recorded before the origin.  A point forecast's CRPS is its absolute error.  The base rate gives an event
+the chance it had per month before the origin (a clash, an attack abroad), or, for a state's first step up the
+ladder (dated, or a rung read off the level of July 2025), the rate at which any state took a dated step before
+the origin.
 
 Skill is 1 - score_model / score_baseline: above 0 the model beats the baseline, 1 is perfect.
 
-The defaults of the parameters were set with the whole record in view (docs/calibration.md); the backtest
-removes the calibrated ranges, not that, so its skill is an upper bound on an honest forecaster's.
+Every uncertain parameter is drawn at the origin, but the declared ranges it is drawn from (the matched range
+lies inside them) and the few scales held fixed were set with the whole record in view (docs/calibration.md).
+``prior_dates`` reads, for each, the latest month its basis cites: those citing material from the origin on make
+the skill an upper bound on an honest forecaster's (backtest.priors.csv).
 """
 
 from __future__ import annotations
@@ -49,12 +54,15 @@ from sim.model.actors import STATES
 from sim.model.ensemble import run_cell
 from sim.model.outcomes import OUTCOME_INDEX, month_dates
 from sim.model.record import LAST_RECORD_MONTH, RECORDS, checks_for, extract, record_date, record_months
-from sim.model.rules import PARAMS
+from sim.model.rules import PARAMS, is_switch
 from sim.model.sampling import uncertain_parameters, unit_design
+from sim.model.sources import cited_month
 from sim.store.reader import read_config
 
 BACKTEST_FILE = "backtest.csv"
 FIGURE_FILE = "backtest.png"
+PRIORS_FILE = "backtest.priors.csv"
+RECOGNITION = 4  # the top rung of a relation (sim/model/outcomes.py)
 SERIES_METRICS = ("crps", "cover50", "cover90", "pit")
 
 
@@ -97,9 +105,11 @@ def _is_event_total(entry) -> bool:
     return entry["kind"] == "total" and (bool(entry.get("months")) or list(entry["range"]) == [0, 0])
 
 
-def events_after(entries, origin: str) -> list[dict]:
+def events_after(entries, origin: str, initial: dict | None = None) -> list[dict]:
     """Events in the window from the origin to July 2025: a first step dated at or after the origin, a count of
-    dated events, or a count the record gives as none over a window that reaches July 2025."""
+    dated events, or a count the record gives as none over a window that reaches July 2025; given the relations'
+    levels of August 2021 (``initial``), also each rung up the ladder the record says was or was not reached in
+    the window (``rungs_after``)."""
     out = []
     for e in entries:
         if e["kind"] == "date" and _m(e["range"][0]) >= _m(origin):
@@ -116,7 +126,76 @@ def events_after(entries, origin: str) -> list[dict]:
                     "since": str(_m(e["when"][0])),
                 }
             )
+    if initial is not None:
+        out += rungs_after(entries, origin, initial)
     return out
+
+
+def july_2025_level(entries, outcome: str) -> tuple[float, float] | None:
+    """(lowest, highest) level the record gives a relation in July 2025: its level then, or at most the highest
+    level from August 2021 to then (a rung above it was never reached); None where the record says neither."""
+    low, high = -np.inf, np.inf
+    for e in entries:
+        if e["outcome"] != outcome or e["kind"] not in ("level", "max"):
+            continue
+        when = e["when"] if isinstance(e["when"], list) else [e["when"], e["when"]]
+        first = START if e["kind"] == "max" else LAST_RECORD_MONTH
+        if _m(when[0]) != _m(first) or _m(when[-1]) != _m(LAST_RECORD_MONTH):
+            continue
+        if e["kind"] == "level":
+            low = max(low, float(e["range"][0]))
+        high = min(high, float(e["range"][1]))
+    return None if np.isinf(low) and np.isinf(high) else (low, high)
+
+
+def rungs_after(entries, origin: str, initial: dict) -> list[dict]:
+    """For each state whose level in July 2025 is on the record, each rung above the level known at the origin
+    (``_relation_points``) up to recognition, as the event "first reaches the rung inside the window", observed 1
+    where the July 2025 level (or a step dated in the window) reaches it and 0 where it does not: a forecast of
+    steps that never came is scored too.  A rung a dated record already scores, one below a step dated across the
+    origin (it may have come before), or one inside the record's range for July 2025 (2-3: reached or not) is left
+    out."""
+    known = records_before(entries, origin)
+    out = []
+    for state in initial:
+        outcome = f"relation_{state}"
+        bounds = july_2025_level(entries, outcome)
+        if bounds is None:
+            continue
+        steps = [e for e in entries if e["kind"] == "date" and e["outcome"] == outcome and e not in known]
+        dated = {int(e["threshold"]) for e in steps if _m(e["range"][0]) >= _m(origin)}
+        across = max((int(e["threshold"]) for e in steps if _m(e["range"][0]) < _m(origin)), default=0)
+        low = max([bounds[0], *dated])
+        level = int(_relation_points(outcome, known, initial)[-1][1])
+        for rung in range(max(level, across) + 1, RECOGNITION + 1):
+            if rung in dated or bounds[1] >= rung > low:
+                continue
+            out.append(
+                {
+                    "id": f"{state}_reaches_{rung}",
+                    "outcome": outcome,
+                    "threshold": rung,
+                    "kind": "first",
+                    "observed": float(low >= rung),
+                }
+            )
+    return out
+
+
+def unscored_relations(entries) -> tuple[list[str], list[str], list[str]]:
+    """The states whose level in July 2025 the record does not give (no rung of theirs is scored), those it gives
+    as a range ("iran (2-3)": the rungs inside it are not scored), and those it gives only a highest level for
+    ("united_states (1)": the rungs above it are scored as not reached)."""
+    missing, open_, at_most = [], [], []
+    for state in STATES:
+        bounds = july_2025_level(entries, f"relation_{state}")
+        if bounds is None:
+            missing.append(state)
+        elif not np.isfinite(bounds[0]):
+            at_most.append(f"{state} ({bounds[1]:g})")
+        elif bounds[0] < bounds[1]:
+            open_.append(f"{state} ({bounds[0]:g}-{bounds[1]:g})")
+    return missing, open_, at_most
 
 
 # --- calibration and forecast -------------------------------------------------------------------------------------
@@ -204,6 +283,33 @@ def forecast(ranges: dict, hypothesis: str, replications: int, seed: int, origin
     return run_cell(setup, reps), setup
 
 
+# --- what the priors knew ----------------------------------------------------------------------------------------
+
+
+def prior_dates(origins) -> pd.DataFrame:
+    """Per origin, every parameter the forecast draws and every one it holds fixed (switches aside), with the month
+    of the latest material its basis cites (``cited_month``; a year not over by July 2025 is known to July 2025)
+    and whether that month is from the origin on: a range or a scale set knowing what came after.  An undated
+    basis (a guess) is not counted either way."""
+    drawn = {p.name for p in uncertain_parameters()}
+    rows = []
+    for origin in origins:
+        for name, p in sorted(PARAMS.items()):
+            if is_switch(name):
+                continue
+            cited = cited_month(p.provenance, until=LAST_RECORD_MONTH)
+            rows.append(
+                {
+                    "origin": str(origin),
+                    "parameter": name,
+                    "use": "drawn" if name in drawn else "fixed",
+                    "cited_month": cited,
+                    "from_origin": None if cited is None else bool(_m(cited) >= _m(origin)),
+                }
+            )
+    return pd.DataFrame(rows, columns=["origin", "parameter", "use", "cited_month", "from_origin"])
+
+
 # --- the naive forecasters -----------------------------------------------------------------------------------------
 
 
@@ -280,7 +386,7 @@ def naive(entry, known: list[dict], initial: dict) -> tuple[float, float]:
         return np.nan, np.nan
     persistence = points[-1][1]
     if len(points) < 2:
-        trend = persistence
+        trend = np.nan  # one figure gives no line: persistence alone forecasts it
     else:
         (x0, y0), (x1, y1) = points[-2], points[-1]
         trend = y1 + (y1 - y0) / (x1 - x0) * (target - x1) if x1 != x0 else y1
@@ -322,6 +428,8 @@ def _event_probability(record, dates, event, origin) -> float:
 
 
 def _observed_event(event, origin) -> float:
+    if "observed" in event:  # a rung the July 2025 level says was or was not reached
+        return event["observed"]
     if event["kind"] == "first":
         return 1.0  # dated at or after the origin, and the record stops at July 2025
     return float(any(_m(origin) <= _m(m) <= _m(LAST_RECORD_MONTH) for m in event["months"]))
@@ -369,7 +477,7 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
         }
         for metric, (m, p, t) in scored.items():
             rows.append({**common, "metric": metric, "model": m, "persistence": p, "trend": t, "base_rate": np.nan})
-    for event in events_after(entries, origin):
+    for event in events_after(entries, origin, setup.relations):
         observed = _observed_event(event, origin)
         probability = _event_probability(record, dates, event, origin)
         rate = base_rate(event, known, origin, len(STATES))
@@ -435,12 +543,14 @@ def backtest_table(settings: dict, hypotheses, seed: int, entries=None, calibrat
 
 
 def write_backtest(folder: Path) -> list[str]:
-    """backtest.csv and the PIT histogram, computed from the folder's configuration."""
+    """backtest.csv, the dates the priors cite (backtest.priors.csv) and the PIT histogram, computed from the
+    folder's configuration."""
     folder = Path(folder)
     config = read_config(folder)
     table = backtest_table(settings_of(config), config["experiment"]["hypotheses"], int(config["seed"]))
     table.to_csv(folder / BACKTEST_FILE, index=False, float_format="%.6g")
-    files = [BACKTEST_FILE]
+    prior_dates(settings_of(config)["origins"]).to_csv(folder / PRIORS_FILE, index=False)
+    files = [BACKTEST_FILE, PRIORS_FILE]
     if config.get("figures", True):
         pit_chart(folder / FIGURE_FILE, table)
         files.append(FIGURE_FILE)
@@ -487,6 +597,11 @@ def skill_sentences(table: pd.DataFrame) -> list[str]:
     crps = table[table["metric"] == "crps"]
     brier = table[table["metric"] == "brier"]
     out = []
+    # a trend needs two known figures of the kind; with one, persistence alone is the naive forecaster
+    formed = (
+        f"a trend could be formed for {int(crps['trend'].notna().sum())} of the {len(crps)} figures scored, the "
+        "others having fewer than two known figures of their kind before the origin"
+    )
     for name, column in (("persistence", "skill_persistence"), ("the linear trend", "skill_trend")):
         s = crps[column].dropna()
         if len(s):
@@ -494,15 +609,19 @@ def skill_sentences(table: pd.DataFrame) -> list[str]:
             loses = _named(crps.loc[s.index][s <= 0])
             out.append(
                 f"On figures the model beats {name} in {len(beats)} of {len(s)} comparisons (median skill "
-                f"{s.median():+.2f})"
+                f"{s.median():+.2f}" + (f"; {formed}" if column == "skill_trend" else "") + ")"
                 + (f"; it does not on {', '.join(dict.fromkeys(loses))}" if len(loses) else "")
                 + "."
             )
+    if len(crps) and crps["skill_trend"].isna().all():
+        out.append(f"No comparison with the linear trend could be made: {formed}.")
     s = brier["skill_base_rate"].dropna()
     if len(s):
         loses = _named(brier.loc[s.index][s <= 0])
+        missed = int((brier.loc[s.index]["observed"] == 0).sum())
         out.append(
-            f"On events it beats the base rate in {int((s > 0).sum())} of {len(s)} comparisons"
+            f"On events it beats the base rate in {int((s > 0).sum())} of {len(s)} comparisons ({missed} of the "
+            f"{len(s)} on events that did not happen: a rung not reached, a count that stayed at none)"
             + (f"; not on {', '.join(dict.fromkeys(loses))}" if len(loses) else "")
             + "."
         )
@@ -522,8 +641,74 @@ def skill_sentences(table: pd.DataFrame) -> list[str]:
     return out
 
 
+def _grouped(names) -> str:
+    """``a.x, a.y, b.z`` as ``a (x, y); b (z)``: the names of many parameters, compactly."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        head, _, tail = name.partition(".")
+        groups.setdefault(head, []).append(tail)
+    return "; ".join(f"{head} ({', '.join(tails)})" for head, tails in groups.items())
+
+
+def prior_sentences(priors: pd.DataFrame) -> list[tuple[str, str]]:
+    """Per origin, how many drawn ranges and which fixed scales cite material from the origin on, and their
+    names."""
+    out = []
+    earlier = None
+    for origin, sub in priors.groupby("origin", sort=False):
+        late = sub[sub["from_origin"].astype("boolean").fillna(False)]
+        drawn = late[late["use"] == "drawn"]["parameter"].tolist()
+        fixed = late[late["use"] == "fixed"]["parameter"].tolist()
+        undated = int(sub["cited_month"].isna().sum())
+        if earlier is not None and set(drawn) <= set(earlier[1]):
+            names = f"those of {earlier[0]} but {_grouped([n for n in earlier[1] if n not in drawn]) or 'none'}"
+        else:
+            names = _grouped(drawn)
+        out.append(
+            (
+                f"At {origin}, {len(drawn)} of the {int((sub['use'] == 'drawn').sum())} drawn parameters' ranges "
+                f"cite material from the origin on, and {len(fixed)} of the {int((sub['use'] == 'fixed').sum())} "
+                f"fixed scales ({', '.join(fixed) or 'none'}); {undated} cite no date (undated, not counted).",
+                f"Drawn ranges citing material from {origin} on: {names}.",
+            )
+        )
+        earlier = (origin, drawn)
+    return out
+
+
+def relation_sentences(entries) -> list[str]:
+    """Which states' rungs the record cannot score."""
+    missing, open_, at_most = unscored_relations(entries)
+    out = [
+        "A row state_reaches_n is the event that the state's relation first reaches rung n (4: recognition) "
+        "between the origin and July 2025, for each rung above the level known at the origin (August 2021's and "
+        "the steps dated before it); the record's level in July 2025 says whether it did (a rung taken earlier "
+        "without a dated record counts as reached in the window)."
+    ]
+    if missing:
+        out.append(f"No rung is scored for {', '.join(missing)}: the record gives no level for July 2025.")
+    if open_:
+        out.append(
+            f"The record gives a range for July 2025 for {', '.join(open_)}: a rung inside it (reached or not) is "
+            "not scored."
+        )
+    if at_most:
+        out.append(
+            f"For {', '.join(at_most)} the record gives only the highest level from August 2021 to July 2025: the "
+            "rungs above it are scored as not reached."
+        )
+    return out
+
+
 def backtest_section(folder: Path) -> str:
     table = pd.read_csv(Path(folder) / BACKTEST_FILE)
+    priors_file = Path(folder) / PRIORS_FILE
+    origins = list(dict.fromkeys(table["origin"].astype(str)))
+    priors = (
+        pd.read_csv(priors_file, dtype={"origin": str, "cited_month": str})
+        if priors_file.is_file()
+        else prior_dates(origins)
+    )
     lines = [
         "## Forecast skill: the backtest",
         "",
@@ -532,12 +717,18 @@ def backtest_section(folder: Path) -> str:
         "and the base rate (events, Brier score). Skill = 1 - score of the model / score of the baseline; above 0 "
         "the model is better. Lead: months from the origin to the record's last month.",
         "",
-        "**An upper bound.** Only the ranges matched at each origin are limited to the records before it; every "
-        "other parameter keeps its default, chosen with the whole record to July 2025 in view (docs/calibration.md), "
-        "so the skill below is an upper bound on that of a forecaster standing at the origin. Dated shocks after "
+        "**An upper bound.** At each origin every uncertain parameter is drawn: from the range the history match "
+        "on the records before the origin leaves plausible, else from its declared range. But the declared ranges "
+        "(the matched ones lie inside them) and the scales held fixed were set with the whole record to July 2025 in "
+        "view (docs/calibration.md); backtest.priors.csv gives the latest month each one's basis cites. "
+        + " ".join(s for s, _ in prior_sentences(priors))
+        + " So the skill below is an upper bound on that of a forecaster standing at the origin. Dated shocks after "
         "the origin (the war of June 2025 and Iran's expulsions after it) are taken out of the forecast's start.",
         "",
+        *[names for _, names in prior_sentences(priors)],
+        "",
         *skill_sentences(table),
+        *relation_sentences(RECORDS),
         "",
         *[
             f"Across the origin {origin}, neither used nor scored (their windows span it): "

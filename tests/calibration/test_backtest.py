@@ -20,6 +20,8 @@ from sim.model.record import RECORDS, record_date
 
 SMALL = {"origins": ["2023-07", "2024-07"], "match_replications": 200, "forecast_replications": 80}
 INITIAL = {"russia": 2, "china": 2, "iran": 2, "united_states": 1, "india": 1}
+# every state's level in August 2021, as the start state sets it (sim/model/data)
+LEVELS_2021 = {**INITIAL, "pakistan": 2, "uzbekistan": 2, "tajikistan": 1, "qatar": 2, "uae": 1, "turkey": 2}
 # a record dated after the 2023-07 origin, with a figure no path reaches: read by the calibration, it would change
 # which TTP parameters are kept
 PLANTED_LATE = {
@@ -172,6 +174,97 @@ def test_events_after_an_origin_and_their_base_rates():
     assert base_rate(events["girls_schools"], known, "2024-07", 11) == 0.0
 
 
+def test_a_rung_never_reached_by_july_2025_is_scored_as_an_event_that_did_not_happen():
+    """Washington stayed at channels: a forecast of its embassy or recognition in the window is scored, observed 0,
+    and a model that forecasts it in every run scores the worst Brier."""
+    import scoringrules as sr
+
+    from sim.calibration.backtest import _event_probability, _observed_event
+    from sim.model.outcomes import OUTCOME_INDEX, OUTCOMES, month_dates
+
+    events = {e["id"]: e for e in events_after(RECORDS, "2024-07", LEVELS_2021)}
+    assert {"united_states_reaches_2", "united_states_reaches_4", "qatar_reaches_4"} <= set(events)
+    recognises = events["united_states_reaches_4"]
+    assert _observed_event(recognises, "2024-07") == 0.0
+    assert _observed_event(events["russia_reaches_4"], "2024-07") == 1.0
+    dates = month_dates((2021, 8), 48)
+    record = np.zeros((48, len(OUTCOMES), 10))
+    record[:, OUTCOME_INDEX["relation_united_states"], :] = 1
+    record[40:, OUTCOME_INDEX["relation_united_states"], :] = 4  # every run recognises from late 2024
+    probability = _event_probability(record, dates, recognises, "2024-07")
+    assert probability == 1.0
+    assert float(sr.brier_score(np.float64(0.0), np.float64(probability))) == 1.0
+    # the dated first steps (without the levels of 2021) are as before
+    assert len(events_after(RECORDS, "2024-07")) < len(events)
+
+
+def test_the_rungs_scored_come_from_the_record_without_counting_a_dated_step_twice():
+    from sim.calibration.backtest import rungs_after
+
+    rungs = {e["id"]: e["observed"] for e in rungs_after(RECORDS, "2023-07", LEVELS_2021)}
+    # the UAE's ambassador of Aug 2024 is scored by its dated record; its rung 2 came with it, recognition did not
+    assert "uae_reaches_3" not in rungs and rungs["uae_reaches_2"] == 1.0 and rungs["uae_reaches_4"] == 0.0
+    # Iran at 2-3 in July 2025: whether rung 3 was reached is left open, and not scored
+    assert "iran_reaches_3" not in rungs and rungs["iran_reaches_4"] == 0.0
+    # China's ambassador (dated Sep 2023-Jan 2024) is known at the later origin: only recognition is left
+    later = {e["id"] for e in rungs_after(RECORDS, "2024-07", LEVELS_2021)}
+    assert {i for i in later if i.startswith("china")} == {"china_reaches_4"}
+    # at an origin inside that window the step may have come before it: rung 3 is neither scored nor assumed
+    across = {e["id"] for e in rungs_after(RECORDS, "2023-11", LEVELS_2021)}
+    assert "china_reaches_3" not in across and "china_reaches_4" in across
+    # the observed value is the record's: Qatar recognising by July 2025 turns its rung 4 into an event that happened
+    recognised = [dict(e, range=[4, 4]) if e["id"] == "qatar_2025" else e for e in RECORDS]
+    assert {e["id"]: e["observed"] for e in rungs_after(recognised, "2023-07", LEVELS_2021)}["qatar_reaches_4"] == 1
+    # a state the record gives no July 2025 level for is not scored
+    silent = [e for e in RECORDS if e["id"] != "qatar_2025"]
+    assert not [e for e in rungs_after(silent, "2023-07", LEVELS_2021) if e["outcome"] == "relation_qatar"]
+
+
+def test_one_known_figure_gives_persistence_but_no_trend():
+    tajikistan_2025 = next(e for e in RECORDS if e["id"] == "tajikistan_2025")
+    persistence, trend = naive(tajikistan_2025, records_before(RECORDS, "2023-07"), LEVELS_2021)
+    assert persistence == 1 and np.isnan(trend)  # no dated step: its level of August 2021 alone is known
+    india_2025 = next(e for e in RECORDS if e["id"] == "india_2025")
+    assert np.isfinite(naive(india_2025, records_before(RECORDS, "2023-07"), LEVELS_2021)[1])
+
+
+def test_the_sentences_say_over_how_many_figures_a_trend_was_formed():
+    rows = [
+        {"origin": "2023-07", "record": "a", "metric": "crps", "persistence": 1.0, "trend": 2.0,
+         "skill_persistence": 0.5, "skill_trend": 0.4},
+        {"origin": "2023-07", "record": "b", "metric": "crps", "persistence": 1.0, "trend": np.nan,
+         "skill_persistence": -0.3, "skill_trend": np.nan},
+        {"origin": "2023-07", "record": "c", "metric": "brier", "observed": 0.0, "skill_base_rate": 0.2},
+    ]  # fmt: skip
+    text = " ".join(skill_sentences(pd.DataFrame(rows).reindex(columns=backtest.COLUMNS)))
+    assert "beats the linear trend in 1 of 1 comparisons" in text and "trend could be formed for 1 of the 2" in text
+    assert "in 1 of 1 comparisons (1 of the 1 on events that did not happen" in text
+
+
+def test_each_parameter_is_listed_with_the_month_its_basis_cites_and_whether_the_origin_knew_it():
+    """Islamabad's expulsion plan of 3 Oct 2023 sets pakistan.campaign_trigger: after the first origin, before the
+    second."""
+    from sim.calibration.backtest import prior_dates, prior_sentences
+    from sim.model.rules import PARAMS
+
+    assert "Oct 2023" in PARAMS["pakistan.campaign_trigger"].provenance
+    priors = prior_dates(["2023-07", "2024-07"]).set_index(["origin", "parameter"])
+    first = priors.loc[("2023-07", "pakistan.campaign_trigger")]
+    second = priors.loc[("2024-07", "pakistan.campaign_trigger")]
+    assert first["cited_month"] == second["cited_month"] == "2023-10"
+    assert first["use"] == "drawn" and first["from_origin"] and not second["from_origin"]
+    # the scales held fixed cite the texts of 2025
+    scale = priors.loc[("2023-07", "pakistan.attack_scale")]
+    assert scale["use"] == "fixed" and scale["from_origin"]
+    assert priors.xs("2023-07")["from_origin"].isna().any()  # a guess cites nothing: undated, not a leak
+    (first_count, first_names), (_, second_names) = prior_sentences(prior_dates(["2023-07", "2024-07"]))
+    count = int(priors.xs("2023-07").query("use == 'drawn'")["from_origin"].eq(True).sum())
+    assert f"At 2023-07, {count} of the" in first_count and "pakistan.attack_scale" in first_count
+    assert "campaign_trigger" in first_names
+    # the later origin names what it knew that the earlier did not
+    assert "those of 2023-07 but" in second_names and "campaign_trigger" in second_names
+
+
 @pytest.mark.parametrize(
     "override, message",
     [
@@ -219,9 +312,11 @@ def test_the_backtest_table_scores_model_and_both_baselines_at_each_origin():
         crps = sub[sub["metric"] == "crps"]
         assert len(crps) == len(series_after(RECORDS, origin))
         with_baselines = crps.dropna(subset=["model", "persistence", "trend"])
-        assert len(with_baselines) >= 5, crps.to_string()
+        assert len(with_baselines) >= 3, crps.to_string()
+        assert crps["trend"].isna().any()  # one known figure forms no trend
         brier = sub[sub["metric"] == "brier"].dropna(subset=["model", "base_rate"])
-        assert len(brier) == len(events_after(RECORDS, origin))
+        assert len(brier) == len(events_after(RECORDS, origin, LEVELS_2021))
+        assert (brier["observed"] == 0).sum() > 10  # the rungs never reached are scored
         assert {"cover50", "cover90", "pit"} <= set(sub["metric"])
         assert sub[sub["metric"] == "pit"]["model"].between(0, 1).all()
         scored = sub[sub["metric"].isin(["crps", "brier"])]
@@ -266,13 +361,17 @@ def test_the_backtest_experiment_runs_end_to_end(tmp_path):
         assert column in table.columns
     assert set(table["origin"]) == {"2023-07", "2024-07"}
     files = json.loads((out / "manifest.json").read_text())["files"]
-    assert "backtest.csv" in files and "backtest.png" in files  # the tool's own files, which its safety owns
+    assert {"backtest.csv", "backtest.png", "backtest.priors.csv"} <= set(files)  # the tool's own files
     from sim.store.files import MARKER, _might_write, tool_files
 
-    assert {"backtest.csv", "backtest.png"} <= tool_files(out)
+    assert {"backtest.csv", "backtest.png", "backtest.priors.csv"} <= tool_files(out)
+    priors = pd.read_csv(out / "backtest.priors.csv")
+    assert list(priors.columns) == ["origin", "parameter", "use", "cited_month", "from_origin"]
     # a user's file under any of these names is refused before a run with overwrite=true, not found in the way after
     unchecked = [p.name for p in out.iterdir() if p.name != MARKER and not _might_write(p.name)]
     assert not unchecked, unchecked
     report = (out / "report.md").read_text()
     assert "## Forecast skill: the backtest" in report and "beats persistence" in report
+    assert "drawn parameters' ranges cite material from the origin on" in report
+    assert "every other parameter keeps its default" not in report
     assert "| 2023-07 | attacks_2024 | 17 | crps |" in report
