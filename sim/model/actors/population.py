@@ -131,7 +131,9 @@ DROUGHT_RECOVERY = assumption(
     "monthly share of the drought's toll on households' coping that fades",
     "FEWS NET (Food Security Outlook, Oct 2024) still found much of the north and centre in Crisis (IPC Phase 3) a "
     "year after the last dry season, in a slow recovery from three years of drought; at 0.05 about half the toll is "
-    "left a year after the rains return; the rate is a guess",
+    "left a year after the rains return; the rate is a guess, which the history match against the UN plans' need of "
+    "2022-2025 (OCHA) barely narrows",
+    calibrated_range=(0.03, 0.14),
 )
 
 
@@ -219,7 +221,9 @@ def drought_exhausts_coping(ctx):
             "appeal, Oct 2011); against the 22.9 million in need of 2025 (OCHA) and the 0.77 of toll one drought "
             "year leaves at the default recovery, 0.11-0.17; the wider range allows for the nationwide drought of "
             "2021-2023, which REACH's Whole of Afghanistan Assessment found had touched two thirds of households "
-            "by 2023 (OCHA, Sep 2024)",
+            "by 2023 (OCHA, Sep 2024); the history match against the UN plans' need of 2022-2025 (OCHA), with the "
+            "takeover's shock, leaves nearly the whole range plausible",
+            calibrated_range=(0.064, 0.29),
         ),
     ),
 )
