@@ -159,7 +159,7 @@ def drought_strain_2025(p):
             "population.drought_rate",
             0.4,
             0.2,
-            0.55,
+            0.65,
             "chance that a season (from the November sowing) is a drought year",
             "ten drought years in the 25 seasons of 2000-2024 with a UN or government drought appeal or declaration: "
             "2000 and 2001 (the drought of 1998-2002, WFP/FAO), 2004 (WFP appeal, Sep 2004), 2006 (UN and government "
@@ -167,7 +167,7 @@ def drought_strain_2025(p):
             "drought appeal, Oct 2011), 2018 (drought declared, Apr 2018) and 2021-2023 (OCHA, Comparative Drought "
             "Analysis, Sep 2024); the Asian Development Bank's analysis of the climate record puts local droughts "
             "every three to five years (0.2-0.33) and the UN called 2011's the eighth slow-onset drought since 2000 "
-            "(0.5 or more); seasons are drawn independently, though La Niña years cluster",
+            "(eight in twelve seasons, 0.67); seasons are drawn independently, though La Niña years cluster",
         ),
     ),
 )
@@ -205,8 +205,9 @@ def drought_exhausts_coping(ctx):
     "population.drought_raises_need",
     statement="Outside the texts (OCHA, FEWS NET, WFP): need rises with the drought's toll on households, above the "
     "toll the 2025 plan's count already holds. OCHA's overview for 2023 names a third year of drought-like conditions "
-    "among the drivers of the 2023 peak in need, and its plan for 2024 a better harvest among the causes of the fall. "
-    "Seed 003 ¶3 speaks of a food and health crisis.",
+    "among the drivers of the 2023 peak in need, and its plan for 2024 a better harvest among the causes of the fall; "
+    "the model counts the season of 2022-23 as a whole drought year, as OCHA and FEWS NET did, though FEWS NET found "
+    "its rains better timed for wheat than the two before. Seed 003 ¶3 speaks of a food and health crisis.",
     sources=("seed 003 ¶3",),
     params=(
         DROUGHT_RECOVERY,
