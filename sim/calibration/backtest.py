@@ -251,17 +251,30 @@ def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
 
 
 # dated shocks from outside the model that the August 2021 start state schedules: (actor, months-to-shock variable)
-DATED_SHOCKS = (("iran", "months_to_security_shock"),)
+DATED_SHOCKS = (
+    ("iran", "months_to_security_shock"),
+    ("population", "months_to_drought_end"),
+    ("population", "months_to_drought"),
+)
+# spans from the start in which the start state, not the model's draws, sets a state of the world (the seasons'
+# rains): (actor, months-recorded variable)
+RECORDED_SPANS = (("population", "drought_recorded_months"),)
 
 
 def foreseeable_state(state: dict, origin: str) -> dict:
     """The start state as a forecaster at ``origin`` could set it: a dated shock that comes at or after the origin
-    (the war of June 2025, after which Tehran expelled Afghans) is taken out, since nobody knew of it then."""
+    (the war of June 2025, after which Tehran expelled Afghans; the end of the drought of 2021-2023 in November 2023
+    and the dry season from November 2024) is taken out, since nobody knew of it then, and a recorded span is cut at
+    the origin: the drought runs on as the record had it then, and the seasons from the origin on are drawn."""
     out = {actor: dict(values) for actor, values in state.items()}
     for actor, variable in DATED_SHOCKS:
         months = out.get(actor, {}).get(variable, -1)
         if months >= 0 and _m(START) + np.timedelta64(int(months), "M") >= _m(origin):
             out[actor][variable] = -1.0
+    known = int((_m(origin) - _m(START)).astype(np.int64))
+    for actor, variable in RECORDED_SPANS:
+        if variable in out.get(actor, {}):
+            out[actor][variable] = float(min(out[actor][variable], max(known, 0)))
     return out
 
 

@@ -63,12 +63,15 @@ MATCH_GROUPS = {
             "ttp_2025": 0.05,
         },
     ),
-    "the takeover's economic shock": (
+    # the drought of 2021-2023 and the takeover's shock both drive the need of 2022-2025, so they are matched together
+    "the takeover's economic shock and the drought": (
         (
             "population.collapse_need",
             "population.shock_recovery",
             "population.need_adjustment",
             "international.emergency_surge",
+            "population.drought_need",
+            "population.drought_recovery",
         ),
         {
             "need_2022": 0.08,

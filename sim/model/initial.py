@@ -51,6 +51,18 @@ RANGES: dict[str, StartRange] = {
         0.0, 25.0, "index, 2025 = 1; poppy covered about 18 times its 2024 area in 2022 (UNODC)"
     ),
     "population.gdp_per_capita": StartRange(0.0, 3.0, "index, 2024 = 1; about 1.4 before the takeover (World Bank)"),
+    "population.drought_strain": StartRange(
+        0.0, 10.0, "drought years borne, less what has faded; about 1.4 after the three drought years of 2021-2023"
+    ),
+    "population.drought_recorded_months": StartRange(
+        0.0, 600.0, "months from the start in which the seasons are the record's, not drawn (0: drawn from the start)"
+    ),
+    "population.months_to_drought_end": StartRange(
+        -1.0, 600.0, "months to a dated end of a recorded drought exogenous to the model (-1: none to come)"
+    ),
+    "population.months_to_drought": StartRange(
+        -1.0, 600.0, "months to a dated drought season exogenous to the model (-1: none to come)"
+    ),
     "pakistan.escalation": StartRange(0.0, 4.0, "escalation rung: 0 calm ... 4 break in relations"),
     "iskp.home_attacks": StartRange(0.0, 500.0, "ISKP attacks in Afghanistan a month; about 4 in 2023 (ACLED)"),
     "iskp.civilian_casualties": StartRange(

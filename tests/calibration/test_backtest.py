@@ -105,6 +105,36 @@ def test_a_forecast_does_not_know_a_shock_dated_after_its_origin():
     assert state["iran"]["months_to_security_shock"] >= 0  # the plan's own state is left as it was
 
 
+def test_a_forecast_knows_the_drought_only_as_far_as_its_origin():
+    """The drought of 2021-2023 was known at July 2023 only as far as it had run (its end, with the average season
+    from November 2023, was not); at July 2024 that end was known, the dry season from November 2024 was not."""
+    from sim.calibration.backtest import foreseeable_state
+    from sim.config.plan import plan
+    from sim.model.model import DiplomacyModel, Setup
+    from sim.model.outcomes import month_dates
+
+    setup = plan(["experiment=hindcast", "uncertainty=none", "replications=2"]).cells[0].setup
+    state = setup.state
+
+    def seasons(origin, months=64, replications=300):
+        model = DiplomacyModel(Setup(**{**setup.__dict__, "state": foreseeable_state(state, origin),
+                                        "months": months}), replications)
+        dry = []
+        while model.month_index < months:
+            model.step()
+            dry.append(model.population.state.drought.copy())
+        return dict(zip((str(d)[:7] for d in month_dates(setup.start, months)), dry))
+
+    at_2023 = seasons("2023-07")
+    assert (at_2023["2023-10"] == 1).all()  # the spell runs on through the season under way at the origin
+    assert 0.25 < at_2023["2023-11"].mean() < 0.55  # and the next season is drawn, not known to end the spell
+    at_2024 = seasons("2024-07")
+    assert (at_2024["2023-11"] == 0).all() and (at_2024["2024-10"] == 0).all()  # the end was known by then
+    assert 0.25 < at_2024["2024-11"].mean() < 0.55  # the dry season of 2024-25 was not
+    assert foreseeable_state(state, "2025-08")["population"] == state["population"]
+    assert state["population"]["months_to_drought"] >= 0  # the plan's own state is left as it was
+
+
 def test_a_forecast_draws_from_what_was_matched_at_the_origin_never_from_the_full_records_ranges():
     """A calibrated range was fitted on the whole record to July 2025: at an origin, a parameter the match there did
     not narrow is drawn from its declared range, and one it narrowed from the narrowed range."""

@@ -94,7 +94,7 @@ ENGAGEMENT_REFERENCE = assumption(
             0.01,
             0.0,
             0.03,
-            "standard deviation of the monthly relative shock to need (drought, returns, prices)",
+            "standard deviation of the monthly relative shock to need (returns, prices; droughts are their own rule)",
             "a guess",
         ),
     ),
@@ -110,6 +110,7 @@ def need_follows_economy(ctx):
         + misrule_deepens_need(ctx)
         + regional_trade_eases_need(ctx)
         + ban_costs_farm_income(ctx)
+        + drought_raises_need(ctx)
         + p["population.war_need"] * ctx.prev.resistance.civil_war
         + p["population.returns_need"] * (returnees - p["population.returnee_share_reference"])
         - p["population.aid_need"] * (ctx.prev.international.aid_delivered - 1.0)
@@ -120,6 +121,116 @@ def need_follows_economy(ctx):
     moved = share + p["population.need_adjustment"] * (target - share)
     shock = p["population.need_volatility"] * ctx.normal("population.need")
     return logistic(logit(moved) + shock / (1.0 - reference))
+
+
+DROUGHT_RECOVERY = assumption(
+    "population.drought_recovery",
+    0.05,
+    0.02,
+    0.15,
+    "monthly share of the drought's toll on households' coping that fades",
+    "FEWS NET (Food Security Outlook, Oct 2024) still found much of the north and centre in Crisis (IPC Phase 3) a "
+    "year after the last dry season, in a slow recovery from three years of drought; at 0.05 about half the toll is "
+    "left a year after the rains return; the rate is a guess, which the history match against the UN plans' need of "
+    "2022-2025 (OCHA) barely narrows",
+    calibrated_range=(0.03, 0.14),
+)
+
+
+def drought_strain_2025(p):
+    """The drought's toll left in the year the 2025 plan's count was made (to October 2024): the dry seasons of
+    November 2020 to October 2023, then a year of average rains (FEWS NET, Jun 2024), run through
+    ``drought_exhausts_coping``; a toll of 1 is what one drought year leaves with no recovery."""
+    r = p["population.drought_recovery"]
+    return (1.0 - (1.0 - r) ** 36) / (12.0 * r) * (1.0 - r) ** 12
+
+
+@rule(
+    "population.droughts_come",
+    statement="Outside the texts (FAO, WFP, FEWS NET, OCHA): a season is a drought year or not from the autumn "
+    "sowing, when winter wheat and poppy go in and the rains that feed the harvest begin. Over the record the seasons "
+    "are the record's, a state set at the start from outside the model: the La Niña drought of 2021-2023, an average "
+    "season in 2023-24 and a dry one in 2024-25 (the hindcast's start state schedules them as dated turns); beyond the "
+    "record each season is a drought year at the rate of Afghanistan's drought years since 2000. Seed 003 ¶3 speaks of "
+    "a food and health crisis.",
+    sources=("seed 003 ¶3",),
+    params=(
+        assumption(
+            "population.drought_rate",
+            0.4,
+            0.2,
+            0.65,
+            "chance that a season (from the November sowing) is a drought year",
+            "ten drought years in the 25 seasons of 2000-2024 with a UN or government drought appeal or declaration: "
+            "2000 and 2001 (the drought of 1998-2002, WFP/FAO), 2004 (WFP appeal, Sep 2004), 2006 (UN and government "
+            "joint drought appeal, Jul 2006), 2008 (joint appeal for drought and food prices, Jul 2008), 2011 (UN "
+            "drought appeal, Oct 2011), 2018 (drought declared, Apr 2018) and 2021-2023 (OCHA, Comparative Drought "
+            "Analysis, Sep 2024); the Asian Development Bank's analysis of the climate record puts local droughts "
+            "every three to five years (0.2-0.33) and the UN called 2011's the eighth slow-onset drought since 2000 "
+            "(eight in twelve seasons, 0.67); seasons are drawn independently, though La Niña years cluster",
+        ),
+    ),
+)
+def droughts_come(ctx):
+    """(drought 0/1 this season; months the record still sets the seasons; months to the recorded spell's end; months
+    to a recorded drought season): the record's dated turns come first, and after the record each November sowing
+    draws the new season."""
+    pop = ctx.prev.population
+    sowing = ctx.prev.taliban.months_to_sowing <= 0.0
+    drawn = (ctx.uniform("population.drought") < ctx.p["population.drought_rate"]).astype(np.float64)
+    drought = np.where(sowing & (pop.drought_recorded_months <= 0.0), drawn, pop.drought)
+    drought = np.where(pop.months_to_drought_end == 0.0, 0.0, drought)
+    drought = np.where(pop.months_to_drought == 0.0, 1.0, drought)
+    # the countdowns run on past zero, so a dated turn comes once
+    return drought, pop.drought_recorded_months - 1.0, pop.months_to_drought_end - 1.0, pop.months_to_drought - 1.0
+
+
+@rule(
+    "population.drought_exhausts_coping",
+    statement="Outside the texts (FEWS NET, IPC): each month of drought adds to its toll on households, who sell "
+    "livestock, eat their seed and borrow until their coping is spent, so that successive drought years weigh more "
+    "than one; the toll fades slowly once the rains return. Seed 003 ¶3 speaks of a food and health crisis.",
+    sources=("seed 003 ¶3",),
+    params=(DROUGHT_RECOVERY,),
+)
+def drought_exhausts_coping(ctx):
+    """The drought's toll (in drought years borne): a twelfth for each month of drought, less what fades. FEWS NET
+    (Remote Monitoring Report, Oct 2022) found resilience eroded by consecutive shocks; that each drought year adds
+    as much as the first, so the toll grows with the spell's length, is the model's assumption."""
+    pop = ctx.prev.population
+    return pop.drought_strain * (1.0 - ctx.p["population.drought_recovery"]) + pop.drought / 12.0
+
+
+@rule(
+    "population.drought_raises_need",
+    statement="Outside the texts (OCHA, FEWS NET, WFP): need rises with the drought's toll on households, above the "
+    "toll the 2025 plan's count already holds. OCHA's overview for 2023 names a third year of drought-like conditions "
+    "among the drivers of the 2023 peak in need, and its plan for 2024 a better harvest among the causes of the fall; "
+    "the model counts the season of 2022-23 as a whole drought year, as OCHA and FEWS NET did, though FEWS NET found "
+    "its rains better timed for wheat than the two before. Seed 003 ¶3 speaks of a food and health crisis.",
+    sources=("seed 003 ¶3",),
+    params=(
+        DROUGHT_RECOVERY,
+        assumption(
+            "population.drought_need",
+            0.14,
+            0.05,
+            0.3,
+            "relative rise in need per drought year of toll (drought_strain) above the toll of 2024",
+            "single drought years left about 2-3 million more in need of food aid: 1.9-2.5 million in 2006 (UN and "
+            "government joint appeals, Jul and Oct 2006), 2.6-3 million in 2011 (WFP emergency assessment and UN "
+            "appeal, Oct 2011); against the 22.9 million in need of 2025 (OCHA) and the 0.77 of toll one drought "
+            "year leaves at the default recovery, 0.11-0.17; the wider range allows for the nationwide drought of "
+            "2021-2023, which REACH's Whole of Afghanistan Assessment found had touched two thirds of households "
+            "by 2023 (OCHA, Sep 2024); the history match against the UN plans' need of 2022-2025 (OCHA), with the "
+            "takeover's shock, leaves nearly the whole range plausible",
+            calibrated_range=(0.064, 0.29),
+        ),
+    ),
+)
+def drought_raises_need(ctx):
+    p = ctx.p
+    return p["population.drought_need"] * (ctx.prev.population.drought_strain - drought_strain_2025(p))
 
 
 @rule(
@@ -479,7 +590,11 @@ class Population(Actor):
     # humanitarian_need (million) follows; recent_returnees: thousand Afghans sent back from Iran and Pakistan,
     # a year's worth (each month's arrivals fade by a twelfth a month); economic_shock: what remains (0-1) of the
     # collapse that followed the takeover; gdp_per_capita: real GDP per head, index 2024 = 1;
-    # drug_economy: the opium economy, index 2025 = 1
+    # drug_economy: the opium economy, index 2025 = 1; drought: the season since the last November sowing is a
+    # drought year (0/1); drought_strain: the drought's toll on households' coping, in drought years borne;
+    # drought_recorded_months: months from the start in which the seasons are the record's (no draws);
+    # months_to_drought_end, months_to_drought: months from the start to a dated end of the recorded drought and to a
+    # dated drought season (negative: none to come, as in forward runs)
     initial_state = {
         "population": 43.5,
         "humanitarian_need": 22.9,
@@ -489,6 +604,15 @@ class Population(Actor):
         "drug_economy": 1.0,
         "economic_shock": 0.0,
         "gdp_per_capita": 1.0,
+        # July 2025: the season of 2024-25 was a drought year, precipitation some 40% below average from October to
+        # April and rainfed wheat hurt (FEWS NET, Afghanistan Agroclimate Monitoring, Apr-Jun 2025; OCHA, Jul 2025);
+        # its toll is what the record's seasons leave at the default recovery (drought_strain_2025, then eight
+        # months of drought from November 2024)
+        "drought": 1.0,
+        "drought_strain": 1.06,
+        "drought_recorded_months": 0.0,
+        "months_to_drought_end": -1.0,
+        "months_to_drought": -1.0,
     }
 
     def __init__(self, model, start):
@@ -499,6 +623,13 @@ class Population(Actor):
     def act(self, ctx):
         pop = ctx.prev.population
         self.state.economic_shock = economy_adapts(ctx)
+        (
+            self.state.drought,
+            self.state.drought_recorded_months,
+            self.state.months_to_drought_end,
+            self.state.months_to_drought,
+        ) = droughts_come(ctx)
+        self.state.drought_strain = drought_exhausts_coping(ctx)
         self.state.population = grows(ctx)
         share = need_follows_economy(ctx)
         self.state.need_share = share
