@@ -59,12 +59,13 @@ run: $(STAMP)
 	$(PY) -m sim $(ARGS)
 
 # make test: every check but the slow ones (marked @pytest.mark.slow), a few minutes; make test-slow: the slow
-# ones; CI runs both (.ci/run)
+# ones; CI runs both (.ci/run). Tests run on every core (pytest-xdist); WORKERS=0 runs them in this one process.
+WORKERS ?= auto
 test: $(TEST_STAMP) browser
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n $(WORKERS)
 
 test-slow: $(TEST_STAMP) browser
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m slow -n $(WORKERS)
 
 PORT ?= 8765
 dashboard: $(DASHBOARD_STAMP)
