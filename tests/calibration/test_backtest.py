@@ -179,9 +179,9 @@ def test_the_naive_forecasts_use_only_the_known_record():
     attacks_2024 = next(e for e in RECORDS if e["id"] == "attacks_2024")
     known = records_before(RECORDS, "2023-07")
     persistence, trend = naive(attacks_2024, known, INITIAL)
-    # persistence: 2022's 330 (middle of 260-400) at the same monthly rate for twelve months
-    assert persistence == pytest.approx(330.0)
-    # trend: through 2021's 110 over five months and 2022's 330 over twelve, extended to mid-2024
+    # persistence: 2022's 376 at the same monthly rate for twelve months
+    assert persistence == pytest.approx(376.0)
+    # trend: through 2021's 131 over five months and 2022's 376 over twelve, extended to mid-2024
     assert trend > persistence
     late = dict(attacks_2024, id="attacks_2023", when=["2023-01", "2023-12"], range=[5000, 5000])
     assert naive(attacks_2024, known + records_before([late], "2023-07"), INITIAL) == (persistence, trend)

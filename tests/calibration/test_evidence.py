@@ -51,8 +51,8 @@ def test_a_lower_bound_is_missed_only_from_below():
 
 def test_a_range_is_read_as_its_95_percent_interval_and_a_single_figure_has_a_floor():
     checks = {c.id: c for c in evidence.matched_checks()}
-    s = evidence.scales([checks["attacks_2022"], checks["need_2022"]])
-    assert s.record_var[0] == pytest.approx(((400 - 260) / 4) ** 2)
+    s = evidence.scales([checks["ttp_2023"], checks["need_2022"]])
+    assert s.record_var[0] == pytest.approx(((6000 - 4000) / 4) ** 2)
     assert s.record_var[1] == pytest.approx((evidence.RECORD_ERROR["firm"] * 24.4) ** 2)
     assert s.discrepancy_var[1] == pytest.approx((evidence.DISCREPANCY["relative"] * 24.4) ** 2)
 
