@@ -380,7 +380,7 @@ def escalation_ladder(ctx, incident, clash, strikes):
             0.03,
             "monthly share of TTP fighters lost to operations inside Pakistan",
             "calibrated so the TTP grows from about 4,000 (2021) to about 6,000 (2025, seed 000 ¶2)",
-            calibrated_range=(0.0048, 0.027),
+            calibrated_range=(0.0056, 0.025),
         ),
         assumption(
             "pakistan.strike_attrition",
@@ -479,7 +479,7 @@ def forces_refugee_returns(ctx, deporting, wave):
             0.5,
             0.95,
             "TTP threat (in units of the 2023 monthly attacks) Islamabad bears without turning on Afghan refugees",
-            "no campaign through 2022 at some 25-33 attacks a month (PIPS, PICSS), one in 2023 at over 50",
+            "no campaign through 2022 at some 31 attacks a month (PICSS: 376 in the year), one in 2023 at over 50",
             calibrated_range=(0.52, 0.93),
         ),
         assumption(

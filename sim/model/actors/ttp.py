@@ -21,7 +21,7 @@ from sim.model.rules import assumption, rule
             "monthly growth of TTP fighters under full sanctuary, before limits",
             "calibrated to growth from about 4,000 (2021) to 6,000 (2025, seed 000 ¶2), through 4,000-6,000 in 2023 "
             "and 6,000-6,500 in 2024 (UN Monitoring Team reports, June 2023 and July 2024); range by history match",
-            calibrated_range=(0.026, 0.068),
+            calibrated_range=(0.025, 0.066),
         ),
         assumption(
             "ttp.fighter_ceiling",
@@ -126,11 +126,11 @@ def strikes_feed_recruitment(ctx):
             16.0,
             "attacks a month per thousand fighters with full sanctuary (the TTP's and its allies', the Baloch "
             "separatists' left out)",
-            "calibrated to over 650 attacks in 2023 (seed 004 ¶1) with 6,000 fighters (seed 000 ¶2) and to the "
-            "trackers' counts of 2022 and 2024 (PIPS, PICSS annual reviews), first for every militant attack (13, "
-            "history-matched to 9.6-16.1); default and ranges scaled by 0.8 when the Baloch separatists' attacks "
-            "(PIPS: about a fifth of the total in the hindcast) became an actor of their own",
-            calibrated_range=(7.7, 12.9),
+            "calibrated to over 650 attacks in 2023 (seed 004 ¶1) with 6,000 fighters (seed 000 ¶2) and to PICSS's "
+            "counts of 2022 and 2024 (376 and 905, annual reviews of Jan 2023 and Jan 2025); first set for every "
+            "militant attack (13), then scaled by 0.8 when the Baloch separatists' attacks (PIPS: about a fifth of "
+            "the total in the hindcast) became an actor of their own; range by history match",
+            calibrated_range=(7.4, 14.6),
         ),
         assumption(
             "ttp.attacks_without_sanctuary",
@@ -163,9 +163,9 @@ def attacks_inside_pakistan(ctx, fighters, truce=0.0):
             0.3,
             0.8,
             "share of attacks held back while the truce holds",
-            "calibrated in the hindcast: about 260-400 attacks in 2022 (PIPS, PICSS annual reviews, Jan 2023) against "
-            "over 650 in 2023 (seed 004 ¶1) with a TTP only a fifth larger",
-            calibrated_range=(0.34, 0.77),
+            "calibrated in the hindcast: 376 attacks in 2022 (PICSS annual review, Jan 2023) against over 650 in "
+            "2023 (seed 004 ¶1) with a TTP only a fifth larger",
+            calibrated_range=(0.33, 0.77),
         ),
         assumption(
             "ttp.truce_breakdown",
@@ -175,7 +175,7 @@ def attacks_inside_pakistan(ctx, fighters, truce=0.0):
             "monthly chance that the talks collapse and the truce ends",
             "the Kabul-brokered talks ran from October 2021 (ceasefire of Nov 2021) until the TTP ended its "
             "ceasefire on 28 Nov 2022, some fifteen months",
-            calibrated_range=(0.03, 0.19),
+            calibrated_range=(0.029, 0.19),
         ),
     ),
 )
