@@ -449,8 +449,9 @@ def displacement(ctx, share):
     "and Pakistan, mostly across informal crossings, beyond what hardship alone drives, and it faded over the next "
     "year. It enters the hindcast as the starting point's state (configs/initial/aug2021.yaml: the flight at its "
     "height), fades at a monthly rate, and is spent by July 2025; the model has no regime change of its own to set "
-    "off another, so forward runs carry none. The evacuation by air of August 2021 (some 124,000 people, mostly to "
-    "Qatar and on to the West) is not in it: the record counts arrivals in the neighbouring countries. Seed 002 ¶8 "
+    "off another, so forward runs carry none. The evacuation by air of August 2021 (124,334 people by the US "
+    "Secretary of Defense's count of 1 Sep 2021, through Qatar and other staging bases) is not in it: the record "
+    "counts arrivals in the neighbouring countries. Seed 002 ¶8 "
     "counts large movements of people among the burdens of instability.",
     sources=("seed 002 ¶8",),
     params=(
