@@ -46,6 +46,7 @@ RANGES: dict[str, StartRange] = {
         30.0, 60.0, "million people; about 40 million in 2021 and 43 million in 2025 (UN World Population Prospects)"
     ),
     "population.refugee_outflow": StartRange(0.0, 1_000.0, "thousand people a month"),
+    "population.emigrants": StartRange(0.0, 1_000.0, "thousand people a month who leave and stay abroad"),
     "population.recent_returnees": StartRange(0.0, 5_000.0, "thousand people sent back over a year"),
     "population.drug_economy": StartRange(
         0.0, 25.0, "index, 2025 = 1; poppy covered about 18 times its 2024 area in 2022 (UNODC)"

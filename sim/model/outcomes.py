@@ -268,10 +268,12 @@ def _build():
             "refugee_flows",
             "thousand people",
             "annual",
-            "people leaving Afghanistan that month",
+            "people leaving Afghanistan for Iran and Pakistan that month, those sent back within months included "
+            "(as the neighbours' counts of new arrivals include them); not the evacuation by air of August 2021 "
+            "(to Qatar and the West), nor the circular flow of workers",
             lambda m: m.population.state.refugee_outflow,
             better="lower",
-            tracker="UNHCR (Afghans newly arrived in neighbouring countries)",
+            tracker="UNHCR (Afghans newly arrived in neighbouring countries, on the host governments' estimates)",
             lower=0.0,
             label="refugee outflow",
             material=20,

@@ -97,13 +97,17 @@ def test_need_falls_with_aid_and_rises_with_returns_as_a_share_below_one():
 
 
 def test_the_population_gains_returnees_and_loses_leavers():
-    base = population.grows(month(iran__deported=0, pakistan__returns=0, population__refugee_outflow=0))
-    returns = population.grows(month(iran__deported=100, pakistan__returns=100, population__refugee_outflow=0))
-    leaving = population.grows(month(iran__deported=0, pakistan__returns=0, population__refugee_outflow=100))
+    base = population.grows(month(iran__deported=0, pakistan__returns=0, population__emigrants=0))
+    returns = population.grows(month(iran__deported=100, pakistan__returns=100, population__emigrants=0))
+    leaving = population.grows(month(iran__deported=0, pakistan__returns=0, population__emigrants=100))
     assert np.allclose(returns - base, 0.2) and np.allclose(base - leaving, 0.1)
     circular = population.grows(month(iran__deported=0, iran__returns=500, pakistan__returns=0,
-                                      population__refugee_outflow=0))
+                                      population__emigrants=0))
     assert np.allclose(circular, base)  # Iran's circular flow of workers leaves as it came
+    # those who leave and are sent back within months (the takeover's flight) never leave the population
+    sent_back = population.grows(month(iran__deported=0, pakistan__returns=0, population__emigrants=0,
+                                       population__refugee_outflow=500))
+    assert np.allclose(sent_back, base)
 
 
 def test_iran_turns_to_mass_deportation_once_newcomers_pass_its_tolerance():
@@ -121,7 +125,7 @@ def test_a_campaign_never_deports_more_than_are_there_and_drains_the_undocumente
     ctx = month(iran__deporting=1, iran__undocumented=10.0, params={"iran.campaign_share": 0.07})
     _, _, deported = iran.deports_afghans(ctx)
     assert (deported <= 10.0).all()
-    undocumented, _ = iran.undocumented_afghans(month(population__refugee_outflow=0, iran__undocumented=100), deported)
+    undocumented, _ = iran.undocumented_afghans(month(population__emigrants=0, iran__undocumented=100), deported)
     assert (undocumented < 100).all() and (undocumented >= 0).all()
 
 

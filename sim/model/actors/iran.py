@@ -165,7 +165,8 @@ def undocumented_afghans(ctx, campaign):
     out. The steady flow before a campaign is circular (most go back to Iran), so it leaves the number in Iran as
     it is."""
     ir = ctx.prev.iran
-    arrivals = ctx.p["iran.share_of_outflow"] * ctx.prev.population.refugee_outflow
+    # those who stay: the part of the takeover's flight sent back within months is in the steady flow
+    arrivals = ctx.p["iran.share_of_outflow"] * ctx.prev.population.emigrants
     return ir.undocumented + arrivals - campaign, np.maximum(ir.newcomers + arrivals - campaign, 0.0)
 
 

@@ -425,7 +425,7 @@ def counterterrorism_at_home(ctx, strikes):
             0.5,
             0.0,
             1.0,
-            "elasticity of returns to the outflow of people from Afghanistan",
+            "elasticity of returns to the outflow of people from Afghanistan who stay abroad",
             "seed 002 ¶8 counts population movement among the burdens on neighbours; size is a guess",
         ),
         assumption(
@@ -444,7 +444,7 @@ def forces_refugee_returns(ctx, deporting, wave):
     TTP violence, plus the first wave of the campaign while it lasts."""
     p = ctx.p
     threat = np.maximum(militant_threat(ctx), p["pakistan.threat_floor"])
-    arrivals = ctx.prev.population.refugee_outflow / p["population.outflow_base"]
+    arrivals = ctx.prev.population.emigrants / p["population.outflow_base"]
     campaign = (
         p["pakistan.returns_base"]
         * threat ** p["pakistan.returns_elasticity"]
@@ -637,11 +637,12 @@ class Pakistan(StateActor):
         self.state.kandahar_engagement = engages_kandahar(ctx)
         self.state.operations = counterterrorism_at_home(ctx, strikes)
         self.state.deporting, self.state.deportation_wave, self.state.grievance = deportation_campaign(ctx)
-        # no more Afghans can be returned than are in Pakistan; those who leave Afghanistan and do not go to Iran come here
+        # no more Afghans can be returned than are in Pakistan; those who leave Afghanistan to stay abroad and do not
+        # go to Iran come here
         afghans = ctx.prev.pakistan.afghans
         self.state.returns = np.minimum(
             forces_refugee_returns(ctx, self.state.deporting, self.state.deportation_wave), afghans
         )
-        arrivals = (1.0 - ctx.p["iran.share_of_outflow"]) * ctx.prev.population.refugee_outflow
+        arrivals = (1.0 - ctx.p["iran.share_of_outflow"]) * ctx.prev.population.emigrants
         self.state.afghans = afghans + arrivals - self.state.returns
         self.state.front = convenes_joint_front(ctx)

@@ -236,8 +236,9 @@ def drought_raises_need(ctx):
 @rule(
     "population.grows",
     statement="Outside the texts (public record: UN World Population Prospects, World Bank): the population grows by "
-    "births less deaths, gains the Afghans who return from Iran and Pakistan and loses those who leave; seed 002 ¶8 "
-    "counts these large movements of people among the burdens of instability.",
+    "births less deaths, gains the Afghans who return from Iran and Pakistan and loses those who leave and stay "
+    "abroad (population.displacement); seed 002 ¶8 counts these large movements of people among the burdens of "
+    "instability.",
     sources=("seed 002 ¶8",),
     params=(
         assumption(
@@ -255,7 +256,7 @@ def grows(ctx):
     """Million people at the end of the month."""
     pop = ctx.prev.population
     return pop.population * (1.0 + ctx.p["population.natural_growth"] / 12.0) + (
-        forced_returns(ctx) - pop.refugee_outflow
+        forced_returns(ctx) - pop.emigrants
     ) / 1000.0
 
 
@@ -388,7 +389,11 @@ def economy_adapts(ctx):
 
 @rule(
     "population.displacement",
-    statement="Hardship and war push Afghans abroad, a burden on the neighbours.",
+    statement="Hardship and war push Afghans abroad, a burden on the neighbours; in the months after the takeover the "
+    "flight it set off (population.takeover_flight) comes on top, and of that flight only a share stays abroad. "
+    "Those who stay join the Afghans in Iran and Pakistan and leave the population; the rest are sent back within "
+    "months among the steady returns that the record counts (iran.returns_before_campaign), so they are not counted "
+    "again.",
     sources=("seed 002 ¶8", "seed 003 ¶3"),
     params=(
         NEED_SHARE_REFERENCE,
@@ -408,9 +413,23 @@ def economy_adapts(ctx):
             "relative extra outflow during civil war",
             "the 1990s war drove millions out; a guess",
         ),
+        assumption(
+            "population.flight_stays",
+            0.3,
+            0.1,
+            0.6,
+            "share of the Afghans who fled in the wake of the takeover who stay abroad (the rest are sent back within "
+            "months)",
+            "Iran's headcount of 2022 found about 2.6 million Afghans without papers, against some 2.3 million before "
+            "the takeover (UNHCR), a rise of some 0.3 million while the government put the arrivals of 2021 alone at "
+            "0.5-1.5 million (UNHCR, Afghanistan situation response, Iran, 31 Aug 2022); UNHCR's refugee response "
+            "plan of January 2022 expected 274,000 of the new arrivals to remain in Iran by the end of 2022, and its "
+            "mid-year report (Nov 2022) notes deportations on a large scale",
+        ),
     ),
 )
 def displacement(ctx, share):
+    """(thousand people leaving Afghanistan this month, thousand of them who stay abroad)."""
     # Departures are drawn in hundreds of people so the month-to-month noise has a plausible size.
     p = ctx.p
     pressure = (
@@ -419,7 +438,51 @@ def displacement(ctx, share):
         * (1.0 + p["population.war_outflow"] * ctx.prev.resistance.civil_war)
     )
     hundreds = ctx.poisson("population.outflow", p["population.outflow_base"] * pressure * 10.0)
-    return hundreds / 10.0
+    driven = hundreds / 10.0
+    flight = p["population.takeover_flight"] * ctx.prev.population.takeover_flight
+    return driven + flight, driven + p["population.flight_stays"] * flight
+
+
+@rule(
+    "population.flight_after_takeover",
+    statement="Outside the texts (UNHCR, IOM, NRC, 2021-22): the takeover of August 2021 set off a flight into Iran "
+    "and Pakistan, mostly across informal crossings, beyond what hardship alone drives, and it faded over the next "
+    "year. It enters the hindcast as the starting point's state (configs/initial/aug2021.yaml: the flight at its "
+    "height), fades at a monthly rate, and is spent by July 2025; the model has no regime change of its own to set "
+    "off another, so forward runs carry none. The evacuation by air of August 2021 (124,334 people by the US "
+    "Secretary of Defense's count of 1 Sep 2021, through Qatar and other staging bases) is not in it: the record "
+    "counts arrivals in the neighbouring countries. Seed 002 ¶8 "
+    "counts large movements of people among the burdens of instability.",
+    sources=("seed 002 ¶8",),
+    params=(
+        assumption(
+            "population.takeover_flight",
+            200.0,
+            100.0,
+            300.0,
+            "thousand Afghans a month fleeing to Iran and Pakistan at the height of the takeover's flight, on top of "
+            "the departures hardship drives",
+            "NRC (10 Nov 2021): some 300,000 Afghans crossed into Iran in the twelve weeks after the takeover and "
+            "4,000-5,000 a day still did in November, by locally reported figures; with Iran's share of the "
+            "outflow (iran.share_of_outflow), some 150-250 thousand a month left for the two neighbours in the "
+            "autumn of 2021, against about 20 thousand a month that hardship drives",
+        ),
+        assumption(
+            "population.flight_fade",
+            0.2,
+            0.1,
+            0.35,
+            "monthly share of the takeover's flight that fades",
+            "Iran's government put the arrivals of 2021 at 0.5-1 million (UNHCR, Iran update, Jun 2022) and those "
+            "since the start of 2021 at up to 1 million by late 2022 (UNHCR, Afghanistan situation RRP 2022 mid-year "
+            "report, Nov 2022), which saw no mass influx in 2022: most of the flight came in the five months of "
+            "2021, which holds for a fade of some 0.17-0.32 a month (60-85% of it by December)",
+        ),
+    ),
+)
+def flight_fades(ctx):
+    """What remains (0-1) of the takeover's flight at its height."""
+    return ctx.prev.population.takeover_flight * (1.0 - ctx.p["population.flight_fade"])
 
 
 OPIUM_UNBANNED = assumption(
@@ -588,7 +651,9 @@ class Population(Actor):
     label = "Afghan population"
     # population: million people; need_share: share of them in humanitarian need (0-1), from which
     # humanitarian_need (million) follows; recent_returnees: thousand Afghans sent back from Iran and Pakistan,
-    # a year's worth (each month's arrivals fade by a twelfth a month); economic_shock: what remains (0-1) of the
+    # a year's worth (each month's arrivals fade by a twelfth a month); refugee_outflow: thousand leaving a month,
+    # of them emigrants: those who stay abroad; takeover_flight: what remains (0-1) of the flight that followed the
+    # takeover (1 in August 2021, none in July 2025); economic_shock: what remains (0-1) of the
     # collapse that followed the takeover; gdp_per_capita: real GDP per head, index 2024 = 1;
     # drug_economy: the opium economy, index 2025 = 1; drought: the season since the last November sowing is a
     # drought year (0/1); drought_strain: the drought's toll on households' coping, in drought years borne;
@@ -600,6 +665,8 @@ class Population(Actor):
         "humanitarian_need": 22.9,
         "need_share": 0.0,
         "refugee_outflow": 20.0,
+        "emigrants": 20.0,
+        "takeover_flight": 0.0,
         "recent_returnees": 1260.0,
         "drug_economy": 1.0,
         "economic_shock": 0.0,
@@ -634,7 +701,8 @@ class Population(Actor):
         share = need_follows_economy(ctx)
         self.state.need_share = share
         self.state.humanitarian_need = share * self.state.population
-        self.state.refugee_outflow = displacement(ctx, share)
+        self.state.refugee_outflow, self.state.emigrants = displacement(ctx, share)
+        self.state.takeover_flight = flight_fades(ctx)
         self.state.recent_returnees = pop.recent_returnees * (11.0 / 12.0) + forced_returns(ctx)
         self.state.drug_economy = drug_economy(ctx, share)
         self.state.gdp_per_capita = income_follows_aid_and_trade(ctx)
