@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.config.names import ConfigError
+from sim.model.record import RECORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -261,6 +262,32 @@ class Findings:
     blocks: dict  # block name -> text (lines, ending in a newline)
 
 
+def _window(when) -> str:
+    return f"{when[0]}..{when[1]}" if isinstance(when, list) else str(when)
+
+
+def _figure(entry) -> str:
+    low, high = entry["range"]
+    if entry.get("at_least"):
+        return f"at least {low}"
+    return str(low) if low == high else f"{low} to {high}"
+
+
+def record_sources_markdown(entries) -> list[str]:
+    """The record's entries as a table: what each measures, its figure, its document, and whether it is firm."""
+    lines = ["| id | outcome | figure | publisher, document, date | firm? |", "|---|---|---|---|---|"]
+    for e in entries:
+        if e["kind"] == "date":
+            measured = f"date ≥ {e['threshold']}"
+        elif e["kind"] == "ratio":
+            measured = f"ratio {_window(e['when'])} / {_window(e['over'])}"
+        else:
+            measured = f"{e['kind']} {_window(e['when'])}"
+        firm = "yes" if e.get("sure", True) else "no, range widened"
+        lines.append(f"| {e['id']} | {e['outcome']} ({measured}) | {_figure(e)} | {e['source']} | {firm} |")
+    return lines
+
+
 def render(runs: Runs) -> Findings:
     from sim.docs.worldviews import _labels
 
@@ -374,6 +401,7 @@ def render(runs: Runs) -> Findings:
         f"and {need['2023']['model_median']} million in 2023, against the record's {need['2022']['reported']} and "
         f"{need['2023']['reported']} million."
     )
+    blocks["record-sources"] = "\n".join(record_sources_markdown(RECORDS))
     blocks["hindcast-defaults-table"] = "\n".join(hindcast_markdown(t_default, labels))
     blocks["hindcast-drawn-table"] = "\n".join(hindcast_markdown(t_drawn, labels))
     russia_first = [float(_row(t_drawn, v, "russia_first")["model_median"]) for v in views]
@@ -479,6 +507,7 @@ _NAMES = dict.fromkeys(
         "recognition-cascade",
         "hindcast-misses",
         "need-peak",
+        "record-sources",
         "hindcast-defaults-table",
         "hindcast-drawn-table",
         "hindcast-drawn-diplomacy",

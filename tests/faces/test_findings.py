@@ -15,6 +15,7 @@ from sim.docs.findings import (
     fill_blocks,
     outputs,
     pages_with_blocks,
+    record_sources_markdown,
     render,
     run_all,
 )
@@ -33,6 +34,23 @@ def test_a_block_is_filled_and_the_prose_around_it_kept():
     text = "Before.\n<!-- generated: a -->\nold 33%\n<!-- end generated -->\nAfter 1,000 replications.\n"
     filled = fill_blocks(text, {"a": "new 71%\n"}, "page.md")
     assert filled == "Before.\n<!-- generated: a -->\nnew 71%\n<!-- end generated -->\nAfter 1,000 replications.\n"
+
+
+def test_the_record_sources_table_is_written_from_the_record_entries():
+    entries = [
+        {"id": "a", "outcome": "attacks_pakistan", "kind": "total", "when": ["2023-01", "2023-12"],
+         "range": [650, 650], "at_least": True, "source": "PICSS"},
+        {"id": "b", "outcome": "aid_delivered", "kind": "ratio", "when": ["2022-01", "2022-12"],
+         "over": ["2024-01", "2024-12"], "range": [1.7, 2.8], "sure": False, "source": "FTS"},
+        {"id": "c", "outcome": "relation_uae", "kind": "date", "threshold": 3, "range": ["2024-08", "2024-08"],
+         "source": "UAE"},
+    ]
+    rows = record_sources_markdown(entries)[2:]
+    assert rows == [
+        "| a | attacks_pakistan (total 2023-01..2023-12) | at least 650 | PICSS | yes |",
+        "| b | aid_delivered (ratio 2022-01..2022-12 / 2024-01..2024-12) | 1.7 to 2.8 | FTS | no, range widened |",
+        "| c | relation_uae (date ≥ 3) | 2024-08 | UAE | yes |",
+    ]
 
 
 def test_a_block_in_a_list_item_keeps_its_indentation():
