@@ -150,8 +150,8 @@ def strikes_abroad(ctx):
     statement="The takeover of August 2021 let ISKP surge inside Afghanistan: the prisons the Taliban opened nearly "
     "doubled its ranks, and its attacks spread to most provinces. Kabul's campaign against it, its own enemy "
     "(seed 003 ¶3), wore the surge down month by month in proportion to the effort it brought; by 2024 ISKP struck "
-    "inside Afghanistan a few times a quarter. The surge is a start state (configs/initial/aug2021.yaml); from mid-2025 "
-    "none is left.",
+    "inside Afghanistan a few times a quarter. The surge is a start state (configs/initial/aug2021.yaml); from "
+    "mid-2025 none is left.",
     sources=("seed 003 ¶3",),
     params=(
         assumption(
@@ -216,9 +216,10 @@ def attacks_inside_afghanistan(ctx, capacity, surge):
 
 @rule(
     "iskp.afghan_civilian_casualties",
-    statement="Civilians in Afghanistan are killed and injured above all by ISKP's bombings, a few of them mass-"
-    "casualty attacks that make some months far deadlier than others, also by explosive remnants of war, by Pakistani strikes and border clashes, and would be in great numbers by a civil war "
-    "(the tracker is UNAMA's count of civilian casualties, killed and injured).",
+    statement="Civilians in Afghanistan are killed and injured above all by ISKP's bombings, a few of them "
+    "mass-casualty attacks that make some months far deadlier than others, also by explosive remnants of war, by "
+    "Pakistani strikes and border clashes, and would be in great numbers by a civil war (the tracker is UNAMA's "
+    "count of civilian casualties of every cause, killed and injured).",
     sources=("seed 003 ¶3", "seed 003 ¶5", "seed 001 ¶6"),
     params=(
         assumption(
@@ -250,8 +251,8 @@ def attacks_inside_afghanistan(ctx, capacity, surge):
             "standard deviation of the log of a month's casualties per attack (mean kept): a month with a mosque "
             "bombing harms many times more than one without",
             "UNAMA (June 2023): attacks on places of worship, a handful, caused over a third of all civilian "
-            "casualties from 15 Aug 2021 to 30 May 2023, and fewer suicide attacks caused more casualties; its "
-            "updates count 190 casualties in Aug-Oct 2023 and 68 in Apr-Jun 2024; size is a guess",
+            "casualties from 15 Aug 2021 to 30 May 2023, and fewer suicide attacks caused more casualties; size is "
+            "a guess",
         ),
         assumption(
             "iskp.casualties_per_clash",
