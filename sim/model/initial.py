@@ -65,7 +65,12 @@ RANGES: dict[str, StartRange] = {
         -1.0, 600.0, "months to a dated drought season exogenous to the model (-1: none to come)"
     ),
     "pakistan.escalation": StartRange(0.0, 4.0, "escalation rung: 0 calm ... 4 break in relations"),
-    "iskp.home_attacks": StartRange(0.0, 500.0, "ISKP attacks in Afghanistan a month; about 4 in 2023 (ACLED)"),
+    "iskp.home_attacks": StartRange(
+        0.0, 500.0, "events involving ISKP in Afghanistan a month; about 17 in 2022 and 4 in 2023 (ACLED)"
+    ),
+    "iskp.home_surge": StartRange(
+        0.0, 500.0, "extra events involving ISKP a month after the takeover; the UN counted 48 attacks in Oct 2021"
+    ),
     "iskp.civilian_casualties": StartRange(
         0.0, 5_000.0, "civilians killed and injured a month; about 20-60 in 2024 (UNAMA)"
     ),

@@ -150,6 +150,11 @@ REACHED = (
     "ttp_2024",
     "clashes",
     "iskp_abroad",
+    "iskp_afghanistan_2023",
+    # 2022's events and the casualties to May 2023 stay below the band at the defaults: the UN's counts of ISKP's
+    # attacks, which set the surge, leave out the Taliban's raids that ACLED counts, and the casualty base leaves out
+    # most of the explosive remnants of war of 2021-23 (docs/calibration.md, findings)
+    "civilian_casualties_2024_q2",
     "girls_schools",
     "civil_war",
     "returns_2023",
@@ -178,6 +183,17 @@ def test_records_outside_the_texts_are_inside_the_90_percent_band(hindcast_table
     assert len(rows) == 4 * len(REACHED)
     outside = rows[~rows["inside_90"]]
     assert outside.empty, outside[["hypothesis", "id", "reported", "model_p05", "model_p95"]].to_string()
+
+
+def test_iskp_at_home_falls_from_its_surge_after_the_takeover(hindcast_table):
+    """ACLED counted 199 events involving ISKP in 2022 and 49 in 2023: the Taliban's crackdown wears the takeover's
+    surge down, and the civilian toll to May 2023 is several times a later year's."""
+    rows = hindcast_table[hindcast_table["id"].str.startswith(("iskp_afghanistan", "civilian_casualties"))]
+    median = rows.set_index(["hypothesis", "id"])["model_median"].astype(float)
+    for view in rows["hypothesis"].unique():
+        assert median[view, "iskp_afghanistan_2022"] > 2.5 * median[view, "iskp_afghanistan_2023"]
+        assert median[view, "iskp_afghanistan_2022"] > 120
+        assert median[view, "civilian_casualties_2021_2023"] > 2000
 
 
 def test_first_recognition_has_a_closed_band_under_three_and_a_half_years(hindcast_table):

@@ -3,9 +3,11 @@ outcomes inside Afghanistan, tested in isolation: one input changed, everything 
 draws), the target moves the way the rule's source says."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from sim.config.schema import Levers
 from sim.model.actors import iskp, pakistan, states, ttp
@@ -231,10 +233,37 @@ def test_sanctions_relief_is_a_lever_of_its_own_earned_by_the_benchmarks():
 
 def test_iskp_attacks_at_home_rise_with_its_capacity_and_fall_with_taliban_effort():
     ctx, attacks = month(), iskp.attacks_inside_afghanistan
-    assert attacks(ctx, full(0.8)).mean() > attacks(ctx, full(0.2)).mean()
+    none_left = full(0.0)
+    assert attacks(ctx, full(0.8), none_left).mean() > attacks(ctx, full(0.2), none_left).mean()
     weak = with_prev(month(), "taliban", iskp_effort=0.3)
     strong = with_prev(month(), "taliban", iskp_effort=0.9)
-    assert attacks(strong, full(0.5)).mean() < attacks(weak, full(0.5)).mean()
+    assert attacks(strong, full(0.5), none_left).mean() < attacks(weak, full(0.5), none_left).mean()
+
+
+def test_the_takeovers_surge_adds_its_events_to_those_capacity_brings():
+    ctx, attacks = month(), iskp.attacks_inside_afghanistan
+    calm, surging = attacks(ctx, full(0.5), full(0.0)), attacks(ctx, full(0.5), full(40.0))
+    assert np.all(surging >= calm)
+    assert surging.mean() - calm.mean() == pytest.approx(40.0, rel=0.05)
+
+
+def test_the_taliban_crackdown_wears_the_surge_down_faster_with_more_effort():
+    def left(effort):
+        ctx = with_prev(with_prev(month(), "iskp", home_surge=40.0), "taliban", iskp_effort=effort)
+        return iskp.crackdown_wears_down_takeover_surge(ctx)
+
+    weak, strong = left(0.3), left(0.9)
+    assert np.all(strong < weak) and np.all(weak < 40.0)
+    assert np.allclose(left(0.5), 40.0 * (1.0 - 0.24 * 0.5))
+    none = iskp.crackdown_wears_down_takeover_surge(with_prev(month(), "iskp", home_surge=0.0))
+    assert np.all(none == 0.0)
+
+
+def test_the_surge_has_worn_off_by_mid_2025():
+    """The default start (mid-2025) has no surge left; the start of August 2021 has the UN's count behind it."""
+    start = yaml.safe_load((Path(__file__).parents[2] / "configs" / "initial" / "aug2021.yaml").read_text())
+    assert DiplomacyModel(Setup(months=1), 2).iskp.state.home_surge.max() == 0.0
+    assert start["state"]["iskp"]["home_surge"] > 0
 
 
 @pytest.mark.parametrize("actor, name", [("pakistan", "strikes"), ("pakistan", "clash"), ("resistance", "civil_war")])
@@ -248,6 +277,14 @@ def test_strikes_clashes_and_civil_war_harm_afghan_civilians(actor, name):
 def test_more_iskp_attacks_more_civilian_casualties():
     ctx = month()
     assert iskp.afghan_civilian_casualties(ctx, full(10)).mean() > iskp.afghan_civilian_casualties(ctx, full(2)).mean()
+
+
+def test_a_months_casualties_per_attack_vary_but_keep_their_mean():
+    attacks = full(10)
+    even = iskp.afghan_civilian_casualties(month(**{"iskp.casualty_severity_spread": 0.0}), attacks)
+    lumpy = iskp.afghan_civilian_casualties(month(**{"iskp.casualty_severity_spread": 1.0}), attacks)
+    assert lumpy.std() > 2.0 * even.std()
+    assert lumpy.mean() == pytest.approx(even.mean(), rel=0.1)
 
 
 # --- distinct outcomes end to end (not a direction: either sign may win) -----------------------------------

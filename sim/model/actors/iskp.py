@@ -146,20 +146,53 @@ def strikes_abroad(ctx):
 
 
 @rule(
+    "iskp.crackdown_wears_down_takeover_surge",
+    statement="The takeover of August 2021 let ISKP surge inside Afghanistan: the prisons the Taliban opened nearly "
+    "doubled its ranks, and its attacks spread to most provinces. Kabul's campaign against it, its own enemy "
+    "(seed 003 ¶3), wore the surge down month by month in proportion to the effort it brought; by 2024 ISKP struck "
+    "inside Afghanistan a few times a quarter. The surge is a start state (configs/initial/aug2021.yaml); from "
+    "mid-2025 none is left.",
+    sources=("seed 003 ¶3",),
+    params=(
+        assumption(
+            "iskp.crackdown_rate",
+            0.24,
+            0.12,
+            0.4,
+            "monthly share of the takeover's surge of ISKP attacks removed per unit of Taliban counter-ISKP effort",
+            "the UN's counts fall from about 35 attacks a month in late 2021 (Secretary-General's report of Jan "
+            "2022: 152 from 19 Aug to 31 Dec 2021) to under 2 a month in 2024 (his report of Sep 2024: four from 15 "
+            "May to 1 Aug 2024), ACLED's from 199 events in 2022 to 49 in 2023 (EU Agency for Asylum, May 2024): a "
+            "halving every six or seven months; the CTC Sentinel (Aug 2023) dates a wave of Taliban operations "
+            "against ISKP from Feb 2023. At the default effort of 0.5 the default halves the surge in about six "
+            "months, the range in 3.5 to 12",
+        ),
+    ),
+)
+def crackdown_wears_down_takeover_surge(ctx):
+    p = ctx.p
+    removed = np.clip(p["iskp.crackdown_rate"] * ctx.prev.taliban.iskp_effort, 0.0, 1.0)
+    return ctx.prev.iskp.home_surge * (1.0 - removed)
+
+
+@rule(
     "iskp.attacks_inside_afghanistan",
-    statement="Inside Afghanistan ISKP attacks Taliban members and Shia, Sufi and Hazara targets as its capacity "
-    "allows; Taliban counter-terrorism had cut these attacks sharply by 2023, and civil war would give room again.",
+    statement="Inside Afghanistan ISKP attacks Taliban members and Shia, Sufi and Hazara targets, and the Taliban "
+    "raid and fight its cells, as its capacity and what is left of the takeover's surge allow "
+    "(`iskp.crackdown_wears_down_takeover_surge`); the count is of events involving ISKP, as ACLED's is. Taliban "
+    "counter-terrorism had cut them sharply by 2023, and civil war would give room again.",
     sources=("seed 003 ¶3", "seed 000 ¶3", "seed 002 ¶4"),
     params=(
         assumption(
             "iskp.home_attack_rate",
-            10.0,
-            5.0,
-            18.0,
-            "attacks (ACLED events involving ISKP) a month inside Afghanistan per unit of capacity, at the Taliban's "
-            "counter-ISKP effort of 2025",
-            "ACLED, as cited by the EU Agency for Asylum, Country Guidance Afghanistan (May 2024): 199 events "
-            "involving ISKP in 2022 and 49 in 2023; at a capacity near 0.4, about 4 a month",
+            4.0,
+            2.0,
+            9.0,
+            "events involving ISKP (its attacks, the Taliban's raids on it) a month inside Afghanistan per unit of "
+            "capacity, at the Taliban's counter-ISKP effort of 2025, once the takeover's surge has worn off",
+            "UN Secretary-General's report of Sep 2024: four ISKP attacks from 15 May to 1 Aug 2024, about 1.6 a "
+            "month, near 4 per unit at a capacity near 0.45; ACLED's 49 events of 2023 (about 4 a month; EU Agency "
+            "for Asylum, May 2024) still held some of the surge and raids besides attacks, the top of the range",
         ),
         assumption(
             "iskp.effort_suppresses_attacks",
@@ -172,20 +205,21 @@ def strikes_abroad(ctx):
         ),
     ),
 )
-def attacks_inside_afghanistan(ctx, capacity):
+def attacks_inside_afghanistan(ctx, capacity, surge):
     p = ctx.p
     war = 1.0 + p["iskp.civil_war_boost"] * ctx.prev.resistance.civil_war
     # effort above Kabul's own (taliban.iskp_effort, without outside help) prevents attacks; below it lets more through
     extra = ctx.prev.taliban.iskp_effort - p["taliban.iskp_effort"]
     effort = np.maximum(1.0 - p["iskp.effort_suppresses_attacks"] * extra / p["taliban.iskp_effort"], 0.1)
-    return ctx.poisson("iskp.home", p["iskp.home_attack_rate"] * capacity * war * effort)
+    return ctx.poisson("iskp.home", (p["iskp.home_attack_rate"] * capacity + surge) * war * effort)
 
 
 @rule(
     "iskp.afghan_civilian_casualties",
-    statement="Civilians in Afghanistan are killed and injured above all by ISKP's bombings, also by explosive "
-    "remnants of war, by Pakistani strikes and border clashes, and would be in great numbers by a civil war "
-    "(the tracker is UNAMA's count of civilian casualties, killed and injured).",
+    statement="Civilians in Afghanistan are killed and injured above all by ISKP's bombings, a few of them "
+    "mass-casualty attacks that make some months far deadlier than others, also by explosive remnants of war, by "
+    "Pakistani strikes and border clashes, and would be in great numbers by a civil war (the tracker is UNAMA's "
+    "count of civilian casualties of every cause, killed and injured).",
     sources=("seed 003 ¶3", "seed 003 ¶5", "seed 001 ¶6"),
     params=(
         assumption(
@@ -200,12 +234,25 @@ def attacks_inside_afghanistan(ctx, capacity):
         ),
         assumption(
             "iskp.casualties_per_attack",
-            6.0,
+            7.5,
             2.0,
             15.0,
-            "civilian casualties per ISKP attack inside Afghanistan",
-            "UNAMA (June 2023): 2,814 casualties from deliberate IED attacks, mostly ISKP's, from 15 Aug 2021 to "
-            "30 May 2023, against about 250 ACLED events involving ISKP in that time; most events harm few",
+            "civilian casualties per event involving ISKP inside Afghanistan",
+            "UNAMA (June 2023): 2,814 casualties from deliberate IED attacks from 15 Aug 2021 to 30 May 2023, 1,701 "
+            "of them in ISKP's and most of the rest in unclaimed attacks, against some 370 ISKP attacks and events "
+            "in that time (the UN's 152 of late 2021, ACLED's 199 of 2022 and about 20 of early 2023), near 7.5 "
+            "each; most events harm few, a mosque bombing hundreds",
+        ),
+        assumption(
+            "iskp.casualty_severity_spread",
+            0.7,
+            0.3,
+            1.2,
+            "standard deviation of the log of a month's casualties per attack (mean kept): a month with a mosque "
+            "bombing harms many times more than one without",
+            "UNAMA (June 2023): attacks on places of worship, a handful, caused over a third of all civilian "
+            "casualties from 15 Aug 2021 to 30 May 2023, and fewer suicide attacks caused more casualties; size is "
+            "a guess",
         ),
         assumption(
             "iskp.casualties_per_clash",
@@ -238,9 +285,12 @@ def attacks_inside_afghanistan(ctx, capacity):
 )
 def afghan_civilian_casualties(ctx, home_attacks):
     p, pk = ctx.p, ctx.prev.pakistan
+    spread = p["iskp.casualty_severity_spread"]
+    # lognormal with mean 1: the month's attacks are as deadly as usual on average, but one bombing can dominate
+    severity = np.exp(spread * ctx.normal("iskp.casualty_severity") - 0.5 * spread**2)
     expected = (
         p["iskp.casualties_base"]
-        + p["iskp.casualties_per_attack"] * home_attacks
+        + p["iskp.casualties_per_attack"] * home_attacks * severity
         + p["iskp.casualties_per_clash"] * pk.clash
         + p["iskp.casualties_per_strike"] * pk.strikes
         + p["iskp.casualties_civil_war"] * ctx.prev.resistance.civil_war
@@ -251,9 +301,16 @@ def afghan_civilian_casualties(ctx, home_attacks):
 class ISKP(Actor):
     key = "iskp"
     label = "Islamic State-Khorasan Province"
-    # home_attacks: attacks inside Afghanistan (ACLED); civilian_casualties: Afghan civilians killed and injured in
-    # the conflict that month, by every party (UNAMA's count)
-    initial_state = {"capacity": 0.4, "attack_abroad": 0.0, "home_attacks": 4.0, "civilian_casualties": 45.0}
+    # home_attacks: events involving ISKP inside Afghanistan, its attacks and the Taliban's raids on it (ACLED);
+    # home_surge: extra such events a month left of the takeover's surge, none by mid-2025; civilian_casualties:
+    # Afghan civilians killed and injured in the conflict that month, by every party (UNAMA's count)
+    initial_state = {
+        "capacity": 0.4,
+        "attack_abroad": 0.0,
+        "home_attacks": 4.0,
+        "home_surge": 0.0,
+        "civilian_casualties": 45.0,
+    }
 
     def act(self, ctx):
         change = (
@@ -265,5 +322,6 @@ class ISKP(Actor):
         )
         self.state.capacity = np.clip(ctx.prev.iskp.capacity + change, 0.01, 1.0)
         self.state.attack_abroad = strikes_abroad(ctx)
-        self.state.home_attacks = attacks_inside_afghanistan(ctx, self.state.capacity)
+        self.state.home_surge = crackdown_wears_down_takeover_surge(ctx)
+        self.state.home_attacks = attacks_inside_afghanistan(ctx, self.state.capacity, self.state.home_surge)
         self.state.civilian_casualties = afghan_civilian_casualties(ctx, self.state.home_attacks)
