@@ -456,8 +456,8 @@ def _build():
             material_why="assumption: a tenth of a rung of the ladder on average",
         ),
         Outcome(
-            "iskp_attacks_afghanistan",
-            "attacks",
+            "iskp_events_afghanistan",
+            "events",
             "annual",
             "events involving ISKP inside Afghanistan that month, as ACLED counts them: ISKP's attacks and the "
             "Taliban's raids on it and clashes with it alike, for ACLED's two actors of an event do not say who "
@@ -468,7 +468,7 @@ def _build():
             tracker="ACLED (events involving ISKP in Afghanistan, its attacks and the Taliban's raids on it)",
             better="lower",
             lower=0.0,
-            label="ISKP attacks inside Afghanistan",
+            label="Events involving ISKP inside Afghanistan",
             material=2,
             material_why="assumption: a round figure near 10% of the status quo's level, about 20 a year (the UN "
             "counted about 1.6 ISKP attacks a month in mid-2024)",
