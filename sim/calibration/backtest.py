@@ -69,9 +69,19 @@ SERIES_METRICS = ("crps", "cover50", "cover90", "pit")
 # --- what was known at the origin, and what came after -----------------------------------------------------------
 
 
+def known_from(entry) -> np.datetime64:
+    """The first origin a record is known at: the month after the last month it speaks of, and, where the record
+    gives the month it was published, the month after that (the day is not known: a report on June published in
+    July is known at an origin of August, not of July)."""
+    month = np.timedelta64(1, "M")
+    after = _m(record_date(entry)) + month
+    return max(after, _m(str(entry["published"])) + month) if "published" in entry else after
+
+
 def records_before(entries, origin: str) -> list[dict]:
-    """The record entries known at the origin: every month they speak of is before it."""
-    return [e for e in entries if _m(record_date(e)) < _m(origin)]
+    """The record entries known at the origin: every month they speak of is before it, and so is their
+    publication where the record gives it."""
+    return [e for e in entries if known_from(e) <= _m(origin)]
 
 
 def published_before(entries, origin: str) -> list[dict]:
@@ -149,12 +159,12 @@ def july_2025_level(entries, outcome: str) -> tuple[float, float] | None:
 
 
 def rungs_after(entries, origin: str, initial: dict) -> list[dict]:
-    """For each state whose level in July 2025 is on the record, each rung above the level known at the origin
-    (``_relation_points``) up to recognition, as the event "first reaches the rung inside the window", observed 1
-    where the July 2025 level (or a step dated in the window) reaches it and 0 where it does not: a forecast of
-    steps that never came is scored too.  A rung a dated record already scores, one below a step dated across the
-    origin (it may have come before), or one inside the record's range for July 2025 (2-3: reached or not) is left
-    out."""
+    """For each state whose level in July 2025 is on the record, each rung above it (and above the level known at
+    the origin, ``_relation_points``) up to recognition, as the event "first reaches the rung inside the window",
+    observed 0: a forecast of steps that never came is scored too.  A rung reached by July 2025 is scored only
+    through the dated record of its step (its own event); one reached with no date on the record is left out,
+    since it may have come before the origin, and so is one inside the record's range for July 2025 (2-3:
+    reached or not)."""
     known = records_before(entries, origin)
     out = []
     for state in initial:
@@ -162,23 +172,12 @@ def rungs_after(entries, origin: str, initial: dict) -> list[dict]:
         bounds = july_2025_level(entries, outcome)
         if bounds is None:
             continue
-        steps = [e for e in entries if e["kind"] == "date" and e["outcome"] == outcome and e not in known]
-        dated = {int(e["threshold"]) for e in steps if _m(e["range"][0]) >= _m(origin)}
-        across = max((int(e["threshold"]) for e in steps if _m(e["range"][0]) < _m(origin)), default=0)
-        low = max([bounds[0], *dated])
         level = int(_relation_points(outcome, known, initial)[-1][1])
-        for rung in range(max(level, across) + 1, RECOGNITION + 1):
-            if rung in dated or bounds[1] >= rung > low:
-                continue
+        for rung in range(max(level, int(bounds[1])) + 1, RECOGNITION + 1):
             out.append(
-                {
-                    "id": f"{state}_reaches_{rung}",
-                    "outcome": outcome,
-                    "threshold": rung,
-                    "kind": "first",
-                    "observed": float(low >= rung),
-                }
-            )
+                {"id": f"{state}_reaches_{rung}", "outcome": outcome, "threshold": rung, "kind": "first",
+                 "observed": 0.0}
+            )  # fmt: skip
     return out
 
 
@@ -209,12 +208,14 @@ def calibration_groups() -> dict:
 def calibrate(known: list[dict], origin: str, hypothesis: str, replications: int) -> pd.DataFrame:
     """History matching on the records ``known`` at the origin only (``records_before``), with runs that stop
     the month before it.  One row per matched parameter with the range the known record leaves plausible."""
-    late = [e["id"] for e in known if _m(record_date(e)) >= _m(origin)]
+    late = [e["id"] for e in known if known_from(e) > _m(origin)]
     if late:
-        raise ValueError(f"calibration at {origin} was given records dated from then on: {', '.join(late)}")
+        raise ValueError(f"calibration at {origin} was given records not yet known then: {', '.join(late)}")
     checks = checks_for(known)
     months = _months_from(START, _m(origin) - np.timedelta64(1, "M"))
-    return history_match(replications, hypothesis, groups=calibration_groups(), checks=checks, months=months)
+    # the parameters outside each group stay at their defaults: their calibrated ranges were fitted on the whole record
+    return history_match(replications, hypothesis, groups=calibration_groups(), checks=checks, months=months,
+                         overrides=("uncertainty=none",))  # fmt: skip
 
 
 def forecast_ranges(matched: pd.DataFrame) -> dict:
@@ -235,6 +236,15 @@ def forecast_ranges(matched: pd.DataFrame) -> dict:
         else:
             ranges[p.name] = p.sampling_range
     return ranges
+
+
+NOTHING_MATCHED = pd.DataFrame(columns=["parameter", "plausible_p05", "plausible_p95"])
+
+
+def between_rungs(entry) -> bool:
+    """A relation's level the record gives as two rungs ("2 or 3"): a figure no run can equal."""
+    low, high = entry["range"]
+    return entry["kind"] == "level" and entry["outcome"].startswith("relation_") and low != high
 
 
 def _draw(ranges: dict, seed: int, reps: np.ndarray) -> dict:
@@ -466,11 +476,16 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     matched = (calibrate_with or calibrate)(known, origin, hypothesis, int(settings["match_replications"]))
     replications = int(settings["forecast_replications"])
     record, setup = forecast(forecast_ranges(matched), hypothesis, replications, seed, origin)
+    # the same forecast without the calibration at the origin (every parameter over its declared range): what the
+    # calibration itself adds to the skill
+    declared, _ = forecast(forecast_ranges(NOTHING_MATCHED), hypothesis, replications, seed, origin)
     dates = month_dates(setup.start, record.shape[0])
     readable = published_before(entries, origin)
-    # a figure already published at the origin is no forecast: it is known, not scored
-    series = [e for e in series_after(entries, origin) if e not in readable]
+    # a figure already published at the origin is no forecast: it is known, not scored; nor is a relation the
+    # record gives as two rungs, whose middle no run can land on
+    series = [e for e in series_after(entries, origin) if e not in readable and not between_rungs(e)]
     values = extract(record, setup.start, checks_for(series))
+    values_declared = extract(declared, setup.start, checks_for(series))
     rows = []
     base = {"origin": origin, "hypothesis": hypothesis}
     for entry, check in zip(series, checks_for(series)):
@@ -479,6 +494,8 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
         observed = check.value
         persistence, trend = naive(entry, readable, setup.relations)
         crps = float(sr.crps_ensemble(np.float64(observed), ensemble)) if len(ensemble) else np.nan
+        uncalibrated = values_declared[check.id][np.isfinite(values_declared[check.id])]
+        crps_declared = float(sr.crps_ensemble(np.float64(observed), uncalibrated)) if len(uncalibrated) else np.nan
         lead = _months_from(origin, record_date(entry)) - 1
         common = {**base, "record": entry["id"], "outcome": entry["outcome"], "lead": lead, "observed": observed}
         q05, q25, q75, q95 = np.quantile(ensemble, [0.05, 0.25, 0.75, 0.95]) if len(ensemble) else [np.nan] * 4
@@ -489,12 +506,16 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
             "pit": (_pit(ensemble, observed) if len(ensemble) else np.nan, np.nan, np.nan),
         }
         for metric, (m, p, t) in scored.items():
-            rows.append({**common, "metric": metric, "model": m, "persistence": p, "trend": t, "base_rate": np.nan})
+            rows.append({**common, "metric": metric, "model": m, "persistence": p, "trend": t, "base_rate": np.nan,
+                         "model_uncalibrated": crps_declared if metric == "crps" else np.nan})  # fmt: skip
     for event in events_after(entries, origin, setup.relations):
         observed = _observed_event(event, origin)
         probability = _event_probability(record, dates, event, origin)
         rate = base_rate(event, known, origin, len(STATES))
-        m, b = (float(sr.brier_score(np.float64(observed), np.float64(x))) for x in (probability, rate))
+        m, b, u = (
+            float(sr.brier_score(np.float64(observed), np.float64(x)))
+            for x in (probability, rate, _event_probability(declared, dates, event, origin))
+        )
         rows.append(
             {
                 **base,
@@ -509,6 +530,7 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
                 "base_rate": b,
                 "model_probability": probability,
                 "base_probability": rate,
+                "model_uncalibrated": u,
             }
         )
     for r in rows:
@@ -540,6 +562,7 @@ COLUMNS = [
     "skill_base_rate",
     "model_probability",
     "base_probability",
+    "model_uncalibrated",
 ]
 
 
@@ -555,12 +578,18 @@ def backtest_table(settings: dict, hypotheses, seed: int, entries=None, calibrat
 # --- the experiment: settings, files, report section --------------------------------------------------------------
 
 
+def run_hypotheses(config: dict) -> list[str]:
+    """The worldviews the run was made under: the one chosen with hypothesis=NAME, else the experiment's list."""
+    chosen = config.get("hypothesis")
+    return [chosen["name"]] if chosen else list(config["experiment"]["hypotheses"])
+
+
 def write_backtest(folder: Path) -> list[str]:
     """backtest.csv, the dates the priors cite (backtest.priors.csv) and the PIT histogram, computed from the
     folder's configuration."""
     folder = Path(folder)
     config = read_config(folder)
-    table = backtest_table(settings_of(config), config["experiment"]["hypotheses"], int(config["seed"]))
+    table = backtest_table(settings_of(config), run_hypotheses(config), int(config["seed"]))
     table.to_csv(folder / BACKTEST_FILE, index=False, float_format="%.6g")
     prior_dates(settings_of(config)["origins"]).to_csv(folder / PRIORS_FILE, index=False)
     files = [BACKTEST_FILE, PRIORS_FILE]
@@ -651,7 +680,74 @@ def skill_sentences(table: pd.DataFrame) -> list[str]:
         c = table[table["metric"] == f"cover{level}"]["model"].dropna()
         if len(c):
             out.append(f"The model's {level}% bands hold {int(c.sum())} of {len(c)} records ({c.mean():.0%}).")
+    return out + bias_sentences(table) + calibration_sentences(table)
+
+
+def bias_sentences(table: pd.DataFrame) -> list[str]:
+    """Which way the model errs: where the records fell in its forecasts (PIT), and the chances it gave the events
+    that happened and those that did not."""
+    out = []
+    pit = table[table["metric"] == "pit"].dropna(subset=["model"])
+    if len(pit):
+        high, low = pit[pit["model"] > 0.8], pit[pit["model"] < 0.2]
+        out.append(
+            f"The record fell above 80% of the model's forecast in {len(high)} of {len(pit)} figures and below 20% "
+            f"of it in {len(low)}"
+            + (f"; too low most often on {_most(high)}" if len(high) else "")
+            + (f"; too high most often on {_most(low)}" if len(low) else "")
+            + "."
+        )
+    brier = table[(table["metric"] == "brier")].dropna(subset=["model_probability"])
+    for happened, words in ((1.0, "that happened"), (0.0, "that did not happen")):
+        b = brier[brier["observed"] == happened]
+        if len(b):
+            out.append(
+                f"To the {len(b)} events {words} the model gave a median chance of "
+                f"{b['model_probability'].median():.2f}, the base rate {b['base_probability'].median():.2f}."
+            )
     return out
+
+
+def _most(rows: pd.DataFrame) -> str:
+    counts = rows["outcome"].value_counts()
+    return ", ".join(f"{o} ({n})" for o, n in counts.head(4).items())
+
+
+def calibration_sentences(table: pd.DataFrame) -> list[str]:
+    """What the calibration at the origin adds: the same forecasts with every parameter over its declared range."""
+    if "model_uncalibrated" not in table:
+        return []
+    scored = table[table["metric"].isin(["crps", "brier"])].dropna(subset=["model", "model_uncalibrated"])
+    scored = scored[scored["model_uncalibrated"] > 0]
+    if not len(scored):
+        return []
+    ratio = scored["model"] / scored["model_uncalibrated"]
+    median = float(ratio.median())
+    effect = "changes the model's scores little" if 0.9 <= median <= 1.1 else (
+        "improves the model's scores" if median < 0.9 else "worsens the model's scores"
+    )
+    return [
+        f"Calibrating at the origin {effect}: the median ratio of its score to that of the same "
+        f"forecast with every parameter drawn over its declared range is {median:.2f} (lower in "
+        f"{int((ratio < 1).sum())} of {len(ratio)} comparisons, higher in {int((ratio > 1).sum())})"
+        + (
+            "; the skill comes mostly from the declared ranges and the rules, written with the whole record in view."
+            if median >= 0.9
+            else "."
+        )
+    ]
+
+
+def skill_by_outcome(table: pd.DataFrame) -> list[str]:
+    """Median skill against the best naive forecaster, per outcome and lead (months), as a markdown table."""
+    scored = table[table["metric"].isin(["crps", "brier"])].dropna(subset=["skill"])
+    if not len(scored):
+        return []
+    lines = ["| outcome | lead (months) | scored | median skill vs the best naive forecaster | model better in |",
+             "|---|---:|---:|---:|---:|"]  # fmt: skip
+    for (outcome, lead), g in scored.groupby(["outcome", "lead"], sort=True):
+        lines.append(f"| {outcome} | {lead} | {len(g)} | {_fmt(g['skill'].median())} | {int((g['skill'] > 0).sum())} |")
+    return lines
 
 
 def _grouped(names) -> str:
@@ -694,9 +790,10 @@ def relation_sentences(entries) -> list[str]:
     missing, open_, at_most = unscored_relations(entries)
     out = [
         "A row state_reaches_n is the event that the state's relation first reaches rung n (4: recognition) "
-        "between the origin and July 2025, for each rung above the level known at the origin (August 2021's and "
-        "the steps dated before it); the record's level in July 2025 says whether it did (a rung taken earlier "
-        "without a dated record counts as reached in the window)."
+        "between the origin and July 2025, for each rung above both the level known at the origin (August 2021's "
+        "and the steps dated before it) and the state's level in July 2025: a step that did not come. A step that "
+        "came is scored only by its dated record (a rung reached with no date on the record may have come before "
+        "the origin, and is left out); a relation the record gives as two rungs is not scored as a figure either."
     ]
     if missing:
         out.append(f"No rung is scored for {', '.join(missing)}: the record gives no level for July 2025.")
@@ -735,8 +832,12 @@ def backtest_section(folder: Path) -> str:
         "(the matched ones lie inside them) and the scales held fixed were set with the whole record to July 2025 in "
         "view (docs/calibration.md); backtest.priors.csv gives the latest month each one's basis cites. "
         + " ".join(s for s, _ in prior_sentences(priors))
-        + " So the skill below is an upper bound on that of a forecaster standing at the origin. Dated shocks after "
-        "the origin (the war of June 2025 and Iran's expulsions after it) are taken out of the forecast's start.",
+        + " The rules too were written knowing what came: the US cut of January 2025 as a decision at each "
+        "inauguration, the forms of Pakistan's and Iran's deportation campaigns, the opium ban as a decision. So "
+        "the skill below is an upper bound on that of a forecaster standing at the origin. Dated shocks after the "
+        "origin (the war of June 2025 and Iran's expulsions after it, the drought's seasons not yet known) are taken "
+        "out of the forecast's start, and a record is known at an origin only once the month after its window, and "
+        "after its publication, has come.",
         "",
         *[names for _, names in prior_sentences(priors)],
         "",
@@ -750,6 +851,10 @@ def backtest_section(folder: Path) -> str:
             for origin in dict.fromkeys(table["origin"].astype(str))
             if straddling(RECORDS, origin)
         ],
+        "",
+        "Skill by outcome and lead time (median over records and origins):",
+        "",
+        *skill_by_outcome(table),
         "",
         "| origin | record | lead | metric | model | persistence | trend | base rate | skill vs persistence | "
         "skill vs trend | skill vs base rate |",

@@ -42,8 +42,9 @@ def sampled_hindcast(replications: int = 1000, overrides=()) -> pd.DataFrame:
 
 # Each group of calibrated parameters with the records that pin it down and the tolerance (relative, or months for
 # dates) allowed for the model's own error beyond the record's range.  Groups are matched one at a time, the other
-# parameters at their defaults: the groups act on different outcomes, and matching all at once would leave too few
-# replications to read a range from.
+# parameters drawn as the hindcast draws them (a backtest origin holds them at their defaults instead, since their
+# calibrated ranges were fitted on the whole record): the groups act on different outcomes, and matching all at
+# once would leave too few replications to read a range from.
 MATCH_GROUPS = {
     "TTP growth and violence": (
         (
@@ -183,6 +184,7 @@ def history_match(
     groups: dict | None = None,
     checks=None,
     months: int | None = None,
+    overrides: tuple[str, ...] = (),
 ):
     """For each group, draw its parameters over their whole declared ranges, run the hindcast, keep the
     replications that contradict none of the group's records (one, for groups of six records or more, whose
@@ -191,11 +193,14 @@ def history_match(
 
     ``checks`` limits the record to those checks (e.g. the records known at a date): a group's targets outside
     them are dropped, and a group left with none is not matched.  ``months`` shortens the runs to the months
-    those records need."""
+    those records need.  ``overrides`` are further settings of the hindcast's plan: the parameters outside the group
+    follow its ``uncertainty`` (drawn from their calibrated ranges by default; ``uncertainty=none`` holds them at
+    their defaults)."""
     from dataclasses import replace
 
 
-    p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]"])
+    p = plan(["experiment=hindcast", f"replications={replications}", f"experiment.hypotheses=[{hypothesis}]",
+              *overrides])  # fmt: skip
     cell = p.cells[0]
     base = cell.setup if months is None else replace(cell.setup, months=months)
     reps = np.arange(replications)

@@ -10,6 +10,7 @@ from sim.calibration.backtest import (
     base_rate,
     calibrate,
     events_after,
+    known_from,
     naive,
     records_before,
     score_origin,
@@ -59,7 +60,7 @@ def test_the_calibration_is_given_only_records_dated_before_each_origin(monkeypa
 
     def spy(known, origin, hypothesis, replications):
         given[origin] = [e["id"] for e in known]
-        assert all(np.datetime64(record_date(e), "M") < np.datetime64(origin, "M") for e in known)
+        assert all(known_from(e) <= np.datetime64(origin, "M") for e in known)
         return pd.DataFrame(columns=["parameter", "plausible_p05", "plausible_p95"])
 
     class Calibrated(Exception):
@@ -74,7 +75,14 @@ def test_the_calibration_is_given_only_records_dated_before_each_origin(monkeypa
         with pytest.raises(Calibrated):
             score_origin(entries, origin, "engagement_moderates", SMALL, 1, calibrate_with=spy)
     assert "ttp_2024" not in given["2023-07"] and "ttp_2023" in given["2023-07"]
-    assert "ttp_2024" in given["2024-07"]  # dated 2024-06: known a month before the second origin
+    assert "ttp_2024" in given["2024-07"]  # the planted one, dated 2024-06 with no publication month: known then
+
+
+def test_a_record_published_after_its_window_is_known_only_from_its_publication():
+    ttp_2024 = next(e for e in RECORDS if e["id"] == "ttp_2024")  # the report on June 2024, published in July
+    assert ttp_2024 not in records_before(RECORDS, "2024-07") and ttp_2024 in records_before(RECORDS, "2024-08")
+    bare = {k: v for k, v in ttp_2024.items() if k != "published"}
+    assert records_before([bare], "2024-07") == [bare]
 
 
 def test_a_later_record_does_not_change_the_calibration_but_an_earlier_one_does():
@@ -216,7 +224,8 @@ def test_a_rung_never_reached_by_july_2025_is_scored_as_an_event_that_did_not_ha
     assert {"united_states_reaches_2", "united_states_reaches_4", "qatar_reaches_4"} <= set(events)
     recognises = events["united_states_reaches_4"]
     assert _observed_event(recognises, "2024-07") == 0.0
-    assert _observed_event(events["russia_reaches_4"], "2024-07") == 1.0
+    # Russia's recognition is reached with no dated relation step: scored once, as the first recognition
+    assert "russia_reaches_4" not in events and "first_recognition" in events
     dates = month_dates((2021, 8), 48)
     record = np.zeros((48, len(OUTCOMES), 10))
     record[:, OUTCOME_INDEX["relation_united_states"], :] = 1
@@ -232,8 +241,9 @@ def test_the_rungs_scored_come_from_the_record_without_counting_a_dated_step_twi
     from sim.calibration.backtest import rungs_after
 
     rungs = {e["id"]: e["observed"] for e in rungs_after(RECORDS, "2023-07", LEVELS_2021)}
-    # the UAE's ambassador of Aug 2024 is scored by its dated record; its rung 2 came with it, recognition did not
-    assert "uae_reaches_3" not in rungs and rungs["uae_reaches_2"] == 1.0 and rungs["uae_reaches_4"] == 0.0
+    # the UAE's ambassador of Aug 2024 is scored by its dated record; its rung 2 has no date (it may have come
+    # before the origin) and is left out; recognition did not come
+    assert "uae_reaches_3" not in rungs and "uae_reaches_2" not in rungs and rungs["uae_reaches_4"] == 0.0
     # Iran at 2-3 in July 2025: whether rung 3 was reached is left open, and not scored
     assert "iran_reaches_3" not in rungs and rungs["iran_reaches_4"] == 0.0
     # China's ambassador (dated Sep 2023-Jan 2024) is known at the later origin: only recognition is left
@@ -242,9 +252,11 @@ def test_the_rungs_scored_come_from_the_record_without_counting_a_dated_step_twi
     # at an origin inside that window the step may have come before it: rung 3 is neither scored nor assumed
     across = {e["id"] for e in rungs_after(RECORDS, "2023-11", LEVELS_2021)}
     assert "china_reaches_3" not in across and "china_reaches_4" in across
-    # the observed value is the record's: Qatar recognising by July 2025 turns its rung 4 into an event that happened
+    # the record decides: had Qatar recognised by July 2025 with no date on the record, its rung 4 would not be
+    # scored (its step may have come before the origin), where now it is scored as not reached
+    assert rungs["qatar_reaches_4"] == 0.0
     recognised = [dict(e, range=[4, 4]) if e["id"] == "qatar_2025" else e for e in RECORDS]
-    assert {e["id"]: e["observed"] for e in rungs_after(recognised, "2023-07", LEVELS_2021)}["qatar_reaches_4"] == 1
+    assert "qatar_reaches_4" not in {e["id"] for e in rungs_after(recognised, "2023-07", LEVELS_2021)}
     # a state the record gives no July 2025 level for is not scored
     silent = [e for e in RECORDS if e["id"] != "qatar_2025"]
     assert not [e for e in rungs_after(silent, "2023-07", LEVELS_2021) if e["outcome"] == "relation_qatar"]
@@ -305,6 +317,9 @@ def test_each_parameter_is_listed_with_the_month_its_basis_cites_and_whether_the
         ("experiment.analysis.forecast_replications=3", "whole number from 20"),
         ("+experiment.analysis.horizon=5", "is not a backtest setting"),
         ("experiment.initial=jul2025", "runs from the takeover"),
+        ("+params.ttp.recruitment_rate=0.05", "parameter set by hand"),
+        ("scenario=recognition", "forecasts the status quo"),
+        ("hypothesis=legitimacy_emboldens hypothesis.mechanisms.legitimacy_emboldens=0.5", "changed on the command"),
     ],
 )
 def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(override, message):
@@ -312,7 +327,48 @@ def test_a_backtest_that_would_use_later_records_or_bad_settings_is_refused(over
     from sim.config.plan import plan
 
     with pytest.raises(ConfigError, match=message):
-        plan(["experiment=backtest", "replications=2", override])
+        plan(["experiment=backtest", "replications=2", *override.split()])
+
+
+def test_the_backtest_runs_under_the_worldview_chosen_on_the_command_line():
+    assert backtest.run_hypotheses({"hypothesis": {"name": "legitimacy_emboldens"},
+                                    "experiment": {"hypotheses": ["engagement_moderates"]}}) == ["legitimacy_emboldens"]
+    assert backtest.run_hypotheses({"hypothesis": None, "experiment": {"hypotheses": ["a", "b"]}}) == ["a", "b"]
+
+
+def test_the_match_at_an_origin_holds_the_other_parameters_at_their_defaults(monkeypatch):
+    """Their calibrated ranges were fitted on the whole record: drawn from them, the match at an origin would read
+    later records through them."""
+    from sim.calibration import history
+
+    seen = []
+
+    class Planned(Exception):
+        pass
+
+    def spy(overrides):
+        seen.append(list(overrides))
+        raise Planned
+
+    monkeypatch.setattr(history, "plan", spy)
+    with pytest.raises(Planned):
+        calibrate(records_before(RECORDS, "2023-07"), "2023-07", "engagement_moderates", 50)
+    assert "uncertainty=none" in seen[0]
+
+
+def test_a_relation_given_as_two_rungs_is_not_scored_and_the_uncalibrated_forecast_is_beside_the_model():
+    iran_2025 = next(e for e in RECORDS if e["id"] == "iran_2025")  # "2 or 3"
+    india_2025 = next(e for e in RECORDS if e["id"] == "india_2025")
+    assert backtest.between_rungs(iran_2025) and not backtest.between_rungs(india_2025)
+    settings = {**SMALL, "forecast_replications": 20}
+    rows = pd.DataFrame(
+        score_origin(RECORDS, "2024-07", "engagement_moderates", settings, 1,
+                     calibrate_with=lambda *a: backtest.NOTHING_MATCHED)
+    )  # fmt: skip
+    assert "iran_2025" not in set(rows["record"]) and "india_2025" in set(rows["record"])
+    scored = rows[rows["metric"].isin(["crps", "brier"])]
+    # with nothing matched the calibrated forecast is the declared-range one: the two columns agree
+    assert np.allclose(scored["model"], scored["model_uncalibrated"])
 
 
 def test_a_point_forecasts_crps_is_its_absolute_error():

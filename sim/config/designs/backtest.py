@@ -56,6 +56,20 @@ def prepare(plan):
         value = s[key]
         if isinstance(value, bool) or not isinstance(value, int) or not 20 <= value <= 100000:
             raise ConfigError(f"experiment.analysis.{key}={value!r} must be a whole number from 20 to 100000")
+    # the backtest forecasts the status quo under named worldviews with every parameter drawn from what was known at
+    # each origin: a setting it would not use is refused rather than shown in a report it does not describe
+    if plan.user_params:
+        raise ConfigError(
+            f"the backtest draws every parameter at each origin from what was known then, so a parameter set by hand "
+            f"({next(iter(plan.user_params))}) would not be used; drop it"
+        )
+    if [s.name for s in plan.scenarios] != ["status_quo"]:
+        raise ConfigError("the backtest forecasts the status quo, as it was; drop scenario= or experiment.scenarios")
+    changed = [h.name for h in plan.hypotheses if "[" in h.name]
+    if changed:
+        raise ConfigError(
+            f"the backtest runs the worldviews as their files set them; {changed[0]} is changed on the command line"
+        )
     start = plan.cells[0].setup.start
     if start != (2021, 8) or plan.months < _months_from(START, LAST_RECORD_MONTH):
         raise ConfigError(
