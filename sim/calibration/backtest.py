@@ -101,13 +101,20 @@ def series_after(entries, origin: str) -> list[dict]:
 
 
 def straddling(entries, origin: str) -> list[str]:
-    """Figures whose window runs across the origin: not known at it, so not used to calibrate, and not wholly after
-    it, so not scored."""
+    """Figures not known at the origin, so not used to calibrate, and not wholly after it, so not scored: their
+    window runs across the origin, or they were published after it."""
     return [
         e["id"]
         for e in entries
-        if e["kind"] != "date" and not _is_event_total(e) and _m(record_date(e)) >= _m(origin) and not _after(e, origin)
+        if e["kind"] != "date" and not _is_event_total(e) and known_from(e) > _m(origin) and not _after(e, origin)
     ]
+
+
+def scored_series(entries, origin: str) -> list[dict]:
+    """The figures scored at the origin: wholly after it, not already published at it (a known figure is no
+    forecast), and not a relation the record gives as two rungs (no run can land on its middle)."""
+    readable = published_before(entries, origin)
+    return [e for e in series_after(entries, origin) if e not in readable and not between_rungs(e)]
 
 
 def _is_event_total(entry) -> bool:
@@ -481,9 +488,7 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     declared, _ = forecast(forecast_ranges(NOTHING_MATCHED), hypothesis, replications, seed, origin)
     dates = month_dates(setup.start, record.shape[0])
     readable = published_before(entries, origin)
-    # a figure already published at the origin is no forecast: it is known, not scored; nor is a relation the
-    # record gives as two rungs, whose middle no run can land on
-    series = [e for e in series_after(entries, origin) if e not in readable and not between_rungs(e)]
+    series = scored_series(entries, origin)
     values = extract(record, setup.start, checks_for(series))
     values_declared = extract(declared, setup.start, checks_for(series))
     rows = []
@@ -661,9 +666,11 @@ def skill_sentences(table: pd.DataFrame) -> list[str]:
     if len(s):
         loses = _named(brier.loc[s.index][s <= 0])
         missed = int((brier.loc[s.index]["observed"] == 0).sum())
+        won_missed = int(((s > 0) & (brier.loc[s.index]["observed"] == 0)).sum())
         out.append(
             f"On events it beats the base rate in {int((s > 0).sum())} of {len(s)} comparisons ({missed} of the "
-            f"{len(s)} on events that did not happen: a rung not reached, a count that stayed at none)"
+            f"{len(s)}, and {won_missed} of the wins, on events that did not happen: a rung not reached, a count "
+            "that stayed at none)"
             + (f"; not on {', '.join(dict.fromkeys(loses))}" if len(loses) else "")
             + "."
         )
@@ -718,21 +725,26 @@ def calibration_sentences(table: pd.DataFrame) -> list[str]:
     if "model_uncalibrated" not in table:
         return []
     scored = table[table["metric"].isin(["crps", "brier"])].dropna(subset=["model", "model_uncalibrated"])
-    scored = scored[scored["model_uncalibrated"] > 0]
     if not len(scored):
         return []
-    ratio = scored["model"] / scored["model_uncalibrated"]
-    median = float(ratio.median())
-    effect = "changes the model's scores little" if 0.9 <= median <= 1.1 else (
-        "improves the model's scores" if median < 0.9 else "worsens the model's scores"
-    )
+    moved = scored[~np.isclose(scored["model"], scored["model_uncalibrated"], rtol=1e-9, atol=1e-12)]
+    if not len(moved):
+        return [
+            "Nothing was matched at the origin: no record known then pins a calibrated group, so the forecasts are "
+            "those of the declared ranges."
+        ]
+    best = scored[["persistence", "trend", "base_rate"]].min(axis=1, skipna=True)
+    calibrated, uncalibrated = int((scored["model"] < best).sum()), int((scored["model_uncalibrated"] < best).sum())
+    lowered = int((moved["model"] < moved["model_uncalibrated"]).sum())
+    ratio = (moved["model"] / moved["model_uncalibrated"].where(moved["model_uncalibrated"] > 0)).median()
     return [
-        f"Calibrating at the origin {effect}: the median ratio of its score to that of the same "
-        f"forecast with every parameter drawn over its declared range is {median:.2f} (lower in "
-        f"{int((ratio < 1).sum())} of {len(ratio)} comparisons, higher in {int((ratio > 1).sum())})"
+        f"Where the calibration at the origin moves a forecast ({len(moved)} of {len(scored)} comparisons; the "
+        f"others score the same with every parameter over its declared range), it lowers the score in {lowered} "
+        f"(median ratio of the calibrated score to the uncalibrated {ratio:.2f}). Without it the model would beat "
+        f"the best naive forecaster in {uncalibrated} of {len(scored)} comparisons, with it in {calibrated}"
         + (
-            "; the skill comes mostly from the declared ranges and the rules, written with the whole record in view."
-            if median >= 0.9
+            ": the skill comes mostly from the declared ranges and the rules, written with the whole record in view."
+            if uncalibrated >= 0.9 * calibrated
             else "."
         )
     ]
@@ -845,7 +857,8 @@ def backtest_section(folder: Path) -> str:
         *relation_sentences(RECORDS),
         "",
         *[
-            f"Across the origin {origin}, neither used nor scored (their windows span it): "
+            f"At the origin {origin}, neither used to calibrate nor scored (their windows span it, or they were "
+            "published after it): "
             + ", ".join(straddling(RECORDS, origin))
             + "."
             for origin in dict.fromkeys(table["origin"].astype(str))
@@ -856,17 +869,19 @@ def backtest_section(folder: Path) -> str:
         "",
         *skill_by_outcome(table),
         "",
-        "| origin | record | lead | metric | model | persistence | trend | base rate | skill vs persistence | "
-        "skill vs trend | skill vs base rate |",
-        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| origin | record | lead | metric | model | model, uncalibrated | persistence | trend | base rate | "
+        "skill vs persistence | skill vs trend | skill vs base rate |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     scored = table[table["metric"].isin(["crps", "brier"])]
     for hypothesis, sub in scored.groupby("hypothesis", sort=False):
         if table["hypothesis"].nunique() > 1:
-            lines.append(f"| **{hypothesis}** | | | | | | | | | | |")
+            lines.append(f"| **{hypothesis}** | | | | | | | | | | | |")
         for r in sub.itertuples():
+            uncalibrated = _fmt(getattr(r, "model_uncalibrated", np.nan))
             lines.append(
-                f"| {r.origin} | {r.record} | {r.lead} | {r.metric} | {_fmt(r.model)} | {_fmt(r.persistence)} | "
+                f"| {r.origin} | {r.record} | {r.lead} | {r.metric} | {_fmt(r.model)} | {uncalibrated} | "
+                f"{_fmt(r.persistence)} | "
                 f"{_fmt(r.trend)} | {_fmt(r.base_rate)} | {_fmt(r.skill_persistence)} | {_fmt(r.skill_trend)} | "
                 f"{_fmt(r.skill_base_rate)} |"
             )

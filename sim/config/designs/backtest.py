@@ -63,6 +63,10 @@ def prepare(plan):
             f"the backtest draws every parameter at each origin from what was known then, so a parameter set by hand "
             f"({next(iter(plan.user_params))}) would not be used; drop it"
         )
+    if plan.uncertainty == "matched" or plan.sampling != "random":
+        raise ConfigError(
+            "the backtest draws its forecasts itself, from what each origin knew: drop uncertainty=matched and sampling="
+        )
     if [s.name for s in plan.scenarios] != ["status_quo"]:
         raise ConfigError("the backtest forecasts the status quo, as it was; drop scenario= or experiment.scenarios")
     changed = [h.name for h in plan.hypotheses if "[" in h.name]
