@@ -28,6 +28,7 @@ def arguments(argv):
     parser.add_argument("--policies", type=int, default=2, help="lever settings sampled; every future meets each")
     parser.add_argument("--months", type=int, default=60, help="horizon of every experiment")
     parser.add_argument("--out", type=Path, default=None, help="folder for the figure (default: a new temp folder)")
+    parser.add_argument("--seed", type=int, default=20250701, help="seed of the Latin hypercubes (same seed, same run)")
     args = parser.parse_args(argv)
     for name in ("scenarios", "policies", "months"):
         if getattr(args, name) < 1:
@@ -49,7 +50,7 @@ def main(argv=None) -> int:
     import sim.ema
 
     try:
-        ema = sim.ema.workbench()
+        sim.ema.workbench()  # refuses in one line when EMA is not installed
     except sim.ema.WorkbenchMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -62,7 +63,12 @@ def main(argv=None) -> int:
     model = sim.ema.model(months=args.months)
     # every policy's futures run together in one model instance: the numbers EMA's sequential evaluator gives
     with sim.ema.evaluator(model) as evaluator:
-        experiments, outcomes = evaluator.perform_experiments(scenarios=args.scenarios, policies=args.policies)
+        experiments, outcomes = evaluator.perform_experiments(
+            scenarios=args.scenarios,
+            policies=args.policies,
+            uncertainty_sampling_kwargs={"rng": args.seed},
+            lever_sampling_kwargs={"rng": args.seed + 1},
+        )
     units = {o.name: o.unit for o in model.outcomes}
 
     # the drawn inputs only: EMA's bookkeeping columns say which sample a row came from
@@ -80,7 +86,10 @@ def main(argv=None) -> int:
         f"({int(of_interest.sum())} of {len(y)})"
     )
     if of_interest.any():
-        box = prim.Prim(x, of_interest, peel_alpha=0.1).find_box()
+        # whole-number inputs as reals: EMA's PRIM pastes a box edge halfway between two values, which pandas 3
+        # refuses to write into a column of integers
+        whole = x.select_dtypes("integer").columns
+        box = prim.Prim(x.astype(dict.fromkeys(whole, float)), of_interest, peel_alpha=0.1).find_box()
         trajectory = box.peeling_trajectory
         dense = trajectory[trajectory["density"] >= DENSITY]
         if dense.empty:
