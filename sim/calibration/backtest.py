@@ -16,8 +16,8 @@ For each origin (by default July 2023 and July 2024) the backtest
    by its PIT (the share of the ensemble below the record); an event in the window from the origin to July 2025
    (a first recognition, an ambassador's credentials, a clash, an ISKP attack abroad, girls' schools reopening,
    civil war) by the Brier score of the share of replications in which it happens (``scoringrules.brier_score``).
-   A state's rungs up the ladder are scored where they did not happen too: each rung above the level known at the
-   origin, up to recognition, that the record's level in July 2025 says was or was not reached in the window.
+   A state's rungs up the ladder are scored where they did not happen too: each rung above both the level known
+   at the origin and the record's level in July 2025, up to recognition, is a step that did not come.
 
 The naive forecasters know the same records, and projections published before the origin (a year's people in
 need, from the plan published as the year begins); such a figure is known at the origin and is not scored.
@@ -26,8 +26,8 @@ the window); the linear trend extends the line through the last two known figure
 and none is scored).  A relation's level is known from its level in August 2021 (the initial state) and the dated
 steps recorded before the origin.  A point forecast's CRPS is its absolute error.  The base rate gives an event
 the chance it had per month before the origin (a clash, an attack abroad), or, for a state's first step up the
-ladder (dated, or a rung read off the level of July 2025), the rate at which any state took a dated step before
-the origin.
+ladder (dated, or a rung above the level of July 2025), the rate at which any state took a dated step before the
+origin.
 
 Skill is 1 - score_model / score_baseline: above 0 the model beats the baseline, 1 is perfect.
 
@@ -125,8 +125,8 @@ def _is_event_total(entry) -> bool:
 def events_after(entries, origin: str, initial: dict | None = None) -> list[dict]:
     """Events in the window from the origin to July 2025: a first step dated at or after the origin, a count of
     dated events, or a count the record gives as none over a window that reaches July 2025; given the relations'
-    levels of August 2021 (``initial``), also each rung up the ladder the record says was or was not reached in
-    the window (``rungs_after``)."""
+    levels of August 2021 (``initial``), also each rung up the ladder the record says was not reached by July 2025
+    (``rungs_after``)."""
     out = []
     for e in entries:
         if e["kind"] == "date" and _m(e["range"][0]) >= _m(origin):
@@ -439,6 +439,17 @@ def base_rate(event, known: list[dict], origin: str, states: int) -> float:
 # --- scoring ---------------------------------------------------------------------------------------------------------
 
 
+def _finite(values: np.ndarray) -> np.ndarray:
+    return values[np.isfinite(values)]
+
+
+def _crps(observed: float, ensemble: np.ndarray) -> float:
+    """The ensemble's CRPS against the record; NaN for an empty ensemble."""
+    import scoringrules as sr
+
+    return float(sr.crps_ensemble(np.float64(observed), ensemble)) if len(ensemble) else np.nan
+
+
 def _pit(ensemble: np.ndarray, observed: float) -> float:
     """The share of the ensemble below the record, ties counted half (integer outcomes tie often)."""
     return float(np.mean(ensemble < observed) + 0.5 * np.mean(ensemble == observed))
@@ -458,7 +469,7 @@ def _event_probability(record, dates, event, origin) -> float:
 
 
 def _observed_event(event, origin) -> float:
-    if "observed" in event:  # a rung the July 2025 level says was or was not reached
+    if "observed" in event:  # a rung the July 2025 level says was not reached
         return event["observed"]
     if event["kind"] == "first":
         return 1.0  # dated at or after the origin, and the record stops at July 2025
@@ -494,13 +505,11 @@ def score_origin(entries, origin: str, hypothesis: str, settings: dict, seed: in
     rows = []
     base = {"origin": origin, "hypothesis": hypothesis}
     for entry, check in zip(series, checks_for(series)):
-        ensemble = values[check.id]
-        ensemble = ensemble[np.isfinite(ensemble)]
+        ensemble = _finite(values[check.id])
         observed = check.value
         persistence, trend = naive(entry, readable, setup.relations)
-        crps = float(sr.crps_ensemble(np.float64(observed), ensemble)) if len(ensemble) else np.nan
-        uncalibrated = values_declared[check.id][np.isfinite(values_declared[check.id])]
-        crps_declared = float(sr.crps_ensemble(np.float64(observed), uncalibrated)) if len(uncalibrated) else np.nan
+        crps = _crps(observed, ensemble)
+        crps_declared = _crps(observed, _finite(values_declared[check.id]))
         lead = _months_from(origin, record_date(entry)) - 1
         common = {**base, "record": entry["id"], "outcome": entry["outcome"], "lead": lead, "observed": observed}
         q05, q25, q75, q95 = np.quantile(ensemble, [0.05, 0.25, 0.75, 0.95]) if len(ensemble) else [np.nan] * 4
@@ -831,6 +840,7 @@ def backtest_section(folder: Path) -> str:
         if priors_file.is_file()
         else prior_dates(origins)
     )
+    counts, names = zip(*prior_sentences(priors)) if len(priors) else ((), ())
     lines = [
         "## Forecast skill: the backtest",
         "",
@@ -843,7 +853,7 @@ def backtest_section(folder: Path) -> str:
         "on the records before the origin leaves plausible, else from its declared range. But the declared ranges "
         "(the matched ones lie inside them) and the scales held fixed were set with the whole record to July 2025 in "
         "view (docs/calibration.md); backtest.priors.csv gives the latest month each one's basis cites. "
-        + " ".join(s for s, _ in prior_sentences(priors))
+        + " ".join(counts)
         + " The rules too were written knowing what came: the US cut of January 2025 as a decision at each "
         "inauguration, the forms of Pakistan's and Iran's deportation campaigns, the opium ban as a decision. So "
         "the skill below is an upper bound on that of a forecaster standing at the origin. Dated shocks after the "
@@ -851,7 +861,7 @@ def backtest_section(folder: Path) -> str:
         "out of the forecast's start, and a record is known at an origin only once the month after its window, and "
         "after its publication, has come.",
         "",
-        *[names for _, names in prior_sentences(priors)],
+        *names,
         "",
         *skill_sentences(table),
         *relation_sentences(RECORDS),
